@@ -1,0 +1,52 @@
+//! One error type for everything a user can get wrong: always a single line that names the
+//! file (and the line, where there is one), so `main` can print it and exit with status 2.
+
+use std::fmt;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    /// An error that is not about one input file (bad flag combination, terminal missing…).
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            message: one_line(message.into()),
+        }
+    }
+
+    /// An error about a whole file.
+    pub fn in_file(path: &Path, message: impl fmt::Display) -> Self {
+        Error::new(format!("{}: {message}", path.display()))
+    }
+
+    /// An error about one line of a file (1-based line number).
+    pub fn at_line(path: &Path, line: usize, message: impl fmt::Display) -> Self {
+        Error::new(format!("{}:{line}: {message}", path.display()))
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Messages may quote input; never let it break the one-line promise.
+fn one_line(message: String) -> String {
+    if message.contains(['\n', '\r']) {
+        message.replace(['\n', '\r'], " ")
+    } else {
+        message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;

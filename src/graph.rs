@@ -1,0 +1,379 @@
+//! The import graph: an arena of modules (indices, no pointers), the first-import tree, every
+//! known import edge and per-module medians over runs. Every walk is iterative, so a
+//! 100,000-deep import chain cannot overflow the stack.
+
+use std::collections::HashMap;
+
+use crate::csr::Csr;
+use crate::error::{Error, Result};
+use crate::trace::{Sample, TraceBuilder, TraceMeta};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModuleId(pub u32);
+
+impl ModuleId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Median over the runs a module appears in, with the spread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spread {
+    pub median: u64,
+    pub min: u64,
+    pub max: u64,
+}
+
+impl Spread {
+    /// Median of an even count is the mean of the two middle samples, rounded half up.
+    pub fn of(values: &mut [u64]) -> Spread {
+        if values.is_empty() {
+            return Spread::default();
+        }
+        values.sort_unstable();
+        let n = values.len();
+        let median = if n % 2 == 1 {
+            values[n / 2]
+        } else {
+            let (a, b) = (values[n / 2 - 1], values[n / 2]);
+            a / 2 + b / 2 + (a % 2 + b % 2).div_ceil(2)
+        };
+        Spread {
+            median,
+            min: values[0],
+            max: values[n - 1],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    pub name: Box<str>,
+    /// First importer in the first-import tree; `None` for a top-level import.
+    pub parent: Option<ModuleId>,
+    pub depth: u32,
+    pub self_us: Spread,
+    pub cumulative_us: Spread,
+    /// Runs the module appears in.
+    pub samples: u32,
+    /// Loaded by interpreter start-up (before the program's first own import).
+    pub startup: bool,
+}
+
+/// Who imports a module: another module, or the program itself.
+pub type Importer = Option<ModuleId>;
+
+#[derive(Debug, Clone)]
+pub struct ImportGraph {
+    modules: Vec<Module>,
+    index: HashMap<Box<str>, ModuleId>,
+    roots: Vec<ModuleId>,
+    children: Csr<ModuleId>,
+    importers: Csr<Importer>,
+    imports: Csr<ModuleId>,
+    program_imports: Vec<ModuleId>,
+    samples: Csr<Sample>,
+    runs: u32,
+    total_us: u64,
+    startup_us: u64,
+    meta: TraceMeta,
+}
+
+/// Modules CPython imports before running the program (3.7 → 3.14), used when no `site` line
+/// marks the end of start-up (`python -S`).
+const STARTUP_ROOTS: &[&str] = &[
+    "_frozen_importlib_external",
+    "zipimport",
+    "encodings",
+    "_signal",
+    "io",
+    "abc",
+    "_abc",
+    "_io",
+    "marshal",
+    "posix",
+    "nt",
+    "winreg",
+    "time",
+    "_codecs",
+    "codecs",
+    "_locale",
+    "site",
+];
+
+fn is_startup_root(name: &str) -> bool {
+    STARTUP_ROOTS.contains(&name) || name.starts_with("encodings.")
+}
+
+impl ImportGraph {
+    pub fn build(builder: TraceBuilder) -> Result<ImportGraph> {
+        let TraceBuilder {
+            names,
+            parent,
+            samples,
+            edges,
+            runs,
+            meta,
+            ..
+        } = builder;
+        let n = names.len();
+        let context = || meta.files.join(", ");
+
+        let samples = Csr::from_pairs(n, &samples);
+        let mut modules: Vec<Module> = Vec::with_capacity(n);
+        let mut values = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let row = samples.row(i);
+            values.clear();
+            values.extend(row.iter().map(|s| s.self_us));
+            let self_us = Spread::of(&mut values);
+            values.clear();
+            values.extend(row.iter().map(|s| s.cumulative_us));
+            let cumulative_us = Spread::of(&mut values);
+            modules.push(Module {
+                name: name.clone(),
+                parent: parent[i].flatten().map(ModuleId),
+                depth: 0,
+                self_us,
+                cumulative_us,
+                samples: row.len() as u32,
+                startup: false,
+            });
+        }
+
+        // Children in first-appearance order (ids follow it); roots likewise.
+        let child_pairs: Vec<(u32, ModuleId)> = modules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.parent.map(|p| (p.0, ModuleId(i as u32))))
+            .collect();
+        let children = Csr::from_pairs(n, &child_pairs);
+        let roots: Vec<ModuleId> = (0..n as u32)
+            .map(ModuleId)
+            .filter(|m| modules[m.index()].parent.is_none())
+            .collect();
+
+        // Depths by a walk from the roots; anything not reached sits on a parent cycle,
+        // which only a hand-edited trace.json can hold.
+        let mut reached = vec![false; n];
+        let mut stack: Vec<ModuleId> = roots.clone();
+        while let Some(m) = stack.pop() {
+            reached[m.index()] = true;
+            let depth = modules[m.index()].depth;
+            for &c in children.row(m.index()) {
+                modules[c.index()].depth = depth + 1;
+                stack.push(c);
+            }
+        }
+        if let Some(unreached) = reached.iter().position(|r| !r) {
+            // Walking up n parents from an unreached module lands on the cycle itself.
+            let mut at = unreached;
+            for _ in 0..n {
+                at = modules[at].parent.map_or(at, ModuleId::index);
+            }
+            return Err(Error::new(format!(
+                "{}: parent links form a cycle through `{}`",
+                context(),
+                modules[at].name
+            )));
+        }
+
+        // Interpreter start-up: top-level imports up to `site`, or a known prefix without it.
+        let site = roots
+            .iter()
+            .position(|r| &*modules[r.index()].name == "site");
+        let startup_roots = match site {
+            Some(pos) => pos + 1,
+            None => roots
+                .iter()
+                .take_while(|r| is_startup_root(&modules[r.index()].name))
+                .count(),
+        };
+        let mut stack: Vec<ModuleId> = roots[..startup_roots].to_vec();
+        while let Some(m) = stack.pop() {
+            modules[m.index()].startup = true;
+            stack.extend_from_slice(children.row(m.index()));
+        }
+        let total_us = roots
+            .iter()
+            .map(|r| modules[r.index()].cumulative_us.median)
+            .sum();
+        let startup_us = roots[..startup_roots]
+            .iter()
+            .map(|r| modules[r.index()].cumulative_us.median)
+            .sum();
+
+        // All edges, deduplicated; the tree edges are among them.
+        let mut edges: Vec<(Option<u32>, u32)> = edges;
+        for (i, m) in modules.iter().enumerate() {
+            edges.push((m.parent.map(|p| p.0), i as u32));
+        }
+        edges.sort_unstable();
+        edges.dedup();
+        let importer_pairs: Vec<(u32, Importer)> = edges
+            .iter()
+            .map(|&(from, to)| (to, from.map(ModuleId)))
+            .collect();
+        let importers = Csr::from_pairs(n, &importer_pairs);
+        let import_pairs: Vec<(u32, ModuleId)> = edges
+            .iter()
+            .filter_map(|&(from, to)| from.map(|f| (f, ModuleId(to))))
+            .collect();
+        let imports = Csr::from_pairs(n, &import_pairs);
+        let program_imports: Vec<ModuleId> = edges
+            .iter()
+            .filter(|(from, _)| from.is_none())
+            .map(|&(_, to)| ModuleId(to))
+            .collect();
+
+        let index = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| (name, ModuleId(i as u32)))
+            .collect();
+        Ok(ImportGraph {
+            modules,
+            index,
+            roots,
+            children,
+            importers,
+            imports,
+            program_imports,
+            samples,
+            runs,
+            total_us,
+            startup_us,
+            meta,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.modules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.index()]
+    }
+
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = ModuleId> + use<> {
+        (0..self.modules.len() as u32).map(ModuleId)
+    }
+
+    pub fn find(&self, name: &str) -> Option<ModuleId> {
+        self.index.get(name).copied()
+    }
+
+    /// Top-level imports, in import order.
+    pub fn roots(&self) -> &[ModuleId] {
+        &self.roots
+    }
+
+    /// First-import children, in import order.
+    pub fn children(&self, id: ModuleId) -> &[ModuleId] {
+        self.children.row(id.index())
+    }
+
+    /// Every known importer (`None` = the program itself), the tree parent among them.
+    pub fn importers(&self, id: ModuleId) -> &[Importer] {
+        self.importers.row(id.index())
+    }
+
+    /// Every module this one is known to import.
+    pub fn imports(&self, id: ModuleId) -> &[ModuleId] {
+        self.imports.row(id.index())
+    }
+
+    /// Modules the program imports itself (at top level).
+    pub fn program_imports(&self) -> &[ModuleId] {
+        &self.program_imports
+    }
+
+    pub fn samples(&self, id: ModuleId) -> &[Sample] {
+        self.samples.row(id.index())
+    }
+
+    pub fn runs(&self) -> u32 {
+        self.runs
+    }
+
+    /// Total import time: the cumulative of every top-level import.
+    pub fn total_us(&self) -> u64 {
+        self.total_us
+    }
+
+    /// Import time spent by interpreter start-up.
+    pub fn startup_us(&self) -> u64 {
+        self.startup_us
+    }
+
+    pub fn meta(&self) -> &TraceMeta {
+        &self.meta
+    }
+
+    pub fn edges_complete(&self) -> bool {
+        self.meta.edges_complete
+    }
+
+    /// The first-import chain from the top-level import down to `id`.
+    pub fn chain(&self, id: ModuleId) -> Vec<ModuleId> {
+        let mut chain = Vec::with_capacity(self.module(id).depth as usize + 1);
+        let mut at = Some(id);
+        while let Some(m) = at {
+            chain.push(m);
+            at = self.module(m).parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// `boto3 › boto3.session › botocore.session`: the chain as text.
+    pub fn chain_text(&self, id: ModuleId) -> String {
+        let chain = self.chain(id);
+        let mut text = String::new();
+        for (i, m) in chain.iter().enumerate() {
+            if i > 0 {
+                text.push_str(" › ");
+            }
+            text.push_str(&self.module(*m).name);
+        }
+        text
+    }
+
+    /// Share of total import time, in percent.
+    pub fn percent_of_total(&self, us: u64) -> f64 {
+        if self.total_us == 0 {
+            0.0
+        } else {
+            us as f64 * 100.0 / self.total_us as f64
+        }
+    }
+}
+
+/// Loads trace files (several are several runs of one trace) into a graph.
+pub fn load<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<ImportGraph> {
+    ImportGraph::build(crate::trace::read_files(paths)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(Spread::of(&mut [5, 1, 3]).median, 3);
+        assert_eq!(Spread::of(&mut [4, 1, 3, 10]).median, 4); // (3+4)/2 = 3.5 → 4
+        assert_eq!(Spread::of(&mut [2, 4]).median, 3);
+        assert_eq!(Spread::of(&mut [u64::MAX, u64::MAX]).median, u64::MAX);
+        let s = Spread::of(&mut [9, 2, 7, 7]);
+        assert_eq!((s.min, s.median, s.max), (2, 7, 9));
+    }
+}

@@ -1,0 +1,12 @@
+//! lmms-tui: where a Python program's import time goes, and what deferring imports would save.
+//!
+//! Data flows one way: trace files → [`trace`] readers → [`graph::ImportGraph`] → reports and
+//! views. The binary is a thin shell over [`cli::run`].
+
+pub mod cli;
+pub mod csr;
+pub mod error;
+pub mod graph;
+pub mod report;
+pub mod trace;
+pub mod units;

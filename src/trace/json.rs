@@ -1,0 +1,193 @@
+//! Our own trace format, `trace.json` (documented in docs/trace-format.md):
+//! per-run samples, the first-import tree, every import edge and where the trace came from.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Sample, TraceBuilder};
+use crate::error::{Error, Result};
+use crate::graph::{ImportGraph, ModuleId};
+
+pub const FORMAT: &str = "lmms-tui-trace";
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct TraceFile<'a> {
+    format: String,
+    version: u32,
+    #[serde(default)]
+    python: Option<String>,
+    #[serde(default)]
+    command: Option<Vec<String>>,
+    #[serde(default)]
+    recorded_at: Option<String>,
+    runs: u32,
+    edges_complete: bool,
+    #[serde(borrow)]
+    modules: Vec<ModuleRecord<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ModuleRecord<'a> {
+    #[serde(borrow)]
+    name: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    parent: Option<std::borrow::Cow<'a, str>>,
+    self_us: Vec<Option<u64>>,
+    cumulative_us: Vec<Option<u64>>,
+    #[serde(default, borrow)]
+    importers: Vec<Option<std::borrow::Cow<'a, str>>>,
+}
+
+pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
+    let file: TraceFile = serde_json::from_slice(bytes).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "truncated JSON".to_string(),
+            serde_json::error::Category::Syntax => format!("invalid JSON: {e}"),
+            _ => format!("not an lmms-tui trace: {e}"),
+        };
+        let what = what.split(" at line ").next().unwrap_or(&what).to_string();
+        Error::at_line(path, e.line(), format!("{what} (column {})", e.column()))
+    })?;
+    if file.format != FORMAT {
+        return Err(Error::in_file(
+            path,
+            format!("`format` is `{}`, expected `{FORMAT}`", file.format),
+        ));
+    }
+    if file.version != VERSION {
+        return Err(Error::in_file(
+            path,
+            format!(
+                "trace format version {} is not supported (this lmms-tui reads version {VERSION})",
+                file.version
+            ),
+        ));
+    }
+    let bad = |m: &ModuleRecord, why: String| Error::in_file(path, format!("module `{}`: {why}", m.name));
+
+    // Names first, so parents and importers may name modules listed later.
+    let mut local: HashMap<&str, u32> = HashMap::with_capacity(file.modules.len());
+    for m in &file.modules {
+        if m.name.is_empty() || m.name.contains(char::is_whitespace) {
+            return Err(bad(m, "not a module name".into()));
+        }
+        let id = builder.module(&m.name);
+        if local.insert(&m.name, id).is_some() {
+            return Err(bad(m, "listed twice".into()));
+        }
+    }
+    let lookup = |m: &ModuleRecord, name: &str, role: &str| {
+        local
+            .get(name)
+            .copied()
+            .ok_or_else(|| bad(m, format!("{role} `{name}` is not in the trace")))
+    };
+    let first_run = builder.runs;
+    for _ in 0..file.runs {
+        builder.begin_run();
+    }
+    for m in &file.modules {
+        let id = local[&*m.name];
+        if m.self_us.len() != file.runs as usize || m.cumulative_us.len() != file.runs as usize {
+            return Err(bad(
+                m,
+                format!(
+                    "expected {} samples in `self_us` and `cumulative_us`, found {} and {}",
+                    file.runs,
+                    m.self_us.len(),
+                    m.cumulative_us.len()
+                ),
+            ));
+        }
+        for (run, (s, c)) in m.self_us.iter().zip(&m.cumulative_us).enumerate() {
+            match (s, c) {
+                (Some(self_us), Some(cumulative_us)) => builder.sample(
+                    id,
+                    Sample {
+                        run: first_run + run as u32,
+                        self_us: *self_us,
+                        cumulative_us: *cumulative_us,
+                    },
+                ),
+                (None, None) => {}
+                _ => {
+                    return Err(bad(
+                        m,
+                        format!("run {run} has only one of `self_us` and `cumulative_us`"),
+                    ));
+                }
+            }
+        }
+        let parent = match &m.parent {
+            Some(p) => Some(lookup(m, p, "parent")?),
+            None => None,
+        };
+        builder.tree_parent(id, parent);
+        builder.edge(parent, id);
+        for importer in &m.importers {
+            let importer = match importer {
+                Some(name) => Some(lookup(m, name, "importer")?),
+                None => None,
+            };
+            builder.edge(importer, id);
+        }
+    }
+    if builder.meta.python.is_none() {
+        builder.meta.python = file.python;
+    }
+    if builder.meta.command.is_none() {
+        builder.meta.command = file.command;
+    }
+    if builder.meta.recorded_at.is_none() {
+        builder.meta.recorded_at = file.recorded_at;
+    }
+    builder.file_edges_complete(file.edges_complete);
+    Ok(())
+}
+
+/// Writes the graph as a trace.json (per-run samples kept), e.g. to convert a text trace.
+pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
+    let runs = graph.runs();
+    let name = |id: ModuleId| std::borrow::Cow::Borrowed(&*graph.module(id).name);
+    let modules = graph
+        .ids()
+        .map(|id| {
+            let mut self_us = vec![None; runs as usize];
+            let mut cumulative_us = vec![None; runs as usize];
+            for s in graph.samples(id) {
+                self_us[s.run as usize] = Some(s.self_us);
+                cumulative_us[s.run as usize] = Some(s.cumulative_us);
+            }
+            let parent = graph.module(id).parent;
+            ModuleRecord {
+                name: name(id),
+                parent: parent.map(name),
+                self_us,
+                cumulative_us,
+                importers: graph
+                    .importers(id)
+                    .iter()
+                    .filter(|i| **i != parent)
+                    .map(|i| i.map(name))
+                    .collect(),
+            }
+        })
+        .collect();
+    let meta = graph.meta();
+    let file = TraceFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        python: meta.python.clone(),
+        command: meta.command.clone(),
+        recorded_at: meta.recorded_at.clone(),
+        runs,
+        edges_complete: meta.edges_complete,
+        modules,
+    };
+    serde_json::to_writer(&mut *out, &file)?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,434 @@
+//! Reader for CPython's `-X importtime` text (3.7 → 3.14, including `-X importtime=2`).
+//!
+//! CPython prints, from `Python/import.c`:
+//!   `import time: %9ld | %10ld | %*s%s` (self µs, cumulative µs, 2×level spaces, name)
+//!   `import time: cached    | cached     | %*s` (3.14 importtime=2; name right-justified in a
+//!   field 2×level wide, so its indentation is only known when the name is short)
+//! in post-order: a module's line comes after the lines of everything it imported.
+//!
+//! Anything before `import time:` on a line (log timestamps, request ids) and any line without
+//! it (warnings, tracebacks) is ignored, so log exports read exactly like the clean file.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use memchr::memmem;
+
+use super::{Importer, Sample, TraceBuilder};
+use crate::error::{Error, Result};
+
+const MARKER: &[u8] = b"import time:";
+const HEADER: &[u8] = b"self [us]";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Figures {
+    Timed { self_us: u64, cumulative_us: u64 },
+    /// An import of an already-loaded module; `pad` is the spaces before the name.
+    Cached { pad: u32 },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    module: u32,
+    /// Nesting level; for cached lines, only what the padding says (resolved later).
+    level: u32,
+    figures: Figures,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Line<'a> {
+    Header,
+    Entry {
+        name: &'a str,
+        level: u32,
+        figures: Figures,
+    },
+}
+
+pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
+    let finder = memmem::Finder::new(MARKER);
+    let mut run: Vec<Entry> = Vec::new();
+    // Modules already printed at level 0 in this run: seeing one again there starts a new run.
+    let mut roots_in_run: HashSet<u32> = HashSet::new();
+    // Index in `run` just after the last level-0 line: lines after it belong to a top-level
+    // import still in progress, and move to the next run when a new run is detected.
+    let mut after_last_root = 0;
+    let mut any_line = false;
+    let mut any_cached = false;
+
+    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let Some(at) = finder.find(raw) else { continue };
+        let line_no = index + 1;
+        let rest = &raw[at + MARKER.len()..];
+        let parsed = parse_line(rest).map_err(|why| Error::at_line(path, line_no, why))?;
+        any_line = true;
+        match parsed {
+            Line::Header => {
+                // One header per interpreter: a repeated one starts the next run.
+                finish_run(&run, builder);
+                run.clear();
+                roots_in_run.clear();
+                after_last_root = 0;
+            }
+            Line::Entry {
+                name,
+                level,
+                figures,
+            } => {
+                let module = builder.module(name);
+                let timed = matches!(figures, Figures::Timed { .. });
+                any_cached |= !timed;
+                if timed && level == 0 && !roots_in_run.insert(module) {
+                    // A module is imported once per interpreter: a second top-level line for
+                    // it means the next run began after the last completed top-level import.
+                    let tail = run.split_off(after_last_root);
+                    finish_run(&run, builder);
+                    run = tail;
+                    roots_in_run.clear();
+                    roots_in_run.insert(module);
+                }
+                run.push(Entry {
+                    module,
+                    level,
+                    figures,
+                });
+                if timed && level == 0 {
+                    after_last_root = run.len();
+                }
+            }
+        }
+    }
+    finish_run(&run, builder);
+    if !any_line {
+        return Err(Error::in_file(
+            path,
+            "no import-time lines found: expected CPython `-X importtime` output \
+             (`import time: self [us] | cumulative | imported package`) or an lmms-tui trace.json",
+        ));
+    }
+    builder.file_edges_complete(any_cached);
+    Ok(())
+}
+
+fn parse_line(rest: &[u8]) -> std::result::Result<Line<'_>, String> {
+    let trimmed = rest.trim_ascii_start();
+    if trimmed.starts_with(HEADER) {
+        return Ok(Line::Header);
+    }
+    let expected = "expected `import time: <self µs> | <cumulative µs> | <module>`";
+    let Some(p1) = memchr::memchr(b'|', rest) else {
+        return Err(format!("{expected}, found no `|`"));
+    };
+    let Some(p2) = memchr::memchr(b'|', &rest[p1 + 1..]).map(|p| p + p1 + 1) else {
+        return Err(format!("{expected}, found one `|`"));
+    };
+    let first = rest[..p1].trim_ascii();
+    let second = rest[p1 + 1..p2].trim_ascii();
+    let name_field = rest[p2 + 1..].trim_ascii_end();
+    let spaces = name_field.iter().take_while(|&&b| b == b' ').count();
+    let name = &name_field[spaces..];
+    if name.is_empty() {
+        return Err(format!("{expected}, found no module name"));
+    }
+    let name = std::str::from_utf8(name).map_err(|_| "module name is not valid UTF-8".to_string())?;
+    if name.contains(|c: char| c.is_whitespace() || c == '|') {
+        return Err(format!("`{name}` is not a module name ({expected})"));
+    }
+    // The format puts one space after `|`; the rest is the indentation.
+    let pad = spaces.saturating_sub(1) as u32;
+    if first == b"cached" {
+        if second != b"cached" {
+            return Err(format!(
+                "a `cached` line has `cached` in both columns, found `{}`",
+                String::from_utf8_lossy(second)
+            ));
+        }
+        return Ok(Line::Entry {
+            name,
+            level: 0,
+            figures: Figures::Cached { pad },
+        });
+    }
+    let self_us = parse_us(first, "self")?;
+    let cumulative_us = parse_us(second, "cumulative")?;
+    Ok(Line::Entry {
+        name,
+        level: pad / 2,
+        figures: Figures::Timed {
+            self_us,
+            cumulative_us,
+        },
+    })
+}
+
+fn parse_us(field: &[u8], column: &str) -> std::result::Result<u64, String> {
+    let text = String::from_utf8_lossy(field);
+    if field.first() == Some(&b'-') {
+        return Err(format!("negative {column} time `{text}` (expected microseconds ≥ 0)"));
+    }
+    if field.is_empty() || !field.iter().all(u8::is_ascii_digit) {
+        return Err(format!(
+            "expected a whole number of microseconds in the {column} column, found `{text}`"
+        ));
+    }
+    text.parse()
+        .map_err(|_| format!("{column} time `{text}` is too large"))
+}
+
+/// Turns one run's lines into samples, tree parents and edges.
+fn finish_run(entries: &[Entry], builder: &mut TraceBuilder) {
+    if entries.is_empty() {
+        return;
+    }
+    let run = builder.begin_run();
+    let levels = resolve_levels(entries, &builder.names);
+    let n = entries.len();
+
+    // Post-order → tree: a line adopts every pending line deeper than itself. Cached lines
+    // wait on their own stack; the first timed line above them is their importer.
+    let mut parent: Vec<Option<u32>> = vec![None; n];
+    let mut pending: Vec<u32> = Vec::new();
+    let mut pending_cached: Vec<u32> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if matches!(entry.figures, Figures::Cached { .. }) {
+            pending_cached.push(i as u32);
+            continue;
+        }
+        for stack in [&mut pending, &mut pending_cached] {
+            while let Some(&top) = stack.last() {
+                if levels[top as usize] <= levels[i] {
+                    break;
+                }
+                parent[top as usize] = Some(i as u32);
+                stack.pop();
+            }
+        }
+        pending.push(i as u32);
+    }
+
+    // Children of each line in print order (CSR), for a pre-order walk.
+    let mut child_count = vec![0u32; n + 1];
+    for (i, p) in parent.iter().enumerate() {
+        if let (Some(p), Figures::Timed { .. }) = (p, entries[i].figures) {
+            child_count[*p as usize] += 1;
+        }
+    }
+    let mut start = vec![0u32; n + 1];
+    for i in 0..n {
+        start[i + 1] = start[i] + child_count[i];
+    }
+    let mut fill = start.clone();
+    let mut children = vec![0u32; start[n] as usize];
+    let mut roots = Vec::new();
+    for (i, p) in parent.iter().enumerate() {
+        if !matches!(entries[i].figures, Figures::Timed { .. }) {
+            continue;
+        }
+        match p {
+            Some(p) => {
+                children[fill[*p as usize] as usize] = i as u32;
+                fill[*p as usize] += 1;
+            }
+            None => roots.push(i as u32),
+        }
+    }
+
+    // Pre-order walk: which occurrence of a module started first (it gives the tree parent),
+    // and which occurrences are nested in another of the same module (their cumulative is
+    // already inside the outer one's). Self times never overlap, so they add up.
+    #[derive(Clone, Copy)]
+    struct Agg {
+        first_parent: Importer,
+        self_us: u64,
+        cumulative_us: u64,
+        seen: bool,
+    }
+    let empty = Agg {
+        first_parent: None,
+        self_us: 0,
+        cumulative_us: 0,
+        seen: false,
+    };
+    let module_count = builder.module_count();
+    let mut agg = vec![empty; module_count];
+    let mut open = vec![0u32; module_count];
+    let mut touched = Vec::new();
+    // (line, entering?) — an explicit stack keeps 100,000-deep chains off the call stack.
+    let mut walk: Vec<(u32, bool)> = roots.iter().rev().map(|&r| (r, true)).collect();
+    while let Some((line, entering)) = walk.pop() {
+        let entry = entries[line as usize];
+        let m = entry.module as usize;
+        if !entering {
+            open[m] -= 1;
+            continue;
+        }
+        let Figures::Timed {
+            self_us,
+            cumulative_us,
+        } = entry.figures
+        else {
+            continue;
+        };
+        let a = &mut agg[m];
+        if !a.seen {
+            a.seen = true;
+            a.first_parent = parent[line as usize].map(|p| entries[p as usize].module);
+            touched.push(entry.module);
+        }
+        a.self_us += self_us;
+        if open[m] == 0 {
+            a.cumulative_us += cumulative_us;
+        }
+        open[m] += 1;
+        walk.push((line, false));
+        let (s, e) = (start[line as usize] as usize, start[line as usize + 1] as usize);
+        walk.extend(children[s..e].iter().rev().map(|&c| (c, true)));
+    }
+
+    for &module in &touched {
+        let a = agg[module as usize];
+        builder.tree_parent(module, a.first_parent);
+        builder.sample(
+            module,
+            Sample {
+                run,
+                self_us: a.self_us,
+                cumulative_us: a.cumulative_us,
+            },
+        );
+    }
+    for (i, entry) in entries.iter().enumerate() {
+        let importer = parent[i].map(|p| entries[p as usize].module);
+        builder.edge(importer, entry.module);
+    }
+}
+
+/// Levels of every line. A cached line's level is exact when its name is padded
+/// (padding + name length = 2 × level). Otherwise it lies between the level of the previous
+/// timed line P (the import stack only grows until the next line is printed) and the next
+/// timed line's level Q + 1; it takes the level of a padded cached line in the same block
+/// (between the same two timed lines, levels only grow, and neighbours share an importer),
+/// else P + 1 (the module that started after the previous line: imports at the top of a file),
+/// kept within [P, Q + 1] and 2 × level ≤ name length.
+fn resolve_levels(entries: &[Entry], names: &[Box<str>]) -> Vec<u32> {
+    let n = entries.len();
+    let mut levels: Vec<u32> = entries.iter().map(|e| e.level).collect();
+    let mut previous_timed: u32 = 0;
+    let mut i = 0;
+    while i < n {
+        if matches!(entries[i].figures, Figures::Timed { .. }) {
+            previous_timed = levels[i];
+            i += 1;
+            continue;
+        }
+        let block_start = i;
+        while i < n && matches!(entries[i].figures, Figures::Cached { .. }) {
+            i += 1;
+        }
+        let block = block_start..i;
+        let next_timed = entries.get(i).map(|e| e.level);
+        let lowest = previous_timed;
+        let explicit = |j: usize| -> Option<u32> {
+            let Figures::Cached { pad } = entries[j].figures else {
+                return None;
+            };
+            let len = names[entries[j].module as usize].len() as u32;
+            (pad > 0).then(|| ((pad + len) / 2).max(lowest))
+        };
+        let mut last_known: Option<u32> = None;
+        for j in block.clone() {
+            if let Some(level) = explicit(j) {
+                levels[j] = level;
+                last_known = Some(level);
+                continue;
+            }
+            let anchor = last_known.or_else(|| (j + 1..block.end).find_map(explicit));
+            let level = anchor.unwrap_or_else(|| {
+                let len = names[entries[j].module as usize].len() as u32;
+                let guess = match next_timed {
+                    Some(q) => (lowest + 1).min(q + 1),
+                    None => lowest,
+                };
+                guess.min(len / 2).max(lowest)
+            });
+            levels[j] = level;
+        }
+    }
+    levels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(s: &str) -> std::result::Result<Line<'_>, String> {
+        parse_line(s.strip_prefix("import time:").unwrap().as_bytes())
+    }
+
+    #[test]
+    fn parses_the_exact_cpython_format() {
+        assert_eq!(
+            line("import time:       508 |       1203 | _frozen_importlib_external"),
+            Ok(Line::Entry {
+                name: "_frozen_importlib_external",
+                level: 0,
+                figures: Figures::Timed {
+                    self_us: 508,
+                    cumulative_us: 1203
+                }
+            })
+        );
+        assert_eq!(
+            line("import time:        63 |         63 |       _stat"),
+            Ok(Line::Entry {
+                name: "_stat",
+                level: 3,
+                figures: Figures::Timed {
+                    self_us: 63,
+                    cumulative_us: 63
+                }
+            })
+        );
+        assert_eq!(
+            line("import time: self [us] | cumulative | imported package"),
+            Ok(Line::Header)
+        );
+    }
+
+    #[test]
+    fn widened_numbers_still_split_on_bars() {
+        assert_eq!(
+            line("import time: 12345678901 | 123456789012 |   big"),
+            Ok(Line::Entry {
+                name: "big",
+                level: 1,
+                figures: Figures::Timed {
+                    self_us: 12345678901,
+                    cumulative_us: 123456789012
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn cached_lines_keep_their_padding() {
+        // "%*s" with width 2*level = 6 and name "os": 4 spaces of padding after "| ".
+        assert_eq!(
+            line("import time: cached    | cached     |     os"),
+            Ok(Line::Entry {
+                name: "os",
+                level: 0,
+                figures: Figures::Cached { pad: 4 }
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_bad_figures_with_reasons() {
+        assert!(line("import time: -5 | 3 | a").unwrap_err().contains("negative self"));
+        assert!(line("import time: 5 | x3 | a").unwrap_err().contains("cumulative column"));
+        assert!(line("import time: 5 | 3 |   ").unwrap_err().contains("no module name"));
+        assert!(line("import time: truncated").unwrap_err().contains("no `|`"));
+        assert!(line("import time: cached | 4 | a").unwrap_err().contains("cached"));
+    }
+}
