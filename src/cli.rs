@@ -84,7 +84,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 fn report(args: ReportArgs) -> Result<ExitCode> {
     let graph = graph::load(&args.traces)?;
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match args.format {
         ReportFormat::Text => report::write_text(&graph, args.top.unwrap_or(25), &mut out),
         ReportFormat::Json => report::write_json(&graph, args.top.unwrap_or(usize::MAX), &mut out),

@@ -25,8 +25,33 @@ impl<T: Copy> Csr<T> {
         }
         Csr {
             start,
-            items: items.into_iter().map(|i| i.expect("every slot filled")).collect(),
+            items: items
+                .into_iter()
+                .map(|i| i.expect("every slot filled"))
+                .collect(),
         }
+    }
+
+    /// Sorts each row and drops repeats within it, compacting in place.
+    pub fn dedup_rows(&mut self)
+    where
+        T: Ord,
+    {
+        let mut write = 0usize;
+        for row in 0..self.rows() {
+            let (s, e) = (self.start[row] as usize, self.start[row + 1] as usize);
+            self.items[s..e].sort_unstable();
+            self.start[row] = write as u32;
+            for read in s..e {
+                if read == s || self.items[read] != self.items[read - 1] {
+                    self.items[write] = self.items[read];
+                    write += 1;
+                }
+            }
+        }
+        let rows = self.rows();
+        self.start[rows] = write as u32;
+        self.items.truncate(write);
     }
 
     pub fn row(&self, row: usize) -> &[T] {
@@ -71,5 +96,15 @@ mod tests {
         assert_eq!(csr.row(2), &['a', 'c']);
         assert_eq!(csr.rows(), 3);
         assert_eq!(csr.len(), 3);
+    }
+
+    #[test]
+    fn dedup_rows_sorts_and_compacts() {
+        let mut csr = Csr::from_pairs(3, &[(0, 5), (0, 1), (0, 5), (2, 7), (2, 7), (1, 3)]);
+        csr.dedup_rows();
+        assert_eq!(csr.row(0), &[1, 5]);
+        assert_eq!(csr.row(1), &[3]);
+        assert_eq!(csr.row(2), &[7]);
+        assert_eq!(csr.len(), 4);
     }
 }

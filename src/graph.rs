@@ -2,10 +2,9 @@
 //! known import edge and per-module medians over runs. Every walk is iterative, so a
 //! 100,000-deep import chain cannot overflow the stack.
 
-use std::collections::HashMap;
-
 use crate::csr::Csr;
 use crate::error::{Error, Result};
+use crate::names::Names;
 use crate::trace::{Sample, TraceBuilder, TraceMeta};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,7 +48,6 @@ impl Spread {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Module {
-    pub name: Box<str>,
     /// First importer in the first-import tree; `None` for a top-level import.
     pub parent: Option<ModuleId>,
     pub depth: u32,
@@ -67,7 +65,7 @@ pub type Importer = Option<ModuleId>;
 #[derive(Debug, Clone)]
 pub struct ImportGraph {
     modules: Vec<Module>,
-    index: HashMap<Box<str>, ModuleId>,
+    names: Names,
     roots: Vec<ModuleId>,
     children: Csr<ModuleId>,
     importers: Csr<Importer>,
@@ -123,7 +121,7 @@ impl ImportGraph {
         let samples = Csr::from_pairs(n, &samples);
         let mut modules: Vec<Module> = Vec::with_capacity(n);
         let mut values = Vec::new();
-        for (i, name) in names.iter().enumerate() {
+        for (i, first_parent) in parent.iter().enumerate() {
             let row = samples.row(i);
             values.clear();
             values.extend(row.iter().map(|s| s.self_us));
@@ -132,8 +130,7 @@ impl ImportGraph {
             values.extend(row.iter().map(|s| s.cumulative_us));
             let cumulative_us = Spread::of(&mut values);
             modules.push(Module {
-                name: name.clone(),
-                parent: parent[i].flatten().map(ModuleId),
+                parent: first_parent.flatten().map(ModuleId),
                 depth: 0,
                 self_us,
                 cumulative_us,
@@ -175,19 +172,17 @@ impl ImportGraph {
             return Err(Error::new(format!(
                 "{}: parent links form a cycle through `{}`",
                 context(),
-                modules[at].name
+                names.name(at as u32)
             )));
         }
 
         // Interpreter start-up: top-level imports up to `site`, or a known prefix without it.
-        let site = roots
-            .iter()
-            .position(|r| &*modules[r.index()].name == "site");
+        let site = roots.iter().position(|r| names.name(r.0) == "site");
         let startup_roots = match site {
             Some(pos) => pos + 1,
             None => roots
                 .iter()
-                .take_while(|r| is_startup_root(&modules[r.index()].name))
+                .take_while(|r| is_startup_root(names.name(r.0)))
                 .count(),
         };
         let mut stack: Vec<ModuleId> = roots[..startup_roots].to_vec();
@@ -204,37 +199,33 @@ impl ImportGraph {
             .map(|r| modules[r.index()].cumulative_us.median)
             .sum();
 
-        // All edges, deduplicated; the tree edges are among them.
-        let mut edges: Vec<(Option<u32>, u32)> = edges;
-        for (i, m) in modules.iter().enumerate() {
-            edges.push((m.parent.map(|p| p.0), i as u32));
+        // All edges, deduplicated per row; the tree edges are among them.
+        let mut importer_pairs: Vec<(u32, Importer)> = Vec::with_capacity(edges.len() + n);
+        importer_pairs.extend(edges.iter().map(|&(from, to)| (to, from.map(ModuleId))));
+        importer_pairs.extend(
+            modules
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (i as u32, m.parent)),
+        );
+        drop(edges);
+        let mut importers = Csr::from_pairs(n, &importer_pairs);
+        importers.dedup_rows();
+        drop(importer_pairs);
+        let mut import_pairs: Vec<(u32, ModuleId)> = Vec::with_capacity(importers.len());
+        let mut program_imports: Vec<ModuleId> = Vec::new();
+        for to in 0..n {
+            for from in importers.row(to) {
+                match from {
+                    Some(from) => import_pairs.push((from.0, ModuleId(to as u32))),
+                    None => program_imports.push(ModuleId(to as u32)),
+                }
+            }
         }
-        edges.sort_unstable();
-        edges.dedup();
-        let importer_pairs: Vec<(u32, Importer)> = edges
-            .iter()
-            .map(|&(from, to)| (to, from.map(ModuleId)))
-            .collect();
-        let importers = Csr::from_pairs(n, &importer_pairs);
-        let import_pairs: Vec<(u32, ModuleId)> = edges
-            .iter()
-            .filter_map(|&(from, to)| from.map(|f| (f, ModuleId(to))))
-            .collect();
         let imports = Csr::from_pairs(n, &import_pairs);
-        let program_imports: Vec<ModuleId> = edges
-            .iter()
-            .filter(|(from, _)| from.is_none())
-            .map(|&(_, to)| ModuleId(to))
-            .collect();
-
-        let index = names
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| (name, ModuleId(i as u32)))
-            .collect();
         Ok(ImportGraph {
             modules,
-            index,
+            names,
             roots,
             children,
             importers,
@@ -269,7 +260,11 @@ impl ImportGraph {
     }
 
     pub fn find(&self, name: &str) -> Option<ModuleId> {
-        self.index.get(name).copied()
+        self.names.get(name).map(ModuleId)
+    }
+
+    pub fn name(&self, id: ModuleId) -> &str {
+        self.names.name(id.0)
     }
 
     /// Top-level imports, in import order.
@@ -343,7 +338,7 @@ impl ImportGraph {
             if i > 0 {
                 text.push_str(" › ");
             }
-            text.push_str(&self.module(*m).name);
+            text.push_str(self.name(*m));
         }
         text
     }

@@ -7,6 +7,8 @@ pub mod cli;
 pub mod csr;
 pub mod error;
 pub mod graph;
+pub mod names;
 pub mod report;
+pub mod synth;
 pub mod trace;
 pub mod units;

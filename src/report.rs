@@ -4,21 +4,27 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::graph::{ImportGraph, ModuleId};
+use crate::graph::{ImportGraph, Module, ModuleId};
 use crate::units::{ms, percent};
 
 /// Modules slowest first by cumulative time (ties: import order).
 pub fn by_cumulative(graph: &ImportGraph) -> Vec<ModuleId> {
-    let mut ids: Vec<ModuleId> = graph.ids().collect();
-    ids.sort_by_key(|&id| std::cmp::Reverse(graph.module(id).cumulative_us.median));
-    ids
+    slowest_first(graph, |m| m.cumulative_us.median)
 }
 
 /// Modules slowest first by self time (ties: import order).
 pub fn by_self(graph: &ImportGraph) -> Vec<ModuleId> {
-    let mut ids: Vec<ModuleId> = graph.ids().collect();
-    ids.sort_by_key(|&id| std::cmp::Reverse(graph.module(id).self_us.median));
-    ids
+    slowest_first(graph, |m| m.self_us.median)
+}
+
+fn slowest_first(graph: &ImportGraph, key: impl Fn(&Module) -> u64) -> Vec<ModuleId> {
+    // Keys sit next to ids, so the sort never chases module structs around memory.
+    let mut keyed: Vec<(std::cmp::Reverse<u64>, ModuleId)> = graph
+        .ids()
+        .map(|id| (std::cmp::Reverse(key(graph.module(id))), id))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, id)| id).collect()
 }
 
 pub fn edges_label(graph: &ImportGraph) -> &'static str {
@@ -85,9 +91,13 @@ pub fn write_text(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
                 percent(shown.median, total),
             )?;
             if spread {
-                write!(out, "  {:>17}", format!("{}–{}", ms(shown.min), ms(shown.max)))?;
+                write!(
+                    out,
+                    "  {:>17}",
+                    format!("{}–{}", ms(shown.min), ms(shown.max))
+                )?;
             }
-            write!(out, "  {}", m.name)?;
+            write!(out, "  {}", graph.name(id))?;
             if m.parent.is_some() {
                 write!(out, "  ({})", graph.chain_text(id))?;
             }
@@ -109,45 +119,7 @@ struct JsonTrace<'a> {
     python: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct JsonModule<'a> {
-    name: &'a str,
-    parent: Option<&'a str>,
-    depth: u32,
-    self_us: u64,
-    cumulative_us: u64,
-    samples: u32,
-    self_us_min: u64,
-    self_us_max: u64,
-    cumulative_us_min: u64,
-    cumulative_us_max: u64,
-    startup: bool,
-    importers: Vec<Option<&'a str>>,
-}
-
 pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::Result<()> {
-    let name = |id: ModuleId| &*graph.module(id).name;
-    let modules: Vec<JsonModule> = by_cumulative(graph)
-        .into_iter()
-        .take(top)
-        .map(|id| {
-            let m = graph.module(id);
-            JsonModule {
-                name: &m.name,
-                parent: m.parent.map(name),
-                depth: m.depth,
-                self_us: m.self_us.median,
-                cumulative_us: m.cumulative_us.median,
-                samples: m.samples,
-                self_us_min: m.self_us.min,
-                self_us_max: m.self_us.max,
-                cumulative_us_min: m.cumulative_us.min,
-                cumulative_us_max: m.cumulative_us.max,
-                startup: m.startup,
-                importers: graph.importers(id).iter().map(|i| i.map(name)).collect(),
-            }
-        })
-        .collect();
     let trace = JsonTrace {
         files: &graph.meta().files,
         runs: graph.runs(),
@@ -155,7 +127,6 @@ pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
         edges: edges_label(graph),
         python: graph.meta().python.as_deref(),
     };
-    // One module a line: greppable, diffable, and much faster than pretty-printing 200k.
     out.write_all(b"{\"trace\": ")?;
     serde_json::to_writer(&mut *out, &trace)?;
     write!(
@@ -164,9 +135,77 @@ pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
         graph.total_us(),
         graph.startup_us()
     )?;
-    for (i, module) in modules.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
-        serde_json::to_writer(&mut *out, module)?;
+    // One module a line, streamed: greppable, diffable, and no second copy of 200k modules.
+    let mut numbers = itoa::Buffer::new();
+    for (i, id) in by_cumulative(graph).into_iter().take(top).enumerate() {
+        let m = graph.module(id);
+        out.write_all(if i == 0 {
+            b"\n  {\"name\":"
+        } else {
+            b",\n  {\"name\":"
+        })?;
+        json_str(out, graph.name(id))?;
+        out.write_all(b",\"parent\":")?;
+        json_importer(out, graph, m.parent)?;
+        for (key, value) in [
+            ("depth", u64::from(m.depth)),
+            ("self_us", m.self_us.median),
+            ("cumulative_us", m.cumulative_us.median),
+            ("samples", u64::from(m.samples)),
+            ("self_us_min", m.self_us.min),
+            ("self_us_max", m.self_us.max),
+            ("cumulative_us_min", m.cumulative_us.min),
+            ("cumulative_us_max", m.cumulative_us.max),
+        ] {
+            out.write_all(b",\"")?;
+            out.write_all(key.as_bytes())?;
+            out.write_all(b"\":")?;
+            out.write_all(numbers.format(value).as_bytes())?;
+        }
+        out.write_all(if m.startup {
+            b",\"startup\":true"
+        } else {
+            b",\"startup\":false"
+        })?;
+        // Importers beyond the first-import parent (none in a tree-only trace).
+        let mut others = graph
+            .importers(id)
+            .iter()
+            .filter(|&&i| i != m.parent)
+            .peekable();
+        if others.peek().is_some() {
+            out.write_all(b",\"other_importers\":[")?;
+            for (j, importer) in others.enumerate() {
+                if j > 0 {
+                    out.write_all(b",")?;
+                }
+                json_importer(out, graph, *importer)?;
+            }
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}")?;
     }
     out.write_all(b"\n]}\n")
+}
+
+/// A JSON string; module names rarely need escaping, so skip the escaper when they don't.
+fn json_str(out: &mut impl Write, s: &str) -> io::Result<()> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.write_all(b"\"")?;
+        out.write_all(s.as_bytes())?;
+        out.write_all(b"\"")
+    } else {
+        serde_json::to_writer(out, s).map_err(io::Error::from)
+    }
+}
+
+fn json_importer(
+    out: &mut impl Write,
+    graph: &ImportGraph,
+    importer: Option<ModuleId>,
+) -> io::Result<()> {
+    match importer {
+        Some(m) => json_str(out, graph.name(m)),
+        None => out.write_all(b"null"),
+    }
 }

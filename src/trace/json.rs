@@ -1,7 +1,6 @@
 //! Our own trace format, `trace.json` (documented in docs/trace-format.md):
 //! per-run samples, the first-import tree, every import edge and where the trace came from.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -67,31 +66,34 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             ),
         ));
     }
-    let bad = |m: &ModuleRecord, why: String| Error::in_file(path, format!("module `{}`: {why}", m.name));
+    let bad =
+        |m: &ModuleRecord, why: String| Error::in_file(path, format!("module `{}`: {why}", m.name));
 
     // Names first, so parents and importers may name modules listed later.
-    let mut local: HashMap<&str, u32> = HashMap::with_capacity(file.modules.len());
+    let mut ids: Vec<u32> = Vec::with_capacity(file.modules.len());
+    let mut in_file: Vec<bool> = vec![false; builder.module_count()];
     for m in &file.modules {
         if m.name.is_empty() || m.name.contains(char::is_whitespace) {
             return Err(bad(m, "not a module name".into()));
         }
-        let id = builder.module(&m.name);
-        if local.insert(&m.name, id).is_some() {
+        let id = builder.module(&m.name) as usize;
+        in_file.resize(builder.module_count(), false);
+        if std::mem::replace(&mut in_file[id], true) {
             return Err(bad(m, "listed twice".into()));
         }
+        ids.push(id as u32);
     }
-    let lookup = |m: &ModuleRecord, name: &str, role: &str| {
-        local
-            .get(name)
-            .copied()
+    let lookup = |builder: &TraceBuilder, m: &ModuleRecord, name: &str, role: &str| {
+        builder
+            .lookup(name)
+            .filter(|&id| in_file[id as usize])
             .ok_or_else(|| bad(m, format!("{role} `{name}` is not in the trace")))
     };
     let first_run = builder.runs;
     for _ in 0..file.runs {
         builder.begin_run();
     }
-    for m in &file.modules {
-        let id = local[&*m.name];
+    for (m, &id) in file.modules.iter().zip(&ids) {
         if m.self_us.len() != file.runs as usize || m.cumulative_us.len() != file.runs as usize {
             return Err(bad(
                 m,
@@ -123,14 +125,14 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             }
         }
         let parent = match &m.parent {
-            Some(p) => Some(lookup(m, p, "parent")?),
+            Some(p) => Some(lookup(builder, m, p, "parent")?),
             None => None,
         };
         builder.tree_parent(id, parent);
         builder.edge(parent, id);
         for importer in &m.importers {
             let importer = match importer {
-                Some(name) => Some(lookup(m, name, "importer")?),
+                Some(name) => Some(lookup(builder, m, name, "importer")?),
                 None => None,
             };
             builder.edge(importer, id);
@@ -152,7 +154,7 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
 /// Writes the graph as a trace.json (per-run samples kept), e.g. to convert a text trace.
 pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
     let runs = graph.runs();
-    let name = |id: ModuleId| std::borrow::Cow::Borrowed(&*graph.module(id).name);
+    let name = |id: ModuleId| std::borrow::Cow::Borrowed(graph.name(id));
     let modules = graph
         .ids()
         .map(|id| {

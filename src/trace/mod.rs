@@ -5,10 +5,10 @@
 pub mod json;
 pub mod text;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::names::Names;
 
 /// One run's figures for one module, in microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +36,7 @@ pub struct TraceMeta {
 /// Collects what the readers find, across files and runs.
 #[derive(Debug, Default)]
 pub struct TraceBuilder {
-    pub(crate) names: Vec<Box<str>>,
-    index: HashMap<Box<str>, u32>,
+    pub(crate) names: Names,
     /// Tree parent from the run where the module first appeared; `None` until set.
     pub(crate) parent: Vec<Option<Importer>>,
     pub(crate) samples: Vec<(u32, Sample)>,
@@ -55,19 +54,15 @@ impl TraceBuilder {
 
     /// The id of a module name, interning it on first sight (ids follow first appearance).
     pub fn module(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.index.get(name) {
-            return id;
+        let id = self.names.intern(name);
+        if id as usize == self.parent.len() {
+            self.parent.push(None);
         }
-        let id = self.names.len() as u32;
-        let boxed: Box<str> = name.into();
-        self.names.push(boxed.clone());
-        self.index.insert(boxed, id);
-        self.parent.push(None);
         id
     }
 
     pub fn lookup(&self, name: &str) -> Option<u32> {
-        self.index.get(name).copied()
+        self.names.get(name)
     }
 
     /// Starts a new run and returns its index.
@@ -156,7 +151,10 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<TraceBuilder> {
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
     if path.is_dir() {
-        return Err(Error::in_file(path, "is a directory, expected a trace file"));
+        return Err(Error::in_file(
+            path,
+            "is a directory, expected a trace file",
+        ));
     }
     std::fs::read(path).map_err(|e| {
         let why = match e.kind() {

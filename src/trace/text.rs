@@ -16,15 +16,21 @@ use memchr::memmem;
 
 use super::{Importer, Sample, TraceBuilder};
 use crate::error::{Error, Result};
+use crate::names::Names;
 
 const MARKER: &[u8] = b"import time:";
 const HEADER: &[u8] = b"self [us]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Figures {
-    Timed { self_us: u64, cumulative_us: u64 },
+    Timed {
+        self_us: u64,
+        cumulative_us: u64,
+    },
     /// An import of an already-loaded module; `pad` is the spaces before the name.
-    Cached { pad: u32 },
+    Cached {
+        pad: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -56,8 +62,14 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     let mut any_line = false;
     let mut any_cached = false;
 
-    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let Some(at) = finder.find(raw) else { continue };
+    for (index, raw) in lines(bytes).enumerate() {
+        // Clean lines start with the marker; log exports put it further in.
+        let at = if raw.starts_with(MARKER) {
+            0
+        } else {
+            let Some(at) = finder.find(raw) else { continue };
+            at
+        };
         let line_no = index + 1;
         let rest = &raw[at + MARKER.len()..];
         let parsed = parse_line(rest).map_err(|why| Error::at_line(path, line_no, why))?;
@@ -75,9 +87,18 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
                 level,
                 figures,
             } => {
-                let module = builder.module(name);
                 let timed = matches!(figures, Figures::Timed { .. });
                 any_cached |= !timed;
+                // A cached line for a module never timed was loaded before tracing began
+                // (`sys`, `builtins`): an edge to something that costs nothing.
+                let module = if timed {
+                    builder.module(name)
+                } else {
+                    match builder.lookup(name) {
+                        Some(module) => module,
+                        None => continue,
+                    }
+                };
                 if timed && level == 0 && !roots_in_run.insert(module) {
                     // A module is imported once per interpreter: a second top-level line for
                     // it means the next run began after the last completed top-level import.
@@ -130,7 +151,8 @@ fn parse_line(rest: &[u8]) -> std::result::Result<Line<'_>, String> {
     if name.is_empty() {
         return Err(format!("{expected}, found no module name"));
     }
-    let name = std::str::from_utf8(name).map_err(|_| "module name is not valid UTF-8".to_string())?;
+    let name =
+        std::str::from_utf8(name).map_err(|_| "module name is not valid UTF-8".to_string())?;
     if name.contains(|c: char| c.is_whitespace() || c == '|') {
         return Err(format!("`{name}` is not a module name ({expected})"));
     }
@@ -161,10 +183,30 @@ fn parse_line(rest: &[u8]) -> std::result::Result<Line<'_>, String> {
     })
 }
 
+/// Lines split at `\n` with memchr (a trailing `\r` is trimmed by the parser).
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', bytes);
+    std::iter::from_fn(move || {
+        if start > bytes.len() {
+            return None;
+        }
+        let end = ends.next().unwrap_or(bytes.len());
+        let line = &bytes[start..end];
+        start = end + 1;
+        Some(line)
+    })
+}
+
 fn parse_us(field: &[u8], column: &str) -> std::result::Result<u64, String> {
+    if !field.is_empty() && field.len() <= 19 && field.iter().all(u8::is_ascii_digit) {
+        return Ok(field.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')));
+    }
     let text = String::from_utf8_lossy(field);
     if field.first() == Some(&b'-') {
-        return Err(format!("negative {column} time `{text}` (expected microseconds ≥ 0)"));
+        return Err(format!(
+            "negative {column} time `{text}` (expected microseconds ≥ 0)"
+        ));
     }
     if field.is_empty() || !field.iter().all(u8::is_ascii_digit) {
         return Err(format!(
@@ -281,7 +323,10 @@ fn finish_run(entries: &[Entry], builder: &mut TraceBuilder) {
         }
         open[m] += 1;
         walk.push((line, false));
-        let (s, e) = (start[line as usize] as usize, start[line as usize + 1] as usize);
+        let (s, e) = (
+            start[line as usize] as usize,
+            start[line as usize + 1] as usize,
+        );
         walk.extend(children[s..e].iter().rev().map(|&c| (c, true)));
     }
 
@@ -310,7 +355,7 @@ fn finish_run(entries: &[Entry], builder: &mut TraceBuilder) {
 /// (between the same two timed lines, levels only grow, and neighbours share an importer),
 /// else P + 1 (the module that started after the previous line: imports at the top of a file),
 /// kept within [P, Q + 1] and 2 × level ≤ name length.
-fn resolve_levels(entries: &[Entry], names: &[Box<str>]) -> Vec<u32> {
+fn resolve_levels(entries: &[Entry], names: &Names) -> Vec<u32> {
     let n = entries.len();
     let mut levels: Vec<u32> = entries.iter().map(|e| e.level).collect();
     let mut previous_timed: u32 = 0;
@@ -332,7 +377,7 @@ fn resolve_levels(entries: &[Entry], names: &[Box<str>]) -> Vec<u32> {
             let Figures::Cached { pad } = entries[j].figures else {
                 return None;
             };
-            let len = names[entries[j].module as usize].len() as u32;
+            let len = names.name(entries[j].module).len() as u32;
             (pad > 0).then(|| ((pad + len) / 2).max(lowest))
         };
         let mut last_known: Option<u32> = None;
@@ -344,7 +389,7 @@ fn resolve_levels(entries: &[Entry], names: &[Box<str>]) -> Vec<u32> {
             }
             let anchor = last_known.or_else(|| (j + 1..block.end).find_map(explicit));
             let level = anchor.unwrap_or_else(|| {
-                let len = names[entries[j].module as usize].len() as u32;
+                let len = names.name(entries[j].module).len() as u32;
                 let guess = match next_timed {
                     Some(q) => (lowest + 1).min(q + 1),
                     None => lowest,
@@ -425,10 +470,30 @@ mod tests {
 
     #[test]
     fn refuses_bad_figures_with_reasons() {
-        assert!(line("import time: -5 | 3 | a").unwrap_err().contains("negative self"));
-        assert!(line("import time: 5 | x3 | a").unwrap_err().contains("cumulative column"));
-        assert!(line("import time: 5 | 3 |   ").unwrap_err().contains("no module name"));
-        assert!(line("import time: truncated").unwrap_err().contains("no `|`"));
-        assert!(line("import time: cached | 4 | a").unwrap_err().contains("cached"));
+        assert!(
+            line("import time: -5 | 3 | a")
+                .unwrap_err()
+                .contains("negative self")
+        );
+        assert!(
+            line("import time: 5 | x3 | a")
+                .unwrap_err()
+                .contains("cumulative column")
+        );
+        assert!(
+            line("import time: 5 | 3 |   ")
+                .unwrap_err()
+                .contains("no module name")
+        );
+        assert!(
+            line("import time: truncated")
+                .unwrap_err()
+                .contains("no `|`")
+        );
+        assert!(
+            line("import time: cached | 4 | a")
+                .unwrap_err()
+                .contains("cached")
+        );
     }
 }

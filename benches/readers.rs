@@ -1,0 +1,43 @@
+//! Reading traces and printing reports at 1k and 200k modules (seeded synthetic traces).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use lmms_tui::graph::ImportGraph;
+use lmms_tui::synth::SynthTree;
+use lmms_tui::trace::{self, TraceBuilder};
+use std::hint::black_box;
+use std::path::Path;
+
+fn read(text: &[u8]) -> ImportGraph {
+    let mut builder = TraceBuilder::new();
+    trace::read_bytes(Path::new("bench"), text, &mut builder).unwrap();
+    ImportGraph::build(builder).unwrap()
+}
+
+fn readers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("read");
+    group.sample_size(20);
+    for modules in [1_000usize, 200_000] {
+        let text = SynthTree::generate(modules, 42).to_importtime();
+        group.bench_function(format!("text_to_graph/{modules}"), |b| {
+            b.iter(|| read(black_box(text.as_bytes())))
+        });
+        group.bench_function(format!("text_to_json_report/{modules}"), |b| {
+            b.iter(|| {
+                let g = read(text.as_bytes());
+                let mut out = Vec::with_capacity(modules * 300);
+                lmms_tui::report::write_json(&g, usize::MAX, &mut out).unwrap();
+                out.len()
+            })
+        });
+        let g = read(text.as_bytes());
+        let mut json = Vec::new();
+        trace::json::write(&g, &mut json).unwrap();
+        group.bench_function(format!("trace_json_to_graph/{modules}"), |b| {
+            b.iter(|| read(black_box(&json)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, readers);
+criterion_main!(benches);
