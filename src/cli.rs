@@ -71,12 +71,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                      `lmms-tui report TRACE...` prints the profile (see --help)",
                 ));
             }
-            // The explorer arrives with its own issue; until then print the report.
-            report(ReportArgs {
-                traces: cli.traces,
-                format: ReportFormat::Text,
-                top: None,
-            })
+            crate::tui::terminal::require_terminal()?;
+            let graph = graph::load(&cli.traces)?;
+            crate::tui::run(graph)?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

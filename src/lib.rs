@@ -11,4 +11,5 @@ pub mod names;
 pub mod report;
 pub mod synth;
 pub mod trace;
+pub mod tui;
 pub mod units;

@@ -1,0 +1,403 @@
+//! The explorer's state and `update(action)`: everything the screen shows, with no terminal
+//! code, so journeys can be tested by feeding actions and rendering to a test backend.
+
+use std::time::Duration;
+
+use crate::graph::{ImportGraph, ModuleId};
+
+use super::cursor::{Cursor, Move};
+use super::importers::ImportersView;
+use super::layout::{self, Column};
+use super::packages::{self, Package};
+use super::search::Search;
+use super::sort::{Sort, SortKey};
+use super::tree::{Node, TreeView};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Tree,
+    Flat,
+    Packages,
+    Importers,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Tree, View::Flat, View::Packages, View::Importers];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Tree => "Tree",
+            View::Flat => "Slowest",
+            View::Packages => "Packages",
+            View::Importers => "Importers of",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Search,
+    Help,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Move(Move),
+    Expand,
+    Collapse,
+    Toggle,
+    ExpandAll,
+    CollapseAll,
+    CycleSort,
+    ReverseSort,
+    StartSearch,
+    SearchChar(char),
+    SearchBackspace,
+    SearchUp,
+    SearchDown,
+    SearchConfirm,
+    SearchCancel,
+    NextMatch,
+    PrevMatch,
+    NextView,
+    PrevView,
+    ShowView(View),
+    Help,
+    CloseHelp,
+    /// A left click at a screen cell; `at_ms` tells double clicks apart.
+    Click { column: u16, row: u16, at_ms: u64 },
+    Resize { width: u16, height: u16 },
+    Quit,
+}
+
+/// Two clicks on the same row within this many milliseconds are a double click.
+const DOUBLE_CLICK_MS: u64 = 400;
+
+pub struct App {
+    pub graph: ImportGraph,
+    pub view: View,
+    pub mode: Mode,
+    pub sort: Sort,
+    pub tree: TreeView,
+    /// Every module, in the current sort (built when first shown).
+    pub flat: Vec<ModuleId>,
+    pub flat_cursor: Cursor,
+    pub packages: Vec<Package>,
+    pub packages_cursor: Cursor,
+    pub importers: ImportersView,
+    pub importers_cursor: Cursor,
+    pub search: Search,
+    /// Position in the last search's matches, for n/N.
+    pub match_index: usize,
+    pub width: u16,
+    pub height: u16,
+    pub status: Option<String>,
+    pub quit: bool,
+    last_click: Option<(u16, u64)>,
+    flat_sort: Option<Sort>,
+    packages_sort: Option<Sort>,
+}
+
+impl App {
+    pub fn new(graph: ImportGraph, width: u16, height: u16) -> App {
+        let tree = TreeView::new(&graph);
+        let search = Search::new(&graph);
+        App {
+            graph,
+            view: View::Tree,
+            mode: Mode::Normal,
+            sort: Sort::default(),
+            tree,
+            flat: Vec::new(),
+            flat_cursor: Cursor::default(),
+            packages: Vec::new(),
+            packages_cursor: Cursor::default(),
+            importers: ImportersView::default(),
+            importers_cursor: Cursor::default(),
+            search,
+            match_index: 0,
+            width,
+            height,
+            status: None,
+            quit: false,
+            last_click: None,
+            flat_sort: None,
+            packages_sort: None,
+        }
+    }
+
+    fn body_height(&self) -> usize {
+        layout::areas(ratatui::layout::Rect::new(0, 0, self.width, self.height)).body_height()
+    }
+
+    /// Rows in the current view.
+    pub fn row_count(&self) -> usize {
+        match self.view {
+            View::Tree => self.tree.rows().len(),
+            View::Flat => self.flat.len(),
+            View::Packages => self.packages.len(),
+            View::Importers => self.importers.rows.len(),
+        }
+    }
+
+    pub fn cursor(&self) -> Cursor {
+        match self.view {
+            View::Tree => self.tree.cursor,
+            View::Flat => self.flat_cursor,
+            View::Packages => self.packages_cursor,
+            View::Importers => self.importers_cursor,
+        }
+    }
+
+    fn cursor_mut(&mut self) -> &mut Cursor {
+        match self.view {
+            View::Tree => &mut self.tree.cursor,
+            View::Flat => &mut self.flat_cursor,
+            View::Packages => &mut self.packages_cursor,
+            View::Importers => &mut self.importers_cursor,
+        }
+    }
+
+    /// The module the detail panel describes.
+    pub fn selected_module(&self) -> Option<ModuleId> {
+        let i = self.cursor().selected;
+        match self.view {
+            View::Tree => self.tree.selected_module(),
+            View::Flat => self.flat.get(i).copied(),
+            View::Packages => self.packages.get(i).and_then(|p| self.graph.find(&p.name)),
+            View::Importers => self.importers.rows.get(i).and_then(|r| r.importer),
+        }
+    }
+
+    pub fn search_pending(&self) -> bool {
+        self.mode == Mode::Search && !self.search.done
+    }
+
+    /// Advances a running search by at most `budget`.
+    pub fn step_search(&mut self, budget: Duration) {
+        self.search.step(&self.graph, budget);
+    }
+
+    fn ensure_view_data(&mut self) {
+        match self.view {
+            View::Flat if self.flat_sort != Some(self.sort) => {
+                let mut ids: Vec<ModuleId> = self.graph.ids().collect();
+                self.sort.sort(&self.graph, &mut ids);
+                let keep = self.flat.get(self.flat_cursor.selected).copied();
+                self.flat = ids;
+                self.flat_sort = Some(self.sort);
+                if let Some(keep) = keep
+                    && let Some(i) = self.flat.iter().position(|&m| m == keep)
+                {
+                    self.flat_cursor.selected = i;
+                }
+            }
+            View::Packages if self.packages_sort != Some(self.sort) => {
+                if self.packages.is_empty() {
+                    self.packages = packages::packages(&self.graph);
+                }
+                packages::sort_packages(&mut self.packages, self.sort);
+                self.packages_sort = Some(self.sort);
+            }
+            _ => {}
+        }
+        let (len, height) = (self.row_count(), self.body_height());
+        self.cursor_mut().reveal(len, height);
+    }
+
+    fn show_view(&mut self, view: View) {
+        if view == View::Importers {
+            // "Why is this loaded?" asks about whatever was selected where the user came from.
+            let target = self.selected_module().or(self.importers.target);
+            if let Some(target) = target
+                && (self.importers.target != Some(target) || self.view != View::Importers)
+            {
+                self.importers = ImportersView::build(&self.graph, target);
+                self.importers_cursor = Cursor::default();
+            }
+        }
+        self.view = view;
+        self.ensure_view_data();
+    }
+
+    /// Shows a module in the tree, opening its ancestors.
+    pub fn jump_to(&mut self, module: ModuleId) {
+        self.view = View::Tree;
+        let height = self.body_height();
+        self.tree.reveal(&self.graph, module, height);
+    }
+
+    fn set_sort(&mut self, sort: Sort) {
+        self.sort = sort;
+        self.tree.apply_sort(&self.graph, sort);
+        let height = self.body_height();
+        self.tree.cursor.reveal(self.tree.rows().len(), height);
+        self.ensure_view_data();
+    }
+
+    fn sort_for_column(&self, column: Column) -> Option<SortKey> {
+        match column {
+            Column::Name => Some(SortKey::Name),
+            Column::SelfMs => Some(SortKey::SelfTime),
+            Column::CumulativeMs | Column::Percent | Column::Bar => Some(SortKey::Cumulative),
+        }
+    }
+
+    pub fn update(&mut self, action: Action) {
+        self.status = None;
+        let height = self.body_height();
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                let (len, h) = (self.row_count(), self.body_height());
+                self.cursor_mut().reveal(len, h);
+            }
+            Action::Help => self.mode = Mode::Help,
+            Action::CloseHelp => self.mode = Mode::Normal,
+            Action::Move(m) => {
+                let len = self.row_count();
+                match self.view {
+                    View::Tree => self.tree.move_cursor(m, height),
+                    _ => self.cursor_mut().apply(m, len, height),
+                }
+            }
+            Action::Expand => match self.view {
+                View::Tree => self.tree.expand(height),
+                _ => {
+                    if let Some(m) = self.selected_module() {
+                        self.jump_to(m);
+                    }
+                }
+            },
+            Action::Collapse => {
+                if self.view == View::Tree {
+                    self.tree.collapse(&self.graph, height);
+                }
+            }
+            Action::Toggle => {
+                if self.view == View::Tree {
+                    self.tree.toggle(&self.graph, height);
+                }
+            }
+            Action::ExpandAll => {
+                if self.view == View::Tree {
+                    self.tree.expand_all_under(height);
+                }
+            }
+            Action::CollapseAll => {
+                if self.view == View::Tree {
+                    self.tree.collapse_all(&self.graph, height);
+                }
+            }
+            Action::CycleSort => self.set_sort(Sort::by(self.sort.key.next())),
+            Action::ReverseSort => self.set_sort(Sort {
+                descending: !self.sort.descending,
+                ..self.sort
+            }),
+            Action::StartSearch => {
+                self.mode = Mode::Search;
+                self.search = Search::new(&self.graph);
+            }
+            Action::SearchChar(c) => self.search.push(&self.graph, c),
+            Action::SearchBackspace => self.search.pop(&self.graph),
+            Action::SearchUp => self.search.selected = self.search.selected.saturating_sub(1),
+            Action::SearchDown => {
+                let last = self.search.matches().len().saturating_sub(1);
+                self.search.selected = (self.search.selected + 1).min(last);
+            }
+            Action::SearchConfirm => {
+                self.search.finish(&self.graph);
+                self.mode = Mode::Normal;
+                match self.search.selected_module() {
+                    Some(m) => {
+                        self.match_index = self.search.selected;
+                        self.jump_to(m);
+                    }
+                    None => self.status = Some(format!("no module matches “{}”", self.search.query)),
+                }
+            }
+            Action::SearchCancel => self.mode = Mode::Normal,
+            Action::NextMatch | Action::PrevMatch => {
+                let n = self.search.matches().len();
+                if n == 0 {
+                    self.status = Some("no search: press / to search".into());
+                } else {
+                    self.match_index = if action == Action::NextMatch {
+                        (self.match_index + 1) % n
+                    } else {
+                        (self.match_index + n - 1) % n
+                    };
+                    let m = self.search.matches()[self.match_index].1;
+                    self.status = Some(format!(
+                        "match {}/{} for “{}”",
+                        self.match_index + 1,
+                        n,
+                        self.search.query
+                    ));
+                    self.jump_to(m);
+                }
+            }
+            Action::NextView | Action::PrevView => {
+                let i = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
+                let step = if action == Action::NextView { 1 } else { View::ALL.len() - 1 };
+                self.show_view(View::ALL[(i + step) % View::ALL.len()]);
+            }
+            Action::ShowView(v) => self.show_view(v),
+            Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
+        }
+    }
+
+    fn click(&mut self, column: u16, row: u16, at_ms: u64) {
+        if self.mode != Mode::Normal {
+            return;
+        }
+        let areas = layout::areas(ratatui::layout::Rect::new(0, 0, self.width, self.height));
+        let table = areas.table;
+        if column < table.x || column >= table.x + table.width {
+            return;
+        }
+        if row == table.y {
+            let Some(col) = layout::column_at(table.width, column - table.x) else { return };
+            if let Some(key) = self.sort_for_column(col) {
+                let sort = if key == self.sort.key {
+                    Sort {
+                        descending: !self.sort.descending,
+                        ..self.sort
+                    }
+                } else {
+                    Sort::by(key)
+                };
+                self.set_sort(sort);
+            }
+            return;
+        }
+        let body = areas.body();
+        if row < body.y || row >= body.y + body.height {
+            return;
+        }
+        let index = self.cursor().scroll + (row - body.y) as usize;
+        if index >= self.row_count() {
+            return;
+        }
+        let height = body.height as usize;
+        let len = self.row_count();
+        self.cursor_mut().select(index, len, height);
+        let double = matches!(self.last_click, Some((r, t)) if r == row && at_ms.saturating_sub(t) <= DOUBLE_CLICK_MS);
+        self.last_click = Some((row, at_ms));
+        if double {
+            self.last_click = None;
+            match self.view {
+                View::Tree => self.tree.toggle(&self.graph, height),
+                _ => self.update(Action::Expand),
+            }
+        }
+    }
+
+    /// The node the tree has selected (for the detail panel's start-up group).
+    pub fn selected_tree_node(&self) -> Option<Node> {
+        self.tree.selected().map(|r| r.node)
+    }
+}

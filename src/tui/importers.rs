@@ -1,0 +1,98 @@
+//! "Importers of": every chain from the top that reaches a module, as an inverted tree —
+//! the answer to "why is this loaded at all?".
+
+use crate::graph::{ImportGraph, Importer, ModuleId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvertedRow {
+    /// `None` is the program itself (a top-level import).
+    pub importer: Importer,
+    pub depth: u32,
+    /// The module already appears below on this path: an import cycle, not expanded.
+    pub cycle: bool,
+}
+
+/// Rows are capped: a module imported from everywhere in a full-edge trace has an
+/// exponential number of paths.
+pub const MAX_ROWS: usize = 5_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportersView {
+    pub target: Option<ModuleId>,
+    pub rows: Vec<InvertedRow>,
+    /// True when `MAX_ROWS` cut the tree short.
+    pub truncated: bool,
+}
+
+impl ImportersView {
+    /// Every path from `target` up to the program, depth first, importers in import order.
+    pub fn build(graph: &ImportGraph, target: ModuleId) -> ImportersView {
+        let mut rows = Vec::new();
+        let mut truncated = false;
+        // (importer, depth, index in `path` of its parent); `path` holds the current chain.
+        let mut path: Vec<ModuleId> = Vec::new();
+        let mut stack: Vec<(Importer, u32)> = vec![(Some(target), 0)];
+        while let Some((importer, depth)) = stack.pop() {
+            if rows.len() >= MAX_ROWS {
+                truncated = true;
+                break;
+            }
+            path.truncate(depth as usize);
+            let cycle = importer.is_some_and(|m| path.contains(&m));
+            rows.push(InvertedRow {
+                importer,
+                depth,
+                cycle,
+            });
+            let Some(m) = importer else { continue };
+            if cycle {
+                continue;
+            }
+            path.push(m);
+            stack.extend(graph.importers(m).iter().rev().map(|&i| (i, depth + 1)));
+        }
+        ImportersView {
+            target: Some(target),
+            rows,
+            truncated,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{self, TraceBuilder};
+    use std::path::Path;
+
+    #[test]
+    fn every_chain_up_to_the_program() {
+        // 3.14 trace: urllib3 first imported by botocore, then (cached) by requests.
+        let text = "\
+import time:        10 |         10 |     urllib3
+import time:        20 |         30 |   botocore
+import time:         5 |         35 | boto3
+import time: cached    | cached     |   urllib3
+import time:         5 |          5 | requests
+";
+        let mut builder = TraceBuilder::new();
+        trace::read_bytes(Path::new("t"), text.as_bytes(), &mut builder).unwrap();
+        let g = ImportGraph::build(builder).unwrap();
+        let v = ImportersView::build(&g, g.find("urllib3").unwrap());
+        let got: Vec<(String, u32)> = v
+            .rows
+            .iter()
+            .map(|r| (r.importer.map_or("<program>".into(), |m| g.name(m).to_string()), r.depth))
+            .collect();
+        let want = [
+            ("urllib3", 0),
+            ("botocore", 1),
+            ("boto3", 2),
+            ("<program>", 3),
+            ("requests", 1),
+            ("<program>", 2),
+        ];
+        assert_eq!(got, want.map(|(n, d)| (n.to_string(), d)));
+        assert!(!v.truncated);
+    }
+}

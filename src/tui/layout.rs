@@ -1,0 +1,141 @@
+//! Where everything goes on screen. Rendering and mouse handling both use these, so a click
+//! always lands on what was drawn there.
+
+use ratatui::layout::Rect;
+
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    /// The table: its first line is the column header, the rest are rows.
+    pub table: Rect,
+    pub detail: Rect,
+    pub footer: Rect,
+}
+
+impl Areas {
+    pub fn body(&self) -> Rect {
+        Rect {
+            y: self.table.y + 1,
+            height: self.table.height.saturating_sub(1),
+            ..self.table
+        }
+    }
+
+    pub fn body_height(&self) -> usize {
+        self.body().height as usize
+    }
+}
+
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let header_h = 2;
+    let footer_h = 1;
+    // The detail panel grows with the screen: title + figures + chain + importers.
+    let detail_h = if area.height >= 30 { 7 } else { 5 };
+    let table_h = area
+        .height
+        .saturating_sub(header_h + footer_h + detail_h)
+        .max(1);
+    let header = Rect { height: header_h.min(area.height), ..area };
+    let table = Rect {
+        y: area.y + header_h,
+        height: table_h,
+        ..area
+    };
+    let detail = Rect {
+        y: table.y + table_h,
+        height: detail_h,
+        ..area
+    };
+    let footer = Rect {
+        y: detail.y + detail_h,
+        height: footer_h,
+        ..area
+    };
+    Areas {
+        header,
+        table,
+        detail,
+        footer,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Name,
+    SelfMs,
+    CumulativeMs,
+    Percent,
+    Bar,
+}
+
+/// Column widths for a table `width` wide: the name takes the rest; the bar, then the
+/// percentage, then self time give way on narrow terminals.
+pub fn columns(width: u16) -> Vec<(Column, u16)> {
+    let mut cols = vec![
+        (Column::SelfMs, 9),
+        (Column::CumulativeMs, 10),
+        (Column::Percent, 7),
+        (Column::Bar, 14),
+    ];
+    let name_min = 24;
+    let fixed = |cols: &[(Column, u16)]| cols.iter().map(|c| c.1 + 1).sum::<u16>();
+    for drop in [Column::Bar, Column::Percent, Column::SelfMs] {
+        if width >= name_min + fixed(&cols) {
+            break;
+        }
+        cols.retain(|c| c.0 != drop);
+    }
+    let name = width.saturating_sub(fixed(&cols)).max(1);
+    let mut out = vec![(Column::Name, name)];
+    out.extend(cols);
+    out
+}
+
+/// The column under x (relative to the table's left edge).
+pub fn column_at(width: u16, x: u16) -> Option<Column> {
+    let mut left = 0u16;
+    for (col, w) in columns(width) {
+        if x >= left && x < left + w {
+            return Some(col);
+        }
+        left += w + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_give_way_and_fill_the_width() {
+        let names = |w| columns(w).iter().map(|c| c.0).collect::<Vec<_>>();
+        assert_eq!(names(120).len(), 5);
+        assert_eq!(names(60), [Column::Name, Column::SelfMs, Column::CumulativeMs, Column::Percent]);
+        assert_eq!(names(40), [Column::Name, Column::CumulativeMs]);
+        for w in [40u16, 60, 80, 200] {
+            let total: u16 = columns(w).iter().map(|c| c.1 + 1).sum::<u16>() - 1;
+            assert_eq!(total, w, "width {w}");
+        }
+        assert_eq!(column_at(120, 0), Some(Column::Name));
+        let name_w = columns(120)[0].1;
+        assert_eq!(column_at(120, name_w + 1), Some(Column::SelfMs));
+    }
+
+    #[test]
+    fn areas_stack_without_overlap() {
+        let a = areas(Rect::new(0, 0, 80, 24));
+        assert_eq!(a.header.y + a.header.height, a.table.y);
+        assert_eq!(a.table.y + a.table.height, a.detail.y);
+        assert_eq!(a.detail.y + a.detail.height, a.footer.y);
+        assert_eq!(a.footer.y + 1, 24);
+        assert_eq!(a.body_height(), a.table.height as usize - 1);
+    }
+}

@@ -1,0 +1,88 @@
+//! The explorer: a full-screen terminal UI over the import graph.
+//!
+//! State (`app`, `tree`, views) has no terminal code; `keys` maps keys to actions; `render`
+//! draws the state; `terminal` owns setup and teardown; `run` is the event loop.
+
+pub mod app;
+pub mod cursor;
+pub mod importers;
+pub mod keys;
+pub mod layout;
+pub mod packages;
+pub mod render;
+pub mod search;
+pub mod sort;
+pub mod terminal;
+pub mod tree;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, MouseButton, MouseEventKind};
+
+use crate::error::{Error, Result};
+use crate::graph::ImportGraph;
+
+use app::{Action, App};
+use cursor::Move;
+
+/// A search step never holds input longer than this.
+const SEARCH_SLICE: Duration = Duration::from_millis(8);
+
+pub fn run(graph: ImportGraph) -> Result<()> {
+    terminal::require_terminal()?;
+    let mut session = terminal::Session::start()?;
+    let io = |e: std::io::Error| Error::new(format!("terminal error: {e}"));
+    let size = session.terminal.size().map_err(io)?;
+    let mut app = App::new(graph, size.width, size.height);
+    let started = Instant::now();
+    loop {
+        session
+            .terminal
+            .draw(|frame| render::render(&app, frame))
+            .map_err(io)?;
+        if app.quit {
+            break;
+        }
+        // While a search runs, poll without waiting and give it a slice between events.
+        let wait = if app.search_pending() {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(500)
+        };
+        if event::poll(wait).map_err(io)? {
+            // Drain what is queued so a burst of keys costs one redraw.
+            loop {
+                let ev = event::read().map_err(io)?;
+                if let Some(action) = action_for_event(&app, ev, started) {
+                    app.update(action);
+                }
+                if app.quit || !event::poll(Duration::ZERO).map_err(io)? {
+                    break;
+                }
+            }
+        }
+        if app.search_pending() {
+            app.step_search(SEARCH_SLICE);
+        }
+    }
+    drop(session);
+    Ok(())
+}
+
+fn action_for_event(app: &App, ev: Event, started: Instant) -> Option<Action> {
+    match ev {
+        Event::Key(key) => keys::action_for(app.mode, key),
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: mouse.column,
+                row: mouse.row,
+                at_ms: started.elapsed().as_millis() as u64,
+            }),
+            MouseEventKind::ScrollDown => Some(Action::Move(Move::Scroll(3))),
+            MouseEventKind::ScrollUp => Some(Action::Move(Move::Scroll(-3))),
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -1,0 +1,442 @@
+//! Drawing: a function of the app state, nothing else.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+
+use crate::graph::ModuleId;
+use crate::units::{ms, percent};
+
+use super::app::{App, Mode, View};
+use super::keys::HELP;
+use super::layout::{self, Column, MIN_HEIGHT, MIN_WIDTH};
+use super::sort::SortKey;
+use super::tree::Node;
+
+const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
+const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
+const DIM: Style = Style::new().add_modifier(Modifier::DIM);
+/// Magenta reads on dark and light backgrounds alike.
+const BAR: Style = Style::new().fg(Color::Magenta);
+const MATCH: Style = Style::new()
+    .fg(Color::Red)
+    .add_modifier(Modifier::BOLD)
+    .add_modifier(Modifier::UNDERLINED);
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        let text = format!(
+            "terminal too small: {}×{} (need {MIN_WIDTH}×{MIN_HEIGHT})",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let areas = layout::areas(area);
+    header(app, frame, areas.header);
+    table(app, frame, areas.table);
+    detail(app, frame, areas.detail);
+    footer(app, frame, areas.footer);
+    match app.mode {
+        Mode::Search => search(app, frame, areas.table),
+        Mode::Help => help(frame, area),
+        Mode::Normal => {}
+    }
+}
+
+fn header(app: &App, frame: &mut Frame, area: Rect) {
+    let g = &app.graph;
+    let files = g.meta().files.join(", ");
+    let mut first = vec![
+        Span::styled("lmms-tui ", BOLD),
+        Span::raw(format!(
+            "{files} │ {} run{} │ {} modules │ total {} ms",
+            g.runs(),
+            if g.runs() == 1 { "" } else { "s" },
+            g.len(),
+            ms(g.total_us())
+        )),
+    ];
+    if let Some(python) = &g.meta().python {
+        first.push(Span::raw(format!(" │ Python {python}")));
+    }
+    let edges = if g.edges_complete() {
+        "edges: complete"
+    } else {
+        "edges: first-import tree only"
+    };
+    let mut second = Vec::new();
+    for (i, v) in View::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, v.label());
+        second.push(if *v == app.view {
+            Span::styled(label, SELECTED)
+        } else {
+            Span::raw(label)
+        });
+    }
+    second.push(Span::raw(format!(
+        "  sort: {} {}  │ {edges}",
+        app.sort.key.label(),
+        app.sort.arrow()
+    )));
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+}
+
+/// One table row's content, whatever the view.
+struct RowData {
+    name: Vec<Span<'static>>,
+    self_us: Option<u64>,
+    cumulative_us: Option<u64>,
+    /// What % and the bar show.
+    share_us: u64,
+    dim: bool,
+}
+
+fn table(app: &App, frame: &mut Frame, area: Rect) {
+    let g = &app.graph;
+    let columns = layout::columns(area.width);
+    let height = area.height.saturating_sub(1) as usize;
+    let cursor = app.cursor();
+    let start = cursor.scroll.min(app.row_count());
+    let end = (start + height).min(app.row_count());
+    let module_row = |id: ModuleId, prefix: String, suffix: &str| RowData {
+        name: vec![Span::raw(format!("{prefix}{}{suffix}", g.name(id)))],
+        self_us: Some(g.module(id).self_us.median),
+        cumulative_us: Some(g.module(id).cumulative_us.median),
+        share_us: if app.sort.key == SortKey::SelfTime {
+            g.module(id).self_us.median
+        } else {
+            g.module(id).cumulative_us.median
+        },
+        dim: g.module(id).startup,
+    };
+    let data: Vec<RowData> = (start..end)
+        .map(|i| match app.view {
+            View::Tree => {
+                let row = app.tree.rows()[i];
+                let marker = match (row.has_children, row.expanded) {
+                    (false, _) => "  ",
+                    (true, true) => "▾ ",
+                    (true, false) => "▸ ",
+                };
+                let indent = "  ".repeat(row.depth as usize);
+                match row.node {
+                    Node::Module(id) => {
+                        let mut r = module_row(id, format!("{indent}{marker}"), "");
+                        r.share_us = g.module(id).cumulative_us.median;
+                        r
+                    }
+                    Node::Startup => RowData {
+                        name: vec![Span::raw(format!("{indent}{marker}(interpreter start-up)"))],
+                        self_us: None,
+                        cumulative_us: Some(g.startup_us()),
+                        share_us: g.startup_us(),
+                        dim: true,
+                    },
+                }
+            }
+            View::Flat => module_row(app.flat[i], String::new(), ""),
+            View::Packages => {
+                let p = &app.packages[i];
+                RowData {
+                    name: vec![Span::raw(format!("{}  ({} modules)", p.name, p.modules))],
+                    self_us: Some(p.self_us),
+                    cumulative_us: None,
+                    share_us: p.self_us,
+                    dim: false,
+                }
+            }
+            View::Importers => {
+                let r = app.importers.rows[i];
+                let indent = "  ".repeat(r.depth as usize);
+                let arrow = if r.depth == 0 { "" } else { "← " };
+                match r.importer {
+                    Some(id) => {
+                        let suffix = if r.cycle { "  ↻ import cycle" } else { "" };
+                        module_row(id, format!("{indent}{arrow}"), suffix)
+                    }
+                    None => RowData {
+                        name: vec![Span::styled(format!("{indent}{arrow}(the program itself)"), BOLD)],
+                        self_us: None,
+                        cumulative_us: None,
+                        share_us: 0,
+                        dim: false,
+                    },
+                }
+            }
+        })
+        .collect();
+
+    let total = g.total_us();
+    let bar_share = |us: u64| if total == 0 { 0.0 } else { us as f64 / total as f64 };
+    let header_cells: Vec<Cell> = columns
+        .iter()
+        .map(|(col, _)| {
+            let (label, key) = match col {
+                Column::Name => (
+                    match app.view {
+                        View::Packages => "package",
+                        View::Importers => "imported by",
+                        _ => "module",
+                    },
+                    Some(SortKey::Name),
+                ),
+                Column::SelfMs => (
+                    if app.view == View::Packages { "self Σ ms" } else { "self ms" },
+                    Some(SortKey::SelfTime),
+                ),
+                Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
+                Column::Percent => ("% total", None),
+                Column::Bar => ("", None),
+            };
+            let mut text = label.to_string();
+            let sorted_here = key == Some(app.sort.key)
+                || (*col == Column::Name && app.sort.key == SortKey::ImportOrder);
+            if sorted_here {
+                text = if *col == Column::Name && app.sort.key == SortKey::ImportOrder {
+                    format!("{text} (import order {})", app.sort.arrow())
+                } else {
+                    format!("{text} {}", app.sort.arrow())
+                };
+            }
+            if *col == Column::Name {
+                Cell::from(text).style(BOLD)
+            } else {
+                right(text, width_of(&columns, *col)).style(BOLD)
+            }
+        })
+        .collect();
+    let header = Row::new(header_cells).style(Style::new().add_modifier(Modifier::UNDERLINED));
+    let rows: Vec<Row> = data
+        .into_iter()
+        .enumerate()
+        .map(|(offset, d)| {
+            let cells: Vec<Cell> = columns
+                .iter()
+                .map(|(col, width)| match col {
+                    Column::Name => Cell::from(Line::from(d.name.clone())),
+                    Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), *width),
+                    Column::CumulativeMs => right(d.cumulative_us.map(ms).unwrap_or_default(), *width),
+                    Column::Percent => right(format!("{}%", percent(d.share_us, total)), *width),
+                    Column::Bar => Cell::from(bar(bar_share(d.share_us), *width)).style(BAR),
+                })
+                .collect();
+            let mut style = if d.dim { DIM } else { Style::new() };
+            if start + offset == cursor.selected {
+                style = style.patch(SELECTED);
+            }
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let widths: Vec<Constraint> = columns.iter().map(|(_, w)| Constraint::Length(*w)).collect();
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+fn width_of(columns: &[(Column, u16)], col: Column) -> u16 {
+    columns.iter().find(|c| c.0 == col).map_or(0, |c| c.1)
+}
+
+fn right(text: String, width: u16) -> Cell<'static> {
+    Cell::from(format!("{text:>w$}", w = width as usize))
+}
+
+/// A proportional bar with eighth-cell resolution.
+pub fn bar(share: f64, width: u16) -> String {
+    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    let eighths = (share.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    s.push_str(PARTS[eighths % 8]);
+    s
+}
+
+fn detail(app: &App, frame: &mut Frame, area: Rect) {
+    let g = &app.graph;
+    let block = Block::default().borders(Borders::TOP).title(Span::styled(" detail ", BOLD));
+    let mut lines: Vec<Line> = Vec::new();
+    let title = match (app.view, app.selected_tree_node()) {
+        (View::Tree, Some(Node::Startup)) => {
+            lines.push(Line::from(vec![
+                Span::styled("interpreter start-up", BOLD),
+                Span::raw(format!(
+                    "  {} ms before the program's first import ({}% of total)",
+                    ms(g.startup_us()),
+                    percent(g.startup_us(), g.total_us())
+                )),
+            ]));
+            frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+            return;
+        }
+        _ => app.selected_module(),
+    };
+    if let Some(id) = title {
+        let m = g.module(id);
+        let spread = |s: crate::graph::Spread| {
+            if g.runs() > 1 {
+                format!("{} ms ({}–{})", ms(s.median), ms(s.min), ms(s.max))
+            } else {
+                format!("{} ms", ms(s.median))
+            }
+        };
+        let mut first = vec![
+            Span::styled(g.name(id).to_string(), BOLD),
+            Span::raw(format!(
+                "  self {}  cumulative {}  {}% of total",
+                spread(m.self_us),
+                spread(m.cumulative_us),
+                percent(m.cumulative_us.median, g.total_us())
+            )),
+        ];
+        if g.runs() > 1 {
+            first.push(Span::raw(format!("  in {}/{} runs", m.samples, g.runs())));
+        }
+        if m.startup {
+            first.push(Span::styled("  interpreter start-up", DIM));
+        }
+        lines.push(Line::from(first));
+        lines.push(Line::from(vec![Span::styled("chain: ", BOLD), Span::raw(g.chain_text(id))]));
+        let others: Vec<String> = g
+            .importers(id)
+            .iter()
+            .filter(|i| **i != m.parent)
+            .map(|i| i.map_or("(the program)".to_string(), |p| g.name(p).to_string()))
+            .collect();
+        let importers = if !g.edges_complete() {
+            format!(
+                "{} (first import); other importers unknown: this trace has the first-import tree only",
+                m.parent.map_or("(the program)", |p| g.name(p))
+            )
+        } else if others.is_empty() {
+            format!("only {}", m.parent.map_or("(the program)", |p| g.name(p)))
+        } else {
+            format!(
+                "{} (first), {}",
+                m.parent.map_or("(the program)", |p| g.name(p)),
+                others.join(", ")
+            )
+        };
+        lines.push(Line::from(vec![Span::styled("imported by: ", BOLD), Span::raw(importers)]));
+    } else if app.view == View::Importers {
+        lines.push(Line::from("the program imports it directly (a top-level import)"));
+    }
+    if app.view == View::Importers && app.importers.truncated {
+        lines.push(Line::from(Span::styled(
+            format!("(showing the first {} paths' rows)", super::importers::MAX_ROWS),
+            DIM,
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
+
+fn footer(app: &App, frame: &mut Frame, area: Rect) {
+    let line = match &app.status {
+        Some(status) => Line::from(Span::styled(status.clone(), BOLD)),
+        None => Line::from(
+            [
+                ("q", "quit"),
+                ("?", "help"),
+                ("/", "search"),
+                ("jk", "move"),
+                ("hl", "fold"),
+                ("E/C", "all"),
+                ("s", "sort"),
+                ("Tab", "view"),
+            ]
+            .iter()
+            .flat_map(|(k, what)| [Span::styled(*k, BOLD), Span::raw(format!(" {what}  "))])
+            .collect::<Vec<_>>(),
+        ),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn search(app: &App, frame: &mut Frame, table: Rect) {
+    let g = &app.graph;
+    let s = &app.search;
+    let area = Rect {
+        height: table.height.min(20).max(3),
+        ..table
+    };
+    frame.render_widget(Clear, area);
+    let status = if !s.done {
+        "searching…".to_string()
+    } else if s.query.is_empty() {
+        "type a module name".to_string()
+    } else {
+        format!("{} matches", s.matches().len())
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" search ", BOLD))
+        .title_bottom(format!(" {status} · Enter jump · ↑↓ choose · Esc cancel "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![Line::from(vec![Span::styled("/ ", BOLD), Span::raw(s.query.clone()), Span::styled("▏", BOLD)])];
+    let shown = inner.height.saturating_sub(1) as usize;
+    let first = s.selected.saturating_sub(shown.saturating_sub(1));
+    for (i, &(_, id)) in s.matches().iter().enumerate().skip(first).take(shown) {
+        let name = g.name(id);
+        let hits = s.indices(name);
+        let mut spans: Vec<Span> = name
+            .chars()
+            .enumerate()
+            .map(|(ci, c)| {
+                if hits.contains(&ci) {
+                    Span::styled(c.to_string(), MATCH)
+                } else {
+                    Span::raw(c.to_string())
+                }
+            })
+            .collect();
+        spans.push(Span::styled(format!("  {} ms", ms(g.module(id).cumulative_us.median)), DIM));
+        let mut line = Line::from(spans);
+        if i == s.selected {
+            line = line.style(SELECTED);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn help(frame: &mut Frame, area: Rect) {
+    let key_width = HELP.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let text_width = HELP.iter().map(|(_, w)| w.chars().count()).max().unwrap_or(0);
+    let width = area.width.min((key_width + text_width + 4) as u16);
+    let height = (HELP.len() as u16 + 4).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let mut lines: Vec<Line> = HELP
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<key_width$}  "), BOLD),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(Span::styled("Esc, ? or q closes this help", DIM)));
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(" keys ", BOLD));
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_proportional() {
+        assert_eq!(bar(0.0, 10), "");
+        assert_eq!(bar(1.0, 4), "████");
+        assert_eq!(bar(0.5, 4), "██");
+        assert_eq!(bar(0.5, 1), "▌");
+        assert_eq!(bar(1.0 / 8.0, 1), "▏");
+        assert_eq!(bar(2.0, 2), "██");
+    }
+}

@@ -1,0 +1,63 @@
+//! Terminal setup and teardown, in one place. Whatever happens — a normal quit, an error, a
+//! panic — raw mode, the alternate screen and mouse capture are undone before anything is
+//! printed.
+
+use std::io::{self, IsTerminal, Stdout};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::error::{Error, Result};
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Refuses to start without a terminal on both ends.
+pub fn require_terminal() -> Result<()> {
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "the explorer needs a terminal; for text or JSON output use `lmms-tui report TRACE...`",
+        ))
+    }
+}
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// Holds the terminal in explorer mode; dropping it restores the terminal.
+pub struct Session {
+    pub terminal: Term,
+}
+
+impl Session {
+    pub fn start() -> Result<Session> {
+        require_terminal()?;
+        // A panic restores the terminal first, so its message lands on a sane screen.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        let fail = |e: io::Error| {
+            restore();
+            Error::new(format!("cannot set up the terminal: {e}"))
+        };
+        terminal::enable_raw_mode().map_err(fail)?;
+        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(fail)?;
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(fail)?;
+        Ok(Session { terminal })
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        restore();
+    }
+}
