@@ -66,8 +66,15 @@ pub enum Action {
     Help,
     CloseHelp,
     /// A left click at a screen cell; `at_ms` tells double clicks apart.
-    Click { column: u16, row: u16, at_ms: u64 },
-    Resize { width: u16, height: u16 },
+    Click {
+        column: u16,
+        row: u16,
+        at_ms: u64,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Quit,
 }
 
@@ -316,7 +323,9 @@ impl App {
                         self.match_index = self.search.selected;
                         self.jump_to(m);
                     }
-                    None => self.status = Some(format!("no module matches “{}”", self.search.query)),
+                    None => {
+                        self.status = Some(format!("no module matches “{}”", self.search.query))
+                    }
                 }
             }
             Action::SearchCancel => self.mode = Mode::Normal,
@@ -342,7 +351,11 @@ impl App {
             }
             Action::NextView | Action::PrevView => {
                 let i = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
-                let step = if action == Action::NextView { 1 } else { View::ALL.len() - 1 };
+                let step = if action == Action::NextView {
+                    1
+                } else {
+                    View::ALL.len() - 1
+                };
                 self.show_view(View::ALL[(i + step) % View::ALL.len()]);
             }
             Action::ShowView(v) => self.show_view(v),
@@ -360,7 +373,9 @@ impl App {
             return;
         }
         if row == table.y {
-            let Some(col) = layout::column_at(table.width, column - table.x) else { return };
+            let Some(col) = layout::column_at(table.width, column - table.x) else {
+                return;
+            };
             if let Some(key) = self.sort_for_column(col) {
                 let sort = if key == self.sort.key {
                     Sort {

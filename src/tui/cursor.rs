@@ -78,23 +78,65 @@ mod tests {
     fn moves_stay_in_bounds_and_visible() {
         let mut c = Cursor::default();
         c.apply(Move::Up, 100, 10);
-        assert_eq!(c, Cursor { selected: 0, scroll: 0 });
+        assert_eq!(
+            c,
+            Cursor {
+                selected: 0,
+                scroll: 0
+            }
+        );
         c.apply(Move::PageDown, 100, 10);
-        assert_eq!(c, Cursor { selected: 10, scroll: 1 });
+        assert_eq!(
+            c,
+            Cursor {
+                selected: 10,
+                scroll: 1
+            }
+        );
         c.apply(Move::End, 100, 10);
-        assert_eq!(c, Cursor { selected: 99, scroll: 90 });
+        assert_eq!(
+            c,
+            Cursor {
+                selected: 99,
+                scroll: 90
+            }
+        );
         c.apply(Move::Down, 100, 10);
         assert_eq!(c.selected, 99);
         c.apply(Move::Home, 100, 10);
-        assert_eq!(c, Cursor { selected: 0, scroll: 0 });
+        assert_eq!(
+            c,
+            Cursor {
+                selected: 0,
+                scroll: 0
+            }
+        );
         c.apply(Move::Scroll(5), 100, 10);
-        assert_eq!(c, Cursor { selected: 5, scroll: 5 });
+        assert_eq!(
+            c,
+            Cursor {
+                selected: 5,
+                scroll: 5
+            }
+        );
         c.apply(Move::Scroll(-100), 100, 10);
-        assert_eq!(c, Cursor { selected: 5, scroll: 0 });
+        assert_eq!(
+            c,
+            Cursor {
+                selected: 5,
+                scroll: 0
+            }
+        );
         // The list shrinks under the cursor.
         c.select(99, 100, 10);
         c.reveal(3, 10);
-        assert_eq!(c, Cursor { selected: 2, scroll: 0 });
+        assert_eq!(
+            c,
+            Cursor {
+                selected: 2,
+                scroll: 0
+            }
+        );
         c.apply(Move::Down, 0, 10);
         assert_eq!(c, Cursor::default());
     }

@@ -82,7 +82,13 @@ import time:         5 |          5 | requests
         let got: Vec<(String, u32)> = v
             .rows
             .iter()
-            .map(|r| (r.importer.map_or("<program>".into(), |m| g.name(m).to_string()), r.depth))
+            .map(|r| {
+                (
+                    r.importer
+                        .map_or("<program>".into(), |m| g.name(m).to_string()),
+                    r.depth,
+                )
+            })
             .collect();
         let want = [
             ("urllib3", 0),

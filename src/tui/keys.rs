@@ -70,16 +70,28 @@ pub const HELP: &[(&str, &str)] = &[
     ("j k ↓ ↑", "move"),
     ("PgDn PgUp ^F ^B", "page down / up"),
     ("g G Home End", "top / bottom"),
-    ("l → Enter", "expand (or step in); in other views: show in tree"),
+    (
+        "l → Enter",
+        "expand (or step in); in other views: show in tree",
+    ),
     ("h ←", "collapse, or go to the parent"),
     ("Space", "toggle"),
     ("E *", "expand everything under the selection"),
     ("C", "collapse all"),
-    ("s / S", "cycle sort (cumulative, self, name, import order) / reverse"),
+    (
+        "s / S",
+        "cycle sort (cumulative, self, name, import order) / reverse",
+    ),
     ("/", "fuzzy search; Enter jumps, ↑↓ choose, Esc cancels"),
     ("n N", "next / previous match"),
-    ("Tab ⇧Tab 1-4", "views: tree, slowest, packages, importers of selection"),
-    ("mouse", "click selects, double-click toggles, wheel scrolls, header sorts"),
+    (
+        "Tab ⇧Tab 1-4",
+        "views: tree, slowest, packages, importers of selection",
+    ),
+    (
+        "mouse",
+        "click selects, double-click toggles, wheel scrolls, header sorts",
+    ),
     ("?", "this help"),
     ("q ^C", "quit"),
 ];
@@ -102,20 +114,35 @@ mod tests {
             (KeyCode::Char('g'), KeyCode::Home),
             (KeyCode::Char('G'), KeyCode::End),
         ] {
-            assert_eq!(action_for(Mode::Normal, key(a)), action_for(Mode::Normal, key(b)));
+            assert_eq!(
+                action_for(Mode::Normal, key(a)),
+                action_for(Mode::Normal, key(b))
+            );
             assert!(action_for(Mode::Normal, key(a)).is_some());
         }
     }
 
     #[test]
     fn modes_read_keys_differently() {
-        assert_eq!(action_for(Mode::Search, key(KeyCode::Char('q'))), Some(Action::SearchChar('q')));
-        assert_eq!(action_for(Mode::Normal, key(KeyCode::Char('q'))), Some(Action::Quit));
-        assert_eq!(action_for(Mode::Help, key(KeyCode::Char('q'))), Some(Action::CloseHelp));
+        assert_eq!(
+            action_for(Mode::Search, key(KeyCode::Char('q'))),
+            Some(Action::SearchChar('q'))
+        );
+        assert_eq!(
+            action_for(Mode::Normal, key(KeyCode::Char('q'))),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            action_for(Mode::Help, key(KeyCode::Char('q'))),
+            Some(Action::CloseHelp)
+        );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for mode in [Mode::Normal, Mode::Search, Mode::Help] {
             assert_eq!(action_for(mode, ctrl_c), Some(Action::Quit));
         }
-        assert_eq!(action_for(Mode::Normal, key(KeyCode::Char('3'))), Some(Action::ShowView(View::Packages)));
+        assert_eq!(
+            action_for(Mode::Normal, key(KeyCode::Char('3'))),
+            Some(Action::ShowView(View::Packages))
+        );
     }
 }

@@ -42,7 +42,10 @@ pub fn areas(area: Rect) -> Areas {
         .height
         .saturating_sub(header_h + footer_h + detail_h)
         .max(1);
-    let header = Rect { height: header_h.min(area.height), ..area };
+    let header = Rect {
+        height: header_h.min(area.height),
+        ..area
+    };
     let table = Rect {
         y: area.y + header_h,
         height: table_h,
@@ -118,7 +121,15 @@ mod tests {
     fn columns_give_way_and_fill_the_width() {
         let names = |w| columns(w).iter().map(|c| c.0).collect::<Vec<_>>();
         assert_eq!(names(120).len(), 5);
-        assert_eq!(names(60), [Column::Name, Column::SelfMs, Column::CumulativeMs, Column::Percent]);
+        assert_eq!(
+            names(60),
+            [
+                Column::Name,
+                Column::SelfMs,
+                Column::CumulativeMs,
+                Column::Percent
+            ]
+        );
         assert_eq!(names(40), [Column::Name, Column::CumulativeMs]);
         for w in [40u16, 60, 80, 200] {
             let total: u16 = columns(w).iter().map(|c| c.1 + 1).sum::<u16>() - 1;

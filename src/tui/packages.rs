@@ -44,7 +44,11 @@ pub fn sort_packages(packages: &mut [Package], sort: Sort) {
             SortKey::Name => a.name.cmp(&b.name),
             SortKey::ImportOrder => a.first.cmp(&b.first),
         };
-        let primary = if sort.descending { primary.reverse() } else { primary };
+        let primary = if sort.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
         primary.then(a.first.cmp(&b.first))
     });
 }
@@ -68,7 +72,13 @@ import time:        50 |         50 | botocorex
         let g = ImportGraph::build(builder).unwrap();
         let mut p = packages(&g);
         sort_packages(&mut p, Sort::default());
-        let got: Vec<(&str, u64, u32)> = p.iter().map(|p| (p.name.as_str(), p.self_us, p.modules)).collect();
-        assert_eq!(got, [("botocorex", 50, 1), ("botocore", 30, 2), ("boto3", 5, 1)]);
+        let got: Vec<(&str, u64, u32)> = p
+            .iter()
+            .map(|p| (p.name.as_str(), p.self_us, p.modules))
+            .collect();
+        assert_eq!(
+            got,
+            [("botocorex", 50, 1), ("botocore", 30, 2), ("boto3", 5, 1)]
+        );
     }
 }

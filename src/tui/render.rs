@@ -82,7 +82,10 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         app.sort.key.label(),
         app.sort.arrow()
     )));
-    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
 }
 
 /// One table row's content, whatever the view.
@@ -159,7 +162,10 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                         module_row(id, format!("{indent}{arrow}"), suffix)
                     }
                     None => RowData {
-                        name: vec![Span::styled(format!("{indent}{arrow}(the program itself)"), BOLD)],
+                        name: vec![Span::styled(
+                            format!("{indent}{arrow}(the program itself)"),
+                            BOLD,
+                        )],
                         self_us: None,
                         cumulative_us: None,
                         share_us: 0,
@@ -171,7 +177,13 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
 
     let total = g.total_us();
-    let bar_share = |us: u64| if total == 0 { 0.0 } else { us as f64 / total as f64 };
+    let bar_share = |us: u64| {
+        if total == 0 {
+            0.0
+        } else {
+            us as f64 / total as f64
+        }
+    };
     let header_cells: Vec<Cell> = columns
         .iter()
         .map(|(col, _)| {
@@ -185,7 +197,11 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                     Some(SortKey::Name),
                 ),
                 Column::SelfMs => (
-                    if app.view == View::Packages { "self Σ ms" } else { "self ms" },
+                    if app.view == View::Packages {
+                        "self Σ ms"
+                    } else {
+                        "self ms"
+                    },
                     Some(SortKey::SelfTime),
                 ),
                 Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
@@ -219,7 +235,9 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                 .map(|(col, width)| match col {
                     Column::Name => Cell::from(Line::from(d.name.clone())),
                     Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), *width),
-                    Column::CumulativeMs => right(d.cumulative_us.map(ms).unwrap_or_default(), *width),
+                    Column::CumulativeMs => {
+                        right(d.cumulative_us.map(ms).unwrap_or_default(), *width)
+                    }
                     Column::Percent => right(format!("{}%", percent(d.share_us, total)), *width),
                     Column::Bar => Cell::from(bar(bar_share(d.share_us), *width)).style(BAR),
                 })
@@ -231,8 +249,14 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(cells).style(style)
         })
         .collect();
-    let widths: Vec<Constraint> = columns.iter().map(|(_, w)| Constraint::Length(*w)).collect();
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w))
+        .collect();
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
 }
 
 fn width_of(columns: &[(Column, u16)], col: Column) -> u16 {
@@ -254,7 +278,9 @@ pub fn bar(share: f64, width: u16) -> String {
 
 fn detail(app: &App, frame: &mut Frame, area: Rect) {
     let g = &app.graph;
-    let block = Block::default().borders(Borders::TOP).title(Span::styled(" detail ", BOLD));
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(" detail ", BOLD));
     let mut lines: Vec<Line> = Vec::new();
     let title = match (app.view, app.selected_tree_node()) {
         (View::Tree, Some(Node::Startup)) => {
@@ -266,7 +292,12 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
                     percent(g.startup_us(), g.total_us())
                 )),
             ]));
-            frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(Wrap { trim: false }),
+                area,
+            );
             return;
         }
         _ => app.selected_module(),
@@ -296,7 +327,10 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
             first.push(Span::styled("  interpreter start-up", DIM));
         }
         lines.push(Line::from(first));
-        lines.push(Line::from(vec![Span::styled("chain: ", BOLD), Span::raw(g.chain_text(id))]));
+        lines.push(Line::from(vec![
+            Span::styled("chain: ", BOLD),
+            Span::raw(g.chain_text(id)),
+        ]));
         let others: Vec<String> = g
             .importers(id)
             .iter()
@@ -317,17 +351,30 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
                 others.join(", ")
             )
         };
-        lines.push(Line::from(vec![Span::styled("imported by: ", BOLD), Span::raw(importers)]));
+        lines.push(Line::from(vec![
+            Span::styled("imported by: ", BOLD),
+            Span::raw(importers),
+        ]));
     } else if app.view == View::Importers {
-        lines.push(Line::from("the program imports it directly (a top-level import)"));
+        lines.push(Line::from(
+            "the program imports it directly (a top-level import)",
+        ));
     }
     if app.view == View::Importers && app.importers.truncated {
         lines.push(Line::from(Span::styled(
-            format!("(showing the first {} paths' rows)", super::importers::MAX_ROWS),
+            format!(
+                "(showing the first {} paths' rows)",
+                super::importers::MAX_ROWS
+            ),
             DIM,
         )));
     }
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn footer(app: &App, frame: &mut Frame, area: Rect) {
@@ -356,7 +403,7 @@ fn search(app: &App, frame: &mut Frame, table: Rect) {
     let g = &app.graph;
     let s = &app.search;
     let area = Rect {
-        height: table.height.min(20).max(3),
+        height: table.height.clamp(3, 20),
         ..table
     };
     frame.render_widget(Clear, area);
@@ -373,7 +420,11 @@ fn search(app: &App, frame: &mut Frame, table: Rect) {
         .title_bottom(format!(" {status} · Enter jump · ↑↓ choose · Esc cancel "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let mut lines = vec![Line::from(vec![Span::styled("/ ", BOLD), Span::raw(s.query.clone()), Span::styled("▏", BOLD)])];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("/ ", BOLD),
+        Span::raw(s.query.clone()),
+        Span::styled("▏", BOLD),
+    ])];
     let shown = inner.height.saturating_sub(1) as usize;
     let first = s.selected.saturating_sub(shown.saturating_sub(1));
     for (i, &(_, id)) in s.matches().iter().enumerate().skip(first).take(shown) {
@@ -390,7 +441,10 @@ fn search(app: &App, frame: &mut Frame, table: Rect) {
                 }
             })
             .collect();
-        spans.push(Span::styled(format!("  {} ms", ms(g.module(id).cumulative_us.median)), DIM));
+        spans.push(Span::styled(
+            format!("  {} ms", ms(g.module(id).cumulative_us.median)),
+            DIM,
+        ));
         let mut line = Line::from(spans);
         if i == s.selected {
             line = line.style(SELECTED);
@@ -401,8 +455,16 @@ fn search(app: &App, frame: &mut Frame, table: Rect) {
 }
 
 fn help(frame: &mut Frame, area: Rect) {
-    let key_width = HELP.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-    let text_width = HELP.iter().map(|(_, w)| w.chars().count()).max().unwrap_or(0);
+    let key_width = HELP
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let text_width = HELP
+        .iter()
+        .map(|(_, w)| w.chars().count())
+        .max()
+        .unwrap_or(0);
     let width = area.width.min((key_width + text_width + 4) as u16);
     let height = (HELP.len() as u16 + 4).min(area.height);
     let popup = Rect {
@@ -421,8 +483,13 @@ fn help(frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    lines.push(Line::from(Span::styled("Esc, ? or q closes this help", DIM)));
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(" keys ", BOLD));
+    lines.push(Line::from(Span::styled(
+        "Esc, ? or q closes this help",
+        DIM,
+    )));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" keys ", BOLD));
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 

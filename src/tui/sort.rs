@@ -87,7 +87,9 @@ impl Sort {
     /// Sorts ids; keys are gathered first so the sort does not chase modules in memory.
     pub fn sort(self, graph: &ImportGraph, ids: &mut [ModuleId]) {
         match self.key {
-            SortKey::Name | SortKey::ImportOrder => ids.sort_unstable_by(|&a, &b| self.compare(graph, a, b)),
+            SortKey::Name | SortKey::ImportOrder => {
+                ids.sort_unstable_by(|&a, &b| self.compare(graph, a, b))
+            }
             SortKey::Cumulative | SortKey::SelfTime => {
                 let key = |id: ModuleId| {
                     let m = graph.module(id);

@@ -2,7 +2,7 @@
 //! panic — raw mode, the alternate screen and mouse capture are undone before anything is
 //! printed.
 
-use std::io::{self, IsTerminal, Stdout};
+use std::io::{self, BufWriter, IsTerminal, Stdout};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
@@ -12,7 +12,7 @@ use ratatui::backend::CrosstermBackend;
 
 use crate::error::{Error, Result};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Refuses to start without a terminal on both ends.
 pub fn require_terminal() -> Result<()> {
@@ -28,7 +28,12 @@ pub fn require_terminal() -> Result<()> {
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 /// Holds the terminal in explorer mode; dropping it restores the terminal.
@@ -51,7 +56,11 @@ impl Session {
         };
         terminal::enable_raw_mode().map_err(fail)?;
         execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(fail)?;
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(fail)?;
+        let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+            1 << 16,
+            io::stdout(),
+        )))
+        .map_err(fail)?;
         Ok(Session { terminal })
     }
 }

@@ -144,8 +144,16 @@ impl TreeView {
                     } else {
                         m.self_us.median
                     };
-                    let group = if sort.key == SortKey::Cumulative { startup_us } else { 0 };
-                    if sort.descending { v >= group } else { v <= group }
+                    let group = if sort.key == SortKey::Cumulative {
+                        startup_us
+                    } else {
+                        0
+                    };
+                    if sort.descending {
+                        v >= group
+                    } else {
+                        v <= group
+                    }
                 }),
                 SortKey::Name | SortKey::ImportOrder => {
                     if sort.descending {
@@ -181,7 +189,8 @@ impl TreeView {
             match next {
                 Some(c)
                     if !self.children.row(c.index()).is_empty()
-                        && graph.module(c).cumulative_us.median as f64 >= DOMINANT_SHARE * parent_us =>
+                        && graph.module(c).cumulative_us.median as f64
+                            >= DOMINANT_SHARE * parent_us =>
                 {
                     at = c
                 }
@@ -280,7 +289,11 @@ impl TreeView {
         let mut stack = vec![row.node];
         while let Some(node) = stack.pop() {
             self.set_expanded(node, true);
-            let children: Vec<Node> = self.children_of(node).iter().map(|&c| Node::Module(c)).collect();
+            let children: Vec<Node> = self
+                .children_of(node)
+                .iter()
+                .map(|&c| Node::Module(c))
+                .collect();
             stack.extend(children);
         }
         self.rebuild();
@@ -361,7 +374,10 @@ import time:         7 |          7 | tiny
         let g = graph(TRACE);
         let v = TreeView::new(&g);
         // app (1005) opens; z holds 900/1005 of it but has no children, so nothing more.
-        assert_eq!(names(&g, &v), ["app", "  z", "  b", "  a", "<startup>", "tiny"]);
+        assert_eq!(
+            names(&g, &v),
+            ["app", "  z", "  b", "  a", "<startup>", "tiny"]
+        );
     }
 
     #[test]
@@ -383,14 +399,17 @@ import time:         7 |          7 | tiny
         assert_eq!(v.selected_module(), g.find("app"));
         v.move_cursor(Move::Down, 10); // startup group
         v.expand_all_under(10);
-        assert_eq!(names(&g, &v), [
-            "app",
-            "<startup>",
-            "  _frozen_importlib_external",
-            "    _io",
-            "  site",
-            "tiny"
-        ]);
+        assert_eq!(
+            names(&g, &v),
+            [
+                "app",
+                "<startup>",
+                "  _frozen_importlib_external",
+                "    _io",
+                "  site",
+                "tiny"
+            ]
+        );
     }
 
     #[test]
@@ -401,17 +420,26 @@ import time:         7 |          7 | tiny
         assert_eq!(v.selected_module(), g.find("c1"));
         v.apply_sort(&g, Sort::by(SortKey::Name));
         assert_eq!(v.selected_module(), g.find("c1"));
-        assert_eq!(names(&g, &v), [
-            "<startup>",
-            "app",
-            "  a",
-            "  b",
-            "    c1",
-            "    c2",
-            "  z",
-            "tiny"
-        ]);
-        v.apply_sort(&g, Sort { key: SortKey::SelfTime, descending: false });
+        assert_eq!(
+            names(&g, &v),
+            [
+                "<startup>",
+                "app",
+                "  a",
+                "  b",
+                "    c1",
+                "    c2",
+                "  z",
+                "tiny"
+            ]
+        );
+        v.apply_sort(
+            &g,
+            Sort {
+                key: SortKey::SelfTime,
+                descending: false,
+            },
+        );
         assert_eq!(names(&g, &v)[..3], ["<startup>", "tiny", "app"]);
         v.apply_sort(&g, Sort::by(SortKey::ImportOrder));
         assert_eq!(names(&g, &v)[..4], ["<startup>", "app", "  b", "    c1"]);

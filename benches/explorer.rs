@@ -1,0 +1,106 @@
+//! Explorer: first frame and keystrokes at 1k and 200k modules (seeded synthetic traces).
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use lmms_tui::graph::ImportGraph;
+use lmms_tui::synth::SynthTree;
+use lmms_tui::trace::{self, TraceBuilder};
+use lmms_tui::tui::app::{Action, App};
+use lmms_tui::tui::cursor::Move;
+use lmms_tui::tui::render::render;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::time::Duration;
+
+fn graph(text: &str) -> ImportGraph {
+    let mut builder = TraceBuilder::new();
+    trace::read_bytes(Path::new("bench"), text.as_bytes(), &mut builder).unwrap();
+    ImportGraph::build(builder).unwrap()
+}
+
+fn frame(app: &App, terminal: &mut Terminal<TestBackend>) {
+    terminal.draw(|f| render(app, f)).unwrap();
+}
+
+fn explorer(c: &mut Criterion) {
+    let mut group = c.benchmark_group("explorer");
+    group.sample_size(10);
+    for modules in [1_000usize, 200_000] {
+        let text = SynthTree::generate(modules, 42).to_importtime();
+        group.bench_function(format!("first_frame/{modules}"), |b| {
+            b.iter(|| {
+                let app = App::new(graph(&text), 120, 40);
+                let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+                frame(&app, &mut terminal);
+            })
+        });
+        let g = graph(&text);
+        let base = App::new(g, 120, 40);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let mut keystroke = |name: &str, actions: &[Action]| {
+            group.bench_function(format!("{name}/{modules}"), |b| {
+                b.iter_batched_ref(
+                    || clone_app(&base),
+                    |app| {
+                        for &a in actions {
+                            app.update(a);
+                        }
+                        frame(app, &mut terminal);
+                    },
+                    BatchSize::LargeInput,
+                )
+            });
+        };
+        keystroke("move_down", &[Action::Move(Move::Down)]);
+        keystroke("expand_all", &[Action::ExpandAll]);
+        keystroke(
+            "expand_all_then_end",
+            &[Action::ExpandAll, Action::Move(Move::End)],
+        );
+        keystroke("cycle_sort", &[Action::CycleSort]);
+        keystroke("view_slowest", &[Action::NextView]);
+        // A search keystroke: one time-boxed step plus the redraw (what the loop does).
+        group.bench_function(format!("search_keystroke/{modules}"), |b| {
+            b.iter_batched_ref(
+                || {
+                    let mut app = clone_app(&base);
+                    app.update(Action::StartSearch);
+                    app
+                },
+                |app| {
+                    app.update(Action::SearchChar('m'));
+                    app.step_search(Duration::from_millis(8));
+                    frame(app, &mut terminal);
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function(format!("search_complete/{modules}"), |b| {
+            b.iter_batched_ref(
+                || {
+                    let mut app = clone_app(&base);
+                    app.update(Action::StartSearch);
+                    app
+                },
+                |app| {
+                    app.update(Action::SearchChar('m'));
+                    app.update(Action::SearchChar('1'));
+                    while app.search_pending() {
+                        app.step_search(Duration::from_millis(8));
+                    }
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn clone_app(app: &App) -> App {
+    let mut copy = App::new(app.graph.clone(), app.width, app.height);
+    copy.tree = app.tree.clone();
+    copy
+}
+
+criterion_group!(benches, explorer);
+criterion_main!(benches);

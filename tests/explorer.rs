@@ -1,0 +1,357 @@
+//! Journeys through the explorer: keys in, rendered TestBackend buffer out.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lmms_tui::graph::{self, ImportGraph};
+use lmms_tui::tui::app::{Action, App, Mode, View};
+use lmms_tui::tui::keys;
+use lmms_tui::tui::render::render;
+use lmms_tui::units::ms;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+fn lambda() -> ImportGraph {
+    // Relative (tests run in the package root), so snapshots hold the same path everywhere.
+    graph::load(&["assets/lambda-handler-5runs.txt"]).unwrap()
+}
+
+struct Screen {
+    app: App,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Screen {
+    fn new(width: u16, height: u16) -> Screen {
+        Screen {
+            app: App::new(lambda(), width, height),
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+        }
+    }
+
+    fn keys(&mut self, keys: &[KeyCode]) -> &mut Self {
+        for &code in keys {
+            let key = KeyEvent::new(code, KeyModifiers::NONE);
+            if let Some(action) = keys::action_for(self.app.mode, key) {
+                self.app.update(action);
+            }
+            if self.app.search_pending() {
+                self.app.step_search(std::time::Duration::from_secs(10));
+            }
+        }
+        self
+    }
+
+    fn typed(&mut self, text: &str) -> &mut Self {
+        let codes: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+        self.keys(&codes)
+    }
+
+    fn action(&mut self, action: Action) -> &mut Self {
+        self.app.update(action);
+        self
+    }
+
+    fn resize(&mut self, width: u16, height: u16) -> &mut Self {
+        self.terminal.backend_mut().resize(width, height);
+        self.action(Action::Resize { width, height })
+    }
+
+    fn draw(&mut self) -> &Buffer {
+        let app = &self.app;
+        self.terminal.draw(|f| render(app, f)).unwrap();
+        self.terminal.backend().buffer()
+    }
+
+    fn lines(&mut self) -> Vec<String> {
+        let buffer = self.draw().clone();
+        let area = buffer.area;
+        (0..area.height)
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect()
+    }
+
+    fn text(&mut self) -> String {
+        self.lines().join("\n")
+    }
+
+    /// The screen line whose every cell is drawn reversed: the selection.
+    fn selected_line(&mut self) -> Option<String> {
+        let buffer = self.draw().clone();
+        let area = buffer.area;
+        (0..area.height)
+            .find(|&y| {
+                (0..area.width).all(|x| buffer[(x, y)].modifier.contains(Modifier::REVERSED))
+            })
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+    }
+}
+
+fn row_of<'a>(lines: &'a [String], name: &str) -> Option<&'a String> {
+    lines
+        .iter()
+        .find(|l| l.split_whitespace().any(|w| w == name))
+}
+
+#[test]
+fn first_screen_shows_where_the_time_goes() {
+    let mut s = Screen::new(120, 40);
+    let g = lambda();
+    let lines = s.lines();
+    for name in ["pandas", "boto3", "requests"] {
+        let m = g.module(g.find(name).unwrap());
+        let row = row_of(&lines, name).unwrap_or_else(|| panic!("{name} on the first screen"));
+        assert!(row.contains(&ms(m.cumulative_us.median)), "{row}");
+        assert!(row.contains(&ms(m.self_us.median)), "{row}");
+    }
+    let text = lines.join("\n");
+    assert!(
+        text.contains("5 runs │ 869 modules │ total 286.4 ms"),
+        "{text}"
+    );
+    assert!(text.contains("edges: first-import tree only"));
+    assert!(text.contains("cumul ms ▼"));
+    assert!(text.contains("(interpreter start-up)"));
+    // pandas sits above boto3: heaviest first.
+    let pos = |n| {
+        lines
+            .iter()
+            .position(|l| l.split_whitespace().any(|w| w == n))
+            .unwrap()
+    };
+    assert!(pos("pandas") < pos("boto3"));
+    // The selection is visible without colour: reverse video.
+    assert!(s.selected_line().unwrap().contains("handler"));
+}
+
+#[test]
+fn first_screen_snapshot() {
+    let mut s = Screen::new(100, 24);
+    insta::assert_snapshot!(s.text());
+}
+
+#[test]
+fn search_lands_on_urllib3_with_its_chain() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('/')]).typed("urllib3");
+    assert_eq!(s.app.mode, Mode::Search);
+    let text = s.text();
+    assert!(text.contains("/ urllib3"), "{text}");
+    assert!(text.contains("matches"));
+    s.keys(&[KeyCode::Enter]);
+    assert_eq!(s.app.mode, Mode::Normal);
+    let text = s.text();
+    assert!(
+        text.contains("chain: handler › boto3 › boto3.compat › s3transfer.manager › s3transfer › botocore.compat › urllib3"),
+        "{text}"
+    );
+    assert!(s.selected_line().unwrap().contains("urllib3"));
+    // n goes to the next match, N back.
+    s.keys(&[KeyCode::Char('n')]);
+    let next = s.selected_line().unwrap();
+    assert!(next.contains("urllib3."), "{next}");
+    s.keys(&[KeyCode::Char('N')]);
+    assert!(row_of(&[s.selected_line().unwrap()], "urllib3").is_some());
+}
+
+#[test]
+fn search_highlights_matched_characters_and_esc_cancels() {
+    let mut s = Screen::new(100, 30);
+    s.keys(&[KeyCode::Char('/')]).typed("s3tm");
+    let buffer = s.draw().clone();
+    // The first result, s3transfer.manager, has s, 3, t and m highlighted.
+    let row = (0..buffer.area.height)
+        .find(|&y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .contains("s3transfer.manager")
+        })
+        .unwrap();
+    let highlighted: String = (0..buffer.area.width)
+        .filter(|&x| buffer[(x, row)].modifier.contains(Modifier::UNDERLINED))
+        .map(|x| buffer[(x, row)].symbol().to_string())
+        .collect();
+    assert_eq!(highlighted.len(), 4, "{highlighted}");
+    s.keys(&[KeyCode::Esc]);
+    assert_eq!(s.app.mode, Mode::Normal);
+    assert!(!s.text().contains("/ s3tm"));
+}
+
+#[test]
+fn expand_collapse_and_sort_keys() {
+    let mut s = Screen::new(120, 40);
+    let before = s.app.tree.rows().len();
+    s.keys(&[KeyCode::Char('j'), KeyCode::Char('l')]); // open pandas
+    assert!(s.app.tree.rows().len() > before);
+    s.keys(&[KeyCode::Char('h')]);
+    assert_eq!(s.app.tree.rows().len(), before);
+    s.keys(&[KeyCode::Char('E')]);
+    let pandas_modules = s.app.tree.rows().len() - before;
+    assert!(pandas_modules > 100, "{pandas_modules}");
+    s.keys(&[KeyCode::Char('C')]);
+    assert!(s.app.tree.rows().len() < before);
+    assert!(s.selected_line().unwrap().contains("handler"));
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("self ms ▼"));
+    s.keys(&[KeyCode::Char('S')]);
+    assert!(s.text().contains("self ms ▲"));
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("module ▲"));
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("(import order ▲)"));
+    s.keys(&[KeyCode::Char('G')]);
+    assert_eq!(s.app.tree.cursor.selected, s.app.tree.rows().len() - 1);
+    s.keys(&[KeyCode::Char('g')]);
+    assert_eq!(s.app.tree.cursor.selected, 0);
+}
+
+#[test]
+fn views_flat_packages_and_importers() {
+    let mut s = Screen::new(120, 40);
+    let g = lambda();
+    s.keys(&[KeyCode::Tab]);
+    assert_eq!(s.app.view, View::Flat);
+    let lines = s.lines();
+    let body: Vec<&String> = lines[3..8].iter().collect();
+    assert!(
+        body[0].contains("handler") && body[1].contains("pandas"),
+        "{body:?}"
+    );
+    s.keys(&[KeyCode::Char('3')]);
+    assert_eq!(s.app.view, View::Packages);
+    let top = &s.app.packages[0];
+    assert_eq!(top.name, "pandas");
+    let pandas_self: u64 = g
+        .ids()
+        .filter(|&id| g.name(id) == "pandas" || g.name(id).starts_with("pandas."))
+        .map(|id| g.module(id).self_us.median)
+        .sum();
+    assert_eq!(top.self_us, pandas_self);
+    assert!(s.text().contains("self Σ ms"));
+    // Importers of urllib3: search, then view 4.
+    s.keys(&[KeyCode::Char('/')])
+        .typed("urllib3")
+        .keys(&[KeyCode::Enter, KeyCode::Char('4')]);
+    assert_eq!(s.app.view, View::Importers);
+    let text = s.text();
+    for name in [
+        "← botocore.compat",
+        "← s3transfer",
+        "← boto3",
+        "← handler",
+        "← (the program itself)",
+    ] {
+        assert!(text.contains(name), "{name} in\n{text}");
+    }
+    // Enter on an importer shows it in the tree.
+    s.keys(&[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(s.app.view, View::Tree);
+    assert!(s.selected_line().unwrap().contains("botocore.compat"));
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('?')]);
+    let text = s.text();
+    for (key, what) in keys::HELP {
+        assert!(text.contains(key), "{key}");
+        assert!(text.contains(what), "{what}");
+    }
+    s.keys(&[KeyCode::Char('q')]);
+    assert_eq!(s.app.mode, Mode::Normal);
+    assert!(!s.app.quit);
+    s.keys(&[KeyCode::Char('q')]);
+    assert!(s.app.quit);
+}
+
+#[test]
+fn mouse_clicks_select_toggle_and_sort() {
+    let mut s = Screen::new(120, 40);
+    let lines = s.lines();
+    let boto3_row = lines.iter().position(|l| l.contains("▸ boto3")).unwrap() as u16;
+    s.action(Action::Click {
+        column: 5,
+        row: boto3_row,
+        at_ms: 1000,
+    });
+    assert!(s.selected_line().unwrap().contains("boto3"));
+    let before = s.app.tree.rows().len();
+    s.action(Action::Click {
+        column: 5,
+        row: boto3_row,
+        at_ms: 1200,
+    });
+    assert!(s.app.tree.rows().len() > before, "double click opens");
+    s.action(Action::Click {
+        column: 5,
+        row: boto3_row,
+        at_ms: 3000,
+    });
+    assert!(
+        s.app.tree.rows().len() > before,
+        "a slow second click only selects"
+    );
+    // Header: the self column sorts by self, a second click reverses.
+    let header = &s.lines()[2];
+    let x = header.find("self ms").unwrap() as u16;
+    s.action(Action::Click {
+        column: x + 2,
+        row: 2,
+        at_ms: 5000,
+    });
+    assert!(s.text().contains("self ms ▼"));
+    s.action(Action::Click {
+        column: x + 2,
+        row: 2,
+        at_ms: 6000,
+    });
+    assert!(s.text().contains("self ms ▲"));
+    // The wheel scrolls.
+    s.keys(&[KeyCode::Char('E')]);
+    s.action(Action::Move(lmms_tui::tui::cursor::Move::Scroll(3)));
+    assert_eq!(s.app.tree.cursor.scroll, 3);
+}
+
+#[test]
+fn any_size_renders_without_panic() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('E')]);
+    for (w, h) in [
+        (1, 1),
+        (2, 1),
+        (10, 4),
+        (39, 11),
+        (40, 12),
+        (41, 13),
+        (60, 20),
+        (300, 100),
+        (120, 40),
+    ] {
+        s.resize(w, h);
+        let text = s.text();
+        if w < 40 || h < 12 {
+            assert!(text.contains("too") || w * h < 20, "{w}×{h}: {text}");
+        } else {
+            assert!(text.contains("lmms-tui"), "{w}×{h}");
+            assert!(s.selected_line().is_some(), "{w}×{h}: selection visible");
+        }
+        for mode_keys in [
+            &[KeyCode::Char('?')][..],
+            &[KeyCode::Esc, KeyCode::Char('/'), KeyCode::Char('u')],
+            &[KeyCode::Esc],
+        ] {
+            s.keys(mode_keys);
+            s.draw();
+        }
+    }
+}

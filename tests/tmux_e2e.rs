@@ -1,0 +1,137 @@
+//! The real binary in a real terminal (tmux): open the bundled trace, search, help, shrink the
+//! window to nothing and back, quit — exit status 0 and a clean terminal.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux is installed (.ci/run installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("waited 10 s for {what:?}; the screen is:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn explorer_in_a_real_terminal() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let trace = root.join("assets/lambda-handler-5runs.txt");
+    let tmux = Tmux {
+        socket: format!("lmms-e2e-{}", std::process::id()),
+    };
+    let command = format!("{bin} {}; echo EXIT=$?; sleep 60", trace.display());
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+
+    let first = tmux.wait_for("869 modules");
+    assert!(
+        first.contains("pandas") && first.contains("boto3"),
+        "{first}"
+    );
+    assert_eq!(
+        tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+
+    tmux.keys(&["/"]);
+    tmux.wait_for("search");
+    tmux.keys(&["-l", "urllib3"]);
+    tmux.wait_for("/ urllib3");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("chain: handler › boto3 › boto3.compat › s3transfer.manager › s3transfer › botocore.compat › urllib3");
+
+    tmux.keys(&["?"]);
+    let help = tmux.wait_for("closes this help");
+    assert!(help.contains("fuzzy search"), "{help}");
+    tmux.keys(&["Escape"]);
+
+    for (w, h) in [("20", "5"), ("1", "1")] {
+        tmux.run(&["resize-window", "-t", "e2e", "-x", w, "-y", h]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "30", "-y", "8"]);
+    tmux.wait_for("too small");
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "120", "-y", "40"]);
+    tmux.wait_for("869 modules");
+
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(
+        !after.contains("869 modules"),
+        "the explorer's screen is gone:\n{after}"
+    );
+    assert_eq!(
+        tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "0"
+    );
+    assert_eq!(
+        tmux.run(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+            .trim(),
+        "0"
+    );
+}
+
+#[test]
+fn without_a_terminal_the_explorer_refuses() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let out = Command::new(bin)
+        .arg("assets/lambda-handler-5runs.txt")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lmms-tui report"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+}
