@@ -25,7 +25,10 @@ fn readers(c: &mut Criterion) {
             b.iter(|| {
                 let g = read(text.as_bytes());
                 let mut out = Vec::with_capacity(modules * 300);
-                lmms_tui::report::write_json(&g, usize::MAX, &mut out).unwrap();
+                let plan = lmms_tui::plan::Plan::new(&g);
+                let evaluated = lmms_tui::report::Evaluated::new(&g, &plan);
+                let ctx = lmms_tui::report::Context::new(&g, &plan, &evaluated);
+                lmms_tui::report::write_json(&ctx, usize::MAX, &mut out).unwrap();
                 out.len()
             })
         });

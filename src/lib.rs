@@ -5,11 +5,14 @@
 
 pub mod cli;
 pub mod csr;
+pub mod dominators;
 pub mod error;
 pub mod graph;
 pub mod names;
+pub mod plan;
 pub mod report;
 pub mod synth;
 pub mod trace;
 pub mod tui;
 pub mod units;
+pub mod whatif;

@@ -1,11 +1,49 @@
-//! Headless renderings of a trace for people (text) and programs (JSON).
+//! Headless renderings of a trace and its what-if projection: text and markdown for people,
+//! JSON for programs. All three show the same figures.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::dominators::Dominators;
 use crate::graph::{ImportGraph, Module, ModuleId};
+use crate::plan::{Decision, Plan};
 use crate::units::{ms, percent};
+use crate::whatif::{self, PercentileMethod, Projection};
+
+/// What a report shows: the graph, and the plan with its projection.
+pub struct Context<'a> {
+    pub graph: &'a ImportGraph,
+    pub dominators: &'a Dominators,
+    pub plan: &'a Plan,
+    pub projection: &'a Projection,
+}
+
+/// The plan-dependent analysis a report needs, owned so a `Context` can borrow it.
+pub struct Evaluated {
+    pub dominators: Dominators,
+    pub projection: Projection,
+}
+
+impl Evaluated {
+    pub fn new(graph: &ImportGraph, plan: &Plan) -> Evaluated {
+        Evaluated {
+            dominators: Dominators::compute(graph),
+            projection: whatif::project(graph, plan),
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn new(graph: &'a ImportGraph, plan: &'a Plan, evaluated: &'a Evaluated) -> Context<'a> {
+        Context {
+            graph,
+            dominators: &evaluated.dominators,
+            plan,
+            projection: &evaluated.projection,
+        }
+    }
+}
 
 /// Modules slowest first by cumulative time (ties: import order).
 pub fn by_cumulative(graph: &ImportGraph) -> Vec<ModuleId> {
@@ -52,62 +90,355 @@ pub fn summary(graph: &ImportGraph) -> String {
     line
 }
 
-pub fn write_text(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "{}", summary(graph))?;
+/// Said wherever savings are shown from a trace without complete edges.
+pub const OVERSTATED: &str =
+    "savings may be overstated: this trace has only the first-import tree (shared imports unseen)";
+
+/// ms with one decimal and a sign.
+pub fn signed_ms(us: f64) -> String {
+    let sign = if us < 0.0 { "−" } else { "+" };
+    format!("{sign}{}", ms(us.abs().round() as u64))
+}
+
+/// Change in percent with a sign, one decimal.
+pub fn signed_percent(from: f64, to: f64) -> String {
+    if from == 0.0 {
+        return "—".into();
+    }
+    let pct = (to - from) / from * 100.0;
+    let sign = if pct < 0.0 { "−" } else { "+" };
+    format!("{sign}{:.1}%", pct.abs())
+}
+
+pub fn seconds(s: f64) -> String {
+    format!("{s:.1}")
+}
+
+/// The projection as label/value lines, shared by text, markdown and the explorer's panel.
+pub fn projection_lines(ctx: &Context) -> Vec<(String, String)> {
+    let p = ctx.projection;
+    let params = &ctx.plan.params;
+    let mut lines = vec![
+        (
+            "parameters".to_string(),
+            format!(
+                "{} requests/day, {}% cold starts ({} request{} a process), base latency {} ms, \
+                 init CPU factor {}{}",
+                params.requests_per_day,
+                params.cold_start_rate_pct,
+                trim_float(params.requests_per_process()),
+                if params.requests_per_process() == 1.0 {
+                    ""
+                } else {
+                    "s"
+                },
+                params.base_latency_ms,
+                params.init_cpu_factor,
+                if params.snapstart {
+                    ", init outside the request path (SnapStart)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (
+            "cold start".to_string(),
+            format!(
+                "{} ms traced → {} ms what-if ({} ms, {})",
+                ms(p.baseline_cold_start_us),
+                ms(p.cold_start_us),
+                signed_ms(p.cold_start_us as f64 - p.baseline_cold_start_us as f64),
+                signed_percent(p.baseline_cold_start_us as f64, p.cold_start_us as f64)
+            ),
+        ),
+    ];
+    if let (Some(budget), Some(ok)) = (params.budget_ms, p.within_budget(ctx.plan)) {
+        lines.push((
+            "budget".into(),
+            format!("{} {budget} ms", if ok { "✓ within" } else { "✗ over" }),
+        ));
+    }
+    let pct = |x: &whatif::Percentiles| {
+        format!(
+            "P50 {} · P95 {} · P99 {} ms",
+            ms(x.p50_us.round() as u64),
+            ms(x.p95_us.round() as u64),
+            ms(x.p99_us.round() as u64)
+        )
+    };
+    lines.push((
+        "request import latency".into(),
+        format!(
+            "{} → {}{}",
+            pct(&p.baseline_percentiles),
+            pct(&p.percentiles),
+            match p.method {
+                PercentileMethod::Exact => String::new(),
+                PercentileMethod::MonteCarlo { processes } =>
+                    format!(" (Monte-Carlo over {processes} processes: lazy closures overlap)"),
+            }
+        ),
+    ));
+    lines.push((
+        "cold request".into(),
+        format!(
+            "{} ms expected import time",
+            ms(p.expected_cold_request_us.round() as u64)
+        ),
+    ));
+    lines.push((
+        "daily import time".into(),
+        format!(
+            "{} s → {} s ({})",
+            seconds(p.baseline_daily_import_s),
+            seconds(p.daily_import_s),
+            signed_percent(p.baseline_daily_import_s, p.daily_import_s)
+        ),
+    ));
+    let names: Vec<&str> = p
+        .dropped
+        .iter()
+        .take(12)
+        .map(|&m| ctx.graph.name(m))
+        .collect();
+    lines.push((
+        "leave cold start".into(),
+        if p.dropped.is_empty() {
+            "nothing (no module deferred)".into()
+        } else {
+            format!(
+                "{} modules: {}{}",
+                p.dropped.len(),
+                names.join(", "),
+                if p.dropped.len() > names.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            )
+        },
+    ));
+    if !p.edges_complete && !p.lazy.is_empty() {
+        lines.push(("note".into(), OVERSTATED.into()));
+    }
+    lines
+}
+
+fn trim_float(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Text,
+    Markdown,
+}
+
+/// A table both renderers understand: numbers right-aligned in text.
+struct Table {
+    headers: Vec<String>,
+    right: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
+fn write_table(out: &mut impl Write, style: Style, t: &Table) -> io::Result<()> {
+    match style {
+        Style::Markdown => {
+            writeln!(out, "| {} |", t.headers.join(" | "))?;
+            let rule: Vec<&str> = t
+                .right
+                .iter()
+                .map(|r| if *r { "---:" } else { "---" })
+                .collect();
+            writeln!(out, "| {} |", rule.join(" | "))?;
+            for row in &t.rows {
+                let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+                writeln!(out, "| {} |", cells.join(" | "))?;
+            }
+        }
+        Style::Text => {
+            let cols = t.headers.len();
+            let mut width: Vec<usize> = t.headers.iter().map(|h| h.chars().count()).collect();
+            for row in &t.rows {
+                for (i, c) in row.iter().enumerate().take(cols - 1) {
+                    width[i] = width[i].max(c.chars().count());
+                }
+            }
+            let line = |cells: &[String]| {
+                let mut s = String::new();
+                for (i, c) in cells.iter().enumerate() {
+                    let pad = width[i].saturating_sub(c.chars().count());
+                    if i > 0 {
+                        s.push_str("  ");
+                    }
+                    if i == cols - 1 {
+                        s.push_str(c);
+                    } else if t.right[i] {
+                        s.push_str(&" ".repeat(pad));
+                        s.push_str(c);
+                    } else {
+                        s.push_str(c);
+                        s.push_str(&" ".repeat(pad));
+                    }
+                }
+                s.trim_end().to_string()
+            };
+            writeln!(out, "{}", line(&t.headers))?;
+            for row in &t.rows {
+                writeln!(out, "{}", line(row))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn write_text(ctx: &Context, top: usize, out: &mut impl Write) -> io::Result<()> {
+    write_human(ctx, top, Style::Text, out)
+}
+
+pub fn write_markdown(ctx: &Context, top: usize, out: &mut impl Write) -> io::Result<()> {
+    write_human(ctx, top, Style::Markdown, out)
+}
+
+fn write_human(ctx: &Context, top: usize, style: Style, out: &mut impl Write) -> io::Result<()> {
+    let graph = ctx.graph;
+    let heading = |out: &mut dyn Write, text: &str| -> io::Result<()> {
+        match style {
+            Style::Markdown => writeln!(out, "\n## {text}\n"),
+            Style::Text => writeln!(out, "\n{text}"),
+        }
+    };
+    match style {
+        Style::Markdown => writeln!(out, "# Import profile\n\n{}", summary(graph))?,
+        Style::Text => writeln!(out, "{}", summary(graph))?,
+    }
     if !graph.edges_complete() {
         writeln!(
             out,
-            "Import edges: first-import tree only (imports of already-loaded modules are not in \
-             this trace)"
+            "{}Import edges: first-import tree only (imports of already-loaded modules are not in this trace)",
+            if style == Style::Markdown { "\n" } else { "" }
         )?;
     }
+
+    heading(out, "What-if")?;
+    for (label, value) in projection_lines(ctx) {
+        match style {
+            Style::Markdown => writeln!(out, "- **{label}**: {value}")?,
+            Style::Text => writeln!(out, "  {label:<23} {value}")?,
+        }
+    }
+    if !ctx.projection.lazy.is_empty() {
+        writeln!(out)?;
+        let rows = ctx
+            .projection
+            .lazy
+            .iter()
+            .map(|l| {
+                let usage = ctx.plan.usage_pct(l.module);
+                let (eager, lazy) =
+                    whatif::module_daily_s(ctx.plan, ctx.dominators.retained_us(l.module), usage);
+                vec![
+                    trim_float(usage),
+                    format!("{:.3}", l.load_probability),
+                    ms(l.cost_us),
+                    seconds(eager),
+                    seconds(lazy),
+                    graph.name(l.module).to_string(),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            style,
+            &Table {
+                headers: [
+                    "usage %",
+                    "P(load)",
+                    "lazy cost ms",
+                    "eager s/day",
+                    "lazy s/day",
+                    "deferred module",
+                ]
+                .map(String::from)
+                .to_vec(),
+                right: vec![true, true, true, true, true, false],
+                rows,
+            },
+        )?;
+    }
+
     let total = graph.total_us();
     let spread = graph.runs() > 1;
     for (title, order, by_self) in [
         ("by cumulative time", by_cumulative(graph), false),
         ("by self time", by_self(graph), true),
     ] {
-        writeln!(out)?;
-        writeln!(out, "Import Profile (Slowest First, {title})")?;
-        let key = if by_self { "self" } else { "cumulative" };
-        write!(
-            out,
-            "{:>5}  {:>10}  {:>10}  {:>7}",
-            "#", "cumul ms", "self ms", "% total"
-        )?;
+        heading(out, &format!("Import Profile (Slowest First, {title})"))?;
+        let mut headers = vec!["#", "cumul ms", "self ms", "retained ms", "% total"];
         if spread {
-            write!(out, "  {:>17}", format!("{key} min–max"))?;
+            headers.push(if by_self {
+                "self min–max"
+            } else {
+                "cumulative min–max"
+            });
         }
-        writeln!(out, "  module  (import chain)")?;
-        for (rank, &id) in order.iter().take(top).enumerate() {
-            let m = graph.module(id);
-            let shown = if by_self { m.self_us } else { m.cumulative_us };
-            write!(
-                out,
-                "{:>5}  {:>10}  {:>10}  {:>6}%",
-                rank + 1,
-                ms(m.cumulative_us.median),
-                ms(m.self_us.median),
-                percent(shown.median, total),
-            )?;
-            if spread {
-                write!(
-                    out,
-                    "  {:>17}",
-                    format!("{}–{}", ms(shown.min), ms(shown.max))
-                )?;
-            }
-            write!(out, "  {}", graph.name(id))?;
-            if m.parent.is_some() {
-                write!(out, "  ({})", graph.chain_text(id))?;
-            }
-            writeln!(out)?;
-        }
+        headers.extend(["usage %", "decision", "suggestion", "module (import chain)"]);
+        let rows = order
+            .iter()
+            .take(top)
+            .enumerate()
+            .map(|(rank, &id)| {
+                let m = graph.module(id);
+                let shown = if by_self { m.self_us } else { m.cumulative_us };
+                let usage = ctx.plan.usage_pct(id);
+                let retained = ctx.dominators.retained_us(id);
+                let mut row = vec![
+                    (rank + 1).to_string(),
+                    ms(m.cumulative_us.median),
+                    ms(m.self_us.median),
+                    ms(retained),
+                    format!("{}%", percent(shown.median, total)),
+                ];
+                if spread {
+                    row.push(format!("{}–{}", ms(shown.min), ms(shown.max)));
+                }
+                row.push(trim_float(usage));
+                row.push(decision_label(ctx.plan.decision(id)).into());
+                row.push(ctx.plan.thresholds.suggest(retained, usage).label().into());
+                row.push(if m.parent.is_some() {
+                    format!("{}  ({})", graph.name(id), graph.chain_text(id))
+                } else {
+                    graph.name(id).to_string()
+                });
+                row
+            })
+            .collect();
+        let right = headers
+            .iter()
+            .map(|h| !matches!(*h, "decision" | "suggestion" | "module (import chain)"))
+            .collect();
+        write_table(
+            out,
+            style,
+            &Table {
+                headers: headers.into_iter().map(String::from).collect(),
+                right,
+                rows,
+            },
+        )?;
         if order.len() > top {
-            writeln!(out, "{:>5}  … {} more (--top N)", "", order.len() - top)?;
+            writeln!(out, "… {} more (--top N)", order.len() - top)?;
         }
     }
     Ok(())
+}
+
+pub fn decision_label(d: Decision) -> &'static str {
+    match d {
+        Decision::Eager => "eager",
+        Decision::Lazy => "lazy",
+    }
 }
 
 #[derive(Serialize)]
@@ -119,7 +450,40 @@ struct JsonTrace<'a> {
     python: Option<&'a str>,
 }
 
-pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::Result<()> {
+#[derive(Serialize)]
+struct JsonProjection<'a> {
+    cold_start_ms: f64,
+    baseline_cold_start_ms: f64,
+    daily_import_s: f64,
+    baseline_daily_import_s: f64,
+    p50_ms: f64,
+    p95_ms: f64,
+    p99_ms: f64,
+    baseline_p50_ms: f64,
+    baseline_p95_ms: f64,
+    baseline_p99_ms: f64,
+    expected_cold_request_ms: f64,
+    percentile_method: &'static str,
+    budget_ms: Option<f64>,
+    within_budget: Option<bool>,
+    savings_may_be_overstated: bool,
+    dropped_modules: Vec<&'a str>,
+    lazy: Vec<JsonLazy<'a>>,
+    params: &'a crate::plan::Params,
+    thresholds: &'a crate::plan::Thresholds,
+}
+
+#[derive(Serialize)]
+struct JsonLazy<'a> {
+    name: &'a str,
+    usage_pct: f64,
+    load_probability: f64,
+    cost_ms: f64,
+}
+
+pub fn write_json(ctx: &Context, top: usize, out: &mut impl Write) -> io::Result<()> {
+    let graph = ctx.graph;
+    let p = ctx.projection;
     let trace = JsonTrace {
         files: &graph.meta().files,
         runs: graph.runs(),
@@ -127,16 +491,52 @@ pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
         edges: edges_label(graph),
         python: graph.meta().python.as_deref(),
     };
+    let projection = JsonProjection {
+        cold_start_ms: p.cold_start_us as f64 / 1000.0,
+        baseline_cold_start_ms: p.baseline_cold_start_us as f64 / 1000.0,
+        daily_import_s: p.daily_import_s,
+        baseline_daily_import_s: p.baseline_daily_import_s,
+        p50_ms: p.percentiles.p50_us / 1000.0,
+        p95_ms: p.percentiles.p95_us / 1000.0,
+        p99_ms: p.percentiles.p99_us / 1000.0,
+        baseline_p50_ms: p.baseline_percentiles.p50_us / 1000.0,
+        baseline_p95_ms: p.baseline_percentiles.p95_us / 1000.0,
+        baseline_p99_ms: p.baseline_percentiles.p99_us / 1000.0,
+        expected_cold_request_ms: p.expected_cold_request_us / 1000.0,
+        percentile_method: match p.method {
+            PercentileMethod::Exact => "exact",
+            PercentileMethod::MonteCarlo { .. } => "monte-carlo",
+        },
+        budget_ms: ctx.plan.params.budget_ms,
+        within_budget: p.within_budget(ctx.plan),
+        savings_may_be_overstated: !p.edges_complete && !p.lazy.is_empty(),
+        dropped_modules: p.dropped.iter().map(|&m| graph.name(m)).collect(),
+        lazy: p
+            .lazy
+            .iter()
+            .map(|l| JsonLazy {
+                name: graph.name(l.module),
+                usage_pct: ctx.plan.usage_pct(l.module),
+                load_probability: l.load_probability,
+                cost_ms: l.cost_us as f64 / 1000.0,
+            })
+            .collect(),
+        params: &ctx.plan.params,
+        thresholds: &ctx.plan.thresholds,
+    };
     out.write_all(b"{\"trace\": ")?;
     serde_json::to_writer(&mut *out, &trace)?;
     write!(
         out,
-        ",\n\"total_us\": {},\n\"startup_us\": {},\n\"modules\": [",
+        ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",
         graph.total_us(),
         graph.startup_us()
     )?;
+    serde_json::to_writer(&mut *out, &projection)?;
+    out.write_all(b",\n\"modules\": [")?;
     // One module a line, streamed: greppable, diffable, and no second copy of 200k modules.
     let mut numbers = itoa::Buffer::new();
+    let mut floats = ryu::Buffer::new();
     for (i, id) in by_cumulative(graph).into_iter().take(top).enumerate() {
         let m = graph.module(id);
         out.write_all(if i == 0 {
@@ -147,6 +547,7 @@ pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
         json_str(out, graph.name(id))?;
         out.write_all(b",\"parent\":")?;
         json_importer(out, graph, m.parent)?;
+        let retained = ctx.dominators.retained_us(id);
         for (key, value) in [
             ("depth", u64::from(m.depth)),
             ("self_us", m.self_us.median),
@@ -156,6 +557,7 @@ pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
             ("self_us_max", m.self_us.max),
             ("cumulative_us_min", m.cumulative_us.min),
             ("cumulative_us_max", m.cumulative_us.max),
+            ("retained_us", retained),
         ] {
             out.write_all(b",\"")?;
             out.write_all(key.as_bytes())?;
@@ -167,6 +569,22 @@ pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
         } else {
             b",\"startup\":false"
         })?;
+        let usage = ctx.plan.usage_pct(id);
+        out.write_all(b",\"usage_pct\":")?;
+        json_f64(out, &mut floats, usage)?;
+        out.write_all(b",\"decision\":\"")?;
+        out.write_all(decision_label(ctx.plan.decision(id)).as_bytes())?;
+        out.write_all(b"\",\"load_probability\":")?;
+        json_f64(out, &mut floats, p.load_probability[id.index()])?;
+        out.write_all(b",\"suggestion\":\"")?;
+        out.write_all(
+            ctx.plan
+                .thresholds
+                .suggest(retained, usage)
+                .label()
+                .as_bytes(),
+        )?;
+        out.write_all(b"\"")?;
         // Importers beyond the first-import parent (none in a tree-only trace).
         let mut others = graph
             .importers(id)
@@ -186,6 +604,15 @@ pub fn write_json(graph: &ImportGraph, top: usize, out: &mut impl Write) -> io::
         out.write_all(b"}")?;
     }
     out.write_all(b"\n]}\n")
+}
+
+/// A JSON number; whole numbers (usage 100, probability 1) skip the float formatter.
+fn json_f64(out: &mut impl Write, floats: &mut ryu::Buffer, v: f64) -> io::Result<()> {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        write!(out, "{}", v as i64)
+    } else {
+        out.write_all(floats.format(v).as_bytes())
+    }
 }
 
 /// A JSON string; module names rarely need escaping, so skip the escaper when they don't.

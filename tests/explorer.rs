@@ -355,3 +355,177 @@ fn any_size_renders_without_panic() {
         }
     }
 }
+
+fn press(s: &mut Screen, text: &str) {
+    s.typed(text);
+}
+
+#[test]
+fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
+    let mut s = Screen::new(130, 45);
+    let g = lambda();
+    let before = s.text();
+    assert!(
+        before.contains("287.7 ms traced → 287.7 ms what-if"),
+        "{before}"
+    );
+    // Select pandas, set its usage to 5 %, defer it.
+    s.keys(&[KeyCode::Down]);
+    assert!(s.selected_line().unwrap().contains("pandas"));
+    s.keys(&[KeyCode::Char('u')]);
+    assert_eq!(s.app.mode, Mode::Input);
+    press(&mut s, "5");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('L')]);
+    let text = s.text();
+
+    // The same plan through the model directly…
+    let mut plan = lmms_tui::plan::Plan::new(&g);
+    let pandas = g.find("pandas").unwrap();
+    plan.set_decision(pandas, lmms_tui::plan::Decision::Lazy);
+    plan.set_usage_pct(pandas, 5.0);
+    let p = lmms_tui::whatif::project(&g, &plan);
+    let cold = format!(
+        "{} ms traced → {} ms what-if",
+        ms(p.baseline_cold_start_us),
+        ms(p.cold_start_us)
+    );
+    assert!(text.contains(&cold), "{cold} in\n{text}");
+    let daily = format!(
+        "{} s → {} s",
+        lmms_tui::report::seconds(p.baseline_daily_import_s),
+        lmms_tui::report::seconds(p.daily_import_s)
+    );
+    assert!(text.contains(&daily), "{daily} in\n{text}");
+    let p99 = format!("P99 {} ms", ms(p.percentiles.p99_us.round() as u64));
+    assert!(text.contains(&p99), "{p99} in\n{text}");
+    assert!(p.cold_start_us < p.baseline_cold_start_us);
+    assert!(
+        text.contains("savings may be overstated"),
+        "tree-only trace says so"
+    );
+    let row = s.selected_line().unwrap();
+    assert!(row.contains("lazy") && row.contains("function"), "{row}");
+
+    // …and through `lmms-tui report` (the same engine, headless).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args([
+            "report",
+            "assets/lambda-handler-5runs.txt",
+            "--format",
+            "json",
+            "--top",
+            "1",
+            "--lazy",
+            "pandas",
+            "--usage",
+            "pandas=5",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let proj = &report["projection"];
+    assert_eq!(
+        proj["cold_start_ms"].as_f64().unwrap(),
+        p.cold_start_us as f64 / 1000.0
+    );
+    assert_eq!(proj["daily_import_s"].as_f64().unwrap(), p.daily_import_s);
+    assert_eq!(
+        proj["p99_ms"].as_f64().unwrap(),
+        p.percentiles.p99_us / 1000.0
+    );
+    assert_eq!(proj["dropped_modules"][0], "pandas");
+
+    // + and - step usage by 5 points; L again makes it eager.
+    s.keys(&[KeyCode::Char('+'), KeyCode::Char('+')]);
+    assert_eq!(s.app.plan.usage_pct(pandas), 15.0);
+    s.keys(&[KeyCode::Char('-')]);
+    assert_eq!(s.app.plan.usage_pct(pandas), 10.0);
+    s.keys(&[KeyCode::Char('L')]);
+    assert!(s.text().contains("287.7 ms traced → 287.7 ms what-if"));
+}
+
+#[test]
+fn rule_of_thumb_reset_and_parameters() {
+    let mut s = Screen::new(130, 45);
+    let g = lambda();
+    let pandas = g.find("pandas").unwrap();
+    s.keys(&[KeyCode::Down, KeyCode::Char('u')]);
+    press(&mut s, "5");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('a')]);
+    // pandas (163.8 ms retained, 5 %) is labelled `function` and deferred; nothing else is.
+    assert_eq!(s.app.plan.decision(pandas), lmms_tui::plan::Decision::Lazy);
+    assert_eq!(s.app.plan.lazy().count(), 1);
+    assert!(s.text().contains("1 modules deferred"));
+    // Parameters: a CLI (every request a cold start) and a budget.
+    s.keys(&[KeyCode::Char('p')]);
+    assert_eq!(s.app.mode, Mode::Params);
+    assert!(s.text().contains("cold-start rate %"));
+    s.keys(&[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(s.app.mode, Mode::Input);
+    s.keys(&[KeyCode::Backspace, KeyCode::Backspace]);
+    press(&mut s, "100");
+    s.keys(&[KeyCode::Enter]);
+    assert_eq!(s.app.plan.params.cold_start_rate_pct, 100.0);
+    assert_eq!(s.app.mode, Mode::Params);
+    for _ in 0..4 {
+        s.keys(&[KeyCode::Down]);
+    }
+    s.keys(&[KeyCode::Enter]);
+    press(&mut s, "100");
+    s.keys(&[KeyCode::Enter, KeyCode::Esc]);
+    assert_eq!(s.app.plan.params.budget_ms, Some(100.0));
+    let text = s.text();
+    assert!(text.contains("✗ over budget"), "{text}");
+    assert!(
+        text.contains("100% cold starts (1 request a process)"),
+        "{text}"
+    );
+    // A bad value is refused with a message and changes nothing.
+    s.keys(&[
+        KeyCode::Char('p'),
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Enter,
+    ]);
+    s.keys(&[KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+    press(&mut s, "0");
+    s.keys(&[KeyCode::Enter]);
+    assert!(s.text().contains("cold-start rate must be above 0"));
+    assert_eq!(s.app.plan.params.cold_start_rate_pct, 100.0);
+    s.keys(&[KeyCode::Esc, KeyCode::Char('r')]);
+    assert_eq!(s.app.plan.lazy().count(), 0);
+    assert_eq!(s.app.plan.usage_pct(pandas), 100.0);
+}
+
+#[test]
+fn saving_plans_is_atomic_and_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, "somebody else's file").unwrap();
+    let mut s = Screen::new(130, 45);
+    s.app.save_path = path.clone();
+    s.keys(&[KeyCode::Down, KeyCode::Char('L'), KeyCode::Char('w')]);
+    assert_eq!(s.app.mode, Mode::Confirm);
+    assert!(
+        s.text()
+            .contains("exists and is not this plan: overwrite? (y/n)")
+    );
+    s.keys(&[KeyCode::Char('n')]);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "somebody else's file"
+    );
+    s.keys(&[KeyCode::Char('w'), KeyCode::Char('y')]);
+    let g = lambda();
+    let (plan, ignored) = lmms_tui::plan::load(&path, &g).unwrap();
+    assert!(ignored.is_empty());
+    assert_eq!(plan, s.app.plan);
+    // Ours now: later saves go through without a question.
+    s.keys(&[KeyCode::Char('+'), KeyCode::Char('w')]);
+    assert_eq!(s.app.mode, Mode::Normal);
+    assert_eq!(lmms_tui::plan::load(&path, &g).unwrap().0, s.app.plan);
+    // No temporary files left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

@@ -18,8 +18,12 @@ fn survives(bytes: &[u8]) {
         && let Ok(g) = ImportGraph::build(builder)
     {
         let mut sink = Vec::new();
-        lmms_tui::report::write_text(&g, 5, &mut sink).unwrap();
-        lmms_tui::report::write_json(&g, usize::MAX, &mut sink).unwrap();
+        let plan = lmms_tui::plan::Plan::new(&g);
+        let evaluated = lmms_tui::report::Evaluated::new(&g, &plan);
+        let ctx = lmms_tui::report::Context::new(&g, &plan, &evaluated);
+        lmms_tui::report::write_text(&ctx, 5, &mut sink).unwrap();
+        lmms_tui::report::write_markdown(&ctx, 5, &mut sink).unwrap();
+        lmms_tui::report::write_json(&ctx, usize::MAX, &mut sink).unwrap();
         trace::json::write(&g, &mut sink).unwrap();
     }
 }

@@ -371,7 +371,11 @@ fn a_hundred_thousand_deep_chain_does_not_overflow() {
     assert_eq!(g.module(last).depth as usize, n - 1);
     assert_eq!(g.chain(last).len(), n);
     let mut out = Vec::new();
-    lmms_tui::report::write_text(&g, 10, &mut out).unwrap();
+    let plan = lmms_tui::plan::Plan::new(&g);
+    let evaluated = lmms_tui::report::Evaluated::new(&g, &plan);
+    let ctx = lmms_tui::report::Context::new(&g, &plan, &evaluated);
+    lmms_tui::report::write_text(&ctx, 10, &mut out).unwrap();
+    lmms_tui::report::write_json(&ctx, 10, &mut out).unwrap();
 
     // And a deep chain in CPython's own text format (post-order: deepest line first).
     let depth = 3000;

@@ -1,9 +1,13 @@
 //! The explorer's state and `update(action)`: everything the screen shows, with no terminal
 //! code, so journeys can be tested by feeding actions and rendering to a test backend.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::dominators::Dominators;
 use crate::graph::{ImportGraph, ModuleId};
+use crate::plan::{self, Decision, Plan, Suggestion};
+use crate::whatif::{self, Projection};
 
 use super::cursor::{Cursor, Move};
 use super::importers::ImportersView;
@@ -39,6 +43,118 @@ pub enum Mode {
     Normal,
     Search,
     Help,
+    /// The parameters panel has the keys.
+    Params,
+    /// A value is being typed (see `App::input`).
+    Input,
+    /// A yes/no question (overwriting a plan file that is not ours).
+    Confirm,
+}
+
+/// What a typed value sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputTarget {
+    Usage(ModuleId),
+    Param(Param),
+}
+
+/// The editable parameters, in the order the panel lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    RequestsPerDay,
+    ColdStartRate,
+    BaseLatency,
+    InitCpuFactor,
+    SnapStart,
+    Budget,
+    ModuleBelow,
+    HotPathUsage,
+}
+
+impl Param {
+    pub const ALL: [Param; 8] = [
+        Param::RequestsPerDay,
+        Param::ColdStartRate,
+        Param::BaseLatency,
+        Param::InitCpuFactor,
+        Param::SnapStart,
+        Param::Budget,
+        Param::ModuleBelow,
+        Param::HotPathUsage,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Param::RequestsPerDay => "requests per day",
+            Param::ColdStartRate => "cold-start rate %",
+            Param::BaseLatency => "base latency ms",
+            Param::InitCpuFactor => "init CPU factor (lazy cost ×)",
+            Param::SnapStart => "init outside request path (SnapStart)",
+            Param::Budget => "cold-start budget ms (empty: none)",
+            Param::ModuleBelow => "label: module below ms",
+            Param::HotPathUsage => "label: hot-path above usage %",
+        }
+    }
+
+    pub fn value(self, plan: &Plan) -> String {
+        let p = &plan.params;
+        let t = &plan.thresholds;
+        match self {
+            Param::RequestsPerDay => p.requests_per_day.to_string(),
+            Param::ColdStartRate => p.cold_start_rate_pct.to_string(),
+            Param::BaseLatency => p.base_latency_ms.to_string(),
+            Param::InitCpuFactor => p.init_cpu_factor.to_string(),
+            Param::SnapStart => if p.snapstart { "yes" } else { "no" }.into(),
+            Param::Budget => p.budget_ms.map_or(String::new(), |b| b.to_string()),
+            Param::ModuleBelow => t.module_below_ms.to_string(),
+            Param::HotPathUsage => t.hot_path_usage_pct.to_string(),
+        }
+    }
+
+    /// Sets the parameter from typed text; the plan is unchanged on error.
+    pub fn set(self, plan: &mut Plan, text: &str) -> Result<(), String> {
+        let text = text.trim();
+        let number = || -> Result<f64, String> {
+            text.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("`{text}` is not a number"))
+        };
+        let mut next = plan.clone();
+        match self {
+            Param::RequestsPerDay => next.params.requests_per_day = number()?,
+            Param::ColdStartRate => next.params.cold_start_rate_pct = number()?,
+            Param::BaseLatency => next.params.base_latency_ms = number()?,
+            Param::InitCpuFactor => next.params.init_cpu_factor = number()?,
+            Param::SnapStart => {
+                next.params.snapstart = matches!(text, "y" | "yes" | "true" | "1" | "on")
+            }
+            Param::Budget => {
+                next.params.budget_ms = if text.is_empty() {
+                    None
+                } else {
+                    Some(number()?)
+                }
+            }
+            Param::ModuleBelow => {
+                let v = number()?;
+                if v < 0.0 {
+                    return Err("the threshold must be ≥ 0 ms".into());
+                }
+                next.thresholds.module_below_ms = v;
+            }
+            Param::HotPathUsage => {
+                let v = number()?;
+                if !(0.0..=100.0).contains(&v) {
+                    return Err("the threshold must be 0 to 100 %".into());
+                }
+                next.thresholds.hot_path_usage_pct = v;
+            }
+        }
+        next.params.validate()?;
+        *plan = next;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +192,28 @@ pub enum Action {
         height: u16,
     },
     Quit,
+    /// `L`: defer the selected module, or make it eager again.
+    ToggleLazy,
+    /// `+`/`-`: usage of the selected module by ±5 points.
+    UsageStep(i8),
+    /// `u`: type the selected module's usage.
+    EditUsage,
+    InputChar(char),
+    InputBackspace,
+    InputConfirm,
+    InputCancel,
+    /// `a`: decide every module by the rule of thumb.
+    ApplySuggestions,
+    /// `r`: all eager, usage 100 %.
+    ResetPlan,
+    /// `w`: save the plan.
+    SavePlan,
+    Confirm(bool),
+    /// `p`: the parameters panel.
+    OpenParams,
+    CloseParams,
+    /// Enter in the parameters panel: edit (or toggle) the selected one.
+    EditParam,
 }
 
 /// Two clicks on the same row within this many milliseconds are a double click.
@@ -83,6 +221,22 @@ const DOUBLE_CLICK_MS: u64 = 400;
 
 pub struct App {
     pub graph: ImportGraph,
+    pub dominators: Dominators,
+    /// What loads with nothing deferred (computed once; projections start from it).
+    pub baseline: whatif::Baseline,
+    pub plan: Plan,
+    pub projection: Projection,
+    /// Where `w` saves: the --plan file, or `lmms-plan.json`.
+    pub save_path: PathBuf,
+    /// Whether `save_path` holds this plan (loaded from it or saved to it): only then is it
+    /// overwritten without asking.
+    pub owns_save_path: bool,
+    /// The selected row of the parameters panel.
+    pub param_cursor: usize,
+    /// A value being typed and what it is for.
+    pub input: Option<(InputTarget, String)>,
+    /// The question being asked in `Mode::Confirm`.
+    pub question: Option<String>,
     pub view: View,
     pub mode: Mode,
     pub sort: Sort,
@@ -106,11 +260,46 @@ pub struct App {
     packages_sort: Option<Sort>,
 }
 
+/// Where `w` saves when no plan was loaded.
+pub const DEFAULT_PLAN: &str = "lmms-plan.json";
+
 impl App {
     pub fn new(graph: ImportGraph, width: u16, height: u16) -> App {
+        let plan = Plan::new(&graph);
+        App::with_plan(
+            graph,
+            plan,
+            PathBuf::from(DEFAULT_PLAN),
+            false,
+            width,
+            height,
+        )
+    }
+
+    /// `owns_save_path`: the plan was loaded from `save_path`.
+    pub fn with_plan(
+        graph: ImportGraph,
+        plan: Plan,
+        save_path: PathBuf,
+        owns_save_path: bool,
+        width: u16,
+        height: u16,
+    ) -> App {
         let tree = TreeView::new(&graph);
         let search = Search::new(&graph);
+        let dominators = Dominators::compute(&graph);
+        let baseline = whatif::Baseline::new(&graph);
+        let projection = whatif::project_from(&graph, &baseline, &plan);
         App {
+            dominators,
+            baseline,
+            plan,
+            projection,
+            save_path,
+            owns_save_path,
+            param_cursor: 0,
+            input: None,
+            question: None,
             graph,
             view: View::Tree,
             mode: Mode::Normal,
@@ -248,6 +437,7 @@ impl App {
             Column::Name => Some(SortKey::Name),
             Column::SelfMs => Some(SortKey::SelfTime),
             Column::CumulativeMs | Column::Percent | Column::Bar => Some(SortKey::Cumulative),
+            Column::RetainedMs | Column::UsagePct | Column::Decision | Column::Suggestion => None,
         }
     }
 
@@ -264,6 +454,14 @@ impl App {
             }
             Action::Help => self.mode = Mode::Help,
             Action::CloseHelp => self.mode = Mode::Normal,
+            Action::Move(m) if self.mode == Mode::Params => {
+                let mut c = super::cursor::Cursor {
+                    selected: self.param_cursor,
+                    scroll: 0,
+                };
+                c.apply(m, Param::ALL.len(), Param::ALL.len());
+                self.param_cursor = c.selected;
+            }
             Action::Move(m) => {
                 let len = self.row_count();
                 match self.view {
@@ -360,6 +558,149 @@ impl App {
             }
             Action::ShowView(v) => self.show_view(v),
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
+            Action::ToggleLazy => {
+                if let Some(m) = self.selected_module() {
+                    let next = match self.plan.decision(m) {
+                        Decision::Eager => Decision::Lazy,
+                        Decision::Lazy => Decision::Eager,
+                    };
+                    self.plan.set_decision(m, next);
+                    self.recompute();
+                }
+            }
+            Action::UsageStep(step) => {
+                if let Some(m) = self.selected_module() {
+                    // Steps land on multiples of 5, so 42 → 45 → 50.
+                    let u = self.plan.usage_pct(m);
+                    let next = if step > 0 {
+                        ((u / 5.0).floor() + 1.0) * 5.0
+                    } else {
+                        ((u / 5.0).ceil() - 1.0) * 5.0
+                    };
+                    self.plan.set_usage_pct(m, next);
+                    self.recompute();
+                }
+            }
+            Action::EditUsage => {
+                if let Some(m) = self.selected_module() {
+                    self.input = Some((InputTarget::Usage(m), String::new()));
+                    self.mode = Mode::Input;
+                }
+            }
+            Action::InputChar(c) => {
+                if let Some((_, text)) = &mut self.input {
+                    text.push(c);
+                }
+            }
+            Action::InputBackspace => {
+                if let Some((_, text)) = &mut self.input {
+                    text.pop();
+                }
+            }
+            Action::InputCancel => self.finish_input(),
+            Action::InputConfirm => {
+                if let Some((target, text)) = self.input.clone() {
+                    let result = match target {
+                        InputTarget::Usage(m) => {
+                            match text.trim().trim_end_matches('%').parse::<f64>() {
+                                Ok(v) if (0.0..=100.0).contains(&v) => {
+                                    self.plan.set_usage_pct(m, v);
+                                    Ok(())
+                                }
+                                _ => Err(format!(
+                                    "usage must be a number from 0 to 100, not `{text}`"
+                                )),
+                            }
+                        }
+                        InputTarget::Param(p) => p.set(&mut self.plan, &text),
+                    };
+                    self.finish_input();
+                    match result {
+                        Ok(()) => self.recompute(),
+                        Err(e) => self.status = Some(e),
+                    }
+                }
+            }
+            Action::ApplySuggestions => {
+                let mut deferred = 0;
+                for m in self.graph.ids() {
+                    let suggestion = self
+                        .plan
+                        .thresholds
+                        .suggest(self.dominators.retained_us(m), self.plan.usage_pct(m));
+                    let d = if suggestion == Suggestion::Function {
+                        deferred += 1;
+                        Decision::Lazy
+                    } else {
+                        Decision::Eager
+                    };
+                    self.plan.set_decision(m, d);
+                }
+                self.recompute();
+                self.status = Some(format!(
+                    "rule of thumb applied: {deferred} modules deferred"
+                ));
+            }
+            Action::ResetPlan => {
+                self.plan.reset();
+                self.recompute();
+                self.status = Some("plan reset: every module eager, usage 100 %".into());
+            }
+            Action::SavePlan => {
+                if self.save_path.exists() && !self.owns_save_path {
+                    self.question = Some(format!(
+                        "{} exists and is not this plan: overwrite? (y/n)",
+                        self.save_path.display()
+                    ));
+                    self.mode = Mode::Confirm;
+                } else {
+                    self.save();
+                }
+            }
+            Action::Confirm(yes) => {
+                self.mode = Mode::Normal;
+                self.question = None;
+                if yes {
+                    self.save();
+                } else {
+                    self.status = Some("not saved".into());
+                }
+            }
+            Action::OpenParams => self.mode = Mode::Params,
+            Action::CloseParams => self.mode = Mode::Normal,
+            Action::EditParam => {
+                let param = Param::ALL[self.param_cursor.min(Param::ALL.len() - 1)];
+                if param == Param::SnapStart {
+                    self.plan.params.snapstart = !self.plan.params.snapstart;
+                    self.recompute();
+                } else {
+                    self.input = Some((InputTarget::Param(param), param.value(&self.plan)));
+                    self.mode = Mode::Input;
+                }
+            }
+        }
+    }
+
+    fn finish_input(&mut self) {
+        let back = match self.input.take() {
+            Some((InputTarget::Param(_), _)) => Mode::Params,
+            _ => Mode::Normal,
+        };
+        self.mode = back;
+    }
+
+    pub fn recompute(&mut self) {
+        self.projection = whatif::project_from(&self.graph, &self.baseline, &self.plan);
+    }
+
+    fn save(&mut self) {
+        let text = plan::to_json(&self.plan, &self.graph);
+        match plan::save_atomically(&self.save_path, &text) {
+            Ok(()) => {
+                self.status = Some(format!("plan saved to {}", self.save_path.display()));
+                self.owns_save_path = true;
+            }
+            Err(e) => self.status = Some(e.to_string()),
         }
     }
 

@@ -32,6 +32,25 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
             _ => None,
         },
         Mode::Normal => normal(key, ctrl),
+        Mode::Params => match key.code {
+            KeyCode::Esc | KeyCode::Char('p') | KeyCode::Char('q') => Some(Action::CloseParams),
+            KeyCode::Char('j') | KeyCode::Down => Some(Action::Move(Move::Down)),
+            KeyCode::Char('k') | KeyCode::Up => Some(Action::Move(Move::Up)),
+            KeyCode::Enter | KeyCode::Char(' ') => Some(Action::EditParam),
+            _ => None,
+        },
+        Mode::Input => match key.code {
+            KeyCode::Esc => Some(Action::InputCancel),
+            KeyCode::Enter => Some(Action::InputConfirm),
+            KeyCode::Backspace => Some(Action::InputBackspace),
+            KeyCode::Char(c) if !ctrl => Some(Action::InputChar(c)),
+            _ => None,
+        },
+        Mode::Confirm => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm(true)),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::Confirm(false)),
+            _ => None,
+        },
     }
 }
 
@@ -61,6 +80,14 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::BackTab => PrevView,
         KeyCode::Char(c @ '1'..='4') => ShowView(View::ALL[c as usize - '1' as usize]),
         KeyCode::Char('?') => Help,
+        KeyCode::Char('L') => ToggleLazy,
+        KeyCode::Char('+') | KeyCode::Char('=') => UsageStep(1),
+        KeyCode::Char('-') => UsageStep(-1),
+        KeyCode::Char('u') => EditUsage,
+        KeyCode::Char('a') => ApplySuggestions,
+        KeyCode::Char('r') => ResetPlan,
+        KeyCode::Char('w') => SavePlan,
+        KeyCode::Char('p') => OpenParams,
         _ => return None,
     })
 }
@@ -92,6 +119,22 @@ pub const HELP: &[(&str, &str)] = &[
         "mouse",
         "click selects, double-click toggles, wheel scrolls, header sorts",
     ),
+    (
+        "L",
+        "what-if: defer the selected module (lazy), or make it eager again",
+    ),
+    ("+ -", "what-if: usage of the selected module ±5 %"),
+    ("u", "what-if: type the selected module's usage %"),
+    (
+        "a",
+        "what-if: apply the rule of thumb (defer what it labels `function`)",
+    ),
+    ("r", "what-if: reset (all eager, usage 100 %)"),
+    (
+        "p",
+        "what-if: parameters (requests/day, cold starts, latency, budget…)",
+    ),
+    ("w", "save the plan (JSON; --plan FILE loads one)"),
     ("?", "this help"),
     ("q ^C", "quit"),
 ];

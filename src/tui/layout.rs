@@ -12,6 +12,8 @@ pub struct Areas {
     /// The table: its first line is the column header, the rest are rows.
     pub table: Rect,
     pub detail: Rect,
+    /// The what-if projection; its height says how much of it fits.
+    pub whatif: Rect,
     pub footer: Rect,
 }
 
@@ -36,11 +38,15 @@ pub fn too_small(area: Rect) -> bool {
 pub fn areas(area: Rect) -> Areas {
     let header_h = 2;
     let footer_h = 1;
-    // The detail panel grows with the screen: title + figures + chain + importers.
-    let detail_h = if area.height >= 30 { 7 } else { 5 };
+    // Panels grow with the screen: title line + content.
+    let (detail_h, whatif_h) = match area.height {
+        36.. => (5, 9),
+        20..36 => (4, 4),
+        _ => (3, 2),
+    };
     let table_h = area
         .height
-        .saturating_sub(header_h + footer_h + detail_h)
+        .saturating_sub(header_h + footer_h + detail_h + whatif_h)
         .max(1);
     let header = Rect {
         height: header_h.min(area.height),
@@ -56,8 +62,13 @@ pub fn areas(area: Rect) -> Areas {
         height: detail_h,
         ..area
     };
-    let footer = Rect {
+    let whatif = Rect {
         y: detail.y + detail_h,
+        height: whatif_h,
+        ..area
+    };
+    let footer = Rect {
+        y: whatif.y + whatif_h,
         height: footer_h,
         ..area
     };
@@ -65,6 +76,7 @@ pub fn areas(area: Rect) -> Areas {
         header,
         table,
         detail,
+        whatif,
         footer,
     }
 }
@@ -74,22 +86,39 @@ pub enum Column {
     Name,
     SelfMs,
     CumulativeMs,
+    /// What deferring the module alone would save.
+    RetainedMs,
+    UsagePct,
+    Decision,
+    Suggestion,
     Percent,
     Bar,
 }
 
-/// Column widths for a table `width` wide: the name takes the rest; the bar, then the
-/// percentage, then self time give way on narrow terminals.
+/// Column widths for a table `width` wide: the name takes the rest; on narrow terminals the
+/// bar, the percentage, the label, usage, decision, retained and self time give way in turn.
 pub fn columns(width: u16) -> Vec<(Column, u16)> {
     let mut cols = vec![
         (Column::SelfMs, 9),
         (Column::CumulativeMs, 10),
+        (Column::RetainedMs, 9),
+        (Column::UsagePct, 6),
+        (Column::Decision, 5),
+        (Column::Suggestion, 8),
         (Column::Percent, 7),
-        (Column::Bar, 14),
+        (Column::Bar, 12),
     ];
     let name_min = 24;
     let fixed = |cols: &[(Column, u16)]| cols.iter().map(|c| c.1 + 1).sum::<u16>();
-    for drop in [Column::Bar, Column::Percent, Column::SelfMs] {
+    for drop in [
+        Column::Bar,
+        Column::Percent,
+        Column::Suggestion,
+        Column::UsagePct,
+        Column::Decision,
+        Column::RetainedMs,
+        Column::SelfMs,
+    ] {
         if width >= name_min + fixed(&cols) {
             break;
         }
@@ -120,14 +149,26 @@ mod tests {
     #[test]
     fn columns_give_way_and_fill_the_width() {
         let names = |w| columns(w).iter().map(|c| c.0).collect::<Vec<_>>();
-        assert_eq!(names(120).len(), 5);
+        assert_eq!(names(120).len(), 9);
+        assert_eq!(
+            names(80),
+            [
+                Column::Name,
+                Column::SelfMs,
+                Column::CumulativeMs,
+                Column::RetainedMs,
+                Column::UsagePct,
+                Column::Decision,
+                Column::Suggestion
+            ]
+        );
         assert_eq!(
             names(60),
             [
                 Column::Name,
                 Column::SelfMs,
                 Column::CumulativeMs,
-                Column::Percent
+                Column::RetainedMs
             ]
         );
         assert_eq!(names(40), [Column::Name, Column::CumulativeMs]);
@@ -145,8 +186,14 @@ mod tests {
         let a = areas(Rect::new(0, 0, 80, 24));
         assert_eq!(a.header.y + a.header.height, a.table.y);
         assert_eq!(a.table.y + a.table.height, a.detail.y);
-        assert_eq!(a.detail.y + a.detail.height, a.footer.y);
+        assert_eq!(a.detail.y + a.detail.height, a.whatif.y);
+        assert_eq!(a.whatif.y + a.whatif.height, a.footer.y);
         assert_eq!(a.footer.y + 1, 24);
         assert_eq!(a.body_height(), a.table.height as usize - 1);
+        for h in [MIN_HEIGHT, 19, 20, 35, 36, 80] {
+            let a = areas(Rect::new(0, 0, 80, h));
+            assert_eq!(a.footer.y + 1, h, "height {h}");
+            assert!(a.body_height() >= 3, "height {h}");
+        }
     }
 }

@@ -9,11 +9,13 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap}
 use crate::graph::ModuleId;
 use crate::units::{ms, percent};
 
-use super::app::{App, Mode, View};
+use super::app::{App, InputTarget, Mode, Param, View};
 use super::keys::HELP;
 use super::layout::{self, Column, MIN_HEIGHT, MIN_WIDTH};
 use super::sort::SortKey;
 use super::tree::Node;
+use crate::plan::Decision;
+use crate::report::{self, Context};
 
 const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -40,10 +42,14 @@ pub fn render(app: &App, frame: &mut Frame) {
     table(app, frame, areas.table);
     detail(app, frame, areas.detail);
     footer(app, frame, areas.footer);
+    whatif(app, frame, areas.whatif);
+    let editing_param = matches!(app.input, Some((InputTarget::Param(_), _)));
     match app.mode {
         Mode::Search => search(app, frame, areas.table),
         Mode::Help => help(frame, area),
-        Mode::Normal => {}
+        Mode::Params => params(app, frame, areas.table),
+        Mode::Input if editing_param => params(app, frame, areas.table),
+        _ => {}
     }
 }
 
@@ -90,6 +96,8 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
 
 /// One table row's content, whatever the view.
 struct RowData {
+    /// The module behind the row, for the what-if columns.
+    module: Option<ModuleId>,
     name: Vec<Span<'static>>,
     self_us: Option<u64>,
     cumulative_us: Option<u64>,
@@ -106,6 +114,7 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
     let start = cursor.scroll.min(app.row_count());
     let end = (start + height).min(app.row_count());
     let module_row = |id: ModuleId, prefix: String, suffix: &str| RowData {
+        module: Some(id),
         name: vec![Span::raw(format!("{prefix}{}{suffix}", g.name(id)))],
         self_us: Some(g.module(id).self_us.median),
         cumulative_us: Some(g.module(id).cumulative_us.median),
@@ -133,6 +142,7 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                         r
                     }
                     Node::Startup => RowData {
+                        module: None,
                         name: vec![Span::raw(format!("{indent}{marker}(interpreter start-up)"))],
                         self_us: None,
                         cumulative_us: Some(g.startup_us()),
@@ -145,6 +155,7 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
             View::Packages => {
                 let p = &app.packages[i];
                 RowData {
+                    module: None,
                     name: vec![Span::raw(format!("{}  ({} modules)", p.name, p.modules))],
                     self_us: Some(p.self_us),
                     cumulative_us: None,
@@ -162,6 +173,7 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                         module_row(id, format!("{indent}{arrow}"), suffix)
                     }
                     None => RowData {
+                        module: None,
                         name: vec![Span::styled(
                             format!("{indent}{arrow}(the program itself)"),
                             BOLD,
@@ -205,6 +217,10 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                     Some(SortKey::SelfTime),
                 ),
                 Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
+                Column::RetainedMs => ("retained", None),
+                Column::UsagePct => ("use %", None),
+                Column::Decision => ("defer", None),
+                Column::Suggestion => ("rule", None),
                 Column::Percent => ("% total", None),
                 Column::Bar => ("", None),
             };
@@ -218,7 +234,7 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                     format!("{text} {}", app.sort.arrow())
                 };
             }
-            if *col == Column::Name {
+            if matches!(col, Column::Name | Column::Decision | Column::Suggestion) {
                 Cell::from(text).style(BOLD)
             } else {
                 right(text, width_of(&columns, *col)).style(BOLD)
@@ -238,6 +254,25 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                     Column::CumulativeMs => {
                         right(d.cumulative_us.map(ms).unwrap_or_default(), *width)
                     }
+                    Column::RetainedMs => right(
+                        d.module
+                            .map(|m| ms(app.dominators.retained_us(m)))
+                            .unwrap_or_default(),
+                        *width,
+                    ),
+                    Column::UsagePct => right(
+                        d.module
+                            .map(|m| trim_pct(app.plan.usage_pct(m)))
+                            .unwrap_or_default(),
+                        *width,
+                    ),
+                    Column::Decision => Cell::from(d.module.map_or("", |m| decision_mark(app, m))),
+                    Column::Suggestion => Cell::from(d.module.map_or("", |m| {
+                        app.plan
+                            .thresholds
+                            .suggest(app.dominators.retained_us(m), app.plan.usage_pct(m))
+                            .label()
+                    })),
                     Column::Percent => right(format!("{}%", percent(d.share_us, total)), *width),
                     Column::Bar => Cell::from(bar(bar_share(d.share_us), *width)).style(BAR),
                 })
@@ -257,6 +292,22 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
     );
+}
+
+/// `lazy` for a deferred module; `↳lazy` for one that leaves cold start with a deferred importer.
+fn decision_mark(app: &App, m: ModuleId) -> &'static str {
+    if app.plan.decision(m) == Decision::Lazy {
+        "lazy"
+    } else if app.projection.load_probability[m.index()] < 1.0 {
+        "↳lazy"
+    } else {
+        ""
+    }
+}
+
+fn trim_pct(u: f64) -> String {
+    let s = format!("{u:.1}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn width_of(columns: &[(Column, u16)], col: Column) -> u16 {
@@ -355,6 +406,22 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("imported by: ", BOLD),
             Span::raw(importers),
         ]));
+        let retained = app.dominators.retained_us(id);
+        let usage = app.plan.usage_pct(id);
+        let (eager_s, lazy_s) = crate::whatif::module_daily_s(&app.plan, retained, usage);
+        lines.push(Line::from(vec![
+            Span::styled("what-if: ", BOLD),
+            Span::raw(format!(
+                "deferring it alone saves {} ms · used by {}% of requests · loaded in {:.1}% of \
+                 processes · {} s/day eager, {} s/day deferred alone · rule of thumb: {}",
+                ms(retained),
+                trim_pct(usage),
+                app.projection.load_probability[id.index()] * 100.0,
+                report::seconds(eager_s),
+                report::seconds(lazy_s),
+                app.plan.thresholds.suggest(retained, usage).label(),
+            )),
+        ]));
     } else if app.view == View::Importers {
         lines.push(Line::from(
             "the program imports it directly (a top-level import)",
@@ -378,18 +445,33 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn footer(app: &App, frame: &mut Frame, area: Rect) {
-    let line = match &app.status {
-        Some(status) => Line::from(Span::styled(status.clone(), BOLD)),
-        None => Line::from(
+    let line = match (&app.input, &app.question, &app.status) {
+        (Some((target, text)), _, _) => {
+            let what = match target {
+                InputTarget::Usage(m) => format!("usage % of {}", app.graph.name(*m)),
+                InputTarget::Param(p) => p.label().to_string(),
+            };
+            Line::from(vec![
+                Span::styled(format!("{what}: "), BOLD),
+                Span::raw(text.clone()),
+                Span::styled("▏", BOLD),
+                Span::styled("  Enter sets · Esc cancels", DIM),
+            ])
+        }
+        (None, Some(question), _) => Line::from(Span::styled(question.clone(), BOLD)),
+        (None, None, Some(status)) => Line::from(Span::styled(status.clone(), BOLD)),
+        (None, None, None) => Line::from(
             [
                 ("q", "quit"),
                 ("?", "help"),
                 ("/", "search"),
-                ("jk", "move"),
                 ("hl", "fold"),
-                ("E/C", "all"),
                 ("s", "sort"),
                 ("Tab", "view"),
+                ("L", "defer"),
+                ("+-u", "usage"),
+                ("p", "params"),
+                ("w", "save"),
             ]
             .iter()
             .flat_map(|(k, what)| [Span::styled(*k, BOLD), Span::raw(format!(" {what}  "))])
@@ -397,6 +479,104 @@ fn footer(app: &App, frame: &mut Frame, area: Rect) {
         ),
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The projection, as much of it as fits: the same lines as the reports.
+fn whatif(app: &App, frame: &mut Frame, area: Rect) {
+    let ctx = Context {
+        graph: &app.graph,
+        dominators: &app.dominators,
+        plan: &app.plan,
+        projection: &app.projection,
+    };
+    let all = report::projection_lines(&ctx);
+    let budget = match app.projection.within_budget(&app.plan) {
+        Some(true) => Span::styled(" ✓ within budget ", BOLD),
+        Some(false) => Span::styled(
+            " ✗ over budget ",
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ),
+        None => Span::raw(""),
+    };
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(" what-if ", BOLD))
+        .title(budget);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let find = |label: &str| {
+        all.iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let lines: Vec<Line> = if inner.height >= all.len() as u16 {
+        all.iter()
+            .map(|(l, v)| {
+                Line::from(vec![
+                    Span::styled(format!("{l:<23}"), BOLD),
+                    Span::raw(v.clone()),
+                ])
+            })
+            .collect()
+    } else if inner.height >= 3 {
+        ["cold start", "request import latency", "daily import time"]
+            .iter()
+            .map(|l| {
+                Line::from(vec![
+                    Span::styled(format!("{l:<23}"), BOLD),
+                    Span::raw(find(l)),
+                ])
+            })
+            .collect()
+    } else {
+        vec![Line::from(vec![
+            Span::styled("cold start ", BOLD),
+            Span::raw(find("cold start")),
+            Span::styled("  daily ", BOLD),
+            Span::raw(find("daily import time")),
+        ])]
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn params(app: &App, frame: &mut Frame, table: Rect) {
+    let label_width = Param::ALL
+        .iter()
+        .map(|p| p.label().chars().count())
+        .max()
+        .unwrap_or(0);
+    let width = table.width.min(label_width as u16 + 20);
+    let height = (Param::ALL.len() as u16 + 2).min(table.height);
+    let area = Rect {
+        x: table.x + table.width.saturating_sub(width),
+        y: table.y,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" parameters ", BOLD))
+        .title_bottom(" Enter edits · Space toggles · Esc closes ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = Param::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let line = Line::from(vec![
+                Span::raw(format!("{:<label_width$}  ", p.label())),
+                Span::styled(p.value(&app.plan), BOLD),
+            ]);
+            if i == app.param_cursor {
+                line.style(SELECTED)
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn search(app: &App, frame: &mut Frame, table: Rect) {

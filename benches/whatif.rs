@@ -1,0 +1,50 @@
+//! The what-if engine: dominators (once per trace) and a full projection (every change).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use lmms_tui::dominators::Dominators;
+use lmms_tui::graph::{ImportGraph, ModuleId};
+use lmms_tui::plan::{Decision, Plan};
+use lmms_tui::synth::SynthTree;
+use lmms_tui::trace::{self, TraceBuilder};
+use lmms_tui::whatif::project;
+use std::hint::black_box;
+use std::path::Path;
+
+fn graph(text: &str) -> ImportGraph {
+    let mut builder = TraceBuilder::new();
+    trace::read_bytes(Path::new("bench"), text.as_bytes(), &mut builder).unwrap();
+    ImportGraph::build(builder).unwrap()
+}
+
+/// Defers the heaviest top-level packages' first children: a realistic handful of decisions.
+fn plan(g: &ImportGraph, lazy: usize) -> Plan {
+    let mut plan = Plan::new(g);
+    let mut ids: Vec<ModuleId> = g.ids().filter(|&m| g.module(m).depth == 1).collect();
+    ids.sort_by_key(|&m| std::cmp::Reverse(g.module(m).cumulative_us.median));
+    for (i, &m) in ids.iter().take(lazy).enumerate() {
+        plan.set_decision(m, Decision::Lazy);
+        plan.set_usage_pct(m, 5.0 + 10.0 * i as f64);
+    }
+    plan
+}
+
+fn whatif(c: &mut Criterion) {
+    let mut group = c.benchmark_group("whatif");
+    group.sample_size(20);
+    for modules in [1_000usize, 200_000] {
+        let g = graph(&SynthTree::generate(modules, 42).to_importtime());
+        group.bench_function(format!("dominators/{modules}"), |b| {
+            b.iter(|| Dominators::compute(black_box(&g)))
+        });
+        for lazy in [1usize, 5] {
+            let p = plan(&g, lazy);
+            group.bench_function(format!("project_{lazy}_lazy/{modules}"), |b| {
+                b.iter(|| project(black_box(&g), black_box(&p)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, whatif);
+criterion_main!(benches);
