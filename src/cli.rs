@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::baseline::Comparison;
 use crate::error::{Error, Result};
 use crate::graph::{self, ImportGraph};
 use crate::plan::{self, Decision, Plan};
@@ -23,6 +24,9 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Trace files to explore (several files are several runs of one trace)
     pub traces: Vec<PathBuf>,
+    /// A baseline trace of the same program (several files are several runs)
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Vec<PathBuf>,
     #[command(flatten)]
     pub whatif: WhatIfArgs,
 }
@@ -106,8 +110,68 @@ impl WhatIfArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Print the import profile without the explorer
+    /// Print the import profile and the what-if projection without the explorer
     Report(ReportArgs),
+    /// Run a Python program N times with -X importtime (and once with an edge tracer) and
+    /// write trace.json
+    Record(RecordArgs),
+    /// For CI: exit 0 within budget and tolerance, 1 otherwise, 2 on bad input
+    Check(CheckArgs),
+    /// Write fast_path.py (or PEP 810 lazy imports) for a plan
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example: lmms-tui record --runs 5 -o trace.json -- python3 -c \"import handler\""
+)]
+pub struct RecordArgs {
+    /// Timed runs (their medians make the trace)
+    #[arg(long, default_value_t = 5)]
+    pub runs: u32,
+    #[arg(short, long, default_value = "trace.json")]
+    pub output: PathBuf,
+    /// Also run with MODULE really deferred (importlib.util.LazyLoader) to measure it; repeatable
+    #[arg(long = "lazy", value_name = "MODULE")]
+    pub lazy: Vec<String>,
+    /// The program: a Python interpreter and its arguments (after `--`)
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "PYTHON [ARGS]"
+    )]
+    pub command: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    /// The trace to compare with (several files are several runs)
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Vec<PathBuf>,
+    /// Allowed growth in percent, for the total and for each package
+    #[arg(long, value_name = "PCT", default_value_t = 10.0)]
+    pub tolerance: f64,
+    /// Growth below this many ms is noise, whatever its percentage
+    #[arg(long, value_name = "MS", default_value_t = 1.0)]
+    pub min_ms: f64,
+    #[command(flatten)]
+    pub whatif: WhatIfArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = crate::export::Style::FastPath)]
+    pub style: crate::export::Style,
+    /// Write here instead of standard output
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub whatif: WhatIfArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -120,6 +184,9 @@ pub struct ReportArgs {
     /// Show only the N slowest modules (text and markdown default: 25; json default: all)
     #[arg(long)]
     pub top: Option<usize>,
+    /// A baseline trace of the same program: Δ per module and package, new and vanished
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Vec<PathBuf>,
     #[command(flatten)]
     pub whatif: WhatIfArgs,
 }
@@ -147,43 +214,158 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Report(args)) => report(args),
+        Some(Command::Record(args)) => record(args),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Export(args)) => export(args),
+        None => explore(cli),
+    }
+}
+
+fn explore(cli: Cli) -> Result<ExitCode> {
+    if cli.traces.is_empty() {
+        return Err(Error::new(
+            "no trace given: `lmms-tui TRACE...` opens the explorer, \
+             `lmms-tui report TRACE...` prints the profile (see --help)",
+        ));
+    }
+    crate::tui::terminal::require_terminal()?;
+    let graph = graph::load(&cli.traces)?;
+    let comparison = load_comparison(&cli.baseline, &graph)?;
+    // A --plan file that does not exist yet is where `w` will save a new plan.
+    let mut flags = cli.whatif.clone();
+    let new_plan = flags.plan.take_if(|p| !p.exists());
+    let (plan, ignored) = flags.plan(&graph)?;
+    let notice = if !ignored.is_empty() {
+        Some(format!(
+            "the plan names modules not in this trace, ignored: {}",
+            ignored.join(", ")
+        ))
+    } else {
+        new_plan
+            .as_ref()
+            .map(|p| format!("new plan: w saves it to {}", p.display()))
+    };
+    let plan_file = crate::tui::app::OutputFile {
+        owned: flags.plan.is_some(),
+        path: cli
+            .whatif
+            .plan
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(crate::tui::app::DEFAULT_PLAN)),
+    };
+    let mut app = crate::tui::app::App::with_plan(graph, plan, plan_file, 80, 24);
+    app.status = notice;
+    app.comparison = comparison;
+    crate::tui::run(app)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_comparison(baseline: &[PathBuf], graph: &ImportGraph) -> Result<Option<Comparison>> {
+    if baseline.is_empty() {
+        return Ok(None);
+    }
+    let before = graph::load(baseline)?;
+    Ok(Some(crate::baseline::compare(&before, graph)))
+}
+
+fn record(args: RecordArgs) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let opts = crate::record::RecordOptions {
+        command: args.command,
+        runs: args.runs,
+        output: args.output.clone(),
+        lazy: args.lazy,
+        progress: io::stderr().is_terminal(),
+    };
+    let recording = crate::record::record(&opts)?;
+    let g = &recording.graph;
+    eprintln!(
+        "lmms-tui: wrote {}: {} run{}, {} modules, {} ms total import time; edges: {}{}",
+        args.output.display(),
+        g.runs(),
+        if g.runs() == 1 { "" } else { "s" },
+        g.len(),
+        crate::units::ms(g.total_us()),
+        if g.edges_complete() {
+            "complete"
+        } else {
+            "first-import tree only"
+        },
+        if recording.notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", recording.notes.join("; "))
+        },
+    );
+    for m in &g.meta().measured {
+        eprintln!(
+            "lmms-tui: with {} deferred: {} ms total import time (median of {} runs)",
+            m.lazy.join(", "),
+            crate::units::ms(m.median_total_us()),
+            m.total_us.len()
+        );
+    }
+    if recording.failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for (run, status) in &recording.failures {
+            eprintln!("lmms-tui: run {run}: the program failed ({status}); its trace was kept");
+        }
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let graph = graph::load(&args.traces)?;
+    let (plan, _) = args.whatif.plan(&graph)?;
+    let comparison = load_comparison(&args.baseline, &graph)?;
+    if !(args.tolerance >= 0.0 && args.min_ms >= 0.0) {
+        return Err(Error::new("--tolerance and --min-ms must be ≥ 0"));
+    }
+    let noise = crate::baseline::Noise {
+        tolerance_pct: args.tolerance,
+        min_ms: args.min_ms,
+    };
+    let projection = crate::whatif::project(&graph, &plan);
+    let outcome = crate::check::run(&graph, &plan, &projection, comparison.as_ref(), noise);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    finish_output(
+        out.write_all(outcome.text.as_bytes())
+            .and_then(|()| out.flush()),
+    )?;
+    Ok(if outcome.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode> {
+    let graph = graph::load(&args.traces)?;
+    let (plan, ignored) = args.whatif.plan(&graph)?;
+    if !ignored.is_empty() {
+        eprintln!(
+            "lmms-tui: the plan names modules not in this trace, ignored: {}",
+            ignored.join(", ")
+        );
+    }
+    let evaluated = report::Evaluated::new(&graph, &plan);
+    let text = crate::export::render(&report::Context::new(&graph, &plan, &evaluated), args.style);
+    match args.output {
+        Some(path) => crate::atomic::write(&path, text.as_bytes())?,
         None => {
-            if cli.traces.is_empty() {
-                return Err(Error::new(
-                    "no trace given: `lmms-tui TRACE...` opens the explorer, \
-                     `lmms-tui report TRACE...` prints the profile (see --help)",
-                ));
-            }
-            crate::tui::terminal::require_terminal()?;
-            let graph = graph::load(&cli.traces)?;
-            // A --plan file that does not exist yet is where `w` will save a new plan.
-            let mut flags = cli.whatif.clone();
-            let new_plan = flags.plan.take_if(|p| !p.exists());
-            let (plan, ignored) = flags.plan(&graph)?;
-            let notice = if !ignored.is_empty() {
-                Some(format!(
-                    "the plan names modules not in this trace, ignored: {}",
-                    ignored.join(", ")
-                ))
-            } else {
-                new_plan
-                    .as_ref()
-                    .map(|p| format!("new plan: w saves it to {}", p.display()))
-            };
-            let owns = flags.plan.is_some();
-            let save_path = cli
-                .whatif
-                .plan
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(crate::tui::app::DEFAULT_PLAN));
-            crate::tui::run(graph, plan, save_path, owns, notice)?;
-            Ok(ExitCode::SUCCESS)
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            finish_output(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report(args: ReportArgs) -> Result<ExitCode> {
     let graph = graph::load(&args.traces)?;
+    let comparison = load_comparison(&args.baseline, &graph)?;
     let (plan, ignored) = args.whatif.plan(&graph)?;
     if !ignored.is_empty() {
         eprintln!(
@@ -197,7 +379,8 @@ fn report(args: ReportArgs) -> Result<ExitCode> {
         ReportFormat::TraceJson => crate::trace::json::write(&graph, &mut out),
         format => {
             let evaluated = report::Evaluated::new(&graph, &plan);
-            let ctx = report::Context::new(&graph, &plan, &evaluated);
+            let ctx = report::Context::new(&graph, &plan, &evaluated)
+                .with_comparison(comparison.as_ref());
             match format {
                 ReportFormat::Text => report::write_text(&ctx, args.top.unwrap_or(25), &mut out),
                 ReportFormat::Markdown => {

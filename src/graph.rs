@@ -343,6 +343,31 @@ impl ImportGraph {
         text
     }
 
+    /// The program's own imports: its top-level imports that are not interpreter start-up —
+    /// or, when it imports one module of its own (`-c "import handler"`), that module's
+    /// imports. `record` runs each alone; fast_path.py lists them.
+    pub fn entry_imports(&self) -> Vec<ModuleId> {
+        let not_startup = |m: &ModuleId| !self.module(*m).startup;
+        let program: Vec<ModuleId> = self
+            .program_imports()
+            .iter()
+            .copied()
+            .filter(not_startup)
+            .collect();
+        let mut entries = match program[..] {
+            [entry] => self
+                .imports(entry)
+                .iter()
+                .copied()
+                .filter(not_startup)
+                .collect(),
+            _ => program,
+        };
+        entries.sort_unstable();
+        entries.dedup();
+        entries
+    }
+
     /// Share of total import time, in percent.
     pub fn percent_of_total(&self, us: u64) -> f64 {
         if self.total_us == 0 {

@@ -1,7 +1,6 @@
 //! A plan: which modules are deferred, how often requests use each, the traffic parameters
 //! and the rule-of-thumb thresholds. Saved as JSON by module name, written atomically.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -299,20 +298,6 @@ pub fn to_json(plan: &Plan, graph: &ImportGraph) -> String {
     let mut text = serde_json::to_string_pretty(&file).expect("a plan always serializes");
     text.push('\n');
     text
-}
-
-/// Writes next to the target, then renames over it: a crash never leaves half a plan.
-pub fn save_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| Error::in_file(path, format!("cannot save plan: {e}"));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]

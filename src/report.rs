@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::baseline::{Comparison, Delta};
 use crate::dominators::Dominators;
 use crate::graph::{ImportGraph, Module, ModuleId};
 use crate::plan::{Decision, Plan};
@@ -17,6 +18,8 @@ pub struct Context<'a> {
     pub dominators: &'a Dominators,
     pub plan: &'a Plan,
     pub projection: &'a Projection,
+    /// The same program's baseline trace, when one is given.
+    pub comparison: Option<&'a Comparison>,
 }
 
 /// The plan-dependent analysis a report needs, owned so a `Context` can borrow it.
@@ -41,7 +44,12 @@ impl<'a> Context<'a> {
             dominators: &evaluated.dominators,
             plan,
             projection: &evaluated.projection,
+            comparison: None,
         }
+    }
+
+    pub fn with_comparison(self, comparison: Option<&'a Comparison>) -> Context<'a> {
+        Context { comparison, ..self }
     }
 }
 
@@ -218,10 +226,50 @@ pub fn projection_lines(ctx: &Context) -> Vec<(String, String)> {
             )
         },
     ));
+    if let Some(line) = measured_line(ctx) {
+        lines.push(("measured".into(), line));
+    }
     if !p.edges_complete && !p.lazy.is_empty() {
         lines.push(("note".into(), OVERSTATED.into()));
     }
     lines
+}
+
+/// Projected vs measured, when the trace holds runs with exactly the plan's modules deferred.
+pub fn measured_line(ctx: &Context) -> Option<String> {
+    let mut lazy: Vec<&str> = ctx.plan.lazy().map(|m| ctx.graph.name(m)).collect();
+    lazy.sort_unstable();
+    let measured = ctx.graph.meta().measured.iter().find(|m| {
+        !m.lazy.is_empty() && m.lazy.iter().map(String::as_str).eq(lazy.iter().copied())
+    })?;
+    let eager_total = ctx.graph.total_us() as f64;
+    let lazy_total = measured.median_total_us() as f64;
+    let p = ctx.projection;
+    Some(format!(
+        "with {} deferred: {} ms → {} ms measured ({} ms over {} runs) vs {} ms projected",
+        measured.lazy.join(", "),
+        ms(eager_total as u64),
+        ms(lazy_total as u64),
+        signed_ms(lazy_total - eager_total),
+        measured.total_us.len(),
+        signed_ms(p.cold_start_us as f64 - p.baseline_cold_start_us as f64),
+    ))
+}
+
+/// A delta as `before → after (±ms, ±%)`, with `new`/`gone` for one-sided names.
+pub fn delta_text(d: &Delta) -> String {
+    match (d.before_us, d.after_us) {
+        (Some(b), Some(a)) => format!(
+            "{} → {} ms ({} ms, {})",
+            ms(b),
+            ms(a),
+            signed_ms(d.change_us() as f64),
+            signed_percent(b as f64, a as f64)
+        ),
+        (None, Some(a)) => format!("new, {} ms", ms(a)),
+        (Some(b), None) => format!("gone, was {} ms", ms(b)),
+        (None, None) => String::new(),
+    }
 }
 
 fn trim_float(x: f64) -> String {
@@ -368,6 +416,55 @@ fn write_human(ctx: &Context, top: usize, style: Style, out: &mut impl Write) ->
         )?;
     }
 
+    if let Some(c) = ctx.comparison {
+        heading(out, "Compared with the baseline")?;
+        writeln!(
+            out,
+            "{}total import time: {}",
+            if style == Style::Text { "  " } else { "- " },
+            delta_text(&c.total())
+        )?;
+        let new = c.new_modules().count();
+        let gone = c.vanished_modules().count();
+        writeln!(
+            out,
+            "{}modules: {new} new, {gone} vanished",
+            if style == Style::Text { "  " } else { "- " }
+        )?;
+        writeln!(out)?;
+        for (what, list) in [
+            ("package (Σ self)", &c.packages),
+            ("module (cumulative)", &c.modules),
+        ] {
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .filter(|d| d.change_us() != 0)
+                .take(top)
+                .map(|d| {
+                    vec![
+                        d.before_us.map(ms).unwrap_or_else(|| "—".into()),
+                        d.after_us.map(ms).unwrap_or_else(|| "—".into()),
+                        signed_ms(d.change_us() as f64),
+                        d.change_pct().map_or("new".into(), |p| format!("{p:+.1}%")),
+                        d.name.clone(),
+                    ]
+                })
+                .collect();
+            write_table(
+                out,
+                style,
+                &Table {
+                    headers: ["before ms", "after ms", "Δ ms", "Δ %", what]
+                        .map(String::from)
+                        .to_vec(),
+                    right: vec![true, true, true, true, false],
+                    rows,
+                },
+            )?;
+            writeln!(out)?;
+        }
+    }
+
     let total = graph.total_us();
     let spread = graph.runs() > 1;
     for (title, order, by_self) in [
@@ -474,6 +571,40 @@ struct JsonProjection<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonComparison<'a> {
+    total_before_us: u64,
+    total_after_us: u64,
+    new_modules: Vec<&'a str>,
+    vanished_modules: Vec<&'a str>,
+    /// Biggest regression first; unchanged names left out; `--top` applies.
+    packages: Vec<JsonDelta<'a>>,
+    modules: Vec<JsonDelta<'a>>,
+}
+
+fn json_deltas(list: &[Delta], top: usize) -> Vec<JsonDelta<'_>> {
+    list.iter()
+        .filter(|d| d.change_us() != 0)
+        .take(top)
+        .map(|d| JsonDelta {
+            name: &d.name,
+            before_us: d.before_us,
+            after_us: d.after_us,
+            change_us: d.change_us(),
+            change_pct: d.change_pct(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonDelta<'a> {
+    name: &'a str,
+    before_us: Option<u64>,
+    after_us: Option<u64>,
+    change_us: i64,
+    change_pct: Option<f64>,
+}
+
+#[derive(Serialize)]
 struct JsonLazy<'a> {
     name: &'a str,
     usage_pct: f64,
@@ -533,6 +664,18 @@ pub fn write_json(ctx: &Context, top: usize, out: &mut impl Write) -> io::Result
         graph.startup_us()
     )?;
     serde_json::to_writer(&mut *out, &projection)?;
+    if let Some(c) = ctx.comparison {
+        let json = JsonComparison {
+            total_before_us: c.before_total_us,
+            total_after_us: c.after_total_us,
+            new_modules: c.new_modules().map(|d| d.name.as_str()).collect(),
+            vanished_modules: c.vanished_modules().map(|d| d.name.as_str()).collect(),
+            packages: json_deltas(&c.packages, top),
+            modules: json_deltas(&c.modules, top),
+        };
+        out.write_all(b",\n\"baseline\": ")?;
+        serde_json::to_writer(&mut *out, &json)?;
+    }
     out.write_all(b",\n\"modules\": [")?;
     // One module a line, streamed: greppable, diffable, and no second copy of 200k modules.
     let mut numbers = itoa::Buffer::new();

@@ -505,12 +505,12 @@ fn saving_plans_is_atomic_and_asks_before_overwriting() {
     let path = dir.path().join("plan.json");
     std::fs::write(&path, "somebody else's file").unwrap();
     let mut s = Screen::new(130, 45);
-    s.app.save_path = path.clone();
+    s.app.plan_file.path = path.clone();
     s.keys(&[KeyCode::Down, KeyCode::Char('L'), KeyCode::Char('w')]);
     assert_eq!(s.app.mode, Mode::Confirm);
     assert!(
         s.text()
-            .contains("exists and is not this plan: overwrite? (y/n)")
+            .contains("exists and was not written here: overwrite? (y/n)")
     );
     s.keys(&[KeyCode::Char('n')]);
     assert_eq!(
@@ -528,4 +528,36 @@ fn saving_plans_is_atomic_and_asks_before_overwriting() {
     assert_eq!(lmms_tui::plan::load(&path, &g).unwrap().0, s.app.plan);
     // No temporary files left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn x_writes_fast_path_py_for_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fast_path.py");
+    let mut s = Screen::new(130, 45);
+    s.app.export_file.path = path.clone();
+    // pandas at 5 %, deferred; boto3 at 90 %, kept as the hot-path exception.
+    s.keys(&[KeyCode::Down, KeyCode::Char('u')]);
+    press(&mut s, "5");
+    s.keys(&[
+        KeyCode::Enter,
+        KeyCode::Char('L'),
+        KeyCode::Down,
+        KeyCode::Char('u'),
+    ]);
+    press(&mut s, "90");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('x')]);
+    assert!(s.text().contains("wrote"), "{}", s.text());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# Module level: hot-path exception (used by > 80% of requests)\nimport boto3  # 92.7 ms, used by 90% of requests"), "{text}");
+    assert!(
+        text.contains(
+            "#   import pandas  # 163.8 ms, used by 5% of requests; loads in 40% of processes"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Cold start: 287.7 ms traced, 123.9 ms with this plan"),
+        "{text}"
+    );
 }

@@ -27,6 +27,8 @@ struct TraceFile<'a> {
     edges_complete: bool,
     #[serde(borrow)]
     modules: Vec<ModuleRecord<'a>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    measured: Vec<super::Measured>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -147,6 +149,7 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     if builder.meta.recorded_at.is_none() {
         builder.meta.recorded_at = file.recorded_at;
     }
+    builder.meta.measured.extend(file.measured);
     builder.file_edges_complete(file.edges_complete);
     Ok(())
 }
@@ -189,6 +192,7 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
         runs,
         edges_complete: meta.edges_complete,
         modules,
+        measured: meta.measured.clone(),
     };
     serde_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")

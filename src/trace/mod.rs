@@ -31,10 +31,30 @@ pub struct TraceMeta {
     pub recorded_at: Option<String>,
     /// True when every import edge is known, including imports of already-loaded modules.
     pub edges_complete: bool,
+    /// Runs recorded with modules really deferred (`record --lazy`), to set beside projections.
+    pub measured: Vec<Measured>,
+}
+
+/// Runs of the program with some modules really deferred (`importlib.util.LazyLoader`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Measured {
+    /// The deferred modules, sorted.
+    pub lazy: Vec<String>,
+    /// Total import time of each run, µs.
+    pub total_us: Vec<u64>,
+    /// Modules loaded (in the first run), sorted.
+    pub modules: Vec<String>,
+}
+
+impl Measured {
+    /// Median total over the runs (even counts: mean of the middle two, rounded half up).
+    pub fn median_total_us(&self) -> u64 {
+        crate::graph::Spread::of(&mut self.total_us.clone()).median
+    }
 }
 
 /// Collects what the readers find, across files and runs.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TraceBuilder {
     pub(crate) names: Names,
     /// Tree parent from the run where the module first appeared; `None` until set.
@@ -95,6 +115,13 @@ impl TraceBuilder {
             self.saw_incomplete_edges = true;
         }
         self.meta.edges_complete = !self.saw_incomplete_edges;
+    }
+
+    /// Says outright whether the edges are complete, whatever the files said (the recorder
+    /// adds the edges its tracer saw to text runs that had none).
+    pub fn set_edges_complete(&mut self, complete: bool) {
+        self.saw_incomplete_edges = !complete;
+        self.meta.edges_complete = complete;
     }
 
     pub fn module_count(&self) -> usize {

@@ -208,6 +208,8 @@ pub enum Action {
     ResetPlan,
     /// `w`: save the plan.
     SavePlan,
+    /// `x`: write fast_path.py for the plan.
+    ExportFastPath,
     Confirm(bool),
     /// `p`: the parameters panel.
     OpenParams,
@@ -222,21 +224,22 @@ const DOUBLE_CLICK_MS: u64 = 400;
 pub struct App {
     pub graph: ImportGraph,
     pub dominators: Dominators,
+    /// The comparison with a baseline trace (`--baseline`).
+    pub comparison: Option<crate::baseline::Comparison>,
     /// What loads with nothing deferred (computed once; projections start from it).
     pub baseline: whatif::Baseline,
     pub plan: Plan,
     pub projection: Projection,
-    /// Where `w` saves: the --plan file, or `lmms-plan.json`.
-    pub save_path: PathBuf,
-    /// Whether `save_path` holds this plan (loaded from it or saved to it): only then is it
-    /// overwritten without asking.
-    pub owns_save_path: bool,
+    /// Where `w` saves the plan: the --plan file, or `lmms-plan.json`.
+    pub plan_file: OutputFile,
+    /// Where `x` writes fast_path.py.
+    pub export_file: OutputFile,
     /// The selected row of the parameters panel.
     pub param_cursor: usize,
     /// A value being typed and what it is for.
     pub input: Option<(InputTarget, String)>,
-    /// The question being asked in `Mode::Confirm`.
-    pub question: Option<String>,
+    /// The question being asked in `Mode::Confirm`, and what a yes writes.
+    pub question: Option<(Written, String)>,
     pub view: View,
     pub mode: Mode,
     pub sort: Sort,
@@ -262,26 +265,37 @@ pub struct App {
 
 /// Where `w` saves when no plan was loaded.
 pub const DEFAULT_PLAN: &str = "lmms-plan.json";
+/// Where `x` writes.
+pub const DEFAULT_EXPORT: &str = "fast_path.py";
+
+/// A file the explorer writes. It is overwritten without asking only when it holds what this
+/// session loaded or wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub owned: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Plan,
+    FastPath,
+}
 
 impl App {
     pub fn new(graph: ImportGraph, width: u16, height: u16) -> App {
         let plan = Plan::new(&graph);
-        App::with_plan(
-            graph,
-            plan,
-            PathBuf::from(DEFAULT_PLAN),
-            false,
-            width,
-            height,
-        )
+        let plan_file = OutputFile {
+            path: PathBuf::from(DEFAULT_PLAN),
+            owned: false,
+        };
+        App::with_plan(graph, plan, plan_file, width, height)
     }
 
-    /// `owns_save_path`: the plan was loaded from `save_path`.
     pub fn with_plan(
         graph: ImportGraph,
         plan: Plan,
-        save_path: PathBuf,
-        owns_save_path: bool,
+        plan_file: OutputFile,
         width: u16,
         height: u16,
     ) -> App {
@@ -291,12 +305,16 @@ impl App {
         let baseline = whatif::Baseline::new(&graph);
         let projection = whatif::project_from(&graph, &baseline, &plan);
         App {
+            comparison: None,
             dominators,
             baseline,
             plan,
             projection,
-            save_path,
-            owns_save_path,
+            plan_file,
+            export_file: OutputFile {
+                path: PathBuf::from(DEFAULT_EXPORT),
+                owned: false,
+            },
             param_cursor: 0,
             input: None,
             question: None,
@@ -646,24 +664,13 @@ impl App {
                 self.recompute();
                 self.status = Some("plan reset: every module eager, usage 100 %".into());
             }
-            Action::SavePlan => {
-                if self.save_path.exists() && !self.owns_save_path {
-                    self.question = Some(format!(
-                        "{} exists and is not this plan: overwrite? (y/n)",
-                        self.save_path.display()
-                    ));
-                    self.mode = Mode::Confirm;
-                } else {
-                    self.save();
-                }
-            }
+            Action::SavePlan => self.write_or_ask(Written::Plan),
+            Action::ExportFastPath => self.write_or_ask(Written::FastPath),
             Action::Confirm(yes) => {
                 self.mode = Mode::Normal;
-                self.question = None;
-                if yes {
-                    self.save();
-                } else {
-                    self.status = Some("not saved".into());
+                match self.question.take() {
+                    Some((what, _)) if yes => self.write(what),
+                    _ => self.status = Some("not written".into()),
                 }
             }
             Action::OpenParams => self.mode = Mode::Params,
@@ -693,12 +700,48 @@ impl App {
         self.projection = whatif::project_from(&self.graph, &self.baseline, &self.plan);
     }
 
-    fn save(&mut self) {
-        let text = plan::to_json(&self.plan, &self.graph);
-        match plan::save_atomically(&self.save_path, &text) {
+    fn file(&mut self, what: Written) -> &mut OutputFile {
+        match what {
+            Written::Plan => &mut self.plan_file,
+            Written::FastPath => &mut self.export_file,
+        }
+    }
+
+    fn write_or_ask(&mut self, what: Written) {
+        let file = self.file(what).clone();
+        if file.path.exists() && !file.owned {
+            self.question = Some((
+                what,
+                format!(
+                    "{} exists and was not written here: overwrite? (y/n)",
+                    file.path.display()
+                ),
+            ));
+            self.mode = Mode::Confirm;
+        } else {
+            self.write(what);
+        }
+    }
+
+    fn write(&mut self, what: Written) {
+        let text = match what {
+            Written::Plan => plan::to_json(&self.plan, &self.graph),
+            Written::FastPath => {
+                let ctx = crate::report::Context {
+                    graph: &self.graph,
+                    dominators: &self.dominators,
+                    plan: &self.plan,
+                    projection: &self.projection,
+                    comparison: None,
+                };
+                crate::export::render(&ctx, crate::export::Style::FastPath)
+            }
+        };
+        let path = self.file(what).path.clone();
+        match crate::atomic::write(&path, text.as_bytes()) {
             Ok(()) => {
-                self.status = Some(format!("plan saved to {}", self.save_path.display()));
-                self.owns_save_path = true;
+                self.status = Some(format!("wrote {}", path.display()));
+                self.file(what).owned = true;
             }
             Err(e) => self.status = Some(e.to_string()),
         }

@@ -87,6 +87,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('a') => ApplySuggestions,
         KeyCode::Char('r') => ResetPlan,
         KeyCode::Char('w') => SavePlan,
+        KeyCode::Char('x') => ExportFastPath,
         KeyCode::Char('p') => OpenParams,
         _ => return None,
     })
@@ -135,6 +136,7 @@ pub const HELP: &[(&str, &str)] = &[
         "what-if: parameters (requests/day, cold starts, latency, budget…)",
     ),
     ("w", "save the plan (JSON; --plan FILE loads one)"),
+    ("x", "write fast_path.py for the plan"),
     ("?", "this help"),
     ("q ^C", "quit"),
 ];

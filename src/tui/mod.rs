@@ -20,9 +20,6 @@ use std::time::{Duration, Instant};
 use crossterm::event::{self, Event, MouseButton, MouseEventKind};
 
 use crate::error::{Error, Result};
-use crate::graph::ImportGraph;
-use crate::plan::Plan;
-use std::path::PathBuf;
 
 use app::{Action, App};
 use cursor::Move;
@@ -30,28 +27,16 @@ use cursor::Move;
 /// A search step never holds input longer than this.
 const SEARCH_SLICE: Duration = Duration::from_millis(8);
 
-/// Opens the explorer; `save_path` is where `w` writes the plan, `owns_save_path` whether the
-/// plan came from that file, `notice` a first status line.
-pub fn run(
-    graph: ImportGraph,
-    plan: Plan,
-    save_path: PathBuf,
-    owns_save_path: bool,
-    notice: Option<String>,
-) -> Result<()> {
+/// Runs the explorer on a prepared app until the user quits.
+pub fn run(mut app: App) -> Result<()> {
     terminal::require_terminal()?;
     let mut session = terminal::Session::start()?;
     let io = |e: std::io::Error| Error::new(format!("terminal error: {e}"));
     let size = session.terminal.size().map_err(io)?;
-    let mut app = App::with_plan(
-        graph,
-        plan,
-        save_path,
-        owns_save_path,
-        size.width,
-        size.height,
-    );
-    app.status = notice;
+    app.update(Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
     let started = Instant::now();
     loop {
         session

@@ -458,7 +458,7 @@ fn footer(app: &App, frame: &mut Frame, area: Rect) {
                 Span::styled("  Enter sets · Esc cancels", DIM),
             ])
         }
-        (None, Some(question), _) => Line::from(Span::styled(question.clone(), BOLD)),
+        (None, Some((_, question)), _) => Line::from(Span::styled(question.clone(), BOLD)),
         (None, None, Some(status)) => Line::from(Span::styled(status.clone(), BOLD)),
         (None, None, None) => Line::from(
             [
@@ -488,6 +488,7 @@ fn whatif(app: &App, frame: &mut Frame, area: Rect) {
         dominators: &app.dominators,
         plan: &app.plan,
         projection: &app.projection,
+        comparison: app.comparison.as_ref(),
     };
     let all = report::projection_lines(&ctx);
     let budget = match app.projection.within_budget(&app.plan) {

@@ -1,0 +1,183 @@
+//! The lessons' `fast_path.py`: what loads at cold start with profiled ms, usage and why each
+//! stays, the deferred ones listed — or the same plan as PEP 810 `lazy import` statements or
+//! a `__lazy_modules__` list (Python 3.15).
+
+use std::fmt::Write;
+
+use crate::graph::ModuleId;
+use crate::plan::{Decision, Suggestion};
+use crate::report::Context;
+use crate::units::ms;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Style {
+    /// fast_path.py: eager imports with reasons, deferred ones in comments
+    FastPath,
+    /// PEP 810 `lazy import` statements for the deferred modules
+    Pep810,
+    /// a PEP 810 `__lazy_modules__` list naming the deferred modules
+    LazyModules,
+}
+
+fn usage_text(pct: f64) -> String {
+    let s = format!("{pct:.1}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+pub fn render(ctx: &Context, style: Style) -> String {
+    let g = ctx.graph;
+    let plan = ctx.plan;
+    let p = ctx.projection;
+    let mut modules: Vec<ModuleId> = g.entry_imports();
+    // Deferred modules the program does not import itself still belong in the list.
+    for m in plan.lazy() {
+        if !modules.contains(&m) {
+            modules.push(m);
+        }
+    }
+    let retained = |m: ModuleId| ctx.dominators.retained_us(m);
+    modules.sort_by(|&a, &b| retained(b).cmp(&retained(a)).then(g.name(a).cmp(g.name(b))));
+    let (deferred, eager): (Vec<ModuleId>, Vec<ModuleId>) = modules
+        .iter()
+        .partition(|&&m| plan.decision(m) == Decision::Lazy);
+
+    let mut out = String::new();
+    let date = g
+        .meta()
+        .recorded_at
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10]
+                .to_string()
+        });
+    let source = g.meta().files.join(", ");
+    let _ = writeln!(
+        out,
+        "\"\"\"fast_path.py: what loads at cold start, and why.\n"
+    );
+    let _ = write!(
+        out,
+        "Profiled {date} with lmms-tui from {source} ({} run{}",
+        g.runs(),
+        if g.runs() == 1 { "" } else { "s" }
+    );
+    if let Some(python) = &g.meta().python {
+        let _ = write!(out, ", Python {python}");
+    }
+    let _ = writeln!(out, ").");
+    let _ = write!(
+        out,
+        "Cold start: {} ms traced, {} ms with this plan",
+        ms(p.baseline_cold_start_us),
+        ms(p.cold_start_us)
+    );
+    match (plan.params.budget_ms, p.within_budget(plan)) {
+        (Some(budget), Some(ok)) => {
+            let _ = writeln!(
+                out,
+                ". Target: {budget} ms {}.",
+                if ok { "✓ met" } else { "✗ not met" }
+            );
+        }
+        _ => {
+            let _ = writeln!(out, ". Target: none set (lmms-tui: p, budget).");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Rule of thumb: keep below {} ms at module level; defer heavier imports unless more than\n\
+         {}% of requests use them (the hot-path exception). Costs are what each import adds to\n\
+         cold start on its own (shared dependencies excluded).\n\"\"\"",
+        plan.thresholds.module_below_ms, plan.thresholds.hot_path_usage_pct
+    );
+    let line = |m: ModuleId, prefix: &str| {
+        let why = format!(
+            "{} ms, used by {}% of requests",
+            ms(retained(m)),
+            usage_text(plan.usage_pct(m))
+        );
+        format!("{prefix}{}  # {why}", g.name(m))
+    };
+    match style {
+        Style::FastPath => {
+            let group = |s: Suggestion| -> Vec<ModuleId> {
+                eager
+                    .iter()
+                    .copied()
+                    .filter(|&m| plan.thresholds.suggest(retained(m), plan.usage_pct(m)) == s)
+                    .collect()
+            };
+            for (title, members) in [
+                (
+                    format!("fast (< {} ms)", plan.thresholds.module_below_ms),
+                    group(Suggestion::Module),
+                ),
+                (
+                    format!(
+                        "hot-path exception (used by > {}% of requests)",
+                        plan.thresholds.hot_path_usage_pct
+                    ),
+                    group(Suggestion::HotPath),
+                ),
+                (
+                    "kept eager against the rule of thumb (consider deferring)".to_string(),
+                    group(Suggestion::Function),
+                ),
+            ] {
+                if members.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "\n# Module level: {title}");
+                for m in members {
+                    let _ = writeln!(out, "{}", line(m, "import "));
+                }
+            }
+            if !deferred.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "\n# Deferred: import these inside the functions that use them\n\
+                     # (Python caches modules, so each loads once per process, on first use)."
+                );
+                for &m in &deferred {
+                    let _ = writeln!(
+                        out,
+                        "#   {}; loads in {:.0}% of processes",
+                        line(m, "import "),
+                        p.load_probability[m.index()] * 100.0
+                    );
+                }
+            }
+        }
+        Style::Pep810 => {
+            let _ = writeln!(
+                out,
+                "\n# Python 3.15+ (PEP 810): `lazy import` loads a module on first use."
+            );
+            for &m in &eager {
+                let _ = writeln!(out, "{}", line(m, "import "));
+            }
+            for &m in &deferred {
+                let _ = writeln!(out, "{}", line(m, "lazy import "));
+            }
+        }
+        Style::LazyModules => {
+            let names: Vec<String> = deferred
+                .iter()
+                .map(|&m| format!("\"{}\"", g.name(m)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\n# Python 3.15+ (PEP 810): imports of these modules in this file are lazy;\n\
+                 # older Pythons ignore the name and import them eagerly.\n\
+                 __lazy_modules__ = [{}]",
+                names.join(", ")
+            );
+            for &m in eager.iter().chain(&deferred) {
+                let _ = writeln!(out, "{}", line(m, "import "));
+            }
+        }
+    }
+    out
+}
