@@ -35,9 +35,15 @@ pub struct Comparison {
     pub modules: Vec<Delta>,
     /// Top-level packages by self time summed over `pkg.*`, biggest regression first.
     pub packages: Vec<Delta>,
+    /// Position of each module's delta in `modules`.
+    index: HashMap<String, usize>,
 }
 
 impl Comparison {
+    pub fn module(&self, name: &str) -> Option<&Delta> {
+        self.index.get(name).map(|&i| &self.modules[i])
+    }
+
     pub fn new_modules(&self) -> impl Iterator<Item = &Delta> {
         self.modules.iter().filter(|d| d.before_us.is_none())
     }
@@ -120,11 +126,18 @@ pub fn compare(before: &ImportGraph, after: &ImportGraph) -> Comparison {
             .map(|m| (g.name(m).to_string(), g.module(m).cumulative_us.median))
             .collect()
     };
+    let modules = deltas(cumulative(before), cumulative(after));
+    let index = modules
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.clone(), i))
+        .collect();
     Comparison {
         before_total_us: before.total_us(),
         after_total_us: after.total_us(),
-        modules: deltas(cumulative(before), cumulative(after)),
+        modules,
         packages: deltas(package_self(before), package_self(after)),
+        index,
     }
 }
 

@@ -561,3 +561,30 @@ fn x_writes_fast_path_py_for_the_plan() {
         "{text}"
     );
 }
+
+#[test]
+fn a_baseline_shows_in_the_header_and_the_detail() {
+    let mut s = Screen::new(130, 45);
+    let before = lambda();
+    let mut after_text = std::fs::read_to_string("assets/lambda-handler-5runs.txt").unwrap();
+    after_text = after_text.replace("|   pandas\n", "|   pandas_renamed\n");
+    let mut builder = lmms_tui::trace::TraceBuilder::new();
+    lmms_tui::trace::read_bytes(
+        std::path::Path::new("after.txt"),
+        after_text.as_bytes(),
+        &mut builder,
+    )
+    .unwrap();
+    let after = ImportGraph::build(builder).unwrap();
+    s.app.comparison = Some(lmms_tui::baseline::compare(&before, &after));
+    let text = s.text();
+    assert!(
+        text.contains("vs baseline 286.4 → 286.4 ms (+0.0 ms, +0.0%)"),
+        "{text}"
+    );
+    // handler is selected: its cumulative is unchanged.
+    assert!(
+        text.contains("vs baseline: cumulative 282.8 → 282.8 ms"),
+        "{text}"
+    );
+}

@@ -69,6 +69,16 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(python) = &g.meta().python {
         first.push(Span::raw(format!(" │ Python {python}")));
     }
+    if let Some(c) = &app.comparison {
+        let total = c.total();
+        let style = if c.after_total_us > c.before_total_us {
+            BOLD
+        } else {
+            Style::new()
+        };
+        first.push(Span::raw(" │ vs baseline "));
+        first.push(Span::styled(report::delta_text(&total), style));
+    }
     let edges = if g.edges_complete() {
         "edges: complete"
     } else {
@@ -406,6 +416,12 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("imported by: ", BOLD),
             Span::raw(importers),
         ]));
+        if let Some(d) = app.comparison.as_ref().and_then(|c| c.module(g.name(id))) {
+            lines.push(Line::from(vec![
+                Span::styled("vs baseline: ", BOLD),
+                Span::raw(format!("cumulative {}", report::delta_text(d))),
+            ]));
+        }
         let retained = app.dominators.retained_us(id);
         let usage = app.plan.usage_pct(id);
         let (eager_s, lazy_s) = crate::whatif::module_daily_s(&app.plan, retained, usage);
