@@ -3,19 +3,15 @@
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use lmms_tui::graph::ImportGraph;
 use lmms_tui::synth::SynthTree;
-use lmms_tui::trace::{self, TraceBuilder};
 use lmms_tui::tui::app::{Action, App};
 use lmms_tui::tui::cursor::Move;
 use lmms_tui::tui::render::render;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::path::Path;
 use std::time::Duration;
 
 fn graph(text: &str) -> ImportGraph {
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new("bench"), text.as_bytes(), &mut builder).unwrap();
-    ImportGraph::build(builder).unwrap()
+    lmms_tui::graph::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 fn frame(app: &App, terminal: &mut Terminal<TestBackend>) {

@@ -3,14 +3,11 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use lmms_tui::graph::ImportGraph;
 use lmms_tui::synth::SynthTree;
-use lmms_tui::trace::{self, TraceBuilder};
+use lmms_tui::trace::{self};
 use std::hint::black_box;
-use std::path::Path;
 
 fn read(text: &[u8]) -> ImportGraph {
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new("bench"), text, &mut builder).unwrap();
-    ImportGraph::build(builder).unwrap()
+    lmms_tui::graph::from_bytes("bench", text).unwrap()
 }
 
 fn readers(c: &mut Criterion) {

@@ -5,15 +5,11 @@ use lmms_tui::dominators::Dominators;
 use lmms_tui::graph::{ImportGraph, ModuleId};
 use lmms_tui::plan::{Decision, Plan};
 use lmms_tui::synth::SynthTree;
-use lmms_tui::trace::{self, TraceBuilder};
 use lmms_tui::whatif::project;
 use std::hint::black_box;
-use std::path::Path;
 
 fn graph(text: &str) -> ImportGraph {
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new("bench"), text.as_bytes(), &mut builder).unwrap();
-    ImportGraph::build(builder).unwrap()
+    lmms_tui::graph::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// Defers the heaviest top-level packages' first children: a realistic handful of decisions.

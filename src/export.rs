@@ -19,11 +19,6 @@ pub enum Style {
     LazyModules,
 }
 
-fn usage_text(pct: f64) -> String {
-    let s = format!("{pct:.1}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 pub fn render(ctx: &Context, style: Style) -> String {
     let g = ctx.graph;
     let plan = ctx.plan;
@@ -96,7 +91,7 @@ pub fn render(ctx: &Context, style: Style) -> String {
         let why = format!(
             "{} ms, used by {}% of requests",
             ms(retained(m)),
-            usage_text(plan.usage_pct(m))
+            crate::units::number(plan.usage_pct(m))
         );
         format!("{prefix}{}  # {why}", g.name(m))
     };

@@ -378,6 +378,13 @@ impl ImportGraph {
     }
 }
 
+/// Reads one trace held in memory (`label` names it in errors) into a graph.
+pub fn from_bytes(label: &str, bytes: &[u8]) -> Result<ImportGraph> {
+    let mut builder = TraceBuilder::new();
+    crate::trace::read_bytes(std::path::Path::new(label), bytes, &mut builder)?;
+    ImportGraph::build(builder)
+}
+
 /// Loads trace files (several are several runs of one trace) into a graph.
 pub fn load<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<ImportGraph> {
     ImportGraph::build(crate::trace::read_files(paths)?)

@@ -248,12 +248,10 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
                 env.push(("PYTHONPATH", dir));
             }
             let out = runner.run(&args, &env, false)?;
-            let mut alone = TraceBuilder::new();
-            if out.importtime.is_empty() || read_run(&name, &out.importtime, &mut alone).is_err() {
+            let Ok(alone) = crate::graph::from_bytes(&name, out.importtime.as_bytes()) else {
                 bar.inc(1);
                 continue;
-            }
-            let alone = ImportGraph::build(alone)?;
+            };
             for child in alone.ids() {
                 let Some(parent) = alone.module(child).parent else {
                     continue;
@@ -297,9 +295,7 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
                 lazy.join(", ")
             ));
             let out = runner.run(&runner.command, &env, false)?;
-            let mut b = TraceBuilder::new();
-            if !out.importtime.is_empty() && read_run("measured", &out.importtime, &mut b).is_ok() {
-                let g = ImportGraph::build(b)?;
+            if let Ok(g) = crate::graph::from_bytes("measured", out.importtime.as_bytes()) {
                 measured.total_us.push(g.total_us());
                 if measured.modules.is_empty() {
                     measured.modules = g.ids().map(|m| g.name(m).to_string()).collect();

@@ -134,7 +134,7 @@ pub fn projection_lines(ctx: &Context) -> Vec<(String, String)> {
                  init CPU factor {}{}",
                 params.requests_per_day,
                 params.cold_start_rate_pct,
-                trim_float(params.requests_per_process()),
+                crate::units::number(params.requests_per_process()),
                 if params.requests_per_process() == 1.0 {
                     ""
                 } else {
@@ -272,11 +272,6 @@ pub fn delta_text(d: &Delta) -> String {
     }
 }
 
-fn trim_float(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Style {
     Text,
@@ -387,7 +382,7 @@ fn write_human(ctx: &Context, top: usize, style: Style, out: &mut impl Write) ->
                 let (eager, lazy) =
                     whatif::module_daily_s(ctx.plan, ctx.dominators.retained_us(l.module), usage);
                 vec![
-                    trim_float(usage),
+                    crate::units::number(usage),
                     format!("{:.3}", l.load_probability),
                     ms(l.cost_us),
                     seconds(eager),
@@ -500,7 +495,7 @@ fn write_human(ctx: &Context, top: usize, style: Style, out: &mut impl Write) ->
                 if spread {
                     row.push(format!("{}–{}", ms(shown.min), ms(shown.max)));
                 }
-                row.push(trim_float(usage));
+                row.push(crate::units::number(usage));
                 row.push(decision_label(ctx.plan.decision(id)).into());
                 row.push(ctx.plan.thresholds.suggest(retained, usage).label().into());
                 row.push(if m.parent.is_some() {

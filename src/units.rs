@@ -15,6 +15,13 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
+/// A parameter or usage as people write it: up to two decimals, no trailing zeros
+/// (`100`, `92.5`, `33.33`).
+pub fn number(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,6 +34,14 @@ mod tests {
         assert_eq!(ms(1250), "1.3");
         assert_eq!(ms(389_696), "389.7");
         assert_eq!(ms(1_200_000), "1200.0");
+    }
+
+    #[test]
+    fn numbers_drop_trailing_zeros() {
+        assert_eq!(number(100.0), "100");
+        assert_eq!(number(92.5), "92.5");
+        assert_eq!(number(100.0 / 3.0), "33.33");
+        assert_eq!(number(0.0), "0");
     }
 
     #[test]

@@ -1,26 +1,17 @@
 //! Bad input: one clear line naming the file (and line), exit status 2, never a panic.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::lmms;
+
+use std::path::Path;
 
 fn refused(name: &str, content: &[u8], expect: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
     let p = path.to_str().unwrap();
-    let (code, stdout, stderr) = run(&["report", p]);
+    let (code, stdout, stderr) = lmms(&["report", p]);
     assert_eq!(code, 2, "{name}: {stderr}");
     assert!(stdout.is_empty(), "{name}: nothing on stdout");
     assert_eq!(stderr.lines().count(), 1, "{name}: one line: {stderr:?}");
@@ -136,7 +127,7 @@ fn bad_json() {
 
 #[test]
 fn missing_file_and_directory() {
-    let (code, _, stderr) = run(&["report", "/nonexistent/trace.txt"]);
+    let (code, _, stderr) = lmms(&["report", "/nonexistent/trace.txt"]);
     assert_eq!(code, 2);
     assert_eq!(
         stderr.trim(),
@@ -144,7 +135,7 @@ fn missing_file_and_directory() {
     );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let (code, _, stderr) = run(&["report", d]);
+    let (code, _, stderr) = lmms(&["report", d]);
     assert_eq!(code, 2);
     assert!(stderr.contains("is a directory"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1);
@@ -157,7 +148,7 @@ fn second_file_bad_names_that_file() {
     let bad = dir.path().join("bad.txt");
     std::fs::write(&good, GOOD).unwrap();
     std::fs::write(&bad, "import time: x | y | z\n").unwrap();
-    let (code, _, stderr) = run(&["report", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    let (code, _, stderr) = lmms(&["report", good.to_str().unwrap(), bad.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains(&format!("{}:1:", bad.display())),
@@ -169,7 +160,7 @@ fn second_file_bad_names_that_file() {
 #[test]
 fn good_report_exits_zero() {
     let trace = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
-    let (code, stdout, stderr) = run(&["report", trace.to_str().unwrap(), "--top", "3"]);
+    let (code, stdout, stderr) = lmms(&["report", trace.to_str().unwrap(), "--top", "3"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("5 runs"));
     assert!(stdout.contains("Import Profile (Slowest First, by cumulative time)"));

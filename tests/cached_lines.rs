@@ -3,13 +3,9 @@
 //! only tells its level when the name is shorter than the field.
 
 use lmms_tui::graph::{ImportGraph, Importer};
-use lmms_tui::trace::{self, TraceBuilder};
-use std::path::Path;
 
 fn graph(text: &str) -> ImportGraph {
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new("t.txt"), text.as_bytes(), &mut builder).unwrap();
-    ImportGraph::build(builder).unwrap()
+    lmms_tui::graph::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// A cached line exactly as CPython formats it at `level`.

@@ -1,22 +1,13 @@
 //! `lmms-tui check` (CI guard) and `lmms-tui export` (fast_path.py) on the bundled trace.
 
+mod common;
+
+use common::lmms;
+
 use std::path::Path;
 use std::process::Command;
 
 const TRACE: &str = "assets/lambda-handler-5runs.txt";
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// The bundled trace with every `boto3*` module 50 % slower.
 fn boto3_regressed(dir: &Path) -> String {
@@ -51,7 +42,7 @@ fn boto3_regressed(dir: &Path) -> String {
 
 #[test]
 fn an_unchanged_trace_passes() {
-    let (code, out, err) = run(&["check", TRACE, "--baseline", TRACE, "--budget-ms", "1000"]);
+    let (code, out, err) = lmms(&["check", TRACE, "--baseline", TRACE, "--budget-ms", "1000"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("✓ cold start 287.7 ms within the 1000 ms budget"),
@@ -68,7 +59,7 @@ fn an_unchanged_trace_passes() {
 fn a_fifty_percent_package_regression_fails_and_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let regressed = boto3_regressed(dir.path());
-    let (code, out, _) = run(&["check", &regressed, "--baseline", TRACE]);
+    let (code, out, _) = lmms(&["check", &regressed, "--baseline", TRACE]);
     assert_eq!(code, 1, "{out}");
     let section = out
         .split("✗ packages that grew past 10% and 1 ms:")
@@ -91,7 +82,7 @@ fn a_fifty_percent_package_regression_fails_and_is_named() {
     );
     assert!(out.contains("check FAILED"));
     // The same regression under a looser tolerance passes.
-    let (code, out, _) = run(&[
+    let (code, out, _) = lmms(&[
         "check",
         &regressed,
         "--baseline",
@@ -104,13 +95,13 @@ fn a_fifty_percent_package_regression_fails_and_is_named() {
 
 #[test]
 fn the_budget_is_enforced_with_and_without_a_plan() {
-    let (code, out, _) = run(&["check", TRACE, "--budget-ms", "150"]);
+    let (code, out, _) = lmms(&["check", TRACE, "--budget-ms", "150"]);
     assert_eq!(code, 1);
     assert!(
         out.contains("✗ cold start 287.7 ms over the 150 ms budget"),
         "{out}"
     );
-    let (code, out, _) = run(&["check", TRACE, "--budget-ms", "150", "--lazy", "pandas"]);
+    let (code, out, _) = lmms(&["check", TRACE, "--budget-ms", "150", "--lazy", "pandas"]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(
@@ -122,10 +113,10 @@ fn the_budget_is_enforced_with_and_without_a_plan() {
 
 #[test]
 fn check_refuses_bad_input_with_status_2() {
-    let (code, _, err) = run(&["check", "/no/such/trace.txt"]);
+    let (code, _, err) = lmms(&["check", "/no/such/trace.txt"]);
     assert_eq!(code, 2);
     assert!(err.contains("no such file"));
-    let (code, _, err) = run(&["check", TRACE, "--baseline", "/no/such/old.txt"]);
+    let (code, _, err) = lmms(&["check", TRACE, "--baseline", "/no/such/old.txt"]);
     assert_eq!(code, 2);
     assert!(err.contains("/no/such/old.txt"));
 }
@@ -134,11 +125,11 @@ fn check_refuses_bad_input_with_status_2() {
 fn baseline_in_report_shows_deltas_new_and_vanished() {
     let dir = tempfile::tempdir().unwrap();
     let regressed = boto3_regressed(dir.path());
-    let (code, out, _) = run(&["report", &regressed, "--baseline", TRACE, "--top", "3"]);
+    let (code, out, _) = lmms(&["report", &regressed, "--baseline", TRACE, "--top", "3"]);
     assert_eq!(code, 0);
     assert!(out.contains("Compared with the baseline"), "{out}");
     assert!(out.contains("modules: 0 new, 0 vanished"), "{out}");
-    let (_, json, _) = run(&[
+    let (_, json, _) = lmms(&[
         "report",
         &regressed,
         "--baseline",
@@ -177,7 +168,7 @@ fn python_parses(path: &Path) -> bool {
 fn export_writes_fast_path_py_like_the_lessons() {
     let dir = tempfile::tempdir().unwrap();
     let plan = plan(dir.path());
-    let (code, out, err) = run(&["export", "--plan", &plan, TRACE]);
+    let (code, out, err) = lmms(&["export", "--plan", &plan, TRACE]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with("\"\"\"fast_path.py: what loads at cold start, and why."),
@@ -199,7 +190,7 @@ fn export_writes_fast_path_py_like_the_lessons() {
     );
 
     let file = dir.path().join("fast_path.py");
-    let (code, _, _) = run(&[
+    let (code, _, _) = lmms(&[
         "export",
         "--plan",
         &plan,
@@ -210,13 +201,13 @@ fn export_writes_fast_path_py_like_the_lessons() {
     assert_eq!(code, 0);
     assert!(python_parses(&file), "fast_path.py is valid Python");
 
-    let (_, pep810, _) = run(&["export", "--plan", &plan, TRACE, "--style", "pep810"]);
+    let (_, pep810, _) = lmms(&["export", "--plan", &plan, TRACE, "--style", "pep810"]);
     assert!(
         pep810.contains("\nlazy import pandas  # 163.8 ms"),
         "{pep810}"
     );
     assert!(pep810.contains("\nimport boto3  # 92.7 ms"), "{pep810}");
-    let (_, lazy_modules, _) = run(&["export", "--plan", &plan, TRACE, "--style", "lazy-modules"]);
+    let (_, lazy_modules, _) = lmms(&["export", "--plan", &plan, TRACE, "--style", "lazy-modules"]);
     assert!(
         lazy_modules.contains("__lazy_modules__ = [\"pandas\"]"),
         "{lazy_modules}"

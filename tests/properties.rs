@@ -5,18 +5,13 @@
 
 mod common;
 
-use lmms_tui::graph::ImportGraph;
 use lmms_tui::synth::SynthTree;
-use lmms_tui::trace::{self, TraceBuilder};
+use lmms_tui::trace::{self};
 use proptest::prelude::*;
-use std::path::Path;
 
 /// Reading must return Ok or a clean error, and whatever reads must also build and report.
 fn survives(bytes: &[u8]) {
-    let mut builder = TraceBuilder::new();
-    if trace::read_bytes(Path::new("fuzz"), bytes, &mut builder).is_ok()
-        && let Ok(g) = ImportGraph::build(builder)
-    {
+    if let Ok(g) = lmms_tui::graph::from_bytes("fuzz", bytes) {
         let mut sink = Vec::new();
         let plan = lmms_tui::plan::Plan::new(&g);
         let evaluated = lmms_tui::report::Evaluated::new(&g, &plan);
@@ -137,9 +132,7 @@ proptest! {
     fn synthetic_traces_read_back_exactly(modules in 1usize..400, seed in any::<u64>()) {
         let tree = SynthTree::generate(modules, seed);
         let text = tree.to_importtime();
-        let mut builder = TraceBuilder::new();
-        trace::read_bytes(Path::new("synth"), text.as_bytes(), &mut builder).unwrap();
-        let g = ImportGraph::build(builder).unwrap();
+        let g = lmms_tui::graph::from_bytes("synth", text.as_bytes()).unwrap();
         prop_assert_eq!(g.len(), modules);
         let cumulative = tree.cumulative_us();
         for i in 0..modules {

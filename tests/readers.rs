@@ -5,9 +5,8 @@ mod common;
 
 use common::{asset, data, median, raw_parent, raw_runs};
 use lmms_tui::graph::{self, ImportGraph};
-use lmms_tui::trace::{self, TraceBuilder};
+use lmms_tui::trace::{self};
 use std::collections::HashMap;
-use std::path::Path;
 
 /// Names in id (first appearance) order: `modules()` holds figures, not names.
 fn names(g: &ImportGraph) -> Vec<&str> {
@@ -15,9 +14,7 @@ fn names(g: &ImportGraph) -> Vec<&str> {
 }
 
 fn from_text(name: &str, text: &str) -> ImportGraph {
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new(name), text.as_bytes(), &mut builder).unwrap();
-    ImportGraph::build(builder).unwrap()
+    graph::from_bytes(name, text.as_bytes()).unwrap()
 }
 
 /// Every module of a single-run file carries its line's exact figures and parent.
@@ -364,9 +361,7 @@ fn a_hundred_thousand_deep_chain_does_not_overflow() {
         ));
     }
     json.push_str("]}");
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new("deep.json"), json.as_bytes(), &mut builder).unwrap();
-    let g = ImportGraph::build(builder).unwrap();
+    let g = graph::from_bytes("deep.json", json.as_bytes()).unwrap();
     let last = g.find(&format!("m{}", n - 1)).unwrap();
     assert_eq!(g.module(last).depth as usize, n - 1);
     assert_eq!(g.chain(last).len(), n);

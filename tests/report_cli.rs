@@ -1,19 +1,8 @@
 //! `lmms-tui report` with what-if flags and plans: text, markdown and JSON agree.
 
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::lmms;
 
 const TRACE: &str = "assets/lambda-handler-5runs.txt";
 
@@ -34,7 +23,7 @@ fn text_markdown_and_json_show_the_same_projection() {
         .chain(&flags)
         .copied()
         .collect();
-    let (code, json, _) = run(&json_args);
+    let (code, json, _) = lmms(&json_args);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let p = &v["projection"];
@@ -70,7 +59,7 @@ fn text_markdown_and_json_show_the_same_projection() {
             .chain(&flags)
             .copied()
             .collect();
-        let (code, out, _) = run(&args);
+        let (code, out, _) = lmms(&args);
         assert_eq!(code, 0);
         assert!(out.contains(&expect), "{format}: {expect}\n{out}");
         assert!(
@@ -93,7 +82,7 @@ fn plans_load_and_name_what_they_ignore() {
             "modules":{"pandas":{"decision":"lazy","usage_pct":5},"no.such.module":{"decision":"lazy"}}}"#,
     )
     .unwrap();
-    let (code, out, err) = run(&[
+    let (code, out, err) = lmms(&[
         "report",
         TRACE,
         "--format",
@@ -109,7 +98,7 @@ fn plans_load_and_name_what_they_ignore() {
     assert_eq!(v["projection"]["lazy"][0]["name"], "pandas");
     assert_eq!(v["projection"]["params"]["requests_per_day"], 5000.0);
     // Flags override the plan.
-    let (_, out, _) = run(&[
+    let (_, out, _) = lmms(&[
         "report",
         TRACE,
         "--format",
@@ -142,7 +131,7 @@ fn bad_what_if_input_is_refused() {
     ] {
         let mut full = vec!["report", TRACE];
         full.extend(args.iter());
-        let (code, _, err) = run(&full);
+        let (code, _, err) = lmms(&full);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(expect), "{args:?}: {err}");
         assert!(!err.contains("panicked"));
@@ -154,7 +143,7 @@ fn bad_what_if_input_is_refused() {
         r#"{"format":"lmms-tui-plan","version":1,"modules":{"pandas":{"usage_pct":"x"}}}"#,
     )
     .unwrap();
-    let (code, _, err) = run(&["report", TRACE, "--plan", plan.to_str().unwrap()]);
+    let (code, _, err) = lmms(&["report", TRACE, "--plan", plan.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         err.contains("bad.json:1:") && err.contains("not an lmms-tui plan"),
@@ -165,7 +154,7 @@ fn bad_what_if_input_is_refused() {
 
 #[test]
 fn the_recorded_bundled_trace_has_every_edge_and_a_measurement() {
-    let (code, out, _) = run(&[
+    let (code, out, _) = lmms(&[
         "report",
         "assets/lambda-handler-trace.json",
         "--format",
@@ -182,7 +171,7 @@ fn the_recorded_bundled_trace_has_every_edge_and_a_measurement() {
     assert_eq!(v["projection"]["savings_may_be_overstated"], false);
     let projected = v["projection"]["baseline_cold_start_ms"].as_f64().unwrap()
         - v["projection"]["cold_start_ms"].as_f64().unwrap();
-    let (_, text, _) = run(&[
+    let (_, text, _) = lmms(&[
         "report",
         "assets/lambda-handler-trace.json",
         "--lazy",

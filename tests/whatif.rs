@@ -3,15 +3,11 @@
 
 use lmms_tui::graph::{ImportGraph, ModuleId};
 use lmms_tui::plan::{Decision, Plan};
-use lmms_tui::trace::{self, TraceBuilder};
 use lmms_tui::whatif::{PercentileMethod, project};
 use proptest::prelude::*;
-use std::path::Path;
 
 fn graph(text: &str) -> ImportGraph {
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new("t"), text.as_bytes(), &mut builder).unwrap();
-    ImportGraph::build(builder).unwrap()
+    lmms_tui::graph::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// The lessons' example: three top-level imports.
@@ -249,9 +245,7 @@ fn random_graph(modules: usize, extra: usize, seed: u64, reverse: bool) -> Impor
         r#"{{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":true,"modules":[{}]}}"#,
         entries.join(",")
     );
-    let mut builder = TraceBuilder::new();
-    trace::read_bytes(Path::new("r.json"), json.as_bytes(), &mut builder).unwrap();
-    ImportGraph::build(builder).unwrap()
+    lmms_tui::graph::from_bytes("r.json", json.as_bytes()).unwrap()
 }
 
 fn plan_for(g: &ImportGraph, lazy: &[(String, f64)], c: f64) -> Plan {

@@ -62,8 +62,6 @@ impl ImportersView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{self, TraceBuilder};
-    use std::path::Path;
 
     #[test]
     fn every_chain_up_to_the_program() {
@@ -75,9 +73,7 @@ import time:         5 |         35 | boto3
 import time: cached    | cached     |   urllib3
 import time:         5 |          5 | requests
 ";
-        let mut builder = TraceBuilder::new();
-        trace::read_bytes(Path::new("t"), text.as_bytes(), &mut builder).unwrap();
-        let g = ImportGraph::build(builder).unwrap();
+        let g = crate::graph::from_bytes("t", text.as_bytes()).unwrap();
         let v = ImportersView::build(&g, g.find("urllib3").unwrap());
         let got: Vec<(String, u32)> = v
             .rows

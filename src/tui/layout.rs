@@ -1,7 +1,7 @@
 //! Where everything goes on screen. Rendering and mouse handling both use these, so a click
 //! always lands on what was drawn there.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
@@ -44,34 +44,14 @@ pub fn areas(area: Rect) -> Areas {
         20..36 => (4, 4),
         _ => (3, 2),
     };
-    let table_h = area
-        .height
-        .saturating_sub(header_h + footer_h + detail_h + whatif_h)
-        .max(1);
-    let header = Rect {
-        height: header_h.min(area.height),
-        ..area
-    };
-    let table = Rect {
-        y: area.y + header_h,
-        height: table_h,
-        ..area
-    };
-    let detail = Rect {
-        y: table.y + table_h,
-        height: detail_h,
-        ..area
-    };
-    let whatif = Rect {
-        y: detail.y + detail_h,
-        height: whatif_h,
-        ..area
-    };
-    let footer = Rect {
-        y: whatif.y + whatif_h,
-        height: footer_h,
-        ..area
-    };
+    let [header, table, detail, whatif, footer] = Layout::vertical([
+        Constraint::Length(header_h),
+        Constraint::Min(1),
+        Constraint::Length(detail_h),
+        Constraint::Length(whatif_h),
+        Constraint::Length(footer_h),
+    ])
+    .areas(area);
     Areas {
         header,
         table,

@@ -56,8 +56,6 @@ pub fn sort_packages(packages: &mut [Package], sort: Sort) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{self, TraceBuilder};
-    use std::path::Path;
 
     #[test]
     fn sums_self_time_over_each_top_level_package() {
@@ -67,9 +65,7 @@ import time:        20 |         30 |   botocore
 import time:         5 |         35 | boto3
 import time:        50 |         50 | botocorex
 ";
-        let mut builder = TraceBuilder::new();
-        trace::read_bytes(Path::new("t"), text.as_bytes(), &mut builder).unwrap();
-        let g = ImportGraph::build(builder).unwrap();
+        let g = crate::graph::from_bytes("t", text.as_bytes()).unwrap();
         let mut p = packages(&g);
         sort_packages(&mut p, Sort::default());
         let got: Vec<(&str, u64, u32)> = p

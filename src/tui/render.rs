@@ -272,7 +272,7 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                     ),
                     Column::UsagePct => right(
                         d.module
-                            .map(|m| trim_pct(app.plan.usage_pct(m)))
+                            .map(|m| crate::units::number(app.plan.usage_pct(m)))
                             .unwrap_or_default(),
                         *width,
                     ),
@@ -313,11 +313,6 @@ fn decision_mark(app: &App, m: ModuleId) -> &'static str {
     } else {
         ""
     }
-}
-
-fn trim_pct(u: f64) -> String {
-    let s = format!("{u:.1}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn width_of(columns: &[(Column, u16)], col: Column) -> u16 {
@@ -431,7 +426,7 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
                 "deferring it alone saves {} ms · used by {}% of requests · loaded in {:.1}% of \
                  processes · {} s/day eager, {} s/day deferred alone · rule of thumb: {}",
                 ms(retained),
-                trim_pct(usage),
+                crate::units::number(usage),
                 app.projection.load_probability[id.index()] * 100.0,
                 report::seconds(eager_s),
                 report::seconds(lazy_s),

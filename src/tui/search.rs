@@ -152,8 +152,6 @@ impl Search {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{self, TraceBuilder};
-    use std::path::Path;
 
     #[test]
     fn finds_narrows_and_widens() {
@@ -163,9 +161,7 @@ import time:        20 |         30 |   urllib3
 import time:         5 |         35 | botocore
 import time:         5 |          5 | requests
 ";
-        let mut builder = TraceBuilder::new();
-        trace::read_bytes(Path::new("t"), text.as_bytes(), &mut builder).unwrap();
-        let g = ImportGraph::build(builder).unwrap();
+        let g = crate::graph::from_bytes("t", text.as_bytes()).unwrap();
         let mut s = Search::new(&g);
         for c in "urll".chars() {
             s.push(&g, c);

@@ -334,13 +334,9 @@ impl TreeView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{self, TraceBuilder};
-    use std::path::Path;
 
     fn graph(text: &str) -> ImportGraph {
-        let mut builder = TraceBuilder::new();
-        trace::read_bytes(Path::new("t"), text.as_bytes(), &mut builder).unwrap();
-        ImportGraph::build(builder).unwrap()
+        crate::graph::from_bytes("t", text.as_bytes()).unwrap()
     }
 
     const TRACE: &str = "\
