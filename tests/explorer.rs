@@ -588,3 +588,13 @@ fn a_baseline_shows_in_the_header_and_the_detail() {
         "{text}"
     );
 }
+
+#[test]
+fn a_short_panel_keeps_the_lines_that_matter() {
+    let mut s = Screen::new(120, 24);
+    let text = s.text();
+    for line in ["cold start", "daily import time", "request import latency"] {
+        assert!(text.contains(line), "{line} in\n{text}");
+    }
+    assert!(!text.contains("parameters "), "{text}");
+}

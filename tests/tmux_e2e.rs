@@ -123,6 +123,46 @@ fn explorer_in_a_real_terminal() {
 }
 
 #[test]
+fn no_color_keeps_the_selection_visible_in_reverse_video() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let tmux = Tmux {
+        socket: format!("lmms-e2e-nocolor-{}", std::process::id()),
+    };
+    for (name, env) in [("colour", ""), ("plain", "NO_COLOR=1 ")] {
+        let command = format!("{env}{bin} {}; sleep 60", trace.display());
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        tmux.wait_for("869 modules");
+        let styled = tmux.run(&["capture-pane", "-e", "-p", "-t", "e2e"]);
+        let selected = styled
+            .lines()
+            .find(|l| l.contains("▾ handler"))
+            .unwrap_or("");
+        assert!(
+            selected.contains("\x1b[0;7m") || selected.contains("\x1b[7m"),
+            "{name}: reverse video on {selected:?}"
+        );
+        let coloured = styled.contains("\x1b[38;5;") || styled.contains("\x1b[35m");
+        assert_eq!(
+            coloured,
+            env.is_empty(),
+            "{name}: colours only without NO_COLOR"
+        );
+        tmux.run(&["kill-session", "-t", "e2e"]);
+    }
+}
+
+#[test]
 fn without_a_terminal_the_explorer_refuses() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
     let out = Command::new(bin)

@@ -516,32 +516,45 @@ fn whatif(app: &App, frame: &mut Frame, area: Rect) {
         .title(budget);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let find = |label: &str| {
-        all.iter()
-            .find(|(l, _)| l == label)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+    // What matters most stays when the panel is short; lines keep the reports' order.
+    const PRIORITY: [&str; 9] = [
+        "cold start",
+        "budget",
+        "daily import time",
+        "request import latency",
+        "measured",
+        "leave cold start",
+        "note",
+        "cold request",
+        "parameters",
+    ];
+    let rank = |label: &str| {
+        PRIORITY
+            .iter()
+            .position(|p| *p == label)
+            .unwrap_or(PRIORITY.len())
     };
-    let lines: Vec<Line> = if inner.height >= all.len() as u16 {
-        all.iter()
-            .map(|(l, v)| {
+    let lines: Vec<Line> = if inner.height >= 2 {
+        let mut kept: Vec<usize> = (0..all.len()).collect();
+        kept.sort_by_key(|&i| rank(&all[i].0));
+        kept.truncate(inner.height as usize);
+        kept.sort_unstable();
+        kept.iter()
+            .map(|&i| {
+                let (l, v) = &all[i];
                 Line::from(vec![
                     Span::styled(format!("{l:<23}"), BOLD),
                     Span::raw(v.clone()),
                 ])
             })
             .collect()
-    } else if inner.height >= 3 {
-        ["cold start", "request import latency", "daily import time"]
-            .iter()
-            .map(|l| {
-                Line::from(vec![
-                    Span::styled(format!("{l:<23}"), BOLD),
-                    Span::raw(find(l)),
-                ])
-            })
-            .collect()
     } else {
+        let find = |label: &str| {
+            all.iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
         vec![Line::from(vec![
             Span::styled("cold start ", BOLD),
             Span::raw(find("cold start")),
