@@ -55,6 +55,11 @@ fn explorer(c: &mut Criterion) {
         );
         keystroke("cycle_sort", &[Action::CycleSort]);
         keystroke("view_slowest", &[Action::NextView]);
+        // A what-if change: defer the heaviest module's first child, recompute, redraw.
+        keystroke(
+            "toggle_lazy",
+            &[Action::Move(Move::Down), Action::ToggleLazy],
+        );
         // A search keystroke: one time-boxed step plus the redraw (what the loop does).
         group.bench_function(format!("search_keystroke/{modules}"), |b| {
             b.iter_batched_ref(

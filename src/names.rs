@@ -26,10 +26,21 @@ impl Names {
         self.ends.is_empty()
     }
 
+    /// Room for about `additional` more names without rehashing as they arrive.
+    pub fn reserve(&mut self, additional: usize, text_bytes: usize) {
+        let Names {
+            text,
+            ends,
+            index,
+            hasher,
+        } = self;
+        ends.reserve(additional);
+        text.reserve(text_bytes);
+        index.reserve(additional, |&id| hasher.hash_one(slice(text, ends, id)));
+    }
+
     pub fn name(&self, id: u32) -> &str {
-        let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        slice(&self.text, &self.ends, id)
     }
 
     pub fn get(&self, name: &str) -> Option<u32> {
@@ -46,25 +57,22 @@ impl Names {
             index,
             hasher,
         } = self;
-        let name_of = |id: u32| {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            &text[start..ends[i] as usize]
-        };
-        if let Some(&id) = index.find(hash, |&id| name_of(id) == name) {
+        if let Some(&id) = index.find(hash, |&id| slice(text, ends, id) == name) {
             return id;
         }
         let id = ends.len() as u32;
         text.push_str(name);
         ends.push(text.len() as u32);
-        let (text, ends) = (&*text, &*ends);
-        index.insert_unique(hash, id, |&id| {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            hasher.hash_one(&text[start..ends[i] as usize])
-        });
+        index.insert_unique(hash, id, |&id| hasher.hash_one(slice(text, ends, id)));
         id
     }
+}
+
+/// Name `id`: it starts where the previous one ends.
+fn slice<'a>(text: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &text[start..ends[i] as usize]
 }
 
 impl PartialEq for Names {
