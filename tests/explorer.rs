@@ -587,6 +587,44 @@ fn a_baseline_shows_in_the_header_and_the_detail() {
         text.contains("vs baseline: cumulative 282.8 → 282.8 ms"),
         "{text}"
     );
+    // View 5: every module by change; pandas is gone, pandas_renamed new.
+    s.keys(&[KeyCode::Char('5')]);
+    assert_eq!(s.app.view, View::Baseline);
+    let lines = s.lines();
+    assert!(lines[1].contains("5 Δ baseline"), "{}", lines[1]);
+    assert!(
+        lines[2].contains("before ms") && lines[2].contains("Δ ms ▼"),
+        "{}",
+        lines[2]
+    );
+    let first = &lines[3];
+    assert!(
+        first.contains("pandas_renamed") && first.contains("new"),
+        "{first}"
+    );
+    s.keys(&[KeyCode::Char('G')]);
+    let last = s.selected_line().unwrap();
+    assert!(last.contains("pandas ") && last.contains("gone"), "{last}");
+}
+
+#[test]
+fn the_baseline_view_needs_a_baseline() {
+    let mut s = Screen::new(120, 40);
+    assert!(!s.lines()[1].contains("Δ baseline"));
+    s.keys(&[KeyCode::Char('5')]);
+    assert_eq!(s.app.view, View::Tree);
+    assert!(
+        s.text()
+            .contains("no baseline: open the explorer with --baseline OLD")
+    );
+    for _ in 0..4 {
+        s.keys(&[KeyCode::Tab]);
+    }
+    assert_eq!(
+        s.app.view,
+        View::Tree,
+        "Tab cycles the four views there are"
+    );
 }
 
 #[test]

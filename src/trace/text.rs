@@ -53,8 +53,14 @@ enum Line<'a> {
 
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
     let finder = memmem::Finder::new(MARKER);
-    // CPython lines run ~60–90 bytes, a quarter of them the name: size the name table once.
-    builder.names.reserve(bytes.len() / 80, bytes.len() / 4);
+    // Size the name table once from the first run (up to a second header): CPython lines
+    // run ~60–90 bytes, names ~25.
+    if builder.names.is_empty() {
+        let first_run = memmem::find_iter(bytes, HEADER)
+            .nth(1)
+            .unwrap_or(bytes.len());
+        builder.names.reserve(first_run / 80, first_run / 80 * 25);
+    }
     let mut run: Vec<Entry> = Vec::new();
     // Modules already printed at level 0 in this run: seeing one again there starts a new run.
     let mut roots_in_run: HashSet<u32> = HashSet::new();

@@ -23,10 +23,18 @@ pub enum View {
     Flat,
     Packages,
     Importers,
+    /// Modules by change against the baseline (only with `--baseline`).
+    Baseline,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Tree, View::Flat, View::Packages, View::Importers];
+    pub const ALL: [View; 5] = [
+        View::Tree,
+        View::Flat,
+        View::Packages,
+        View::Importers,
+        View::Baseline,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -34,6 +42,7 @@ impl View {
             View::Flat => "Slowest",
             View::Packages => "Packages",
             View::Importers => "Importers of",
+            View::Baseline => "Δ baseline",
         }
     }
 }
@@ -251,6 +260,7 @@ pub struct App {
     pub packages_cursor: Cursor,
     pub importers: ImportersView,
     pub importers_cursor: Cursor,
+    pub baseline_cursor: Cursor,
     pub search: Search,
     /// Position in the last search's matches, for n/N.
     pub match_index: usize,
@@ -329,6 +339,7 @@ impl App {
             packages_cursor: Cursor::default(),
             importers: ImportersView::default(),
             importers_cursor: Cursor::default(),
+            baseline_cursor: Cursor::default(),
             search,
             match_index: 0,
             width,
@@ -352,6 +363,7 @@ impl App {
             View::Flat => self.flat.len(),
             View::Packages => self.packages.len(),
             View::Importers => self.importers.rows.len(),
+            View::Baseline => self.comparison.as_ref().map_or(0, |c| c.modules.len()),
         }
     }
 
@@ -361,6 +373,7 @@ impl App {
             View::Flat => self.flat_cursor,
             View::Packages => self.packages_cursor,
             View::Importers => self.importers_cursor,
+            View::Baseline => self.baseline_cursor,
         }
     }
 
@@ -370,6 +383,7 @@ impl App {
             View::Flat => &mut self.flat_cursor,
             View::Packages => &mut self.packages_cursor,
             View::Importers => &mut self.importers_cursor,
+            View::Baseline => &mut self.baseline_cursor,
         }
     }
 
@@ -381,6 +395,11 @@ impl App {
             View::Flat => self.flat.get(i).copied(),
             View::Packages => self.packages.get(i).and_then(|p| self.graph.find(&p.name)),
             View::Importers => self.importers.rows.get(i).and_then(|r| r.importer),
+            View::Baseline => self
+                .comparison
+                .as_ref()
+                .and_then(|c| c.modules.get(i))
+                .and_then(|d| self.graph.find(&d.name)),
         }
     }
 
@@ -420,7 +439,19 @@ impl App {
         self.cursor_mut().reveal(len, height);
     }
 
+    /// The views there is something to show in (the baseline view needs `--baseline`).
+    pub fn views(&self) -> Vec<View> {
+        View::ALL
+            .into_iter()
+            .filter(|v| *v != View::Baseline || self.comparison.is_some())
+            .collect()
+    }
+
     fn show_view(&mut self, view: View) {
+        if !self.views().contains(&view) {
+            self.status = Some("no baseline: open the explorer with --baseline OLD".into());
+            return;
+        }
         if view == View::Importers {
             // "Why is this loaded?" asks about whatever was selected where the user came from.
             let target = self.selected_module().or(self.importers.target);
@@ -566,13 +597,14 @@ impl App {
                 }
             }
             Action::NextView | Action::PrevView => {
-                let i = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
+                let views = self.views();
+                let i = views.iter().position(|v| *v == self.view).unwrap_or(0);
                 let step = if action == Action::NextView {
                     1
                 } else {
-                    View::ALL.len() - 1
+                    views.len() - 1
                 };
-                self.show_view(View::ALL[(i + step) % View::ALL.len()]);
+                self.show_view(views[(i + step) % views.len()]);
             }
             Action::ShowView(v) => self.show_view(v),
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),

@@ -78,7 +78,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('N') => PrevMatch,
         KeyCode::Tab => NextView,
         KeyCode::BackTab => PrevView,
-        KeyCode::Char(c @ '1'..='4') => ShowView(View::ALL[c as usize - '1' as usize]),
+        KeyCode::Char(c @ '1'..='5') => ShowView(View::ALL[c as usize - '1' as usize]),
         KeyCode::Char('?') => Help,
         KeyCode::Char('L') => ToggleLazy,
         KeyCode::Char('+') | KeyCode::Char('=') => UsageStep(1),

@@ -85,7 +85,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         "edges: first-import tree only"
     };
     let mut second = Vec::new();
-    for (i, v) in View::ALL.iter().enumerate() {
+    for (i, v) in app.views().iter().enumerate() {
         let label = format!(" {} {} ", i + 1, v.label());
         second.push(if *v == app.view {
             Span::styled(label, SELECTED)
@@ -117,6 +117,9 @@ struct RowData {
 }
 
 fn table(app: &App, frame: &mut Frame, area: Rect) {
+    if app.view == View::Baseline {
+        return baseline_table(app, frame, area);
+    }
     let g = &app.graph;
     let columns = layout::columns(area.width);
     let height = area.height.saturating_sub(1) as usize;
@@ -162,6 +165,15 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                 }
             }
             View::Flat => module_row(app.flat[i], String::new(), ""),
+            // Drawn by `baseline_table`, which has columns of its own.
+            View::Baseline => RowData {
+                module: None,
+                name: Vec::new(),
+                self_us: None,
+                cumulative_us: None,
+                share_us: 0,
+                dim: false,
+            },
             View::Packages => {
                 let p = &app.packages[i];
                 RowData {
@@ -317,6 +329,68 @@ fn decision_mark(app: &App, m: ModuleId) -> &'static str {
 
 fn width_of(columns: &[(Column, u16)], col: Column) -> u16 {
     columns.iter().find(|c| c.0 == col).map_or(0, |c| c.1)
+}
+
+/// Modules by change against the baseline, biggest regression first.
+fn baseline_table(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(c) = &app.comparison else { return };
+    let cursor = app.cursor();
+    let height = area.height.saturating_sub(1) as usize;
+    let widths = [10u16, 10, 11, 9, 5];
+    let name_width = area
+        .width
+        .saturating_sub(widths.iter().map(|w| w + 1).sum::<u16>())
+        .max(1);
+    let header = Row::new(
+        std::iter::once(Cell::from("module (cumulative)").style(BOLD)).chain(
+            ["before ms", "after ms", "Δ ms ▼", "Δ %", ""]
+                .iter()
+                .zip(widths)
+                .map(|(h, w)| right(h.to_string(), w).style(BOLD)),
+        ),
+    )
+    .style(Style::new().add_modifier(Modifier::UNDERLINED));
+    let rows: Vec<Row> = c
+        .modules
+        .iter()
+        .enumerate()
+        .skip(cursor.scroll)
+        .take(height)
+        .map(|(i, d)| {
+            let cells = vec![
+                Cell::from(d.name.clone()),
+                right(d.before_us.map(ms).unwrap_or_default(), widths[0]),
+                right(d.after_us.map(ms).unwrap_or_default(), widths[1]),
+                right(report::signed_ms(d.change_us() as f64), widths[2]),
+                right(
+                    d.change_pct()
+                        .map_or(String::new(), |p| format!("{p:+.1}%")),
+                    widths[3],
+                ),
+                Cell::from(match (d.before_us, d.after_us) {
+                    (None, _) => "new",
+                    (_, None) => "gone",
+                    _ => "",
+                }),
+            ];
+            let style = if i == cursor.selected {
+                SELECTED
+            } else {
+                Style::new()
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let constraints: Vec<Constraint> = std::iter::once(name_width)
+        .chain(widths)
+        .map(Constraint::Length)
+        .collect();
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(1),
+        area,
+    );
 }
 
 fn right(text: String, width: u16) -> Cell<'static> {
