@@ -205,6 +205,32 @@ fn expand_collapse_and_sort_keys() {
     s.keys(&[KeyCode::Char('S')]);
     assert!(s.text().contains("self ms ▲"));
     s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("retained ▼"));
+    // Retained: handler's children by what deferring each alone saves.
+    s.keys(&[KeyCode::Char('l')]);
+    let g = lambda();
+    let children: Vec<String> = s
+        .app
+        .tree
+        .rows()
+        .iter()
+        .filter(|r| r.depth == 1)
+        .filter_map(|r| match r.node {
+            lmms_tui::tui::tree::Node::Module(m) => Some(g.name(m).to_string()),
+            _ => None,
+        })
+        .collect();
+    let retained: Vec<u64> = children
+        .iter()
+        .map(|n| s.app.dominators.retained_us(g.find(n).unwrap()))
+        .collect();
+    assert!(
+        retained.windows(2).all(|w| w[0] >= w[1]),
+        "{children:?} {retained:?}"
+    );
+    assert_eq!(&children[..2], ["pandas", "boto3"]);
+    s.keys(&[KeyCode::Char('C')]);
+    s.keys(&[KeyCode::Char('s')]);
     assert!(s.text().contains("module ▲"));
     s.keys(&[KeyCode::Char('s')]);
     assert!(s.text().contains("(import order ▲)"));

@@ -14,7 +14,7 @@ use super::importers::ImportersView;
 use super::layout::{self, Column};
 use super::packages::{self, Package};
 use super::search::Search;
-use super::sort::{Sort, SortKey};
+use super::sort::{Keys, Sort, SortKey};
 use super::tree::{Node, TreeView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,9 +309,12 @@ impl App {
         width: u16,
         height: u16,
     ) -> App {
-        let tree = TreeView::new(&graph);
-        let search = Search::new(&graph);
         let dominators = Dominators::compute(&graph);
+        let tree = TreeView::new(&Keys {
+            graph: &graph,
+            dominators: &dominators,
+        });
+        let search = Search::new(&graph);
         let baseline = whatif::Baseline::new(&graph);
         let projection = whatif::project_from(&graph, &baseline, &plan);
         App {
@@ -416,7 +419,7 @@ impl App {
         match self.view {
             View::Flat if self.flat_sort != Some(self.sort) => {
                 let mut ids: Vec<ModuleId> = self.graph.ids().collect();
-                self.sort.sort(&self.graph, &mut ids);
+                self.sort.sort(&self.keys(), &mut ids);
                 let keep = self.flat.get(self.flat_cursor.selected).copied();
                 self.flat = ids;
                 self.flat_sort = Some(self.sort);
@@ -473,9 +476,20 @@ impl App {
         self.tree.reveal(&self.graph, module, height);
     }
 
+    fn keys(&self) -> Keys<'_> {
+        Keys {
+            graph: &self.graph,
+            dominators: &self.dominators,
+        }
+    }
+
     fn set_sort(&mut self, sort: Sort) {
         self.sort = sort;
-        self.tree.apply_sort(&self.graph, sort);
+        let keys = Keys {
+            graph: &self.graph,
+            dominators: &self.dominators,
+        };
+        self.tree.apply_sort(&keys, sort);
         let height = self.body_height();
         self.tree.cursor.reveal(self.tree.rows().len(), height);
         self.ensure_view_data();
@@ -486,7 +500,8 @@ impl App {
             Column::Name => Some(SortKey::Name),
             Column::SelfMs => Some(SortKey::SelfTime),
             Column::CumulativeMs | Column::Percent | Column::Bar => Some(SortKey::Cumulative),
-            Column::RetainedMs | Column::UsagePct | Column::Decision | Column::Suggestion => None,
+            Column::RetainedMs => Some(SortKey::Retained),
+            Column::UsagePct | Column::Decision | Column::Suggestion => None,
         }
     }
 

@@ -40,7 +40,9 @@ pub fn packages(graph: &ImportGraph) -> Vec<Package> {
 pub fn sort_packages(packages: &mut [Package], sort: Sort) {
     packages.sort_by(|a, b| {
         let primary = match sort.key {
-            SortKey::Cumulative | SortKey::SelfTime => a.self_us.cmp(&b.self_us),
+            SortKey::Cumulative | SortKey::SelfTime | SortKey::Retained => {
+                a.self_us.cmp(&b.self_us)
+            }
             SortKey::Name => a.name.cmp(&b.name),
             SortKey::ImportOrder => a.first.cmp(&b.first),
         };

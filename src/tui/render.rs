@@ -239,7 +239,7 @@ fn table(app: &App, frame: &mut Frame, area: Rect) {
                     Some(SortKey::SelfTime),
                 ),
                 Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
-                Column::RetainedMs => ("retained", None),
+                Column::RetainedMs => ("retained", Some(SortKey::Retained)),
                 Column::UsagePct => ("use %", None),
                 Column::Decision => ("defer", None),
                 Column::Suggestion => ("rule", None),

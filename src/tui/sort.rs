@@ -1,21 +1,43 @@
 //! Sort orders shared by the views.
 
-use std::cmp::Ordering;
-
+use crate::dominators::Dominators;
 use crate::graph::{ImportGraph, ModuleId};
+
+/// What sorting looks at: the graph's figures and the retained costs.
+#[derive(Clone, Copy)]
+pub struct Keys<'a> {
+    pub graph: &'a ImportGraph,
+    pub dominators: &'a Dominators,
+}
+
+impl Keys<'_> {
+    /// The figure a time sort orders by (`None` for name and import order).
+    pub fn time_us(&self, key: SortKey, id: ModuleId) -> Option<u64> {
+        let m = self.graph.module(id);
+        match key {
+            SortKey::Cumulative => Some(m.cumulative_us.median),
+            SortKey::SelfTime => Some(m.self_us.median),
+            SortKey::Retained => Some(self.dominators.retained_us(id)),
+            SortKey::Name | SortKey::ImportOrder => None,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     Cumulative,
     SelfTime,
+    /// What deferring the module alone would save.
+    Retained,
     Name,
     ImportOrder,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 4] = [
+    pub const ALL: [SortKey; 5] = [
         SortKey::Cumulative,
         SortKey::SelfTime,
+        SortKey::Retained,
         SortKey::Name,
         SortKey::ImportOrder,
     ];
@@ -29,6 +51,7 @@ impl SortKey {
         match self {
             SortKey::Cumulative => "cumulative",
             SortKey::SelfTime => "self",
+            SortKey::Retained => "retained",
             SortKey::Name => "name",
             SortKey::ImportOrder => "import order",
         }
@@ -36,7 +59,10 @@ impl SortKey {
 
     /// Times read heaviest first; names and import order read top to bottom.
     pub fn default_descending(self) -> bool {
-        matches!(self, SortKey::Cumulative | SortKey::SelfTime)
+        matches!(
+            self,
+            SortKey::Cumulative | SortKey::SelfTime | SortKey::Retained
+        )
     }
 }
 
@@ -67,45 +93,32 @@ impl Sort {
         if self.descending { "▼" } else { "▲" }
     }
 
-    /// Orders two modules; ties fall back to import order, whatever the direction.
-    pub fn compare(self, graph: &ImportGraph, a: ModuleId, b: ModuleId) -> Ordering {
-        let (ma, mb) = (graph.module(a), graph.module(b));
-        let primary = match self.key {
-            SortKey::Cumulative => ma.cumulative_us.median.cmp(&mb.cumulative_us.median),
-            SortKey::SelfTime => ma.self_us.median.cmp(&mb.self_us.median),
-            SortKey::Name => graph.name(a).cmp(graph.name(b)),
-            SortKey::ImportOrder => a.cmp(&b),
-        };
-        let primary = if self.descending {
-            primary.reverse()
-        } else {
-            primary
-        };
-        primary.then(a.cmp(&b))
-    }
-
-    /// Sorts ids; keys are gathered first so the sort does not chase modules in memory.
-    pub fn sort(self, graph: &ImportGraph, ids: &mut [ModuleId]) {
-        match self.key {
-            SortKey::Name | SortKey::ImportOrder => {
-                ids.sort_unstable_by(|&a, &b| self.compare(graph, a, b))
-            }
-            SortKey::Cumulative | SortKey::SelfTime => {
-                let key = |id: ModuleId| {
-                    let m = graph.module(id);
-                    let v = if self.key == SortKey::Cumulative {
-                        m.cumulative_us.median
-                    } else {
-                        m.self_us.median
-                    };
-                    if self.descending { u64::MAX - v } else { v }
-                };
-                let mut keyed: Vec<(u64, ModuleId)> = ids.iter().map(|&id| (key(id), id)).collect();
-                keyed.sort_unstable();
-                for (slot, (_, id)) in ids.iter_mut().zip(keyed) {
-                    *slot = id;
+    /// Sorts ids; ties fall back to import order, whatever the direction. Time keys are
+    /// gathered first so the sort does not chase modules around memory.
+    pub fn sort(self, keys: &Keys, ids: &mut [ModuleId]) {
+        let graph = keys.graph;
+        if self.key == SortKey::Name {
+            ids.sort_unstable_by(|&a, &b| {
+                let by_name = graph.name(a).cmp(graph.name(b));
+                if self.descending {
+                    by_name.reverse()
+                } else {
+                    by_name
                 }
-            }
+                .then(a.cmp(&b))
+            });
+            return;
+        }
+        let mut keyed: Vec<(u64, ModuleId)> = ids
+            .iter()
+            .map(|&id| {
+                let v = keys.time_us(self.key, id).unwrap_or(u64::from(id.0));
+                (if self.descending { u64::MAX - v } else { v }, id)
+            })
+            .collect();
+        keyed.sort_unstable();
+        for (slot, (_, id)) in ids.iter_mut().zip(keyed) {
+            *slot = id;
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::csr::Csr;
 use crate::graph::{ImportGraph, ModuleId};
 
 use super::cursor::{Cursor, Move};
-use super::sort::{Sort, SortKey};
+use super::sort::{Keys, Sort, SortKey};
 
 /// A row of the tree: a module, or the group holding interpreter start-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,7 +40,8 @@ pub struct TreeView {
 }
 
 impl TreeView {
-    pub fn new(graph: &ImportGraph) -> TreeView {
+    pub fn new(keys: &Keys) -> TreeView {
+        let graph = keys.graph;
         let mut view = TreeView {
             expanded: vec![false; graph.len()],
             startup_expanded: false,
@@ -51,7 +52,7 @@ impl TreeView {
             rows: Vec::new(),
             cursor: Cursor::default(),
         };
-        view.apply_sort(graph, Sort::default());
+        view.apply_sort(keys, Sort::default());
         view.open_heaviest_path(graph);
         view.rebuild();
         view
@@ -107,7 +108,8 @@ impl TreeView {
     }
 
     /// Re-sorts every level, keeping the selection on the same node.
-    pub fn apply_sort(&mut self, graph: &ImportGraph, sort: Sort) {
+    pub fn apply_sort(&mut self, keys: &Keys, sort: Sort) {
+        let graph = keys.graph;
         self.sort = sort;
         let pairs: Vec<(u32, ModuleId)> = graph
             .ids()
@@ -117,7 +119,7 @@ impl TreeView {
         for i in 0..graph.len() {
             let row = self.children.row_mut(i);
             if row.len() > 1 {
-                sort.sort(graph, row);
+                sort.sort(keys, row);
             }
         }
         let mut program: Vec<ModuleId> = Vec::new();
@@ -129,39 +131,28 @@ impl TreeView {
                 program.push(r);
             }
         }
-        sort.sort(graph, &mut program);
-        sort.sort(graph, &mut startup);
+        sort.sort(keys, &mut program);
+        sort.sort(keys, &mut startup);
         self.top = program.into_iter().map(Node::Module).collect();
         if !startup.is_empty() {
             // The group sorts like a module worth all of start-up, first in import order.
-            let startup_us = graph.startup_us();
-            let at = match sort.key {
-                SortKey::Cumulative | SortKey::SelfTime => self.top.partition_point(|n| {
+            let group_us = match sort.key {
+                SortKey::SelfTime => Some(0),
+                SortKey::Cumulative | SortKey::Retained => Some(graph.startup_us()),
+                SortKey::Name | SortKey::ImportOrder => None,
+            };
+            let at = match group_us {
+                Some(group) => self.top.partition_point(|n| {
                     let Node::Module(m) = *n else { return true };
-                    let m = graph.module(m);
-                    let v = if sort.key == SortKey::Cumulative {
-                        m.cumulative_us.median
-                    } else {
-                        m.self_us.median
-                    };
-                    let group = if sort.key == SortKey::Cumulative {
-                        startup_us
-                    } else {
-                        0
-                    };
+                    let v = keys.time_us(sort.key, m).unwrap_or(0);
                     if sort.descending {
                         v >= group
                     } else {
                         v <= group
                     }
                 }),
-                SortKey::Name | SortKey::ImportOrder => {
-                    if sort.descending {
-                        self.top.len()
-                    } else {
-                        0
-                    }
-                }
+                None if sort.descending => self.top.len(),
+                None => 0,
             };
             self.top.insert(at, Node::Startup);
         }
@@ -335,6 +326,16 @@ impl TreeView {
 mod tests {
     use super::*;
 
+    /// A tree view with the dominators it sorts by.
+    fn view(g: &ImportGraph) -> (TreeView, crate::dominators::Dominators) {
+        let d = crate::dominators::Dominators::compute(g);
+        let v = TreeView::new(&Keys {
+            graph: g,
+            dominators: &d,
+        });
+        (v, d)
+    }
+
     fn graph(text: &str) -> ImportGraph {
         crate::graph::from_bytes("t", text.as_bytes()).unwrap()
     }
@@ -368,7 +369,7 @@ import time:         7 |          7 | tiny
     #[test]
     fn opens_the_dominant_path_and_sorts_heaviest_first() {
         let g = graph(TRACE);
-        let v = TreeView::new(&g);
+        let (v, _d) = view(&g);
         // app (1005) opens; z holds 900/1005 of it but has no children, so nothing more.
         assert_eq!(
             names(&g, &v),
@@ -379,7 +380,7 @@ import time:         7 |          7 | tiny
     #[test]
     fn expand_collapse_parent_and_all() {
         let g = graph(TRACE);
-        let mut v = TreeView::new(&g);
+        let (mut v, _d) = view(&g);
         v.move_cursor(Move::Down, 10);
         v.move_cursor(Move::Down, 10); // b
         v.expand(10);
@@ -411,10 +412,14 @@ import time:         7 |          7 | tiny
     #[test]
     fn sorts_reverse_and_keep_selection() {
         let g = graph(TRACE);
-        let mut v = TreeView::new(&g);
+        let (mut v, d) = view(&g);
+        let keys = Keys {
+            graph: &g,
+            dominators: &d,
+        };
         v.reveal(&g, g.find("c1").unwrap(), 10);
         assert_eq!(v.selected_module(), g.find("c1"));
-        v.apply_sort(&g, Sort::by(SortKey::Name));
+        v.apply_sort(&keys, Sort::by(SortKey::Name));
         assert_eq!(v.selected_module(), g.find("c1"));
         assert_eq!(
             names(&g, &v),
@@ -430,21 +435,21 @@ import time:         7 |          7 | tiny
             ]
         );
         v.apply_sort(
-            &g,
+            &keys,
             Sort {
                 key: SortKey::SelfTime,
                 descending: false,
             },
         );
         assert_eq!(names(&g, &v)[..3], ["<startup>", "tiny", "app"]);
-        v.apply_sort(&g, Sort::by(SortKey::ImportOrder));
+        v.apply_sort(&keys, Sort::by(SortKey::ImportOrder));
         assert_eq!(names(&g, &v)[..4], ["<startup>", "app", "  b", "    c1"]);
     }
 
     #[test]
     fn reveal_opens_startup_group() {
         let g = graph(TRACE);
-        let mut v = TreeView::new(&g);
+        let (mut v, _d) = view(&g);
         v.reveal(&g, g.find("_io").unwrap(), 10);
         assert_eq!(v.selected_module(), g.find("_io"));
         assert!(names(&g, &v).contains(&"    _io".to_string()));
