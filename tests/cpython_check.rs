@@ -4,9 +4,12 @@
 //! boto3. Builds a venv once (under the target directory); skips, saying so, when PyPI
 //! cannot be reached.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
+
+use common::{real_vs_projected, sys_modules};
 
 const PACKAGES: &[&str] = &[
     "boto3",
@@ -59,26 +62,6 @@ fn venv() -> Result<PathBuf, String> {
     Ok(python)
 }
 
-fn sys_modules(python: &Path, dir: &Path, module: &str) -> BTreeSet<String> {
-    let out = Command::new(python)
-        .args([
-            "-c",
-            &format!("import sys\nimport {module}\nprint('\\n'.join(sys.modules))"),
-        ])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn deferring_boto3_drops_what_cpython_drops() {
     let python = match venv() {
@@ -128,29 +111,9 @@ fn deferring_boto3_drops_what_cpython_drops() {
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["trace"]["edges"], "full");
-    let traced: BTreeSet<String> = report["modules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["name"].as_str().unwrap().to_string())
-        .collect();
-
-    let full = sys_modules(&python, dir.path(), "handler");
-    let rest = sys_modules(&python, dir.path(), "handler_without_boto3");
-    // Compare what both sides can name: modules in the trace (sys.modules also holds aliases
-    // such as __mp_main__) that really loaded (failed imports are traced but absent).
-    let missing: BTreeSet<String> = full
-        .difference(&rest)
-        .filter(|m| traced.contains(*m) && *m != "handler")
-        .cloned()
-        .collect();
-    let dropped: BTreeSet<String> = report["projection"]["dropped_modules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m.as_str().unwrap().to_string())
-        .filter(|m| full.contains(m))
-        .collect();
+    let full = sys_modules(&python, dir.path(), "import handler");
+    let rest = sys_modules(&python, dir.path(), "import handler_without_boto3");
+    let (missing, dropped) = real_vs_projected(&report, &full, &rest, "handler");
     assert!(
         missing.len() > 100,
         "boto3 brings in its own modules: {}",

@@ -1,9 +1,12 @@
 //! `lmms-tui record` on real Python programs (the machine's python3), checked against what
 //! CPython really loads.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
+
+mod common;
+
+use common::{real_vs_projected, sys_modules};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
@@ -30,22 +33,6 @@ fn program() -> tempfile::TempDir {
         std::fs::write(path, text).unwrap();
     }
     dir
-}
-
-/// Modules in sys.modules after running `code` in `dir`.
-fn loaded(dir: &Path, code: &str) -> BTreeSet<String> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            &format!("{code}\nimport sys\nprint('\\n'.join(sys.modules))"),
-        ])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 fn report_json(dir: &Path, args: &[&str]) -> serde_json::Value {
@@ -154,25 +141,10 @@ fn deferring_drops_what_cpython_really_drops() {
         ("beta", "import json, alpha"),
     ] {
         let r = report_json(dir.path(), &["trace.json", "--lazy", deferred]);
-        let traced: BTreeSet<String> = r["modules"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["name"].as_str().unwrap().to_string())
-            .collect();
-        let full = loaded(dir.path(), "import app");
-        let missing: BTreeSet<String> = full
-            .difference(&loaded(dir.path(), without))
-            .filter(|m| traced.contains(*m) && *m != "app")
-            .cloned()
-            .collect();
-        let dropped: BTreeSet<String> = r["projection"]["dropped_modules"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m.as_str().unwrap().to_string())
-            .filter(|m| full.contains(m))
-            .collect();
+        let python = Path::new("python3");
+        let full = sys_modules(python, dir.path(), "import app");
+        let rest = sys_modules(python, dir.path(), without);
+        let (missing, dropped) = real_vs_projected(&r, &full, &rest, "app");
         assert_eq!(dropped, missing, "deferring {deferred}");
         assert!(
             !dropped.contains("shared") && !dropped.contains("decimal"),

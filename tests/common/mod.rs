@@ -2,6 +2,7 @@
 //! compare the readers against the text itself rather than against their own output.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -81,4 +82,56 @@ pub fn median(mut v: Vec<u64>) -> u64 {
     } else {
         (v[n / 2 - 1] + v[n / 2]).div_ceil(2)
     }
+}
+
+/// Modules in `sys.modules` after `python` runs `code` in `dir`.
+pub fn sys_modules(python: &Path, dir: &Path, code: &str) -> BTreeSet<String> {
+    let out = Command::new(python)
+        .args([
+            "-c",
+            &format!("{code}\nimport sys\nprint('\\n'.join(sys.modules))"),
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// What CPython really drops (in `full`, not in `rest`) against what a `report --format json`
+/// projected, both limited to what each side can name: modules in the trace (sys.modules
+/// also holds aliases such as `__mp_main__`) that really loaded (failed imports are traced but
+/// absent). `entry` is the program's own module, which the two runs name differently.
+pub fn real_vs_projected(
+    report: &serde_json::Value,
+    full: &BTreeSet<String>,
+    rest: &BTreeSet<String>,
+    entry: &str,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let traced: BTreeSet<&str> = report["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    let missing = full
+        .difference(rest)
+        .filter(|m| traced.contains(m.as_str()) && *m != entry)
+        .cloned()
+        .collect();
+    let dropped = report["projection"]["dropped_modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .filter(|m| full.contains(m))
+        .collect();
+    (missing, dropped)
 }
