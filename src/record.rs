@@ -43,7 +43,6 @@ struct RunOutput {
 }
 
 struct Runner {
-    command: Vec<String>,
     bar: ProgressBar,
     tracer_dir: tempfile::TempDir,
 }
@@ -156,7 +155,6 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
         ProgressBar::hidden()
     };
     let runner = Runner {
-        command: opts.command.clone(),
         bar: bar.clone(),
         tracer_dir,
     };
@@ -169,7 +167,7 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
     for run in 1..=opts.runs {
         bar.set_message(format!("timed run {run}/{}", opts.runs));
         let out = runner.run(
-            &runner.command,
+            &opts.command,
             &[("PYTHONPROFILEIMPORTTIME", level.clone())],
             true,
         )?;
@@ -201,7 +199,7 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
             ("LMMS_TUI_EDGES", edges_file.display().to_string()),
             ("PYTHONPATH", runner.python_path()),
         ];
-        runner.run(&runner.command, &env, false)?;
+        runner.run(&opts.command, &env, false)?;
         match std::fs::read_to_string(&edges_file) {
             Ok(text) => {
                 let mut added = 0;
@@ -239,12 +237,12 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
             let name = provisional.name(m).to_string();
             bar.set_message(format!("importing {name} alone"));
             let args = vec![
-                runner.command[0].clone(),
+                opts.command[0].clone(),
                 "-c".into(),
                 format!("import {name}"),
             ];
             let mut env = vec![("PYTHONPROFILEIMPORTTIME", "1".to_string())];
-            if let Some(dir) = script_dir(&runner.command) {
+            if let Some(dir) = script_dir(&opts.command) {
                 env.push(("PYTHONPATH", dir));
             }
             let out = runner.run(&args, &env, false)?;
@@ -294,7 +292,7 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
                 opts.runs,
                 lazy.join(", ")
             ));
-            let out = runner.run(&runner.command, &env, false)?;
+            let out = runner.run(&opts.command, &env, false)?;
             if let Ok(g) = crate::graph::from_bytes("measured", out.importtime.as_bytes()) {
                 measured.total_us.push(g.total_us());
                 if measured.modules.is_empty() {

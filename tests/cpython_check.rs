@@ -9,7 +9,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{real_vs_projected, sys_modules};
+use common::{real_vs_projected, report_json, sys_modules};
 
 const PACKAGES: &[&str] = &[
     "boto3",
@@ -97,19 +97,7 @@ fn deferring_boto3_drops_what_cpython_drops() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args([
-            "report",
-            "trace.json",
-            "--lazy",
-            "boto3",
-            "--format",
-            "json",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = report_json(dir.path(), &["trace.json", "--lazy", "boto3"]);
     assert_eq!(report["trace"]["edges"], "full");
     let full = sys_modules(&python, dir.path(), "import handler");
     let rest = sys_modules(&python, dir.path(), "import handler_without_boto3");

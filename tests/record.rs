@@ -6,7 +6,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{real_vs_projected, sys_modules};
+use common::{real_vs_projected, report_json, sys_modules};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
@@ -33,23 +33,6 @@ fn program() -> tempfile::TempDir {
         std::fs::write(path, text).unwrap();
     }
     dir
-}
-
-fn report_json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let out = bin()
-        .arg("report")
-        .args(args)
-        .arg("--format")
-        .arg("json")
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

@@ -476,6 +476,17 @@ impl App {
         self.tree.reveal(&self.graph, module, height);
     }
 
+    /// The app's analysis as the reports see it, so the panel and exports say what they say.
+    pub fn context(&self) -> crate::report::Context<'_> {
+        crate::report::Context {
+            graph: &self.graph,
+            dominators: &self.dominators,
+            plan: &self.plan,
+            projection: &self.projection,
+            comparison: self.comparison.as_ref(),
+        }
+    }
+
     fn keys(&self) -> Keys<'_> {
         Keys {
             graph: &self.graph,
@@ -774,14 +785,7 @@ impl App {
         let text = match what {
             Written::Plan => plan::to_json(&self.plan, &self.graph),
             Written::FastPath => {
-                let ctx = crate::report::Context {
-                    graph: &self.graph,
-                    dominators: &self.dominators,
-                    plan: &self.plan,
-                    projection: &self.projection,
-                    comparison: None,
-                };
-                crate::export::render(&ctx, crate::export::Style::FastPath)
+                crate::export::render(&self.context(), crate::export::Style::FastPath)
             }
         };
         let path = self.file(what).path.clone();

@@ -15,7 +15,7 @@ use super::layout::{self, Column, MIN_HEIGHT, MIN_WIDTH};
 use super::sort::SortKey;
 use super::tree::Node;
 use crate::plan::Decision;
-use crate::report::{self, Context};
+use crate::report;
 
 const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -568,14 +568,7 @@ fn footer(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The projection, as much of it as fits: the same lines as the reports.
 fn whatif(app: &App, frame: &mut Frame, area: Rect) {
-    let ctx = Context {
-        graph: &app.graph,
-        dominators: &app.dominators,
-        plan: &app.plan,
-        projection: &app.projection,
-        comparison: app.comparison.as_ref(),
-    };
-    let all = report::projection_lines(&ctx);
+    let all = report::projection_lines(&app.context());
     let budget = match app.projection.within_budget(&app.plan) {
         Some(true) => Span::styled(" ✓ within budget ", BOLD),
         Some(false) => Span::styled(

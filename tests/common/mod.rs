@@ -135,3 +135,20 @@ pub fn real_vs_projected(
         .collect();
     (missing, dropped)
 }
+
+/// `lmms-tui report ARGS --format json` run in `dir`, parsed.
+pub fn report_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .arg("report")
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
