@@ -1,7 +1,7 @@
 //! Explorer: first frame and keystrokes at 1k and 200k modules (seeded synthetic traces).
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use lmms_tui::graph::ImportGraph;
+use lmms_tui::model::ImportGraph;
 use lmms_tui::synth::SynthTree;
 use lmms_tui::tui::app::{Action, App};
 use lmms_tui::tui::cursor::Move;
@@ -11,7 +11,7 @@ use ratatui::backend::TestBackend;
 use std::time::Duration;
 
 fn graph(text: &str) -> ImportGraph {
-    lmms_tui::graph::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_tui::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 fn frame(app: &App, terminal: &mut Terminal<TestBackend>) {

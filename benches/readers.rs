@@ -1,13 +1,13 @@
 //! Reading traces and printing reports at 1k and 200k modules (seeded synthetic traces).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lmms_tui::graph::ImportGraph;
+use lmms_tui::model::ImportGraph;
 use lmms_tui::synth::SynthTree;
 use lmms_tui::trace::{self};
 use std::hint::black_box;
 
 fn read(text: &[u8]) -> ImportGraph {
-    lmms_tui::graph::from_bytes("bench", text).unwrap()
+    lmms_tui::trace::from_bytes("bench", text).unwrap()
 }
 
 fn readers(c: &mut Criterion) {

@@ -1,15 +1,15 @@
 //! The what-if engine: dominators (once per trace) and a full projection (every change).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lmms_tui::dominators::Dominators;
-use lmms_tui::graph::{ImportGraph, ModuleId};
+use lmms_tui::model::Dominators;
+use lmms_tui::model::{ImportGraph, ModuleId};
 use lmms_tui::plan::{Decision, Plan};
 use lmms_tui::synth::SynthTree;
 use lmms_tui::whatif::project;
 use std::hint::black_box;
 
 fn graph(text: &str) -> ImportGraph {
-    lmms_tui::graph::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_tui::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// Defers the heaviest top-level packages' first children: a realistic handful of decisions.

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::baseline::{Comparison, Noise};
-use crate::graph::ImportGraph;
+use crate::model::ImportGraph;
+use crate::model::{Comparison, Noise};
 use crate::plan::Plan;
 use crate::report::{delta_text, summary};
 use crate::units::ms;

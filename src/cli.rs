@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::baseline::Comparison;
 use crate::error::{Error, Result};
-use crate::graph::{self, ImportGraph};
+use crate::model::Comparison;
+use crate::model::ImportGraph;
 use crate::plan::{self, Decision, Plan};
 use crate::report;
 
@@ -229,7 +229,7 @@ fn explore(cli: Cli) -> Result<ExitCode> {
         ));
     }
     crate::tui::terminal::require_terminal()?;
-    let graph = graph::load(&cli.traces)?;
+    let graph = crate::trace::load(&cli.traces)?;
     let comparison = load_comparison(&cli.baseline, &graph)?;
     // A --plan file that does not exist yet is where `w` will save a new plan.
     let mut flags = cli.whatif.clone();
@@ -264,8 +264,8 @@ fn load_comparison(baseline: &[PathBuf], graph: &ImportGraph) -> Result<Option<C
     if baseline.is_empty() {
         return Ok(None);
     }
-    let before = graph::load(baseline)?;
-    Ok(Some(crate::baseline::compare(&before, graph)))
+    let before = crate::trace::load(baseline)?;
+    Ok(Some(crate::model::comparison::compare(&before, graph)))
 }
 
 fn record(args: RecordArgs) -> Result<ExitCode> {
@@ -316,13 +316,13 @@ fn record(args: RecordArgs) -> Result<ExitCode> {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    let graph = graph::load(&args.traces)?;
+    let graph = crate::trace::load(&args.traces)?;
     let (plan, _) = args.whatif.plan(&graph)?;
     let comparison = load_comparison(&args.baseline, &graph)?;
     if !(args.tolerance >= 0.0 && args.min_ms >= 0.0) {
         return Err(Error::new("--tolerance and --min-ms must be ≥ 0"));
     }
-    let noise = crate::baseline::Noise {
+    let noise = crate::model::Noise {
         tolerance_pct: args.tolerance,
         min_ms: args.min_ms,
     };
@@ -342,7 +342,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
 }
 
 fn export(args: ExportArgs) -> Result<ExitCode> {
-    let graph = graph::load(&args.traces)?;
+    let graph = crate::trace::load(&args.traces)?;
     let (plan, ignored) = args.whatif.plan(&graph)?;
     if !ignored.is_empty() {
         eprintln!(
@@ -364,7 +364,7 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
 }
 
 fn report(args: ReportArgs) -> Result<ExitCode> {
-    let graph = graph::load(&args.traces)?;
+    let graph = crate::trace::load(&args.traces)?;
     let comparison = load_comparison(&args.baseline, &graph)?;
     let (plan, ignored) = args.whatif.plan(&graph)?;
     if !ignored.is_empty() {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::graph::ModuleId;
+use crate::model::ModuleId;
 use crate::plan::{Decision, Suggestion};
 use crate::report::Context;
 use crate::units::ms;

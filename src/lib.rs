@@ -1,18 +1,14 @@
 //! lmms-tui: where a Python program's import time goes, and what deferring imports would save.
 //!
-//! Data flows one way: trace files → [`trace`] readers → [`graph::ImportGraph`] → reports and
-//! views. The binary is a thin shell over [`cli::run`].
+//! Data flows one way: trace files → [`trace`] readers → [`model`] → reports and views. The
+//! binary is a thin shell over [`cli::run`].
 
 pub mod atomic;
-pub mod baseline;
 pub mod check;
 pub mod cli;
-pub mod csr;
-pub mod dominators;
 pub mod error;
 pub mod export;
-pub mod graph;
-pub mod names;
+pub mod model;
 pub mod plan;
 pub mod record;
 pub mod report;

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::graph::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleId};
 
 pub const FORMAT: &str = "lmms-tui-plan";
 pub const VERSION: u32 = 1;

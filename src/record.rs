@@ -10,8 +10,9 @@ use std::process::{Command, ExitStatus, Stdio};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::{Error, Result};
-use crate::graph::ImportGraph;
-use crate::trace::{self, Measured, TraceBuilder};
+use crate::model::ImportGraph;
+use crate::model::{Measured, TraceBuilder};
+use crate::trace;
 
 /// The tracer (and lazy loader) injected with PYTHONPATH; see the file for what it does.
 const TRACER: &str = include_str!("../assets/tracer/sitecustomize.py");
@@ -246,7 +247,7 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
                 env.push(("PYTHONPATH", dir));
             }
             let out = runner.run(&args, &env, false)?;
-            let Ok(alone) = crate::graph::from_bytes(&name, out.importtime.as_bytes()) else {
+            let Ok(alone) = crate::trace::from_bytes(&name, out.importtime.as_bytes()) else {
                 bar.inc(1);
                 continue;
             };
@@ -293,7 +294,7 @@ pub fn record(opts: &RecordOptions) -> Result<Recording> {
                 lazy.join(", ")
             ));
             let out = runner.run(&opts.command, &env, false)?;
-            if let Ok(g) = crate::graph::from_bytes("measured", out.importtime.as_bytes()) {
+            if let Ok(g) = crate::trace::from_bytes("measured", out.importtime.as_bytes()) {
                 measured.total_us.push(g.total_us());
                 if measured.modules.is_empty() {
                     measured.modules = g.ids().map(|m| g.name(m).to_string()).collect();

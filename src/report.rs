@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::baseline::{Comparison, Delta};
-use crate::dominators::Dominators;
-use crate::graph::{ImportGraph, Module, ModuleId};
+use crate::model::Dominators;
+use crate::model::{Comparison, Delta};
+use crate::model::{ImportGraph, Module, ModuleId};
 use crate::plan::{Decision, Plan};
 use crate::units::{ms, percent};
 use crate::whatif::{self, PercentileMethod, Projection};

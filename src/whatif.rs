@@ -12,7 +12,7 @@
 //!   it is the first to use (probability u_i(1 − u_i)^(k−1)); percentiles are over all
 //!   requests, exact for disjoint closures, else a seeded Monte-Carlo over processes.
 
-use crate::graph::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleId};
 use crate::plan::{Decision, Plan};
 use crate::synth::Rng;
 

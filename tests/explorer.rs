@@ -1,7 +1,8 @@
 //! Journeys through the explorer: keys in, rendered TestBackend buffer out.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lmms_tui::graph::{self, ImportGraph};
+use lmms_tui::model::ImportGraph;
+use lmms_tui::trace as graph;
 use lmms_tui::tui::app::{Action, App, Mode, View};
 use lmms_tui::tui::keys;
 use lmms_tui::tui::render::render;
@@ -594,7 +595,7 @@ fn a_baseline_shows_in_the_header_and_the_detail() {
     let before = lambda();
     let mut after_text = std::fs::read_to_string("assets/lambda-handler-5runs.txt").unwrap();
     after_text = after_text.replace("|   pandas\n", "|   pandas_renamed\n");
-    let mut builder = lmms_tui::trace::TraceBuilder::new();
+    let mut builder = lmms_tui::model::TraceBuilder::new();
     lmms_tui::trace::read_bytes(
         std::path::Path::new("after.txt"),
         after_text.as_bytes(),
@@ -602,7 +603,7 @@ fn a_baseline_shows_in_the_header_and_the_detail() {
     )
     .unwrap();
     let after = ImportGraph::build(builder).unwrap();
-    s.app.comparison = Some(lmms_tui::baseline::compare(&before, &after));
+    s.app.comparison = Some(lmms_tui::model::comparison::compare(&before, &after));
     let text = s.text();
     assert!(
         text.contains("vs baseline 286.4 → 286.4 ms (+0.0 ms, +0.0%)"),

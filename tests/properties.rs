@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 /// Reading must return Ok or a clean error, and whatever reads must also build and report.
 fn survives(bytes: &[u8]) {
-    if let Ok(g) = lmms_tui::graph::from_bytes("fuzz", bytes) {
+    if let Ok(g) = lmms_tui::trace::from_bytes("fuzz", bytes) {
         let mut sink = Vec::new();
         let plan = lmms_tui::plan::Plan::new(&g);
         let evaluated = lmms_tui::report::Evaluated::new(&g, &plan);
@@ -119,7 +119,7 @@ proptest! {
 
     #[test]
     fn mangled_trace_json_never_panics(mangles in proptest::collection::vec(mangle(), 1..6)) {
-        let g = lmms_tui::graph::load(&[common::data("cpython3.11-stdlib.txt")]).unwrap();
+        let g = lmms_tui::trace::load(&[common::data("cpython3.11-stdlib.txt")]).unwrap();
         let mut json = Vec::new();
         trace::json::write(&g, &mut json).unwrap();
         // Pretty-print so line mangles hit individual fields.
@@ -132,7 +132,7 @@ proptest! {
     fn synthetic_traces_read_back_exactly(modules in 1usize..400, seed in any::<u64>()) {
         let tree = SynthTree::generate(modules, seed);
         let text = tree.to_importtime();
-        let g = lmms_tui::graph::from_bytes("synth", text.as_bytes()).unwrap();
+        let g = lmms_tui::trace::from_bytes("synth", text.as_bytes()).unwrap();
         prop_assert_eq!(g.len(), modules);
         let cumulative = tree.cumulative_us();
         for i in 0..modules {

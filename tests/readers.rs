@@ -4,7 +4,8 @@
 mod common;
 
 use common::{asset, data, median, raw_parent, raw_runs};
-use lmms_tui::graph::{self, ImportGraph};
+use lmms_tui::model::ImportGraph;
+use lmms_tui::trace as graph;
 use lmms_tui::trace::{self};
 use std::collections::HashMap;
 

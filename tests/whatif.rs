@@ -1,13 +1,13 @@
 //! The what-if model against hand-computed cases (the lessons' own example among them),
 //! shared dependencies, and its invariants on random graphs.
 
-use lmms_tui::graph::{ImportGraph, ModuleId};
+use lmms_tui::model::{ImportGraph, ModuleId};
 use lmms_tui::plan::{Decision, Plan};
 use lmms_tui::whatif::{PercentileMethod, project};
 use proptest::prelude::*;
 
 fn graph(text: &str) -> ImportGraph {
-    lmms_tui::graph::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_tui::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// The lessons' example: three top-level imports.
@@ -140,7 +140,7 @@ fn deferring_a_module_keeps_what_others_still_import() {
     let dropped: Vec<&str> = p.dropped.iter().map(|&m| g.name(m)).collect();
     assert_eq!(dropped, ["boto3", "botocore", "dateutil"], "heaviest first");
     assert_eq!(p.lazy[0].cost_us, 55_000);
-    let dominators = lmms_tui::dominators::Dominators::compute(&g);
+    let dominators = lmms_tui::model::Dominators::compute(&g);
     assert_eq!(dominators.retained_us(g.find("boto3").unwrap()), 55_000);
 }
 
@@ -245,7 +245,7 @@ fn random_graph(modules: usize, extra: usize, seed: u64, reverse: bool) -> Impor
         r#"{{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":true,"modules":[{}]}}"#,
         entries.join(",")
     );
-    lmms_tui::graph::from_bytes("r.json", json.as_bytes()).unwrap()
+    lmms_tui::trace::from_bytes("r.json", json.as_bytes()).unwrap()
 }
 
 fn plan_for(g: &ImportGraph, lazy: &[(String, f64)], c: f64) -> Plan {

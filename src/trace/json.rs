@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Sample, TraceBuilder};
 use crate::error::{Error, Result};
-use crate::graph::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleId};
+use crate::model::{Sample, TraceBuilder};
 
 pub const FORMAT: &str = "lmms-tui-trace";
 pub const VERSION: u32 = 1;
@@ -28,7 +28,7 @@ struct TraceFile<'a> {
     #[serde(borrow)]
     modules: Vec<ModuleRecord<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    measured: Vec<super::Measured>,
+    measured: Vec<crate::model::Measured>,
 }
 
 #[derive(Serialize, Deserialize)]

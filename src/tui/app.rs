@@ -4,18 +4,18 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::dominators::Dominators;
-use crate::graph::{ImportGraph, ModuleId};
+use crate::model::Dominators;
+use crate::model::{ImportGraph, ModuleId};
 use crate::plan::{self, Decision, Plan, Suggestion};
 use crate::whatif::{self, Projection};
 
 use super::cursor::{Cursor, Move};
 use super::importers::ImportersView;
 use super::layout::{self, Column};
-use super::packages::{self, Package};
 use super::search::Search;
-use super::sort::{Keys, Sort, SortKey};
 use super::tree::{Node, TreeView};
+use crate::model::order::{Keys, Sort, SortKey};
+use crate::model::packages::{self, Package};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -234,7 +234,7 @@ pub struct App {
     pub graph: ImportGraph,
     pub dominators: Dominators,
     /// The comparison with a baseline trace (`--baseline`).
-    pub comparison: Option<crate::baseline::Comparison>,
+    pub comparison: Option<crate::model::Comparison>,
     /// What loads with nothing deferred (computed once; projections start from it).
     pub baseline: whatif::Baseline,
     pub plan: Plan,

@@ -1,7 +1,7 @@
 //! "Importers of": every chain from the top that reaches a module, as an inverted tree —
 //! the answer to "why is this loaded at all?".
 
-use crate::graph::{ImportGraph, Importer, ModuleId};
+use crate::model::{ImportGraph, Importer, ModuleId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvertedRow {
@@ -73,7 +73,7 @@ import time:         5 |         35 | boto3
 import time: cached    | cached     |   urllib3
 import time:         5 |          5 | requests
 ";
-        let g = crate::graph::from_bytes("t", text.as_bytes()).unwrap();
+        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
         let v = ImportersView::build(&g, g.find("urllib3").unwrap());
         let got: Vec<(String, u32)> = v
             .rows

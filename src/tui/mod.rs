@@ -8,10 +8,10 @@ pub mod cursor;
 pub mod importers;
 pub mod keys;
 pub mod layout;
-pub mod packages;
+
 pub mod render;
 pub mod search;
-pub mod sort;
+
 pub mod terminal;
 pub mod tree;
 

@@ -6,14 +6,14 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 
-use crate::graph::ModuleId;
+use crate::model::ModuleId;
 use crate::units::{ms, percent};
 
 use super::app::{App, InputTarget, Mode, Param, View};
 use super::keys::HELP;
 use super::layout::{self, Column, MIN_HEIGHT, MIN_WIDTH};
-use super::sort::SortKey;
 use super::tree::Node;
+use crate::model::order::SortKey;
 use crate::plan::Decision;
 use crate::report;
 
@@ -434,7 +434,7 @@ fn detail(app: &App, frame: &mut Frame, area: Rect) {
     };
     if let Some(id) = title {
         let m = g.module(id);
-        let spread = |s: crate::graph::Spread| {
+        let spread = |s: crate::model::Spread| {
             if g.runs() > 1 {
                 format!("{} ms ({}–{})", ms(s.median), ms(s.min), ms(s.max))
             } else {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use crate::graph::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleId};
 
 pub struct Search {
     pub query: String,
@@ -161,7 +161,7 @@ import time:        20 |         30 |   urllib3
 import time:         5 |         35 | botocore
 import time:         5 |          5 | requests
 ";
-        let g = crate::graph::from_bytes("t", text.as_bytes()).unwrap();
+        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
         let mut s = Search::new(&g);
         for c in "urll".chars() {
             s.push(&g, c);

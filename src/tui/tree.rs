@@ -1,11 +1,11 @@
 //! The tree view model: the first-import tree flattened into visible rows by expansion and
 //! sort, with a selection. No terminal code: it is driven and tested like gitui's filetreelist.
 
-use crate::csr::Csr;
-use crate::graph::{ImportGraph, ModuleId};
+use crate::model::csr::Csr;
+use crate::model::{ImportGraph, ModuleId};
 
 use super::cursor::{Cursor, Move};
-use super::sort::{Keys, Sort, SortKey};
+use crate::model::order::{Keys, Sort, SortKey};
 
 /// A row of the tree: a module, or the group holding interpreter start-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -327,8 +327,8 @@ mod tests {
     use super::*;
 
     /// A tree view with the dominators it sorts by.
-    fn view(g: &ImportGraph) -> (TreeView, crate::dominators::Dominators) {
-        let d = crate::dominators::Dominators::compute(g);
+    fn view(g: &ImportGraph) -> (TreeView, crate::model::Dominators) {
+        let d = crate::model::Dominators::compute(g);
         let v = TreeView::new(&Keys {
             graph: g,
             dominators: &d,
@@ -337,7 +337,7 @@ mod tests {
     }
 
     fn graph(text: &str) -> ImportGraph {
-        crate::graph::from_bytes("t", text.as_bytes()).unwrap()
+        crate::trace::from_bytes("t", text.as_bytes()).unwrap()
     }
 
     const TRACE: &str = "\

@@ -4,7 +4,7 @@
 //! the "retained size" heap profilers show. (Cooper, Harvey & Kennedy's iterative algorithm:
 //! no recursion, cycles welcome.)
 
-use crate::graph::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleId};
 
 /// Node 0 is the program; module `m` is node `m + 1`.
 const ROOT: usize = 0;
@@ -128,7 +128,7 @@ mod tests {
     use super::*;
 
     fn graph(text: &str) -> ImportGraph {
-        crate::graph::from_bytes("t", text.as_bytes()).unwrap()
+        crate::trace::from_bytes("t", text.as_bytes()).unwrap()
     }
 
     #[test]

@@ -14,10 +14,6 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -87,7 +83,7 @@ mod tests {
 
     #[test]
     fn interns_once_in_first_appearance_order() {
-        let mut names = Names::new();
+        let mut names = Names::default();
         assert_eq!(names.intern("os"), 0);
         assert_eq!(names.intern("json.decoder"), 1);
         assert_eq!(names.intern("os"), 0);

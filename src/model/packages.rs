@@ -2,9 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::graph::ImportGraph;
-
-use super::sort::{Sort, SortKey};
+use super::graph::ImportGraph;
+use super::order::{Sort, SortKey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
@@ -15,12 +14,18 @@ pub struct Package {
     pub first: u32,
 }
 
+/// The top-level package of a dotted name (`botocore` for `botocore.utils`).
+pub fn top_level(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
+/// Every top-level package, in order of first appearance.
 pub fn packages(graph: &ImportGraph) -> Vec<Package> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut out: Vec<Package> = Vec::new();
     for id in graph.ids() {
         let name = graph.name(id);
-        let top = name.split('.').next().unwrap_or(name);
+        let top = top_level(name);
         let i = *index.entry(top).or_insert_with(|| {
             out.push(Package {
                 name: top.to_string(),
@@ -67,7 +72,7 @@ import time:        20 |         30 |   botocore
 import time:         5 |         35 | boto3
 import time:        50 |         50 | botocorex
 ";
-        let g = crate::graph::from_bytes("t", text.as_bytes()).unwrap();
+        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
         let mut p = packages(&g);
         sort_packages(&mut p, Sort::default());
         let got: Vec<(&str, u64, u32)> = p

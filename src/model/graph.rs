@@ -2,10 +2,11 @@
 //! known import edge and per-module medians over runs. Every walk is iterative, so a
 //! 100,000-deep import chain cannot overflow the stack.
 
-use crate::csr::Csr;
+use super::builder::{Sample, TraceBuilder, TraceMeta};
+use super::csr::Csr;
+use super::names::Names;
+use super::stats::Spread;
 use crate::error::{Error, Result};
-use crate::names::Names;
-use crate::trace::{Sample, TraceBuilder, TraceMeta};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModuleId(pub u32);
@@ -13,36 +14,6 @@ pub struct ModuleId(pub u32);
 impl ModuleId {
     pub fn index(self) -> usize {
         self.0 as usize
-    }
-}
-
-/// Median over the runs a module appears in, with the spread.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Spread {
-    pub median: u64,
-    pub min: u64,
-    pub max: u64,
-}
-
-impl Spread {
-    /// Median of an even count is the mean of the two middle samples, rounded half up.
-    pub fn of(values: &mut [u64]) -> Spread {
-        if values.is_empty() {
-            return Spread::default();
-        }
-        values.sort_unstable();
-        let n = values.len();
-        let median = if n % 2 == 1 {
-            values[n / 2]
-        } else {
-            let (a, b) = (values[n / 2 - 1], values[n / 2]);
-            a / 2 + b / 2 + (a % 2 + b % 2).div_ceil(2)
-        };
-        Spread {
-            median,
-            min: values[0],
-            max: values[n - 1],
-        }
     }
 }
 
@@ -375,32 +346,5 @@ impl ImportGraph {
         } else {
             us as f64 * 100.0 / self.total_us as f64
         }
-    }
-}
-
-/// Reads one trace held in memory (`label` names it in errors) into a graph.
-pub fn from_bytes(label: &str, bytes: &[u8]) -> Result<ImportGraph> {
-    let mut builder = TraceBuilder::new();
-    crate::trace::read_bytes(std::path::Path::new(label), bytes, &mut builder)?;
-    ImportGraph::build(builder)
-}
-
-/// Loads trace files (several are several runs of one trace) into a graph.
-pub fn load<P: AsRef<std::path::Path>>(paths: &[P]) -> Result<ImportGraph> {
-    ImportGraph::build(crate::trace::read_files(paths)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(Spread::of(&mut [5, 1, 3]).median, 3);
-        assert_eq!(Spread::of(&mut [4, 1, 3, 10]).median, 4); // (3+4)/2 = 3.5 → 4
-        assert_eq!(Spread::of(&mut [2, 4]).median, 3);
-        assert_eq!(Spread::of(&mut [u64::MAX, u64::MAX]).median, u64::MAX);
-        let s = Spread::of(&mut [9, 2, 7, 7]);
-        assert_eq!((s.min, s.median, s.max), (2, 7, 9));
     }
 }

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::graph::ImportGraph;
+use super::graph::ImportGraph;
+use super::packages::packages;
 
 /// One name's time before and after (`None`: absent on that side), in µs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,13 +92,10 @@ fn by_regression(mut deltas: Vec<Delta>) -> Vec<Delta> {
 }
 
 fn package_self(graph: &ImportGraph) -> HashMap<String, u64> {
-    let mut sums: HashMap<String, u64> = HashMap::new();
-    for m in graph.ids() {
-        let name = graph.name(m);
-        let top = name.split('.').next().unwrap_or(name);
-        *sums.entry(top.to_string()).or_default() += graph.module(m).self_us.median;
-    }
-    sums
+    packages(graph)
+        .into_iter()
+        .map(|p| (p.name, p.self_us))
+        .collect()
 }
 
 fn deltas(before: HashMap<String, u64>, mut after: HashMap<String, u64>) -> Vec<Delta> {

@@ -69,10 +69,6 @@ impl<T: Copy> Csr<T> {
     pub fn len(&self) -> usize {
         self.items.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 impl<T> Default for Csr<T> {

@@ -1,7 +1,7 @@
-//! Sort orders shared by the views.
+//! Orderings of modules: the one sort that the explorer's views and the reports share.
 
-use crate::dominators::Dominators;
-use crate::graph::{ImportGraph, ModuleId};
+use super::dominators::Dominators;
+use super::graph::{ImportGraph, ModuleId};
 
 /// What sorting looks at: the graph's figures and the retained costs.
 #[derive(Clone, Copy)]
@@ -91,6 +91,13 @@ impl Sort {
 
     pub fn arrow(self) -> &'static str {
         if self.descending { "▼" } else { "▲" }
+    }
+
+    /// Every module of the graph in this order.
+    pub fn all(self, keys: &Keys) -> Vec<ModuleId> {
+        let mut ids: Vec<ModuleId> = keys.graph.ids().collect();
+        self.sort(keys, &mut ids);
+        ids
     }
 
     /// Sorts ids; ties fall back to import order, whatever the direction. Time keys are

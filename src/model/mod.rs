@@ -1,0 +1,20 @@
+//! The import graph and everything computed from it alone: an arena of modules (indices, no
+//! pointers), interned names, per-run statistics, dominators, package sums, orderings and
+//! comparisons against a baseline. Depends on nothing above it; readers fill its builder.
+
+mod builder;
+pub mod comparison;
+pub(crate) mod csr;
+mod dominators;
+mod graph;
+pub(crate) mod names;
+pub mod order;
+pub mod packages;
+mod stats;
+
+pub use builder::{Measured, Sample, TraceBuilder, TraceMeta};
+pub use comparison::{Comparison, Delta, Noise};
+pub use dominators::Dominators;
+pub use graph::{ImportGraph, Importer, Module, ModuleId};
+pub use order::{Keys, Sort, SortKey};
+pub use stats::Spread;
