@@ -3,9 +3,11 @@
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use lmms_tui::model::ImportGraph;
 use lmms_tui::synth::SynthTree;
-use lmms_tui::tui::app::{Action, App};
+use lmms_tui::tui::action::Action;
+use lmms_tui::tui::app::{App, OutputFile};
 use lmms_tui::tui::cursor::Move;
 use lmms_tui::tui::render::render;
+use lmms_tui::whatif::Analysis;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
@@ -25,21 +27,21 @@ fn explorer(c: &mut Criterion) {
         let text = SynthTree::generate(modules, 42).to_importtime();
         group.bench_function(format!("first_frame/{modules}"), |b| {
             b.iter(|| {
-                let app = App::new(graph(&text), 120, 40);
+                let app = new_app(graph(&text));
                 let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
                 frame(&app, &mut terminal);
             })
         });
         let g = graph(&text);
-        let base = App::new(g, 120, 40);
+
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let mut keystroke = |name: &str, actions: &[Action]| {
             group.bench_function(format!("{name}/{modules}"), |b| {
                 b.iter_batched_ref(
-                    || clone_app(&base),
+                    || new_app(g.clone()),
                     |app| {
-                        for &a in actions {
-                            app.update(a);
+                        for a in actions {
+                            app.update(a.clone());
                         }
                         frame(app, &mut terminal);
                     },
@@ -64,7 +66,7 @@ fn explorer(c: &mut Criterion) {
         group.bench_function(format!("search_keystroke/{modules}"), |b| {
             b.iter_batched_ref(
                 || {
-                    let mut app = clone_app(&base);
+                    let mut app = new_app(g.clone());
                     app.update(Action::StartSearch);
                     app
                 },
@@ -79,7 +81,7 @@ fn explorer(c: &mut Criterion) {
         group.bench_function(format!("search_complete/{modules}"), |b| {
             b.iter_batched_ref(
                 || {
-                    let mut app = clone_app(&base);
+                    let mut app = new_app(g.clone());
                     app.update(Action::StartSearch);
                     app
                 },
@@ -97,10 +99,12 @@ fn explorer(c: &mut Criterion) {
     group.finish();
 }
 
-fn clone_app(app: &App) -> App {
-    let mut copy = App::new(app.graph.clone(), app.width, app.height);
-    copy.tree = app.tree.clone();
-    copy
+fn new_app(graph: ImportGraph) -> App {
+    let plan_file = OutputFile {
+        path: "bench-plan.json".into(),
+        owned: false,
+    };
+    App::new(Analysis::of(graph), plan_file, 120, 40)
 }
 
 criterion_group!(benches, explorer);

@@ -22,10 +22,10 @@ fn readers(c: &mut Criterion) {
             b.iter(|| {
                 let g = read(text.as_bytes());
                 let mut out = Vec::with_capacity(modules * 300);
-                let plan = lmms_tui::plan::Plan::new(&g);
-                let evaluated = lmms_tui::report::Evaluated::new(&g, &plan);
-                let ctx = lmms_tui::report::Context::new(&g, &plan, &evaluated);
-                lmms_tui::report::write_json(&ctx, usize::MAX, &mut out).unwrap();
+                let a = lmms_tui::whatif::Analysis::of(g);
+                lmms_tui::output::ReportFormat::Json
+                    .write(&a, None, &mut out)
+                    .unwrap();
                 out.len()
             })
         });

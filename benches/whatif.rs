@@ -3,9 +3,9 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use lmms_tui::model::Dominators;
 use lmms_tui::model::{ImportGraph, ModuleId};
-use lmms_tui::plan::{Decision, Plan};
 use lmms_tui::synth::SynthTree;
 use lmms_tui::whatif::project;
+use lmms_tui::whatif::{Decision, Plan};
 use std::hint::black_box;
 
 fn graph(text: &str) -> ImportGraph {

@@ -27,6 +27,18 @@ impl Error {
         Error::new(format!("{}:{line}: {message}", path.display()))
     }
 
+    /// A JSON file that does not parse as `what` (`trace`, `plan`): where, and why in brief.
+    pub fn in_json(path: &Path, e: &serde_json::Error, what: &str) -> Self {
+        let why = match e.classify() {
+            serde_json::error::Category::Eof => "truncated JSON".to_string(),
+            serde_json::error::Category::Syntax => format!("invalid JSON: {e}"),
+            _ => format!("not an lmms-tui {what}: {e}"),
+        };
+        // serde_json appends " at line L column C"; the line leads the message instead.
+        let why = why.split(" at line ").next().unwrap_or(&why);
+        Error::at_line(path, e.line(), format!("{why} (column {})", e.column()))
+    }
+
     pub fn message(&self) -> &str {
         &self.message
     }

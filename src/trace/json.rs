@@ -44,15 +44,8 @@ struct ModuleRecord<'a> {
 }
 
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
-    let file: TraceFile = serde_json::from_slice(bytes).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "truncated JSON".to_string(),
-            serde_json::error::Category::Syntax => format!("invalid JSON: {e}"),
-            _ => format!("not an lmms-tui trace: {e}"),
-        };
-        let what = what.split(" at line ").next().unwrap_or(&what).to_string();
-        Error::at_line(path, e.line(), format!("{what} (column {})", e.column()))
-    })?;
+    let file: TraceFile =
+        serde_json::from_slice(bytes).map_err(|e| Error::in_json(path, &e, "trace"))?;
     if file.format != FORMAT {
         return Err(Error::in_file(
             path,

@@ -1,29 +1,49 @@
 //! Where everything goes on screen. Rendering and mouse handling both use these, so a click
-//! always lands on what was drawn there.
+//! always lands on what was drawn there. Plain numbers, no terminal types: the state computes
+//! with them, the renderer turns them into ratatui's `Rect`.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+/// A rectangle of screen cells.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Area {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Area {
+    pub fn new(x: u16, y: u16, width: u16, height: u16) -> Area {
+        Area {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    fn rows(self, y: u16, height: u16) -> Area {
+        Area { y, height, ..self }
+    }
+}
 
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
-    pub header: Rect,
+    pub header: Area,
     /// The table: its first line is the column header, the rest are rows.
-    pub table: Rect,
-    pub detail: Rect,
+    pub table: Area,
+    pub detail: Area,
     /// The what-if projection; its height says how much of it fits.
-    pub whatif: Rect,
-    pub footer: Rect,
+    pub whatif: Area,
+    pub footer: Area,
 }
 
 impl Areas {
-    pub fn body(&self) -> Rect {
-        Rect {
-            y: self.table.y + 1,
-            height: self.table.height.saturating_sub(1),
-            ..self.table
-        }
+    pub fn body(&self) -> Area {
+        self.table
+            .rows(self.table.y + 1, self.table.height.saturating_sub(1))
     }
 
     pub fn body_height(&self) -> usize {
@@ -31,11 +51,11 @@ impl Areas {
     }
 }
 
-pub fn too_small(area: Rect) -> bool {
+pub fn too_small(area: Area) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-pub fn areas(area: Rect) -> Areas {
+pub fn areas(area: Area) -> Areas {
     let header_h = 2;
     let footer_h = 1;
     // Panels grow with the screen: title line + content.
@@ -44,14 +64,22 @@ pub fn areas(area: Rect) -> Areas {
         20..36 => (4, 4),
         _ => (3, 2),
     };
-    let [header, table, detail, whatif, footer] = Layout::vertical([
-        Constraint::Length(header_h),
-        Constraint::Min(1),
-        Constraint::Length(detail_h),
-        Constraint::Length(whatif_h),
-        Constraint::Length(footer_h),
-    ])
-    .areas(area);
+    // Stacked top to bottom; on a screen too short for all, the lower panels shrink first
+    // and the table keeps at least one line.
+    let mut y = area.y;
+    let bottom = area.y + area.height;
+    let mut take = |want: u16| {
+        let h = want.min(bottom - y);
+        let a = area.rows(y, h);
+        y += h;
+        a
+    };
+    let header = take(header_h);
+    let fixed = detail_h + whatif_h + footer_h;
+    let table = take(area.height.saturating_sub(header_h + fixed).max(1));
+    let detail = take(detail_h);
+    let whatif = take(whatif_h);
+    let footer = take(footer_h);
     Areas {
         header,
         table,
@@ -163,7 +191,7 @@ mod tests {
 
     #[test]
     fn areas_stack_without_overlap() {
-        let a = areas(Rect::new(0, 0, 80, 24));
+        let a = areas(Area::new(0, 0, 80, 24));
         assert_eq!(a.header.y + a.header.height, a.table.y);
         assert_eq!(a.table.y + a.table.height, a.detail.y);
         assert_eq!(a.detail.y + a.detail.height, a.whatif.y);
@@ -171,7 +199,7 @@ mod tests {
         assert_eq!(a.footer.y + 1, 24);
         assert_eq!(a.body_height(), a.table.height as usize - 1);
         for h in [MIN_HEIGHT, 19, 20, 35, 36, 80] {
-            let a = areas(Rect::new(0, 0, 80, h));
+            let a = areas(Area::new(0, 0, 80, h));
             assert_eq!(a.footer.y + 1, h, "height {h}");
             assert!(a.body_height() >= 3, "height {h}");
         }

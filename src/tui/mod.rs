@@ -1,19 +1,18 @@
-//! The explorer: a full-screen terminal UI over the import graph.
+//! The explorer: a full-screen terminal UI over one `Analysis`.
 //!
-//! State (`app`, `tree`, views) has no terminal code; `keys` maps keys to actions; `render`
-//! draws the state; `terminal` owns setup and teardown; `run` is the event loop.
+//! The state (`app`, `views/`, `search`, `cursor`, `layout`) has no terminal types and no file
+//! I/O; `keymap` maps keys to actions; `render/` draws the state; `terminal` owns setup and
+//! teardown; `run` is the event loop, which also performs the state's effects.
 
+pub mod action;
 pub mod app;
 pub mod cursor;
-pub mod importers;
-pub mod keys;
+pub mod keymap;
 pub mod layout;
-
 pub mod render;
 pub mod search;
-
 pub mod terminal;
-pub mod tree;
+pub mod views;
 
 use std::time::{Duration, Instant};
 
@@ -21,11 +20,20 @@ use crossterm::event::{self, Event, MouseButton, MouseEventKind};
 
 use crate::error::{Error, Result};
 
-use app::{Action, App};
+use action::{Action, Effect};
+use app::App;
 use cursor::Move;
 
 /// A search step never holds input longer than this.
 const SEARCH_SLICE: Duration = Duration::from_millis(8);
+
+/// Feeds an action to the app and performs what it asks for, feeding back the outcomes.
+pub fn dispatch(app: &mut App, action: Action) {
+    let mut pending: Vec<Effect> = app.update(action);
+    while let Some(effect) = pending.pop() {
+        pending.extend(app.update(action::perform(effect)));
+    }
+}
 
 /// Runs the explorer on a prepared app until the user quits.
 pub fn run(mut app: App) -> Result<()> {
@@ -33,17 +41,20 @@ pub fn run(mut app: App) -> Result<()> {
     let mut session = terminal::Session::start()?;
     let io = |e: std::io::Error| Error::new(format!("terminal error: {e}"));
     let size = session.terminal.size().map_err(io)?;
-    app.update(Action::Resize {
-        width: size.width,
-        height: size.height,
-    });
+    dispatch(
+        &mut app,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
     let started = Instant::now();
     loop {
         session
             .terminal
             .draw(|frame| render::render(&app, frame))
             .map_err(io)?;
-        if app.quit {
+        if app.quit() {
             break;
         }
         // While a search runs, poll without waiting and give it a slice between events.
@@ -57,9 +68,9 @@ pub fn run(mut app: App) -> Result<()> {
             loop {
                 let ev = event::read().map_err(io)?;
                 if let Some(action) = action_for_event(&app, ev, started) {
-                    app.update(action);
+                    dispatch(&mut app, action);
                 }
-                if app.quit || !event::poll(Duration::ZERO).map_err(io)? {
+                if app.quit() || !event::poll(Duration::ZERO).map_err(io)? {
                     break;
                 }
             }
@@ -74,7 +85,7 @@ pub fn run(mut app: App) -> Result<()> {
 
 fn action_for_event(app: &App, ev: Event, started: Instant) -> Option<Action> {
     match ev {
-        Event::Key(key) => keys::action_for(app.mode, key),
+        Event::Key(key) => keymap::action_for(app.mode(), key),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         Event::Mouse(mouse) => match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {

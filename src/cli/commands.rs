@@ -1,0 +1,203 @@
+//! What each subcommand does with its flags: load, analyse, print or write.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{CheckArgs, ExportArgs, RecordArgs, ReportArgs, WhatIfArgs};
+use crate::error::{Error, Result};
+use crate::model::{Comparison, ImportGraph, Noise, comparison};
+use crate::output::units::ms;
+use crate::record::{self, Progress, RecordOptions};
+use crate::trace;
+use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
+use crate::whatif::Analysis;
+
+/// The trace, its baseline comparison and the plan the flags describe, as one analysis.
+/// Modules a plan file names that the trace lacks are said on standard error.
+fn analyse(traces: &[PathBuf], baseline: &[PathBuf], flags: &WhatIfArgs) -> Result<Analysis> {
+    let graph = trace::load(traces)?;
+    let comparison = load_comparison(baseline, &graph)?;
+    let (plan, ignored) = flags.plan(&graph)?;
+    if !ignored.is_empty() {
+        eprintln!("lmms-tui: {}", ignored_notice(&ignored));
+    }
+    Ok(Analysis::new(graph, plan, comparison))
+}
+
+fn ignored_notice(ignored: &[String]) -> String {
+    format!(
+        "the plan names modules not in this trace, ignored: {}",
+        ignored.join(", ")
+    )
+}
+
+fn load_comparison(baseline: &[PathBuf], graph: &ImportGraph) -> Result<Option<Comparison>> {
+    if baseline.is_empty() {
+        return Ok(None);
+    }
+    let before = trace::load(baseline)?;
+    Ok(Some(comparison::compare(&before, graph)))
+}
+
+pub fn explore(
+    traces: Vec<PathBuf>,
+    baseline: Vec<PathBuf>,
+    whatif: WhatIfArgs,
+) -> Result<ExitCode> {
+    if traces.is_empty() {
+        return Err(Error::new(
+            "no trace given: `lmms-tui TRACE...` opens the explorer, \
+             `lmms-tui report TRACE...` prints the profile (see --help)",
+        ));
+    }
+    crate::tui::terminal::require_terminal()?;
+    let graph = trace::load(&traces)?;
+    let comparison = load_comparison(&baseline, &graph)?;
+    // A --plan file that does not exist yet is where `w` will save a new plan.
+    let mut flags = whatif.clone();
+    let new_plan = flags.plan.take_if(|p| !p.exists());
+    let (plan, ignored) = flags.plan(&graph)?;
+    let notice = if !ignored.is_empty() {
+        Some(ignored_notice(&ignored))
+    } else {
+        new_plan
+            .as_ref()
+            .map(|p| format!("new plan: w saves it to {}", p.display()))
+    };
+    let plan_file = OutputFile {
+        owned: flags.plan.is_some(),
+        path: whatif.plan.unwrap_or_else(|| PathBuf::from(DEFAULT_PLAN)),
+    };
+    let mut app = App::new(Analysis::new(graph, plan, comparison), plan_file, 80, 24);
+    app.set_status(notice);
+    crate::tui::run(app)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn report(args: ReportArgs) -> Result<ExitCode> {
+    let analysis = analyse(&args.traces, &args.baseline, &args.whatif)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = args.format.write(&analysis, args.top, &mut out);
+    finish_output(written.and_then(|()| out.flush()))
+}
+
+pub fn check(args: CheckArgs) -> Result<ExitCode> {
+    if !(args.tolerance >= 0.0 && args.min_ms >= 0.0) {
+        return Err(Error::new("--tolerance and --min-ms must be ≥ 0"));
+    }
+    let analysis = analyse(&args.traces, &args.baseline, &args.whatif)?;
+    let noise = Noise {
+        tolerance_pct: args.tolerance,
+        min_ms: args.min_ms,
+    };
+    let verdict = crate::whatif::check::check(&analysis, noise);
+    let text = crate::output::check::render(&analysis, &verdict);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    finish_output(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
+    Ok(if verdict.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn export(args: ExportArgs) -> Result<ExitCode> {
+    let analysis = analyse(&args.traces, &[], &args.whatif)?;
+    let text = crate::output::fast_path::render(&analysis, args.style);
+    match args.output {
+        Some(path) => crate::atomic::write(&path, text.as_bytes())?,
+        None => {
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            finish_output(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn record(args: RecordArgs) -> Result<ExitCode> {
+    let bar = if io::stderr().is_terminal() {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix("lmms-tui record");
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let echo_bar = bar.clone();
+    let mut runner =
+        record::ProcessRunner::new(Box::new(move |line| echo_bar.suspend(|| eprint!("{line}"))))?;
+    let opts = RecordOptions {
+        command: args.command,
+        runs: args.runs,
+        lazy: args.lazy,
+    };
+    let mut progress = |p: Progress| match p {
+        Progress::Steps(n) => bar.inc_length(n),
+        Progress::Step(message) => bar.set_message(message),
+        Progress::Done => bar.inc(1),
+    };
+    let recording = record::record(&opts, &mut runner, &mut progress);
+    bar.finish_and_clear();
+    let recording = recording?;
+    write_trace(&args.output, &recording.graph)?;
+    let g = &recording.graph;
+    eprintln!(
+        "lmms-tui: wrote {}: {} run{}, {} modules, {} ms total import time; edges: {}{}",
+        args.output.display(),
+        g.runs(),
+        if g.runs() == 1 { "" } else { "s" },
+        g.len(),
+        ms(g.total_us()),
+        if g.edges_complete() {
+            "complete"
+        } else {
+            "first-import tree only"
+        },
+        if recording.notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", recording.notes.join("; "))
+        },
+    );
+    for m in &g.meta().measured {
+        eprintln!(
+            "lmms-tui: with {} deferred: {} ms total import time (median of {} runs)",
+            m.lazy.join(", "),
+            ms(m.median_total_us()),
+            m.total_us.len()
+        );
+    }
+    if recording.failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for (run, status) in &recording.failures {
+            eprintln!("lmms-tui: run {run}: the program failed ({status}); its trace was kept");
+        }
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn write_trace(path: &Path, graph: &ImportGraph) -> Result<()> {
+    let mut json = Vec::new();
+    trace::json::write(graph, &mut json).map_err(|e| Error::new(e.to_string()))?;
+    crate::atomic::write(path, &json)
+}
+
+/// A closed pipe (`| head`) is the reader's choice, not an error.
+fn finish_output(result: io::Result<()>) -> Result<ExitCode> {
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(Error::new(format!("cannot write the report: {e}"))),
+    }
+}

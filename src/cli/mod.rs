@@ -1,0 +1,158 @@
+//! Command line: flags are defined here (each once), then handed to the library's pieces in
+//! `commands.rs`. What-if flags come from the parameter table (`whatif_args.rs`), format and
+//! style values from the output registries.
+
+mod commands;
+mod whatif_args;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+use crate::output::ReportFormat;
+use crate::output::fast_path::Style;
+pub use whatif_args::WhatIfArgs;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lmms-tui",
+    version,
+    about = "See where a Python program's import time goes, and what deferring imports would save",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Trace files to explore (several files are several runs of one trace)
+    pub traces: Vec<PathBuf>,
+    /// A baseline trace of the same program (several files are several runs)
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Vec<PathBuf>,
+    #[command(flatten)]
+    pub whatif: WhatIfArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the import profile and the what-if projection without the explorer
+    Report(ReportArgs),
+    /// Run a Python program N times with -X importtime (and once with an edge tracer) and
+    /// write trace.json
+    Record(RecordArgs),
+    /// For CI: exit 0 within budget and tolerance, 1 otherwise, 2 on bad input
+    Check(CheckArgs),
+    /// Write fast_path.py (or PEP 810 lazy imports) for a plan
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example: lmms-tui record --runs 5 -o trace.json -- python3 -c \"import handler\""
+)]
+pub struct RecordArgs {
+    /// Timed runs (their medians make the trace)
+    #[arg(long, default_value_t = 5)]
+    pub runs: u32,
+    #[arg(short, long, default_value = "trace.json")]
+    pub output: PathBuf,
+    /// Also run with MODULE really deferred (importlib.util.LazyLoader) to measure it; repeatable
+    #[arg(long = "lazy", value_name = "MODULE")]
+    pub lazy: Vec<String>,
+    /// The program: a Python interpreter and its arguments (after `--`)
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "PYTHON [ARGS]"
+    )]
+    pub command: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    /// The trace to compare with (several files are several runs)
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Vec<PathBuf>,
+    /// Allowed growth in percent, for the total and for each package
+    #[arg(long, value_name = "PCT", default_value_t = 10.0)]
+    pub tolerance: f64,
+    /// Growth below this many ms is noise, whatever its percentage
+    #[arg(long, value_name = "MS", default_value_t = 1.0)]
+    pub min_ms: f64,
+    #[command(flatten)]
+    pub whatif: WhatIfArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    #[arg(long, value_parser = export_styles(), default_value = "fast-path")]
+    pub style: Style,
+    /// Write here instead of standard output
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub whatif: WhatIfArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// Trace files (CPython `-X importtime` text or lmms-tui trace.json); several are runs
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    #[arg(long, value_parser = report_formats(), default_value = "text")]
+    pub format: ReportFormat,
+    /// Show only the N slowest modules (text and markdown default: 25; json default: all)
+    #[arg(long)]
+    pub top: Option<usize>,
+    /// A baseline trace of the same program: Δ per module and package, new and vanished
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Vec<PathBuf>,
+    #[command(flatten)]
+    pub whatif: WhatIfArgs,
+}
+
+fn report_formats() -> impl TypedValueParser<Value = ReportFormat> {
+    PossibleValuesParser::new(
+        ReportFormat::ALL.map(|f| PossibleValue::new(f.name()).help(f.help())),
+    )
+    .map(|s| ReportFormat::from_name(&s).expect("a listed format"))
+}
+
+fn export_styles() -> impl TypedValueParser<Value = Style> {
+    PossibleValuesParser::new(Style::ALL.map(|s| PossibleValue::new(s.name()).help(s.help()))).map(
+        |name| {
+            Style::ALL
+                .into_iter()
+                .find(|s| s.name() == name)
+                .expect("a listed style")
+        },
+    )
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lmms-tui: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Some(Command::Report(args)) => commands::report(args),
+        Some(Command::Record(args)) => commands::record(args),
+        Some(Command::Check(args)) => commands::check(args),
+        Some(Command::Export(args)) => commands::export(args),
+        None => commands::explore(cli.traces, cli.baseline, cli.whatif),
+    }
+}

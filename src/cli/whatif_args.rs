@@ -1,0 +1,139 @@
+//! The what-if flags shared by the explorer, `report`, `check` and `export`. The parameter flags
+//! are generated from the parameter table (`whatif::PARAMS`): one flag per entry, with its
+//! help, default, value name and bounds.
+
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
+
+use crate::error::{Error, Result};
+use crate::model::ImportGraph;
+use crate::whatif::params::{Kind, Value};
+use crate::whatif::{Decision, PARAMS, Param, Plan, plan};
+
+/// Decisions and parameters for the what-if projection (over a plan file, if given).
+#[derive(Debug, Default, Clone)]
+pub struct WhatIfArgs {
+    pub plan: Option<PathBuf>,
+    pub lazy: Vec<String>,
+    pub usage: Vec<(String, f64)>,
+    /// Parameters given on the command line, with their values.
+    pub params: Vec<(&'static Param, Value)>,
+}
+
+fn parse_usage(s: &str) -> std::result::Result<(String, f64), String> {
+    let (module, pct) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected MODULE=PCT, found `{s}`"))?;
+    Ok((module.to_string(), plan::parse_usage(pct)?))
+}
+
+fn value_name(p: &Param) -> &'static str {
+    match p.unit {
+        "ms" => "MS",
+        "%" => "PCT",
+        "×" => "FACTOR",
+        _ => "N",
+    }
+}
+
+impl Args for WhatIfArgs {
+    fn augment_args(cmd: Command) -> Command {
+        let cmd = cmd
+            .arg(
+                Arg::new("plan")
+                    .long("plan")
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help(
+                        "Load decisions, usages and parameters from a plan (JSON, as `w` saves it)",
+                    ),
+            )
+            .arg(
+                Arg::new("lazy")
+                    .long("lazy")
+                    .value_name("MODULE")
+                    .action(ArgAction::Append)
+                    .help("Defer MODULE (a function-level or `lazy` import); repeatable"),
+            )
+            .arg(
+                Arg::new("usage")
+                    .long("usage")
+                    .value_name("MODULE=PCT")
+                    .action(ArgAction::Append)
+                    .value_parser(parse_usage)
+                    .help(
+                        "Share of requests that use MODULE, in percent; repeatable [default: 100]",
+                    ),
+            );
+        PARAMS.iter().fold(cmd, |cmd, p| {
+            let arg = Arg::new(p.key).long(p.key).help(p.flag_help());
+            cmd.arg(match p.kind {
+                Kind::Switch => arg.action(ArgAction::SetTrue),
+                Kind::Number | Kind::Optional => arg
+                    .value_name(value_name(p))
+                    .value_parser(move |s: &str| p.parse(s)),
+            })
+        })
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for WhatIfArgs {
+    fn from_arg_matches(m: &ArgMatches) -> std::result::Result<Self, clap::Error> {
+        let params = PARAMS
+            .iter()
+            .filter_map(|p| match p.kind {
+                Kind::Switch => m.get_flag(p.key).then_some((p, Value::Switch(true))),
+                _ => m.get_one::<Value>(p.key).map(|v| (p, *v)),
+            })
+            .collect();
+        Ok(WhatIfArgs {
+            plan: m.get_one::<PathBuf>("plan").cloned(),
+            lazy: m
+                .get_many::<String>("lazy")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default(),
+            usage: m
+                .get_many::<(String, f64)>("usage")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default(),
+            params,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> std::result::Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl WhatIfArgs {
+    /// The plan these flags describe; names the plan file mentions but the trace lacks are
+    /// returned, while unknown modules on the command line are errors (likely typos).
+    pub fn plan(&self, graph: &ImportGraph) -> Result<(Plan, Vec<String>)> {
+        let (mut plan, ignored) = match &self.plan {
+            Some(path) => plan::load(path, graph)?,
+            None => (Plan::new(graph), Vec::new()),
+        };
+        let find = |name: &str| {
+            graph
+                .find(name)
+                .ok_or_else(|| Error::new(format!("module `{name}` is not in the trace")))
+        };
+        for name in &self.lazy {
+            plan.set_decision(find(name)?, Decision::Lazy);
+        }
+        for (name, pct) in &self.usage {
+            plan.set_usage_pct(find(name)?, *pct);
+        }
+        for (param, value) in &self.params {
+            param.set(&mut plan.params, &mut plan.thresholds, *value);
+        }
+        plan.validate().map_err(Error::new)?;
+        Ok((plan, ignored))
+    }
+}

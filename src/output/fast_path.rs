@@ -1,0 +1,197 @@
+//! The lessons' `fast_path.py`: what loads at cold start with profiled ms, usage and why each
+//! stays, the deferred ones listed — or the same plan as PEP 810 `lazy import` statements or
+//! a `__lazy_modules__` list (Python 3.15).
+
+use std::fmt::Write;
+
+use super::units::{ms, number};
+use crate::model::ModuleId;
+use crate::whatif::{Analysis, Decision, Suggestion};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    FastPath,
+    Pep810,
+    LazyModules,
+}
+
+impl Style {
+    /// Every style: the CLI's `--style` values and their help come from here.
+    pub const ALL: [Style; 3] = [Style::FastPath, Style::Pep810, Style::LazyModules];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Style::FastPath => "fast-path",
+            Style::Pep810 => "pep810",
+            Style::LazyModules => "lazy-modules",
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            Style::FastPath => {
+                "fast_path.py: eager imports with reasons, deferred ones in comments"
+            }
+            Style::Pep810 => "PEP 810 `lazy import` statements for the deferred modules",
+            Style::LazyModules => "a PEP 810 `__lazy_modules__` list naming the deferred modules",
+        }
+    }
+}
+
+pub fn render(a: &Analysis, style: Style) -> String {
+    let g = a.graph();
+    let plan = a.plan();
+    let p = a.projection();
+    let mut modules: Vec<ModuleId> = g.entry_imports();
+    // Deferred modules the program does not import itself still belong in the list.
+    for m in plan.lazy() {
+        if !modules.contains(&m) {
+            modules.push(m);
+        }
+    }
+    let retained = |m: ModuleId| a.retained_us(m);
+    modules.sort_by(|&a, &b| retained(b).cmp(&retained(a)).then(g.name(a).cmp(g.name(b))));
+    let (deferred, eager): (Vec<ModuleId>, Vec<ModuleId>) = modules
+        .iter()
+        .partition(|&&m| plan.decision(m) == Decision::Lazy);
+
+    let mut out = String::new();
+    let date = g
+        .meta()
+        .recorded_at
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10]
+                .to_string()
+        });
+    let source = g.meta().files.join(", ");
+    let _ = writeln!(
+        out,
+        "\"\"\"fast_path.py: what loads at cold start, and why.\n"
+    );
+    let _ = write!(
+        out,
+        "Profiled {date} with lmms-tui from {source} ({} run{}",
+        g.runs(),
+        if g.runs() == 1 { "" } else { "s" }
+    );
+    if let Some(python) = &g.meta().python {
+        let _ = write!(out, ", Python {python}");
+    }
+    let _ = writeln!(out, ").");
+    let _ = write!(
+        out,
+        "Cold start: {} ms traced, {} ms with this plan",
+        ms(p.traced_cold_start_us),
+        ms(p.cold_start_us)
+    );
+    match (plan.params.budget_ms, a.within_budget()) {
+        (Some(budget), Some(ok)) => {
+            let _ = writeln!(
+                out,
+                ". Target: {budget} ms {}.",
+                if ok { "✓ met" } else { "✗ not met" }
+            );
+        }
+        _ => {
+            let _ = writeln!(out, ". Target: none set (lmms-tui: p, budget).");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Rule of thumb: keep below {} ms at module level; defer heavier imports unless more than\n\
+         {}% of requests use them (the hot-path exception). Costs are what each import adds to\n\
+         cold start on its own (shared dependencies excluded).\n\"\"\"",
+        plan.thresholds.module_below_ms, plan.thresholds.hot_path_usage_pct
+    );
+    let line = |m: ModuleId, prefix: &str| {
+        let why = format!(
+            "{} ms, used by {}% of requests",
+            ms(retained(m)),
+            number(plan.usage_pct(m))
+        );
+        format!("{prefix}{}  # {why}", g.name(m))
+    };
+    match style {
+        Style::FastPath => {
+            let group = |s: Suggestion| -> Vec<ModuleId> {
+                eager
+                    .iter()
+                    .copied()
+                    .filter(|&m| plan.thresholds.suggest(retained(m), plan.usage_pct(m)) == s)
+                    .collect()
+            };
+            for (title, members) in [
+                (
+                    format!("fast (< {} ms)", plan.thresholds.module_below_ms),
+                    group(Suggestion::Module),
+                ),
+                (
+                    format!(
+                        "hot-path exception (used by > {}% of requests)",
+                        plan.thresholds.hot_path_usage_pct
+                    ),
+                    group(Suggestion::HotPath),
+                ),
+                (
+                    "kept eager against the rule of thumb (consider deferring)".to_string(),
+                    group(Suggestion::Function),
+                ),
+            ] {
+                if members.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "\n# Module level: {title}");
+                for m in members {
+                    let _ = writeln!(out, "{}", line(m, "import "));
+                }
+            }
+            if !deferred.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "\n# Deferred: import these inside the functions that use them\n\
+                     # (Python caches modules, so each loads once per process, on first use)."
+                );
+                for &m in &deferred {
+                    let _ = writeln!(
+                        out,
+                        "#   {}; loads in {:.0}% of processes",
+                        line(m, "import "),
+                        p.load_probability[m.index()] * 100.0
+                    );
+                }
+            }
+        }
+        Style::Pep810 => {
+            let _ = writeln!(
+                out,
+                "\n# Python 3.15+ (PEP 810): `lazy import` loads a module on first use."
+            );
+            for &m in &eager {
+                let _ = writeln!(out, "{}", line(m, "import "));
+            }
+            for &m in &deferred {
+                let _ = writeln!(out, "{}", line(m, "lazy import "));
+            }
+        }
+        Style::LazyModules => {
+            let names: Vec<String> = deferred
+                .iter()
+                .map(|&m| format!("\"{}\"", g.name(m)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\n# Python 3.15+ (PEP 810): imports of these modules in this file are lazy;\n\
+                 # older Pythons ignore the name and import them eagerly.\n\
+                 __lazy_modules__ = [{}]",
+                names.join(", ")
+            );
+            for &m in eager.iter().chain(&deferred) {
+                let _ = writeln!(out, "{}", line(m, "import "));
+            }
+        }
+    }
+    out
+}

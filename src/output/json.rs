@@ -1,0 +1,256 @@
+//! The JSON report: the trace summary and projection, then one module a line.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::figures::{decision_label, edges_label};
+use crate::model::{Delta, ImportGraph, ModuleId, Sort, SortKey};
+use crate::whatif::{Analysis, PercentileMethod};
+
+#[derive(Serialize)]
+struct JsonTrace<'a> {
+    files: &'a [String],
+    runs: u32,
+    modules: usize,
+    edges: &'static str,
+    python: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonProjection<'a> {
+    cold_start_ms: f64,
+    baseline_cold_start_ms: f64,
+    daily_import_s: f64,
+    traced_daily_import_s: f64,
+    p50_ms: f64,
+    p95_ms: f64,
+    p99_ms: f64,
+    baseline_p50_ms: f64,
+    baseline_p95_ms: f64,
+    baseline_p99_ms: f64,
+    expected_cold_request_ms: f64,
+    percentile_method: &'static str,
+    budget_ms: Option<f64>,
+    within_budget: Option<bool>,
+    savings_may_be_overstated: bool,
+    dropped_modules: Vec<&'a str>,
+    lazy: Vec<JsonLazy<'a>>,
+    params: &'a crate::whatif::Params,
+    thresholds: &'a crate::whatif::Thresholds,
+}
+
+#[derive(Serialize)]
+struct JsonComparison<'a> {
+    total_before_us: u64,
+    total_after_us: u64,
+    new_modules: Vec<&'a str>,
+    vanished_modules: Vec<&'a str>,
+    /// Biggest regression first; unchanged names left out; `--top` applies.
+    packages: Vec<JsonDelta<'a>>,
+    modules: Vec<JsonDelta<'a>>,
+}
+
+fn json_deltas(list: &[Delta], top: usize) -> Vec<JsonDelta<'_>> {
+    list.iter()
+        .filter(|d| d.change_us() != 0)
+        .take(top)
+        .map(|d| JsonDelta {
+            name: &d.name,
+            before_us: d.before_us,
+            after_us: d.after_us,
+            change_us: d.change_us(),
+            change_pct: d.change_pct(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonDelta<'a> {
+    name: &'a str,
+    before_us: Option<u64>,
+    after_us: Option<u64>,
+    change_us: i64,
+    change_pct: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonLazy<'a> {
+    name: &'a str,
+    usage_pct: f64,
+    load_probability: f64,
+    cost_ms: f64,
+}
+
+pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<()> {
+    let graph = a.graph();
+    let p = a.projection();
+    let trace = JsonTrace {
+        files: &graph.meta().files,
+        runs: graph.runs(),
+        modules: graph.len(),
+        edges: edges_label(graph),
+        python: graph.meta().python.as_deref(),
+    };
+    let projection = JsonProjection {
+        cold_start_ms: p.cold_start_us as f64 / 1000.0,
+        baseline_cold_start_ms: p.traced_cold_start_us as f64 / 1000.0,
+        daily_import_s: p.daily_import_s,
+        traced_daily_import_s: p.traced_daily_import_s,
+        p50_ms: p.percentiles.p50_us / 1000.0,
+        p95_ms: p.percentiles.p95_us / 1000.0,
+        p99_ms: p.percentiles.p99_us / 1000.0,
+        baseline_p50_ms: p.traced_percentiles.p50_us / 1000.0,
+        baseline_p95_ms: p.traced_percentiles.p95_us / 1000.0,
+        baseline_p99_ms: p.traced_percentiles.p99_us / 1000.0,
+        expected_cold_request_ms: p.expected_cold_request_us / 1000.0,
+        percentile_method: match p.method {
+            PercentileMethod::Exact => "exact",
+            PercentileMethod::MonteCarlo { .. } => "monte-carlo",
+        },
+        budget_ms: a.plan().params.budget_ms,
+        within_budget: p.within_budget(a.plan()),
+        savings_may_be_overstated: !p.edges_complete && !p.lazy.is_empty(),
+        dropped_modules: p.dropped.iter().map(|&m| graph.name(m)).collect(),
+        lazy: p
+            .lazy
+            .iter()
+            .map(|l| JsonLazy {
+                name: graph.name(l.module),
+                usage_pct: a.plan().usage_pct(l.module),
+                load_probability: l.load_probability,
+                cost_ms: l.cost_us as f64 / 1000.0,
+            })
+            .collect(),
+        params: &a.plan().params,
+        thresholds: &a.plan().thresholds,
+    };
+    out.write_all(b"{\"trace\": ")?;
+    serde_json::to_writer(&mut *out, &trace)?;
+    write!(
+        out,
+        ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",
+        graph.total_us(),
+        graph.startup_us()
+    )?;
+    serde_json::to_writer(&mut *out, &projection)?;
+    if let Some(c) = a.comparison() {
+        let json = JsonComparison {
+            total_before_us: c.before_total_us,
+            total_after_us: c.after_total_us,
+            new_modules: c.new_modules().map(|d| d.name.as_str()).collect(),
+            vanished_modules: c.vanished_modules().map(|d| d.name.as_str()).collect(),
+            packages: json_deltas(&c.packages, top),
+            modules: json_deltas(&c.modules, top),
+        };
+        out.write_all(b",\n\"baseline\": ")?;
+        serde_json::to_writer(&mut *out, &json)?;
+    }
+    out.write_all(b",\n\"modules\": [")?;
+    // One module a line, streamed: greppable, diffable, and no second copy of 200k modules.
+    let mut numbers = itoa::Buffer::new();
+    let mut floats = ryu::Buffer::new();
+    for (i, id) in Sort::by(SortKey::Cumulative)
+        .all(&a.keys())
+        .into_iter()
+        .take(top)
+        .enumerate()
+    {
+        let m = graph.module(id);
+        out.write_all(if i == 0 {
+            b"\n  {\"name\":"
+        } else {
+            b",\n  {\"name\":"
+        })?;
+        json_str(out, graph.name(id))?;
+        out.write_all(b",\"parent\":")?;
+        json_importer(out, graph, m.parent)?;
+        let retained = a.retained_us(id);
+        for (key, value) in [
+            ("depth", u64::from(m.depth)),
+            ("self_us", m.self_us.median),
+            ("cumulative_us", m.cumulative_us.median),
+            ("samples", u64::from(m.samples)),
+            ("self_us_min", m.self_us.min),
+            ("self_us_max", m.self_us.max),
+            ("cumulative_us_min", m.cumulative_us.min),
+            ("cumulative_us_max", m.cumulative_us.max),
+            ("retained_us", retained),
+        ] {
+            out.write_all(b",\"")?;
+            out.write_all(key.as_bytes())?;
+            out.write_all(b"\":")?;
+            out.write_all(numbers.format(value).as_bytes())?;
+        }
+        out.write_all(if m.startup {
+            b",\"startup\":true"
+        } else {
+            b",\"startup\":false"
+        })?;
+        let usage = a.plan().usage_pct(id);
+        out.write_all(b",\"usage_pct\":")?;
+        json_f64(out, &mut floats, usage)?;
+        out.write_all(b",\"decision\":\"")?;
+        out.write_all(decision_label(a.plan().decision(id)).as_bytes())?;
+        out.write_all(b"\",\"load_probability\":")?;
+        json_f64(out, &mut floats, p.load_probability[id.index()])?;
+        out.write_all(b",\"suggestion\":\"")?;
+        out.write_all(
+            a.plan()
+                .thresholds
+                .suggest(retained, usage)
+                .label()
+                .as_bytes(),
+        )?;
+        out.write_all(b"\"")?;
+        // Importers beyond the first-import parent (none in a tree-only trace).
+        let mut others = graph
+            .importers(id)
+            .iter()
+            .filter(|&&i| i != m.parent)
+            .peekable();
+        if others.peek().is_some() {
+            out.write_all(b",\"other_importers\":[")?;
+            for (j, importer) in others.enumerate() {
+                if j > 0 {
+                    out.write_all(b",")?;
+                }
+                json_importer(out, graph, *importer)?;
+            }
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"\n]}\n")
+}
+
+/// A JSON number; whole numbers (usage 100, probability 1) skip the float formatter.
+fn json_f64(out: &mut impl Write, floats: &mut ryu::Buffer, v: f64) -> io::Result<()> {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        write!(out, "{}", v as i64)
+    } else {
+        out.write_all(floats.format(v).as_bytes())
+    }
+}
+
+/// A JSON string; module names rarely need escaping, so skip the escaper when they don't.
+fn json_str(out: &mut impl Write, s: &str) -> io::Result<()> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.write_all(b"\"")?;
+        out.write_all(s.as_bytes())?;
+        out.write_all(b"\"")
+    } else {
+        serde_json::to_writer(out, s).map_err(io::Error::from)
+    }
+}
+
+fn json_importer(
+    out: &mut impl Write,
+    graph: &ImportGraph,
+    importer: Option<ModuleId>,
+) -> io::Result<()> {
+    match importer {
+        Some(m) => json_str(out, graph.name(m)),
+        None => out.write_all(b"null"),
+    }
+}

@@ -1,0 +1,75 @@
+//! Everything written for people or programs: number formatting, the shared figures, and one
+//! file per format. The formats `report` offers are listed once, in `ReportFormat::ALL`; the
+//! CLI's `--format` values and help are generated from it.
+
+pub mod check;
+pub mod fast_path;
+pub mod figures;
+mod human;
+mod json;
+mod table;
+pub mod units;
+
+use std::io::{self, Write};
+
+use crate::whatif::Analysis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+    TraceJson,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 4] = [
+        ReportFormat::Text,
+        ReportFormat::Json,
+        ReportFormat::Markdown,
+        ReportFormat::TraceJson,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "text",
+            ReportFormat::Json => "json",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::TraceJson => "trace-json",
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "aligned text for a terminal",
+            ReportFormat::Json => "one JSON document; modules one a line",
+            ReportFormat::Markdown => "markdown for a pull request or wiki",
+            ReportFormat::TraceJson => {
+                "the whole trace as lmms-tui trace.json (converts a text trace)"
+            }
+        }
+    }
+
+    /// Rows shown when `--top` is not given (`None`: all).
+    pub fn default_top(self) -> Option<usize> {
+        match self {
+            ReportFormat::Text | ReportFormat::Markdown => Some(25),
+            ReportFormat::Json | ReportFormat::TraceJson => None,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ReportFormat> {
+        ReportFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Writes the report; `top` limits the module rows (formats with rows only).
+    pub fn write(self, a: &Analysis, top: Option<usize>, out: &mut impl Write) -> io::Result<()> {
+        let top = top.or(self.default_top()).unwrap_or(usize::MAX);
+        match self {
+            ReportFormat::Text => human::write_text(a, top, out),
+            ReportFormat::Markdown => human::write_markdown(a, top, out),
+            ReportFormat::Json => json::write_json(a, top, out),
+            ReportFormat::TraceJson => crate::trace::json::write(a.graph(), out),
+        }
+    }
+}

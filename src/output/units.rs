@@ -1,0 +1,61 @@
+//! How figures are printed everywhere (reports and the explorer), so they always agree.
+
+/// Microseconds as milliseconds with one decimal, rounded half up (`1250` → `1.3`).
+pub fn ms(us: u64) -> String {
+    let tenths = us / 100 + u64::from(us % 100 >= 50);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// A share in percent with one decimal.
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0.0".into();
+    }
+    let tenths = (part as u128 * 1000 + whole as u128 / 2) / whole as u128;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+pub use crate::whatif::params::number;
+
+/// ms with one decimal and a sign.
+pub fn signed_ms(us: f64) -> String {
+    let sign = if us < 0.0 { "−" } else { "+" };
+    format!("{sign}{}", ms(us.abs().round() as u64))
+}
+
+/// Change in percent with a sign, one decimal.
+pub fn signed_percent(from: f64, to: f64) -> String {
+    if from == 0.0 {
+        return "—".into();
+    }
+    let pct = (to - from) / from * 100.0;
+    let sign = if pct < 0.0 { "−" } else { "+" };
+    format!("{sign}{:.1}%", pct.abs())
+}
+
+pub fn seconds(s: f64) -> String {
+    format!("{s:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milliseconds_round_half_up() {
+        assert_eq!(ms(0), "0.0");
+        assert_eq!(ms(49), "0.0");
+        assert_eq!(ms(50), "0.1");
+        assert_eq!(ms(1250), "1.3");
+        assert_eq!(ms(389_696), "389.7");
+        assert_eq!(ms(1_200_000), "1200.0");
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent(1, 3), "33.3");
+        assert_eq!(percent(2, 3), "66.7");
+        assert_eq!(percent(5, 5), "100.0");
+        assert_eq!(percent(5, 0), "0.0");
+    }
+}

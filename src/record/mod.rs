@@ -1,0 +1,261 @@
+//! `lmms-tui record`: runs a real Python program several times with `-X importtime` (through
+//! PYTHONPROFILEIMPORTTIME, so any launcher works), then once more with a tracer that sees
+//! every import edge, then each of the entry module's imports alone in a fresh process (their
+//! trees reveal dependencies that a shared first import hid), and returns the trace. Each phase
+//! is a function; processes run behind `Runner`, progress goes to a callback.
+
+mod runner;
+
+use std::path::Path;
+
+pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
+
+use crate::error::{Error, Result};
+use crate::model::{ImportGraph, Measured, TraceBuilder};
+use crate::trace;
+
+#[derive(Debug, Clone)]
+pub struct RecordOptions {
+    pub command: Vec<String>,
+    pub runs: u32,
+    /// Also run with these modules really deferred, for projected-vs-measured.
+    pub lazy: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Recording {
+    pub graph: ImportGraph,
+    /// Timed runs whose program exited unsuccessfully: (run, how).
+    pub failures: Vec<(u32, String)>,
+    /// What the edge-recording steps found (said in the summary).
+    pub notes: Vec<String>,
+}
+
+/// What the recording is doing, for a progress bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// This many more steps are to come.
+    Steps(u64),
+    /// A step starts.
+    Step(String),
+    /// A step finished.
+    Done,
+}
+
+/// Where a recording is: the runner, the progress callback and the command.
+struct Session<'a> {
+    runner: &'a mut dyn Runner,
+    progress: &'a mut dyn FnMut(Progress),
+    opts: &'a RecordOptions,
+}
+
+impl Session<'_> {
+    fn job(&self, importtime: u8, tracer: Tracer, show: bool) -> Job {
+        Job {
+            args: self.opts.command.clone(),
+            importtime,
+            tracer,
+            python_path: Vec::new(),
+            show,
+        }
+    }
+}
+
+pub fn record(
+    opts: &RecordOptions,
+    runner: &mut dyn Runner,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Recording> {
+    if opts.command.is_empty() {
+        return Err(Error::new(
+            "record needs a command: lmms-tui record -- python -c \"import myapp\"",
+        ));
+    }
+    if opts.runs == 0 {
+        return Err(Error::new("--runs must be at least 1"));
+    }
+    let python = runner.python_version(&opts.command[0]);
+    // 3.14's importtime=2 prints imports of already-loaded modules: every edge, no tracer.
+    let full_edges = at_least(&python, 3, 14);
+    let mut s = Session {
+        runner,
+        progress,
+        opts,
+    };
+    (s.progress)(Progress::Steps(
+        opts.runs as u64 * if opts.lazy.is_empty() { 1 } else { 2 },
+    ));
+    let mut builder = TraceBuilder::new();
+    let failures = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
+    let mut notes = Vec::new();
+    if !full_edges {
+        notes.extend(traced_edges(&mut s, &mut builder)?);
+        notes.extend(entries_alone(&mut s, &mut builder)?);
+    }
+    builder.set_edges_complete(full_edges || builder.meta.edges_complete);
+    if !opts.lazy.is_empty() {
+        match measured_lazy(&mut s, &opts.lazy)? {
+            Some(measured) => builder.meta.measured.push(measured),
+            None => {
+                notes.push("the runs with modules deferred printed no import-time lines".into())
+            }
+        }
+    }
+    builder.meta.python = python;
+    builder.meta.command = Some(opts.command.clone());
+    builder.meta.recorded_at =
+        Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string());
+    Ok(Recording {
+        graph: ImportGraph::build(builder)?,
+        failures,
+        notes,
+    })
+}
+
+fn at_least(version: &Option<String>, major: u32, minor: u32) -> bool {
+    let Some(v) = version else { return false };
+    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (a, b) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (a, b) >= (major, minor)
+}
+
+/// Timed runs: nothing but the program and `-X importtime`. Returns the failed runs.
+fn timed_runs(
+    s: &mut Session,
+    level: u8,
+    builder: &mut TraceBuilder,
+) -> Result<Vec<(u32, String)>> {
+    let mut failures = Vec::new();
+    let mut timed = 0;
+    for run in 1..=s.opts.runs {
+        (s.progress)(Progress::Step(format!("timed run {run}/{}", s.opts.runs)));
+        let out = s.runner.run(&s.job(level, Tracer::Off, true))?;
+        if !out.exit.success {
+            failures.push((run, out.exit.description));
+        }
+        if !out.importtime.is_empty() {
+            let label = format!("run {run}");
+            trace::read_bytes(Path::new(&label), out.importtime.as_bytes(), builder)?;
+            timed += 1;
+        }
+        (s.progress)(Progress::Done);
+    }
+    if timed == 0 {
+        return Err(Error::new(format!(
+            "`{}` printed no import-time lines: is it a Python interpreter (python3, python -m …)?",
+            s.opts.command.join(" ")
+        )));
+    }
+    builder.meta.files.clear();
+    Ok(failures)
+}
+
+/// One run with the tracer: every import statement, already-loaded modules included.
+fn traced_edges(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<String>> {
+    (s.progress)(Progress::Steps(1));
+    (s.progress)(Progress::Step("recording import edges".into()));
+    let out = s.runner.run(&s.job(0, Tracer::Edges, false))?;
+    (s.progress)(Progress::Done);
+    Ok(Some(match out.edges {
+        Some(text) => {
+            let added = trace::edges::read(&text, builder);
+            builder.set_edges_complete(true);
+            format!("{added} import edges traced")
+        }
+        None => {
+            builder.set_edges_complete(false);
+            "the edge-recording run wrote no edges (did the program exit through os._exit?): \
+             edges are the first-import tree only"
+                .into()
+        }
+    }))
+}
+
+/// Each entry import alone: its own tree shows what it needs even where another module imported
+/// that first — including imports made from C extensions.
+fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<String>> {
+    let provisional = ImportGraph::build(builder.clone())?;
+    let entries = provisional.entry_imports();
+    (s.progress)(Progress::Steps(entries.len() as u64));
+    let mut alone_edges = 0;
+    for &m in &entries {
+        let name = provisional.name(m).to_string();
+        (s.progress)(Progress::Step(format!("importing {name} alone")));
+        let job = Job {
+            args: vec![
+                s.opts.command[0].clone(),
+                "-c".into(),
+                format!("import {name}"),
+            ],
+            importtime: 1,
+            tracer: Tracer::Off,
+            python_path: script_dir(&s.opts.command).into_iter().collect(),
+            show: false,
+        };
+        let out = s.runner.run(&job)?;
+        if let Ok(alone) = trace::from_bytes(&name, out.importtime.as_bytes()) {
+            for child in alone.ids() {
+                let Some(parent) = alone.module(child).parent else {
+                    continue;
+                };
+                if let (Some(p), Some(c)) = (
+                    builder.lookup(alone.name(parent)),
+                    builder.lookup(alone.name(child)),
+                ) {
+                    builder.edge(Some(p), c);
+                    alone_edges += 1;
+                }
+            }
+        }
+        (s.progress)(Progress::Done);
+    }
+    Ok((!entries.is_empty()).then(|| {
+        format!(
+            "{} entry imports run alone ({alone_edges} tree edges)",
+            entries.len()
+        )
+    }))
+}
+
+/// Runs with modules really deferred, to measure what the projection predicts.
+fn measured_lazy(s: &mut Session, lazy: &[String]) -> Result<Option<Measured>> {
+    let mut lazy = lazy.to_vec();
+    lazy.sort();
+    lazy.dedup();
+    let mut measured = Measured {
+        lazy: lazy.clone(),
+        ..Measured::default()
+    };
+    for run in 1..=s.opts.runs {
+        (s.progress)(Progress::Step(format!(
+            "run {run}/{} with {} deferred",
+            s.opts.runs,
+            lazy.join(", ")
+        )));
+        let out = s.runner.run(&s.job(1, Tracer::Lazy(lazy.clone()), false))?;
+        if let Ok(g) = trace::from_bytes("measured", out.importtime.as_bytes()) {
+            measured.total_us.push(g.total_us());
+            if measured.modules.is_empty() {
+                measured.modules = g.ids().map(|m| g.name(m).to_string()).collect();
+                measured.modules.sort();
+            }
+        }
+        (s.progress)(Progress::Done);
+    }
+    Ok((!measured.total_us.is_empty()).then_some(measured))
+}
+
+/// For `python path/to/script.py`, the script's directory (on sys.path when it runs).
+fn script_dir(command: &[String]) -> Option<String> {
+    let script = command.iter().skip(1).find(|a| !a.starts_with('-'))?;
+    if !script.ends_with(".py") {
+        return None;
+    }
+    let dir = Path::new(script).parent()?;
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    Some(dir.canonicalize().ok()?.display().to_string())
+}

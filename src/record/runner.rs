@@ -1,0 +1,175 @@
+//! Running the program: behind a trait, so the recording logic is tested with a fake runner
+//! (as hyperfine tests its executor) and only `ProcessRunner` starts processes.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, Result};
+
+/// The tracer (and lazy loader) injected with PYTHONPATH; see the file for what it does.
+const TRACER: &str = include_str!("../../assets/tracer/sitecustomize.py");
+
+/// What the tracer does in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tracer {
+    /// Not loaded: a plain timed run.
+    Off,
+    /// Records every import statement (the edge file).
+    Edges,
+    /// Defers these modules with `importlib.util.LazyLoader`.
+    Lazy(Vec<String>),
+}
+
+/// One run of a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub args: Vec<String>,
+    /// `-X importtime` level (PYTHONPROFILEIMPORTTIME); 0 leaves it as the environment has it.
+    pub importtime: u8,
+    pub tracer: Tracer,
+    /// Extra directories put first on the module path.
+    pub python_path: Vec<String>,
+    /// Forward the program's own output; otherwise it is discarded.
+    pub show: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub success: bool,
+    /// `exit status 3`, `killed by a signal`.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutput {
+    /// The `import time:` lines of standard error.
+    pub importtime: String,
+    /// The tracer's edge file, for `Tracer::Edges` (None when the program wrote none).
+    pub edges: Option<String>,
+    pub exit: Exit,
+}
+
+pub trait Runner {
+    /// `major.minor.micro` of the interpreter, when `python` is one.
+    fn python_version(&mut self, python: &str) -> Option<String>;
+    fn run(&mut self, job: &Job) -> Result<RunOutput>;
+}
+
+/// Runs real processes. Import-time lines never reach the user's terminal; the program's other
+/// standard-error lines go to `echo` when the job shows output.
+pub struct ProcessRunner {
+    tracer_dir: tempfile::TempDir,
+    echo: Box<dyn Fn(&str) + Send + Sync>,
+}
+
+impl ProcessRunner {
+    pub fn new(echo: Box<dyn Fn(&str) + Send + Sync>) -> Result<ProcessRunner> {
+        let tracer_dir =
+            tempfile::tempdir().map_err(|e| Error::new(format!("temporary directory: {e}")))?;
+        std::fs::write(tracer_dir.path().join("sitecustomize.py"), TRACER)
+            .map_err(|e| Error::new(format!("cannot write the tracer: {e}")))?;
+        Ok(ProcessRunner { tracer_dir, echo })
+    }
+
+    fn python_path(&self, job: &Job) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        if job.tracer != Tracer::Off {
+            parts.push(self.tracer_dir.path().display().to_string());
+        }
+        parts.extend(job.python_path.iter().cloned());
+        if job.tracer != Tracer::Off
+            && let Ok(existing) = std::env::var("PYTHONPATH")
+            && !existing.is_empty()
+        {
+            parts.push(existing);
+        }
+        (!parts.is_empty()).then(|| parts.join(":"))
+    }
+}
+
+impl Runner for ProcessRunner {
+    fn python_version(&mut self, python: &str) -> Option<String> {
+        let out = Command::new(python)
+            .args(["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        let v = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        (out.status.success() && !v.is_empty()).then_some(v)
+    }
+
+    fn run(&mut self, job: &Job) -> Result<RunOutput> {
+        let program = &job.args[0];
+        let io = |show: bool| {
+            if show {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            }
+        };
+        let mut cmd = Command::new(program);
+        cmd.args(&job.args[1..])
+            .stdin(io(job.show))
+            .stdout(io(job.show))
+            .stderr(Stdio::piped());
+        // Any value turns tracing on (CPython reads "set", not "1"), so 0 leaves it unset.
+        if job.importtime > 0 {
+            cmd.env("PYTHONPROFILEIMPORTTIME", job.importtime.to_string());
+        }
+        if let Some(path) = self.python_path(job) {
+            cmd.env("PYTHONPATH", path);
+        }
+        let edges_file = self.tracer_dir.path().join("edges.tsv");
+        match &job.tracer {
+            Tracer::Off => {}
+            Tracer::Edges => {
+                let _ = std::fs::remove_file(&edges_file);
+                cmd.env("LMMS_TUI_EDGES", &edges_file);
+            }
+            Tracer::Lazy(modules) => {
+                cmd.env("LMMS_TUI_LAZY", modules.join(","));
+            }
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| Error::new(format!("cannot run `{program}`: {e}")))?;
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let importtime = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let mut importtime = String::new();
+                let mut reader = BufReader::new(stderr);
+                let mut line = Vec::new();
+                while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                    let text = String::from_utf8_lossy(&line);
+                    if text.contains("import time:") {
+                        importtime.push_str(&text);
+                    } else if job.show {
+                        (self.echo)(&text);
+                    }
+                    line.clear();
+                }
+                importtime
+            });
+            reader.join().unwrap_or_default()
+        });
+        let status = child
+            .wait()
+            .map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
+        let edges = match job.tracer {
+            Tracer::Edges => std::fs::read_to_string(&edges_file).ok(),
+            _ => None,
+        };
+        Ok(RunOutput {
+            importtime,
+            edges,
+            exit: Exit {
+                success: status.success(),
+                description: match status.code() {
+                    Some(code) => format!("exit status {code}"),
+                    None => "killed by a signal".into(),
+                },
+            },
+        })
+    }
+}

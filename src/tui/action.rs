@@ -1,0 +1,123 @@
+//! What the explorer can be asked to do (actions, from keys, the mouse and effects' results)
+//! and what it asks the event loop to do for it (effects: the state itself does no I/O).
+
+use std::path::PathBuf;
+
+use super::cursor::Move;
+use super::views::ViewId;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Move(Move),
+    Expand,
+    Collapse,
+    Toggle,
+    ExpandAll,
+    CollapseAll,
+    CycleSort,
+    ReverseSort,
+    StartSearch,
+    SearchChar(char),
+    SearchBackspace,
+    SearchUp,
+    SearchDown,
+    SearchConfirm,
+    SearchCancel,
+    NextMatch,
+    PrevMatch,
+    NextView,
+    PrevView,
+    ShowView(ViewId),
+    Help,
+    CloseHelp,
+    /// A left click at a screen cell; `at_ms` tells double clicks apart.
+    Click {
+        column: u16,
+        row: u16,
+        at_ms: u64,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Quit,
+    /// `L`: defer the selected module, or make it eager again.
+    ToggleLazy,
+    /// `+`/`-`: usage of the selected module by ±5 points.
+    UsageStep(i8),
+    /// `u`: type the selected module's usage.
+    EditUsage,
+    InputChar(char),
+    InputBackspace,
+    InputConfirm,
+    InputCancel,
+    /// `a`: decide every module by the rule of thumb.
+    ApplySuggestions,
+    /// `r`: all eager, usage 100 %.
+    ResetPlan,
+    /// `w`: save the plan.
+    SavePlan,
+    /// `x`: write fast_path.py for the plan.
+    ExportFastPath,
+    Confirm(bool),
+    /// `p`: the parameters panel.
+    OpenParams,
+    CloseParams,
+    /// Enter in the parameters panel: edit (or toggle) the selected one.
+    EditParam,
+    /// The event loop's answer to `Effect::Write`.
+    Wrote {
+        what: Written,
+        result: WriteResult,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteResult {
+    Done,
+    /// Something is there that this session neither loaded nor wrote.
+    Exists,
+    Failed(String),
+}
+
+/// The files the explorer writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Plan,
+    FastPath,
+}
+
+/// Work for the event loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Write `contents` to `path` atomically; unless `replace`, answer `Exists` when something is
+    /// already there.
+    Write {
+        what: Written,
+        path: PathBuf,
+        contents: String,
+        replace: bool,
+    },
+}
+
+/// Performs an effect and says how it went, as the action to feed back.
+pub fn perform(effect: Effect) -> Action {
+    match effect {
+        Effect::Write {
+            what,
+            path,
+            contents,
+            replace,
+        } => {
+            let result = if !replace && path.exists() {
+                WriteResult::Exists
+            } else {
+                match crate::atomic::write(&path, contents.as_bytes()) {
+                    Ok(()) => WriteResult::Done,
+                    Err(e) => WriteResult::Failed(e.to_string()),
+                }
+            };
+            Action::Wrote { what, result }
+        }
+    }
+}

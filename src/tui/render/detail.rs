@@ -1,0 +1,145 @@
+//! The detail panel: the selected module's figures, chain, importers and what-if.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{BOLD, DIM};
+use crate::model::Spread;
+use crate::output::figures::delta_text;
+use crate::output::units::{ms, number, percent, seconds};
+use crate::tui::app::App;
+use crate::tui::views::ViewId;
+use crate::tui::views::tree::Node;
+
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let g = app.analysis().graph();
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(" detail ", BOLD));
+    let mut lines: Vec<Line> = Vec::new();
+    let title = match (app.view(), app.views().tree.selected().map(|r| r.node)) {
+        (ViewId::Tree, Some(Node::Startup)) => {
+            lines.push(Line::from(vec![
+                Span::styled("interpreter start-up", BOLD),
+                Span::raw(format!(
+                    "  {} ms before the program's first import ({}% of total)",
+                    ms(g.startup_us()),
+                    percent(g.startup_us(), g.total_us())
+                )),
+            ]));
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(Wrap { trim: false }),
+                area,
+            );
+            return;
+        }
+        _ => app.selected_module(),
+    };
+    if let Some(id) = title {
+        let m = g.module(id);
+        let spread = |s: Spread| {
+            if g.runs() > 1 {
+                format!("{} ms ({}–{})", ms(s.median), ms(s.min), ms(s.max))
+            } else {
+                format!("{} ms", ms(s.median))
+            }
+        };
+        let mut first = vec![
+            Span::styled(g.name(id).to_string(), BOLD),
+            Span::raw(format!(
+                "  self {}  cumulative {}  {}% of total",
+                spread(m.self_us),
+                spread(m.cumulative_us),
+                percent(m.cumulative_us.median, g.total_us())
+            )),
+        ];
+        if g.runs() > 1 {
+            first.push(Span::raw(format!("  in {}/{} runs", m.samples, g.runs())));
+        }
+        if m.startup {
+            first.push(Span::styled("  interpreter start-up", DIM));
+        }
+        lines.push(Line::from(first));
+        lines.push(Line::from(vec![
+            Span::styled("chain: ", BOLD),
+            Span::raw(g.chain_text(id)),
+        ]));
+        let others: Vec<String> = g
+            .importers(id)
+            .iter()
+            .filter(|i| **i != m.parent)
+            .map(|i| i.map_or("(the program)".to_string(), |p| g.name(p).to_string()))
+            .collect();
+        let importers = if !g.edges_complete() {
+            format!(
+                "{} (first import); other importers unknown: this trace has the first-import tree only",
+                m.parent.map_or("(the program)", |p| g.name(p))
+            )
+        } else if others.is_empty() {
+            format!("only {}", m.parent.map_or("(the program)", |p| g.name(p)))
+        } else {
+            format!(
+                "{} (first), {}",
+                m.parent.map_or("(the program)", |p| g.name(p)),
+                others.join(", ")
+            )
+        };
+        lines.push(Line::from(vec![
+            Span::styled("imported by: ", BOLD),
+            Span::raw(importers),
+        ]));
+        if let Some(d) = app
+            .analysis()
+            .comparison()
+            .and_then(|c| c.module(g.name(id)))
+        {
+            lines.push(Line::from(vec![
+                Span::styled("vs baseline: ", BOLD),
+                Span::raw(format!("cumulative {}", delta_text(d))),
+            ]));
+        }
+        let retained = app.analysis().retained_us(id);
+        let usage = app.analysis().plan().usage_pct(id);
+        let (eager_s, lazy_s) = app.analysis().module_daily_s(id);
+        lines.push(Line::from(vec![
+            Span::styled("what-if: ", BOLD),
+            Span::raw(format!(
+                "deferring it alone saves {} ms · used by {}% of requests · loaded in {:.1}% of \
+                 processes · {} s/day eager, {} s/day deferred alone · rule of thumb: {}",
+                ms(retained),
+                number(usage),
+                app.analysis().projection().load_probability[id.index()] * 100.0,
+                seconds(eager_s),
+                seconds(lazy_s),
+                app.analysis()
+                    .plan()
+                    .thresholds
+                    .suggest(retained, usage)
+                    .label(),
+            )),
+        ]));
+    } else if app.view() == ViewId::Importers {
+        lines.push(Line::from(
+            "the program imports it directly (a top-level import)",
+        ));
+    }
+    if app.view() == ViewId::Importers && app.views().importers.truncated {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "(showing the first {} paths' rows)",
+                crate::tui::views::MAX_IMPORTER_ROWS
+            ),
+            DIM,
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

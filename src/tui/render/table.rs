@@ -1,0 +1,222 @@
+//! The table: the current view's rows with their figures and what-if columns.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row, Table};
+
+use super::{BAR, BOLD, DIM, SELECTED, right};
+use crate::model::{ModuleId, SortKey};
+use crate::output::units::{ms, number, percent, signed_ms};
+use crate::tui::app::App;
+use crate::tui::layout::{self, Column};
+use crate::tui::views::Rows;
+use crate::whatif::Decision;
+
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let view = app.current();
+    let height = area.height.saturating_sub(1) as usize;
+    let cursor = view.cursor();
+    let start = cursor.scroll.min(view.len());
+    let end = (start + height).min(view.len());
+    let data = match view.rows(app.analysis(), app.sort(), start..end) {
+        Rows::Changes(range) => return changes_table(app, frame, area, range),
+        Rows::Modules(rows) => rows,
+    };
+    let g = app.analysis().graph();
+    let columns = layout::columns(area.width);
+    let total = g.total_us();
+    let bar_share = |us: u64| {
+        if total == 0 {
+            0.0
+        } else {
+            us as f64 / total as f64
+        }
+    };
+    let header_cells: Vec<Cell> = columns
+        .iter()
+        .map(|(col, _)| {
+            let (label, key) = match col {
+                Column::Name => (view.name_header(), Some(SortKey::Name)),
+                Column::SelfMs => (view.self_header(), Some(SortKey::SelfTime)),
+                Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
+                Column::RetainedMs => ("retained", Some(SortKey::Retained)),
+                Column::UsagePct => ("use %", None),
+                Column::Decision => ("defer", None),
+                Column::Suggestion => ("rule", None),
+                Column::Percent => ("% total", None),
+                Column::Bar => ("", None),
+            };
+            let mut text = label.to_string();
+            let sorted_here = key == Some(app.sort().key)
+                || (*col == Column::Name && app.sort().key == SortKey::ImportOrder);
+            if sorted_here {
+                text = if *col == Column::Name && app.sort().key == SortKey::ImportOrder {
+                    format!("{text} (import order {})", app.sort().arrow())
+                } else {
+                    format!("{text} {}", app.sort().arrow())
+                };
+            }
+            if matches!(col, Column::Name | Column::Decision | Column::Suggestion) {
+                Cell::from(text).style(BOLD)
+            } else {
+                right(text, width_of(&columns, *col)).style(BOLD)
+            }
+        })
+        .collect();
+    let header = Row::new(header_cells).style(Style::new().add_modifier(Modifier::UNDERLINED));
+    let rows: Vec<Row> = data
+        .into_iter()
+        .enumerate()
+        .map(|(offset, d)| {
+            let cells: Vec<Cell> = columns
+                .iter()
+                .map(|(col, width)| match col {
+                    Column::Name => Cell::from(Line::from(d.text.clone())),
+                    Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), *width),
+                    Column::CumulativeMs => {
+                        right(d.cumulative_us.map(ms).unwrap_or_default(), *width)
+                    }
+                    Column::RetainedMs => right(
+                        d.module
+                            .map(|m| ms(app.analysis().retained_us(m)))
+                            .unwrap_or_default(),
+                        *width,
+                    ),
+                    Column::UsagePct => right(
+                        d.module
+                            .map(|m| number(app.analysis().plan().usage_pct(m)))
+                            .unwrap_or_default(),
+                        *width,
+                    ),
+                    Column::Decision => Cell::from(d.module.map_or("", |m| decision_mark(app, m))),
+                    Column::Suggestion => Cell::from(
+                        d.module
+                            .map_or("", |m| app.analysis().suggestion(m).label()),
+                    ),
+                    Column::Percent => right(format!("{}%", percent(d.share_us, total)), *width),
+                    Column::Bar => Cell::from(bar(bar_share(d.share_us), *width)).style(BAR),
+                })
+                .collect();
+            let mut style = if d.dim { DIM } else { Style::new() };
+            if d.bold {
+                style = style.patch(BOLD);
+            }
+            if start + offset == cursor.selected {
+                style = style.patch(SELECTED);
+            }
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w))
+        .collect();
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
+}
+
+/// `lazy` for a deferred module; `↳lazy` for one that leaves cold start with a deferred importer.
+fn decision_mark(app: &App, m: ModuleId) -> &'static str {
+    if app.analysis().plan().decision(m) == Decision::Lazy {
+        "lazy"
+    } else if app.analysis().projection().load_probability[m.index()] < 1.0 {
+        "↳lazy"
+    } else {
+        ""
+    }
+}
+
+fn width_of(columns: &[(Column, u16)], col: Column) -> u16 {
+    columns.iter().find(|c| c.0 == col).map_or(0, |c| c.1)
+}
+
+/// Modules by change against the baseline, biggest regression first.
+fn changes_table(app: &App, frame: &mut Frame, area: Rect, range: std::ops::Range<usize>) {
+    let Some(c) = app.analysis().comparison() else {
+        return;
+    };
+    let cursor = app.current().cursor();
+    let widths = [10u16, 10, 11, 9, 5];
+    let name_width = area
+        .width
+        .saturating_sub(widths.iter().map(|w| w + 1).sum::<u16>())
+        .max(1);
+    let header = Row::new(
+        std::iter::once(Cell::from("module (cumulative)").style(BOLD)).chain(
+            ["before ms", "after ms", "Δ ms ▼", "Δ %", ""]
+                .iter()
+                .zip(widths)
+                .map(|(h, w)| right(h.to_string(), w).style(BOLD)),
+        ),
+    )
+    .style(Style::new().add_modifier(Modifier::UNDERLINED));
+    let rows: Vec<Row> = c
+        .modules
+        .iter()
+        .enumerate()
+        .skip(range.start)
+        .take(range.len())
+        .map(|(i, d)| {
+            let cells = vec![
+                Cell::from(d.name.clone()),
+                right(d.before_us.map(ms).unwrap_or_default(), widths[0]),
+                right(d.after_us.map(ms).unwrap_or_default(), widths[1]),
+                right(signed_ms(d.change_us() as f64), widths[2]),
+                right(
+                    d.change_pct()
+                        .map_or(String::new(), |p| format!("{p:+.1}%")),
+                    widths[3],
+                ),
+                Cell::from(match (d.before_us, d.after_us) {
+                    (None, _) => "new",
+                    (_, None) => "gone",
+                    _ => "",
+                }),
+            ];
+            let style = if i == cursor.selected {
+                SELECTED
+            } else {
+                Style::new()
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let constraints: Vec<Constraint> = std::iter::once(name_width)
+        .chain(widths)
+        .map(Constraint::Length)
+        .collect();
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(1),
+        area,
+    );
+}
+
+/// A proportional bar with eighth-cell resolution.
+pub fn bar(share: f64, width: u16) -> String {
+    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    let eighths = (share.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    s.push_str(PARTS[eighths % 8]);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_proportional() {
+        assert_eq!(bar(0.0, 10), "");
+        assert_eq!(bar(1.0, 4), "████");
+        assert_eq!(bar(0.5, 4), "██");
+        assert_eq!(bar(0.5, 1), "▌");
+        assert_eq!(bar(1.0 / 8.0, 1), "▏");
+        assert_eq!(bar(2.0, 2), "██");
+    }
+}

@@ -1,0 +1,68 @@
+//! The what-if panel: the projection's lines, as many as fit, most important first.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::{BOLD, RED};
+use crate::output::figures::{Figure, projection_lines};
+use crate::tui::app::App;
+
+/// The projection, as much of it as fits: the same lines as the reports.
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let all = projection_lines(app.analysis());
+    let budget = match app.analysis().within_budget() {
+        Some(true) => Span::styled(" ✓ within budget ", BOLD),
+        Some(false) => Span::styled(" ✗ over budget ", RED),
+        None => Span::raw(""),
+    };
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(" what-if ", BOLD))
+        .title(budget);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // What matters most stays when the panel is short; lines keep the reports' order.
+    const PRIORITY: [Figure; 9] = [
+        Figure::ColdStart,
+        Figure::Budget,
+        Figure::Daily,
+        Figure::Latency,
+        Figure::Measured,
+        Figure::Dropped,
+        Figure::Note,
+        Figure::ColdRequest,
+        Figure::Parameters,
+    ];
+    let rank = |f: Figure| PRIORITY.iter().position(|p| *p == f);
+    let lines: Vec<Line> = if inner.height >= 2 {
+        let mut kept: Vec<usize> = (0..all.len()).collect();
+        kept.sort_by_key(|&i| rank(all[i].0));
+        kept.truncate(inner.height as usize);
+        kept.sort_unstable();
+        kept.iter()
+            .map(|&i| {
+                let (figure, v) = &all[i];
+                Line::from(vec![
+                    Span::styled(format!("{:<23}", figure.label()), BOLD),
+                    Span::raw(v.clone()),
+                ])
+            })
+            .collect()
+    } else {
+        let find = |figure: Figure| {
+            all.iter()
+                .find(|(f, _)| *f == figure)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        vec![Line::from(vec![
+            Span::styled("cold start ", BOLD),
+            Span::raw(find(Figure::ColdStart)),
+            Span::styled("  daily ", BOLD),
+            Span::raw(find(Figure::Daily)),
+        ])]
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,184 @@
+//! The explorer's views: each file owns its rows, its cursor and what its keys do, behind the
+//! `View` trait. Adding a view: a file here, a `ViewId` variant with its field in `Views`.
+
+mod changes;
+mod importers;
+mod packages;
+mod slowest;
+pub mod tree;
+
+use std::ops::Range;
+
+pub use changes::Changes;
+pub use importers::{Importers, MAX_ROWS as MAX_IMPORTER_ROWS};
+pub use packages::Packages;
+pub use slowest::Slowest;
+pub use tree::TreeView;
+
+use super::cursor::{Cursor, Move};
+use crate::model::{ModuleId, Sort};
+use crate::whatif::Analysis;
+
+/// One table row, ready to draw: the name cell's text and the figures beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The module behind the row, for the what-if columns and the detail panel.
+    pub module: Option<ModuleId>,
+    /// Indentation, fold marker, arrow, name and any note.
+    pub text: String,
+    pub self_us: Option<u64>,
+    pub cumulative_us: Option<u64>,
+    /// What the % column and the bar show.
+    pub share_us: u64,
+    /// Interpreter start-up: drawn dim.
+    pub dim: bool,
+    /// The program itself: drawn bold.
+    pub bold: bool,
+}
+
+/// What a view's table holds.
+pub enum Rows {
+    /// The module table (name, times, what-if columns).
+    Modules(Vec<Row>),
+    /// Indices into the comparison's modules, drawn with before/after columns.
+    Changes(Range<usize>),
+}
+
+/// Folding keys, which only some views use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fold {
+    Expand,
+    Collapse,
+    Toggle,
+    ExpandAll,
+    CollapseAll,
+}
+
+pub trait View {
+    /// The name column's header.
+    fn name_header(&self) -> &'static str {
+        "module"
+    }
+    /// The self column's header.
+    fn self_header(&self) -> &'static str {
+        "self ms"
+    }
+    /// Whether there is anything to show (the changes view needs a baseline).
+    fn available(&self, _a: &Analysis) -> bool {
+        true
+    }
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn cursor(&self) -> Cursor;
+    fn cursor_mut(&mut self) -> &mut Cursor;
+    /// The module the detail panel describes.
+    fn selected(&self, a: &Analysis) -> Option<ModuleId>;
+    /// Brings rows up to date with the sort (called when shown and when the sort changes).
+    fn refresh(&mut self, _a: &Analysis, _sort: Sort) {}
+    /// Called when the view is shown; `from` is what was selected where the user came from.
+    fn on_show(&mut self, _a: &Analysis, _from: Option<ModuleId>) {}
+    fn rows(&self, a: &Analysis, sort: Sort, range: Range<usize>) -> Rows;
+    fn move_cursor(&mut self, m: Move, height: usize) {
+        let len = self.len();
+        self.cursor_mut().apply(m, len, height);
+    }
+    /// A folding key. Views without folding show the selection in the tree on Expand and
+    /// Toggle: the returned module is where to go.
+    fn fold(&mut self, fold: Fold, a: &Analysis, _height: usize) -> Option<ModuleId> {
+        match fold {
+            Fold::Expand | Fold::Toggle => self.selected(a),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewId {
+    Tree,
+    Slowest,
+    Packages,
+    Importers,
+    Changes,
+}
+
+impl ViewId {
+    /// Tab order and the number keys (1 for the first).
+    pub const ALL: [ViewId; 5] = [
+        ViewId::Tree,
+        ViewId::Slowest,
+        ViewId::Packages,
+        ViewId::Importers,
+        ViewId::Changes,
+    ];
+
+    /// The tab's label.
+    pub fn title(self) -> &'static str {
+        match self {
+            ViewId::Tree => "Tree",
+            ViewId::Slowest => "Slowest",
+            ViewId::Packages => "Packages",
+            ViewId::Importers => "Importers of",
+            ViewId::Changes => "Δ baseline",
+        }
+    }
+}
+
+pub struct Views {
+    pub tree: TreeView,
+    pub slowest: Slowest,
+    pub packages: Packages,
+    pub importers: Importers,
+    pub changes: Changes,
+}
+
+impl Views {
+    pub fn new(a: &Analysis) -> Views {
+        Views {
+            tree: TreeView::new(&a.keys()),
+            slowest: Slowest::default(),
+            packages: Packages::default(),
+            importers: Importers::default(),
+            changes: Changes::default(),
+        }
+    }
+
+    pub fn get(&self, id: ViewId) -> &dyn View {
+        match id {
+            ViewId::Tree => &self.tree,
+            ViewId::Slowest => &self.slowest,
+            ViewId::Packages => &self.packages,
+            ViewId::Importers => &self.importers,
+            ViewId::Changes => &self.changes,
+        }
+    }
+
+    pub fn get_mut(&mut self, id: ViewId) -> &mut dyn View {
+        match id {
+            ViewId::Tree => &mut self.tree,
+            ViewId::Slowest => &mut self.slowest,
+            ViewId::Packages => &mut self.packages,
+            ViewId::Importers => &mut self.importers,
+            ViewId::Changes => &mut self.changes,
+        }
+    }
+}
+
+/// The row of a module in the module table, as most views draw it.
+pub fn module_row(a: &Analysis, id: ModuleId, text: String, sort: Sort) -> Row {
+    let m = a.graph().module(id);
+    Row {
+        module: Some(id),
+        text,
+        self_us: Some(m.self_us.median),
+        cumulative_us: Some(m.cumulative_us.median),
+        share_us: if sort.key == crate::model::SortKey::SelfTime {
+            m.self_us.median
+        } else {
+            m.cumulative_us.median
+        },
+        dim: m.startup,
+        bold: false,
+    }
+}

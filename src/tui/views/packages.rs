@@ -1,0 +1,71 @@
+//! "Packages": top-level packages by the sum of their modules' self time.
+
+use std::ops::Range;
+
+use super::{Row, Rows, View};
+use crate::model::packages::{self, Package};
+use crate::model::{ModuleId, Sort};
+use crate::tui::cursor::Cursor;
+use crate::whatif::Analysis;
+
+#[derive(Debug, Default)]
+pub struct Packages {
+    pub list: Vec<Package>,
+    sorted_by: Option<Sort>,
+    cursor: Cursor,
+}
+
+impl View for Packages {
+    fn name_header(&self) -> &'static str {
+        "package"
+    }
+
+    fn self_header(&self) -> &'static str {
+        "self Σ ms"
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    fn cursor_mut(&mut self) -> &mut Cursor {
+        &mut self.cursor
+    }
+
+    fn selected(&self, a: &Analysis) -> Option<ModuleId> {
+        let p = self.list.get(self.cursor.selected)?;
+        a.graph().find(&p.name)
+    }
+
+    fn refresh(&mut self, a: &Analysis, sort: Sort) {
+        if self.sorted_by == Some(sort) {
+            return;
+        }
+        if self.list.is_empty() {
+            self.list = packages::packages(a.graph());
+        }
+        packages::sort_packages(&mut self.list, sort);
+        self.sorted_by = Some(sort);
+    }
+
+    fn rows(&self, _a: &Analysis, _sort: Sort, range: Range<usize>) -> Rows {
+        Rows::Modules(
+            self.list[range]
+                .iter()
+                .map(|p| Row {
+                    module: None,
+                    text: format!("{}  ({} modules)", p.name, p.modules),
+                    self_us: Some(p.self_us),
+                    cumulative_us: None,
+                    share_us: p.self_us,
+                    dim: false,
+                    bold: false,
+                })
+                .collect(),
+        )
+    }
+}

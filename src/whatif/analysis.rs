@@ -1,0 +1,98 @@
+//! One analysis of a trace under a plan: the graph, its dominators, what loads as traced, the
+//! plan, its projection and an optional comparison with a baseline trace. The reports, `check`,
+//! `export` and the explorer all read this one value, so they always show the same figures.
+
+use super::plan::Plan;
+use super::projection::{self, AsTraced, Projection};
+use crate::model::{Comparison, Dominators, ImportGraph, Keys, ModuleId};
+
+pub struct Analysis {
+    graph: ImportGraph,
+    dominators: Dominators,
+    traced: AsTraced,
+    plan: Plan,
+    projection: Projection,
+    comparison: Option<Comparison>,
+}
+
+impl Analysis {
+    pub fn new(graph: ImportGraph, plan: Plan, comparison: Option<Comparison>) -> Analysis {
+        let dominators = Dominators::compute(&graph);
+        let traced = AsTraced::new(&graph);
+        let projection = projection::project_from(&graph, &traced, &plan);
+        Analysis {
+            graph,
+            dominators,
+            traced,
+            plan,
+            projection,
+            comparison,
+        }
+    }
+
+    /// Nothing deferred, default parameters.
+    pub fn of(graph: ImportGraph) -> Analysis {
+        let plan = Plan::new(&graph);
+        Analysis::new(graph, plan, None)
+    }
+
+    pub fn graph(&self) -> &ImportGraph {
+        &self.graph
+    }
+
+    pub fn dominators(&self) -> &Dominators {
+        &self.dominators
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub fn projection(&self) -> &Projection {
+        &self.projection
+    }
+
+    pub fn comparison(&self) -> Option<&Comparison> {
+        self.comparison.as_ref()
+    }
+
+    pub fn set_comparison(&mut self, comparison: Option<Comparison>) {
+        self.comparison = comparison;
+    }
+
+    /// Changes the plan and projects it again, so the projection never goes stale.
+    pub fn edit_plan<R>(&mut self, edit: impl FnOnce(&mut Plan) -> R) -> R {
+        let result = edit(&mut self.plan);
+        self.projection = projection::project_from(&self.graph, &self.traced, &self.plan);
+        result
+    }
+
+    /// What deferring the module alone would save.
+    pub fn retained_us(&self, m: ModuleId) -> u64 {
+        self.dominators.retained_us(m)
+    }
+
+    /// The rule-of-thumb label of a module under the plan.
+    pub fn suggestion(&self, m: ModuleId) -> super::Suggestion {
+        self.plan
+            .thresholds
+            .suggest(self.retained_us(m), self.plan.usage_pct(m))
+    }
+
+    /// What sorting orders by.
+    pub fn keys(&self) -> Keys<'_> {
+        Keys {
+            graph: &self.graph,
+            dominators: &self.dominators,
+        }
+    }
+
+    /// Daily import time of one module deferred alone, eager vs lazy (see `module_daily_s`).
+    pub fn module_daily_s(&self, m: ModuleId) -> (f64, f64) {
+        projection::module_daily_s(&self.plan, self.retained_us(m), self.plan.usage_pct(m))
+    }
+
+    pub fn within_budget(&self) -> Option<bool> {
+        self.projection.within_budget(&self.plan)
+    }
+}

@@ -1,0 +1,19 @@
+//! What deferring imports would do (README "The what-if model"): plans, the parameter table,
+//! the projection as pure functions of (graph, plan), and the `Analysis` that the reports,
+//! `check`, `export` and the explorer share.
+
+mod analysis;
+pub mod check;
+pub mod params;
+mod percentiles;
+pub mod plan;
+mod projection;
+pub(crate) mod rng;
+mod rule;
+
+pub use analysis::Analysis;
+pub use params::{PARAMS, Param, Params, Thresholds};
+pub use percentiles::Percentiles;
+pub use plan::{Decision, Plan};
+pub use projection::{AsTraced, LazyCost, PercentileMethod, Projection, module_daily_s, project};
+pub use rule::Suggestion;

@@ -1,0 +1,205 @@
+//! A plan: which modules are deferred, how often requests use each, the traffic parameters
+//! and the rule-of-thumb thresholds. Saved as JSON by module name (docs/plan-format.md).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::params::{self, Param, Params, Thresholds, Value};
+use crate::error::{Error, Result};
+use crate::model::{ImportGraph, ModuleId};
+
+pub const FORMAT: &str = "lmms-tui-plan";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Eager,
+    Lazy,
+}
+
+/// A usage share: a number from 0 to 100, or why not.
+pub fn check_usage(pct: f64) -> std::result::Result<f64, String> {
+    if (0.0..=100.0).contains(&pct) {
+        Ok(pct)
+    } else {
+        Err(format!("usage {pct} is not between 0 and 100"))
+    }
+}
+
+/// A usage share as typed (`5`, `92.5%`).
+pub fn parse_usage(text: &str) -> std::result::Result<f64, String> {
+    let text = text.trim();
+    let pct = text
+        .trim_end_matches('%')
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| format!("usage `{text}` is not a percentage"))?;
+    check_usage(pct)
+}
+
+/// Decisions and usages for every module of one graph, plus parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub params: Params,
+    pub thresholds: Thresholds,
+    decisions: Vec<Decision>,
+    usage_pct: Vec<f64>,
+}
+
+impl Plan {
+    /// Everything eager, every module used by every request.
+    pub fn new(graph: &ImportGraph) -> Plan {
+        Plan {
+            params: Params::default(),
+            thresholds: Thresholds::default(),
+            decisions: vec![Decision::Eager; graph.len()],
+            usage_pct: vec![100.0; graph.len()],
+        }
+    }
+
+    pub fn decision(&self, m: ModuleId) -> Decision {
+        self.decisions[m.index()]
+    }
+
+    pub fn set_decision(&mut self, m: ModuleId, d: Decision) {
+        self.decisions[m.index()] = d;
+    }
+
+    pub fn usage_pct(&self, m: ModuleId) -> f64 {
+        self.usage_pct[m.index()]
+    }
+
+    pub fn set_usage_pct(&mut self, m: ModuleId, pct: f64) {
+        self.usage_pct[m.index()] = pct.clamp(0.0, 100.0);
+    }
+
+    /// A parameter's current value.
+    pub fn get(&self, param: &Param) -> Value {
+        param.get(&self.params, &self.thresholds)
+    }
+
+    /// Sets a parameter from typed text; the plan is unchanged on error.
+    pub fn set_text(&mut self, param: &Param, text: &str) -> std::result::Result<(), String> {
+        let value = param.parse(text)?;
+        param.set(&mut self.params, &mut self.thresholds, value);
+        Ok(())
+    }
+
+    /// Every parameter within its bounds.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        params::validate(&self.params, &self.thresholds)
+    }
+
+    /// Deferred modules in id order (deterministic for the model).
+    pub fn lazy(&self) -> impl Iterator<Item = ModuleId> + '_ {
+        self.decisions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| **d == Decision::Lazy)
+            .map(|(i, _)| ModuleId(i as u32))
+    }
+
+    /// Back to all eager and 100 % usage; parameters and thresholds stay.
+    pub fn reset(&mut self) {
+        self.decisions.fill(Decision::Eager);
+        self.usage_pct.fill(100.0);
+    }
+
+    pub fn is_default_module(&self, m: ModuleId) -> bool {
+        self.decision(m) == Decision::Eager && self.usage_pct(m) == 100.0
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct PlanFile {
+    format: String,
+    version: u32,
+    #[serde(default)]
+    params: Params,
+    #[serde(default)]
+    thresholds: Thresholds,
+    /// Only modules that differ from the default (eager, 100 %).
+    #[serde(default)]
+    modules: std::collections::BTreeMap<String, ModuleSetting>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModuleSetting {
+    #[serde(default = "eager")]
+    decision: Decision,
+    #[serde(default = "full")]
+    usage_pct: f64,
+}
+
+fn eager() -> Decision {
+    Decision::Eager
+}
+
+fn full() -> f64 {
+    100.0
+}
+
+/// Module names a plan mentions that the trace does not have.
+pub type Ignored = Vec<String>;
+
+pub fn load(path: &Path, graph: &ImportGraph) -> Result<(Plan, Ignored)> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::in_file(path, format!("cannot read plan: {e}")))?;
+    let file: PlanFile =
+        serde_json::from_slice(&bytes).map_err(|e| Error::in_json(path, &e, "plan"))?;
+    if file.format != FORMAT || file.version != VERSION {
+        return Err(Error::in_file(
+            path,
+            format!(
+                "expected format `{FORMAT}` version {VERSION}, found `{}` version {}",
+                file.format, file.version
+            ),
+        ));
+    }
+    params::validate(&file.params, &file.thresholds).map_err(|e| Error::in_file(path, e))?;
+    let mut plan = Plan::new(graph);
+    plan.params = file.params;
+    plan.thresholds = file.thresholds;
+    let mut ignored = Vec::new();
+    for (name, setting) in file.modules {
+        check_usage(setting.usage_pct)
+            .map_err(|e| Error::in_file(path, format!("module `{name}`: {e}")))?;
+        match graph.find(&name) {
+            Some(m) => {
+                plan.set_decision(m, setting.decision);
+                plan.set_usage_pct(m, setting.usage_pct);
+            }
+            None => ignored.push(name),
+        }
+    }
+    Ok((plan, ignored))
+}
+
+pub fn to_json(plan: &Plan, graph: &ImportGraph) -> String {
+    let modules = graph
+        .ids()
+        .filter(|&m| !plan.is_default_module(m))
+        .map(|m| {
+            (
+                graph.name(m).to_string(),
+                ModuleSetting {
+                    decision: plan.decision(m),
+                    usage_pct: plan.usage_pct(m),
+                },
+            )
+        })
+        .collect();
+    let file = PlanFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        params: plan.params,
+        thresholds: plan.thresholds,
+        modules,
+    };
+    let mut text = serde_json::to_string_pretty(&file).expect("a plan always serializes");
+    text.push('\n');
+    text
+}

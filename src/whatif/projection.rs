@@ -1,0 +1,296 @@
+//! The what-if model (design §4): what cold start, per-request import latency and daily
+//! import time become under a plan. Pure: a function of (graph, dominators, plan).
+//!
+//! Python caches modules per process, so a deferred module costs its not-yet-loaded closure
+//! once per process, on the first request that uses it. With N = 1/c requests a process:
+//! - cold start T_E = Σ self over everything reachable from the program through eager imports;
+//! - lazy module i loads in a process with probability P_i = 1 − (1 − u_i)^N, costing
+//!   t_i = Σ self over what only it brings in (reachable from i, not eager, not another lazy);
+//! - daily import time = cR·(T_E + α·Σ_m s(m)·P(m loaded)), which is cR·(T_E + α·Σ P_i·t_i)
+//!   when lazy closures are disjoint (shared modules load with the first of their owners);
+//! - request k of a process pays T_E if k = 1 (not with SnapStart), plus α·t_i for each lazy i
+//!   it is the first to use (probability u_i(1 − u_i)^(k−1)); percentiles are over all
+//!   requests, exact for disjoint closures, else a seeded Monte-Carlo over processes.
+
+use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
+use super::plan::{Decision, Plan};
+use crate::model::{ImportGraph, ModuleId};
+
+/// Exact percentiles enumerate every subset of lazy modules at every request position; past
+/// this many (positions × subsets) the Monte-Carlo takes over.
+const EXACT_LIMIT: f64 = (1u64 << 20) as f64;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PercentileMethod {
+    Exact,
+    MonteCarlo { processes: usize },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LazyCost {
+    pub module: ModuleId,
+    /// Σ self of what it alone brings in (its closure minus eager and other lazy modules).
+    pub cost_us: u64,
+    pub load_probability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub traced_cold_start_us: u64,
+    pub cold_start_us: u64,
+    pub traced_daily_import_s: f64,
+    pub daily_import_s: f64,
+    /// A cold request's expected import time: T_E + α·Σ_m s(m)·P(some user of m used).
+    pub expected_cold_request_us: f64,
+    pub traced_percentiles: Percentiles,
+    pub percentiles: Percentiles,
+    pub method: PercentileMethod,
+    /// Modules that leave cold start (loaded as traced, not by eager imports now),
+    /// heaviest cumulative first.
+    pub dropped: Vec<ModuleId>,
+    pub lazy: Vec<LazyCost>,
+    /// Lazy closures share modules (their costs depend on which loads first).
+    pub overlapping: bool,
+    /// Probability each module is loaded in a process (1 for eager).
+    pub load_probability: Vec<f64>,
+    /// Whether the projection rests on every import edge or only the first-import tree.
+    pub edges_complete: bool,
+}
+
+impl Projection {
+    pub fn within_budget(&self, plan: &Plan) -> Option<bool> {
+        plan.params
+            .budget_ms
+            .map(|b| self.cold_start_us as f64 <= b * 1000.0)
+    }
+}
+
+/// Daily import time of one module deferred alone, eager vs lazy: cR·t vs cR·α·P(u)·t, with
+/// t its retained cost (what deferring it alone removes from cold start).
+pub fn module_daily_s(plan: &Plan, retained_us: u64, usage_pct: f64) -> (f64, f64) {
+    let p = &plan.params;
+    let cold_per_day = p.cold_start_rate_pct / 100.0 * p.requests_per_day;
+    let t = retained_us as f64 / 1e6;
+    let load = 1.0 - (1.0 - usage_pct / 100.0).powf(p.requests_per_process());
+    let eager = if p.snapstart { 0.0 } else { cold_per_day * t };
+    (eager, cold_per_day * p.init_cpu_factor * load * t)
+}
+
+/// Everything loaded from `starts` through imports, not entering `blocked` modules.
+fn reach(
+    graph: &ImportGraph,
+    starts: &[ModuleId],
+    blocked: impl Fn(ModuleId) -> bool,
+    seen: &mut [bool],
+    out: &mut Vec<ModuleId>,
+) {
+    let mut stack: Vec<ModuleId> = Vec::new();
+    for &s in starts {
+        if !seen[s.index()] && !blocked(s) {
+            seen[s.index()] = true;
+            stack.push(s);
+        }
+    }
+    while let Some(m) = stack.pop() {
+        out.push(m);
+        for &next in graph.imports(m) {
+            if !seen[next.index()] && !blocked(next) {
+                seen[next.index()] = true;
+                stack.push(next);
+            }
+        }
+    }
+}
+
+/// What the program loads as traced, with nothing deferred; it does not depend on the plan,
+/// so an analysis computes it once.
+#[derive(Debug, Clone)]
+pub struct AsTraced {
+    /// Every module the program reaches, in reach order.
+    loaded: Vec<ModuleId>,
+    cold_start_us: u64,
+}
+
+impl AsTraced {
+    pub fn new(graph: &ImportGraph) -> AsTraced {
+        let mut seen = vec![false; graph.len()];
+        let mut loaded = Vec::new();
+        reach(
+            graph,
+            graph.program_imports(),
+            |_| false,
+            &mut seen,
+            &mut loaded,
+        );
+        let cold_start_us = loaded.iter().map(|&m| graph.module(m).self_us.median).sum();
+        AsTraced {
+            loaded,
+            cold_start_us,
+        }
+    }
+}
+
+pub fn project(graph: &ImportGraph, plan: &Plan) -> Projection {
+    project_from(graph, &AsTraced::new(graph), plan)
+}
+
+pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Projection {
+    let params = plan.params;
+    let n_requests = params.requests_per_process();
+    let cold_per_day = params.cold_start_rate_pct / 100.0 * params.requests_per_day;
+    let alpha = params.init_cpu_factor;
+    let self_us = |m: ModuleId| graph.module(m).self_us.median;
+    let is_lazy = |m: ModuleId| plan.decision(m) == Decision::Lazy;
+    let traced_cold_start_us = traced.cold_start_us;
+
+    // Eager closure: never entering a deferred module.
+    let mut eager_seen = vec![false; graph.len()];
+    let mut eager = Vec::new();
+    reach(
+        graph,
+        graph.program_imports(),
+        is_lazy,
+        &mut eager_seen,
+        &mut eager,
+    );
+    let cold_start_us: u64 = eager.iter().map(|&m| self_us(m)).sum();
+    // Heaviest first, so the modules that matter lead any list.
+    let mut dropped: Vec<(std::cmp::Reverse<u64>, ModuleId)> = traced
+        .loaded
+        .iter()
+        .filter(|m| !eager_seen[m.index()])
+        .map(|&m| (std::cmp::Reverse(graph.module(m).cumulative_us.median), m))
+        .collect();
+    dropped.sort_unstable();
+    let dropped: Vec<ModuleId> = dropped.into_iter().map(|(_, m)| m).collect();
+
+    // Each lazy module's closure beyond eager modules and other lazy modules; which lazy
+    // modules own each module (several owners = overlapping closures).
+    // Sorted by name, so nothing depends on the order modules were read in.
+    let mut lazy_ids: Vec<ModuleId> = plan.lazy().collect();
+    lazy_ids.sort_by(|a, b| graph.name(*a).cmp(graph.name(*b)));
+    let mut owners: Vec<Vec<u32>> = vec![Vec::new(); graph.len()];
+    let mut touched: Vec<ModuleId> = Vec::new();
+    // Visited marks per lazy module: `k + 1` for the k-th, so no array is cleared between them.
+    let mut visit = vec![0u32; graph.len()];
+    for (k, &i) in lazy_ids.iter().enumerate() {
+        let mark = k as u32 + 1;
+        // The lazy module itself is entered; other lazy modules stay deferred.
+        visit[i.index()] = mark;
+        let mut stack = vec![i];
+        while let Some(m) = stack.pop() {
+            if owners[m.index()].is_empty() {
+                touched.push(m);
+            }
+            owners[m.index()].push(k as u32);
+            for &next in graph.imports(m) {
+                if visit[next.index()] != mark && !eager_seen[next.index()] && !is_lazy(next) {
+                    visit[next.index()] = mark;
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    let overlapping = touched.iter().any(|m| owners[m.index()].len() > 1);
+    let usage: Vec<f64> = lazy_ids
+        .iter()
+        .map(|&i| plan.usage_pct(i) / 100.0)
+        .collect();
+    let p_load: Vec<f64> = usage
+        .iter()
+        .map(|&u| 1.0 - (1.0 - u).powf(n_requests))
+        .collect();
+
+    // Modules grouped by their owners ("atoms"), costs summed in integer µs; an atom loads
+    // unless none of its owners is used: probability 1 − Π over owners of (1 − u)^N.
+    let mut atoms: std::collections::BTreeMap<&[u32], u64> = std::collections::BTreeMap::new();
+    for m in &touched {
+        *atoms.entry(owners[m.index()].as_slice()).or_insert(0) += self_us(*m);
+    }
+    let never_in_process =
+        |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - p_load[k as usize]).product() };
+    let never_in_request =
+        |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - usage[k as usize]).product() };
+    let mut lazy_expected_us = 0.0; // per process
+    let mut first_request_us = 0.0;
+    for (&o, &cost) in &atoms {
+        lazy_expected_us += cost as f64 * (1.0 - never_in_process(o));
+        first_request_us += cost as f64 * (1.0 - never_in_request(o));
+    }
+    let mut load_probability = vec![0.0; graph.len()];
+    for m in &eager {
+        load_probability[m.index()] = 1.0;
+    }
+    for m in &touched {
+        load_probability[m.index()] = 1.0 - never_in_process(&owners[m.index()]);
+    }
+    let mut own_cost = vec![0u64; lazy_ids.len()];
+    for &m in &touched {
+        if let [k] = owners[m.index()][..] {
+            own_cost[k as usize] += self_us(m);
+        }
+    }
+    let lazy: Vec<LazyCost> = lazy_ids
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| LazyCost {
+            module: i,
+            cost_us: own_cost[k],
+            load_probability: p_load[k],
+        })
+        .collect();
+
+    // Init (T_E) is paid per cold start, on the first request — unless SnapStart takes it
+    // out of the request path.
+    let init_us = |t: u64| if params.snapstart { 0.0 } else { t as f64 };
+    let daily_import_s = cold_per_day * (init_us(cold_start_us) + alpha * lazy_expected_us) / 1e6;
+    let traced_daily_import_s = cold_per_day * init_us(traced_cold_start_us) / 1e6;
+    let expected_cold_request_us = init_us(cold_start_us) + alpha * first_request_us;
+
+    let base_us = params.base_latency_ms * 1000.0;
+    let positions = Positions::new(n_requests);
+    let traced_percentiles = exact(
+        &positions,
+        &[],
+        &[],
+        base_us + init_us(traced_cold_start_us),
+        base_us,
+    );
+    let first_cost = base_us + init_us(cold_start_us);
+    let subsets = 2f64.powi(lazy_ids.len() as i32);
+    let (percentiles, method) = if !overlapping && positions.count as f64 * subsets <= EXACT_LIMIT {
+        let costs: Vec<f64> = (0..lazy_ids.len())
+            .map(|k| alpha * atoms.get(&[k as u32][..]).copied().unwrap_or(0) as f64)
+            .collect();
+        (
+            exact(&positions, &usage, &costs, first_cost, base_us),
+            PercentileMethod::Exact,
+        )
+    } else {
+        let atom_list: Vec<(Vec<u32>, f64)> = atoms
+            .iter()
+            .map(|(o, c)| (o.to_vec(), alpha * *c as f64))
+            .collect();
+        (
+            monte_carlo(&positions, &usage, &atom_list, first_cost, base_us),
+            PercentileMethod::MonteCarlo {
+                processes: MC_PROCESSES,
+            },
+        )
+    };
+
+    Projection {
+        traced_cold_start_us,
+        cold_start_us,
+        traced_daily_import_s,
+        daily_import_s,
+        expected_cold_request_us,
+        traced_percentiles,
+        percentiles,
+        method,
+        dropped,
+        lazy,
+        overlapping,
+        load_probability,
+        edges_complete: graph.edges_complete(),
+    }
+}

@@ -1,0 +1,165 @@
+//! Bad input: one clear line naming the file (and line), exit status 2, never a panic.
+
+use crate::common::lmms;
+
+use std::path::Path;
+
+fn refused(name: &str, content: &[u8], expect: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    let p = path.to_str().unwrap();
+    let (code, stdout, stderr) = lmms(&["report", p]);
+    assert_eq!(code, 2, "{name}: {stderr}");
+    assert!(stdout.is_empty(), "{name}: nothing on stdout");
+    assert_eq!(stderr.lines().count(), 1, "{name}: one line: {stderr:?}");
+    assert!(stderr.starts_with("lmms-tui: "), "{stderr}");
+    assert!(stderr.contains(p), "{name}: names the file: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for e in expect {
+        assert!(
+            stderr.contains(e),
+            "{name}: {stderr:?} should contain {e:?}"
+        );
+    }
+}
+
+const GOOD: &str = "import time: self [us] | cumulative | imported package\n\
+import time:       212 |        212 |   _io\n";
+
+#[test]
+fn binary_garbage() {
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    refused("garbage.bin", &bytes, &["no import-time lines"]);
+}
+
+#[test]
+fn empty_and_blank_files() {
+    refused("empty.txt", b"", &["empty"]);
+    refused("blank.txt", b"\n \r\n\t\n", &["empty"]);
+}
+
+#[test]
+fn no_import_time_lines() {
+    refused(
+        "log.txt",
+        b"START RequestId: 1\nEND RequestId: 1\n",
+        &["no import-time lines"],
+    );
+}
+
+#[test]
+fn negative_and_non_numeric_figures_name_the_line() {
+    refused(
+        "neg.txt",
+        format!("{GOOD}import time:       -12 |         50 | json\n").as_bytes(),
+        &[":3:", "negative self"],
+    );
+    refused(
+        "nan.txt",
+        format!("{GOOD}import time:       12 |       5O | json\n").as_bytes(),
+        &[":3:", "cumulative column", "5O"],
+    );
+    refused(
+        "cut.txt",
+        format!("{GOOD}import time:       12 \n").as_bytes(),
+        &[":3:", "expected"],
+    );
+    refused(
+        "noname.txt",
+        format!("{GOOD}import time: 1 | 2 |    \n").as_bytes(),
+        &[":3:", "no module name"],
+    );
+}
+
+#[test]
+fn bad_json() {
+    let good = r#"{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":false,"modules":[{"name":"a","parent":null,"self_us":[1],"cumulative_us":[1]}]}"#;
+    refused(
+        "trunc.json",
+        &good.as_bytes()[..good.len() / 2],
+        &["truncated JSON", ":1:"],
+    );
+    refused(
+        "syntax.json",
+        b"{\n  \"format\": lmms\n}",
+        &["invalid JSON", ":2:"],
+    );
+    refused(
+        "other.json",
+        br#"{"format":"speedscope","version":1,"runs":1,"edges_complete":false,"modules":[]}"#,
+        &["expected `lmms-tui-trace`"],
+    );
+    refused(
+        "v9.json",
+        good.replace("\"version\":1", "\"version\":9").as_bytes(),
+        &["version 9"],
+    );
+    refused(
+        "neg.json",
+        good.replace("[1],\"cumulative", "[-1],\"cumulative")
+            .as_bytes(),
+        &["not an lmms-tui trace", "`-1`"],
+    );
+    refused(
+        "runs.json",
+        good.replace("\"runs\":1", "\"runs\":2").as_bytes(),
+        &["expected 2 samples"],
+    );
+    refused(
+        "parent.json",
+        good.replace("\"parent\":null", "\"parent\":\"zz\"")
+            .as_bytes(),
+        &["parent `zz`"],
+    );
+    refused(
+        "cycle.json",
+        br#"{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":false,"modules":[
+        {"name":"a","parent":"b","self_us":[1],"cumulative_us":[1]},
+        {"name":"b","parent":"a","self_us":[1],"cumulative_us":[1]}]}"#,
+        &["cycle"],
+    );
+}
+
+#[test]
+fn missing_file_and_directory() {
+    let (code, _, stderr) = lmms(&["report", "/nonexistent/trace.txt"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "lmms-tui: /nonexistent/trace.txt: cannot read: no such file"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, _, stderr) = lmms(&["report", d]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is a directory"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1);
+}
+
+#[test]
+fn second_file_bad_names_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.txt");
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&good, GOOD).unwrap();
+    std::fs::write(&bad, "import time: x | y | z\n").unwrap();
+    let (code, _, stderr) = lmms(&["report", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}:1:", bad.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(good.to_str().unwrap()));
+}
+
+#[test]
+fn good_report_exits_zero() {
+    let trace = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let (code, stdout, stderr) = lmms(&["report", trace.to_str().unwrap(), "--top", "3"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("5 runs"));
+    assert!(stdout.contains("Import Profile (Slowest First, by cumulative time)"));
+}

@@ -1,0 +1,219 @@
+//! `lmms-tui check` (CI guard) and `lmms-tui export` (fast_path.py) on the bundled trace.
+
+use crate::common::lmms;
+
+use std::path::Path;
+use std::process::Command;
+
+const TRACE: &str = "assets/lambda-handler-5runs.txt";
+
+/// The bundled trace with every `boto3*` module 50 % slower.
+fn boto3_regressed(dir: &Path) -> String {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(TRACE)).unwrap();
+    let scaled: String = text
+        .lines()
+        .map(|line| {
+            let cols: Vec<&str> = line.splitn(3, '|').collect();
+            let name = cols.get(2).map(|c| c.trim()).unwrap_or("");
+            if cols.len() == 3 && (name == "boto3" || name.starts_with("boto3.")) {
+                let self_us: u64 = cols[0]
+                    .trim_start_matches("import time:")
+                    .trim()
+                    .parse()
+                    .unwrap();
+                let cum: u64 = cols[1].trim().parse().unwrap();
+                format!(
+                    "import time: {:>9} | {:>10} |{}\n",
+                    self_us * 3 / 2,
+                    cum * 3 / 2,
+                    cols[2]
+                )
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    let path = dir.join("regressed.txt");
+    std::fs::write(&path, scaled).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn an_unchanged_trace_passes() {
+    let (code, out, err) = lmms(&["check", TRACE, "--baseline", TRACE, "--budget-ms", "1000"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("✓ cold start 287.7 ms within the 1000 ms budget"),
+        "{out}"
+    );
+    assert!(
+        out.contains("✓ total import time 286.4 → 286.4 ms (+0.0 ms, +0.0%)"),
+        "{out}"
+    );
+    assert!(out.contains("check passed"));
+}
+
+#[test]
+fn a_fifty_percent_package_regression_fails_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let regressed = boto3_regressed(dir.path());
+    let (code, out, _) = lmms(&["check", &regressed, "--baseline", TRACE]);
+    assert_eq!(code, 1, "{out}");
+    let section = out
+        .split("✗ packages that grew past 10% and 1 ms:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    let first = section.lines().nth(1).unwrap_or("");
+    assert!(first.trim_start().starts_with("boto3 "), "{out}");
+    // Each module's figures were scaled by 3/2 in whole µs: the package grew by just under 50 %.
+    let pct: f64 = first
+        .rsplit(", +")
+        .next()
+        .unwrap()
+        .trim_end_matches("%)")
+        .parse()
+        .unwrap();
+    assert!((49.5..=50.0).contains(&pct), "{first}");
+    assert!(
+        out.contains("grew most (modules, cumulative):") && out.contains("boto3.compat"),
+        "{out}"
+    );
+    assert!(out.contains("check FAILED"));
+    // The same regression under a looser tolerance passes.
+    let (code, out, _) = lmms(&[
+        "check",
+        &regressed,
+        "--baseline",
+        TRACE,
+        "--tolerance",
+        "60",
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn the_budget_is_enforced_with_and_without_a_plan() {
+    let (code, out, _) = lmms(&["check", TRACE, "--budget-ms", "150"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("✗ cold start 287.7 ms over the 150 ms budget"),
+        "{out}"
+    );
+    let (code, out, _) = lmms(&["check", TRACE, "--budget-ms", "150", "--lazy", "pandas"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "✓ cold start 123.9 ms within the 150 ms budget (with the plan's deferred imports)"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_refuses_bad_input_with_status_2() {
+    let (code, _, err) = lmms(&["check", "/no/such/trace.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such file"));
+    let (code, _, err) = lmms(&["check", TRACE, "--baseline", "/no/such/old.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/no/such/old.txt"));
+}
+
+#[test]
+fn baseline_in_report_shows_deltas_new_and_vanished() {
+    let dir = tempfile::tempdir().unwrap();
+    let regressed = boto3_regressed(dir.path());
+    let (code, out, _) = lmms(&["report", &regressed, "--baseline", TRACE, "--top", "3"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Compared with the baseline"), "{out}");
+    assert!(out.contains("modules: 0 new, 0 vanished"), "{out}");
+    let (_, json, _) = lmms(&[
+        "report",
+        &regressed,
+        "--baseline",
+        TRACE,
+        "--format",
+        "json",
+        "--top",
+        "3",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["baseline"]["packages"][0]["name"], "boto3");
+    assert!(v["baseline"]["packages"][0]["change_us"].as_i64().unwrap() > 0);
+}
+
+fn plan(dir: &Path) -> String {
+    let path = dir.join("plan.json");
+    std::fs::write(
+        &path,
+        r#"{"format":"lmms-tui-plan","version":1,"params":{"budget_ms":150},
+            "modules":{"pandas":{"decision":"lazy","usage_pct":5},"boto3":{"usage_pct":90}}}"#,
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn python_parses(path: &Path) -> bool {
+    Command::new("python3")
+        .args(["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())"])
+        .arg(path)
+        .status()
+        .unwrap()
+        .success()
+}
+
+#[test]
+fn export_writes_fast_path_py_like_the_lessons() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path());
+    let (code, out, err) = lmms(&["export", "--plan", &plan, TRACE]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("\"\"\"fast_path.py: what loads at cold start, and why."),
+        "{out}"
+    );
+    assert!(out.contains("Target: 150 ms ✓ met."), "{out}");
+    assert!(
+        out.contains(
+            "# Module level: fast (< 10 ms)\nimport json  # 5.2 ms, used by 100% of requests"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("# Module level: hot-path exception (used by > 80% of requests)\nimport boto3  # 92.7 ms, used by 90% of requests"), "{out}");
+    assert!(
+        out.contains(
+            "#   import pandas  # 163.8 ms, used by 5% of requests; loads in 40% of processes"
+        ),
+        "{out}"
+    );
+
+    let file = dir.path().join("fast_path.py");
+    let (code, _, _) = lmms(&[
+        "export",
+        "--plan",
+        &plan,
+        TRACE,
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(python_parses(&file), "fast_path.py is valid Python");
+
+    let (_, pep810, _) = lmms(&["export", "--plan", &plan, TRACE, "--style", "pep810"]);
+    assert!(
+        pep810.contains("\nlazy import pandas  # 163.8 ms"),
+        "{pep810}"
+    );
+    assert!(pep810.contains("\nimport boto3  # 92.7 ms"), "{pep810}");
+    let (_, lazy_modules, _) = lmms(&["export", "--plan", &plan, TRACE, "--style", "lazy-modules"]);
+    assert!(
+        lazy_modules.contains("__lazy_modules__ = [\"pandas\"]"),
+        "{lazy_modules}"
+    );
+    let path = dir.path().join("lazy_modules.py");
+    std::fs::write(&path, &lazy_modules).unwrap();
+    assert!(
+        python_parses(&path),
+        "the __lazy_modules__ form runs on today's Python"
+    );
+}

@@ -1,0 +1,694 @@
+//! Journeys through the explorer: keys in, rendered TestBackend buffer out.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lmms_tui::model::ImportGraph;
+use lmms_tui::output::units::ms;
+use lmms_tui::trace as graph;
+use lmms_tui::tui::action::Action;
+use lmms_tui::tui::app::{App, DEFAULT_PLAN, Mode, OutputFile};
+use lmms_tui::tui::keymap;
+use lmms_tui::tui::render::render;
+use lmms_tui::tui::views::ViewId;
+use lmms_tui::whatif::Analysis;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+fn lambda() -> ImportGraph {
+    // Relative (tests run in the package root), so snapshots hold the same path everywhere.
+    graph::load(&["assets/lambda-handler-5runs.txt"]).unwrap()
+}
+
+struct Screen {
+    app: App,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Screen {
+    fn new(width: u16, height: u16) -> Screen {
+        Screen::with(Analysis::of(lambda()), width, height)
+    }
+
+    fn with(analysis: Analysis, width: u16, height: u16) -> Screen {
+        Screen {
+            app: App::new(
+                analysis,
+                OutputFile {
+                    path: DEFAULT_PLAN.into(),
+                    owned: false,
+                },
+                width,
+                height,
+            ),
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+        }
+    }
+
+    fn keys(&mut self, keys: &[KeyCode]) -> &mut Self {
+        for &code in keys {
+            let key = KeyEvent::new(code, KeyModifiers::NONE);
+            if let Some(action) = keymap::action_for(self.app.mode(), key) {
+                lmms_tui::tui::dispatch(&mut self.app, action);
+            }
+            if self.app.search_pending() {
+                self.app.step_search(std::time::Duration::from_secs(10));
+            }
+        }
+        self
+    }
+
+    fn typed(&mut self, text: &str) -> &mut Self {
+        let codes: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+        self.keys(&codes)
+    }
+
+    fn action(&mut self, action: Action) -> &mut Self {
+        lmms_tui::tui::dispatch(&mut self.app, action);
+        self
+    }
+
+    fn resize(&mut self, width: u16, height: u16) -> &mut Self {
+        self.terminal.backend_mut().resize(width, height);
+        self.action(Action::Resize { width, height })
+    }
+
+    fn draw(&mut self) -> &Buffer {
+        let app = &self.app;
+        self.terminal.draw(|f| render(app, f)).unwrap();
+        self.terminal.backend().buffer()
+    }
+
+    fn lines(&mut self) -> Vec<String> {
+        let buffer = self.draw().clone();
+        let area = buffer.area;
+        (0..area.height)
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect()
+    }
+
+    fn text(&mut self) -> String {
+        self.lines().join("\n")
+    }
+
+    /// The screen line whose every cell is drawn reversed: the selection.
+    fn selected_line(&mut self) -> Option<String> {
+        let buffer = self.draw().clone();
+        let area = buffer.area;
+        (0..area.height)
+            .find(|&y| {
+                (0..area.width).all(|x| buffer[(x, y)].modifier.contains(Modifier::REVERSED))
+            })
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+    }
+}
+
+fn row_of<'a>(lines: &'a [String], name: &str) -> Option<&'a String> {
+    lines
+        .iter()
+        .find(|l| l.split_whitespace().any(|w| w == name))
+}
+
+#[test]
+fn first_screen_shows_where_the_time_goes() {
+    let mut s = Screen::new(120, 40);
+    let g = lambda();
+    let lines = s.lines();
+    for name in ["pandas", "boto3", "requests"] {
+        let m = g.module(g.find(name).unwrap());
+        let row = row_of(&lines, name).unwrap_or_else(|| panic!("{name} on the first screen"));
+        assert!(row.contains(&ms(m.cumulative_us.median)), "{row}");
+        assert!(row.contains(&ms(m.self_us.median)), "{row}");
+    }
+    let text = lines.join("\n");
+    assert!(
+        text.contains("5 runs │ 869 modules │ total 286.4 ms"),
+        "{text}"
+    );
+    assert!(text.contains("edges: first-import tree only"));
+    assert!(text.contains("cumul ms ▼"));
+    assert!(text.contains("(interpreter start-up)"));
+    // pandas sits above boto3: heaviest first.
+    let pos = |n| {
+        lines
+            .iter()
+            .position(|l| l.split_whitespace().any(|w| w == n))
+            .unwrap()
+    };
+    assert!(pos("pandas") < pos("boto3"));
+    // The selection is visible without colour: reverse video.
+    assert!(s.selected_line().unwrap().contains("handler"));
+}
+
+#[test]
+fn first_screen_snapshot() {
+    let mut s = Screen::new(100, 24);
+    insta::assert_snapshot!(s.text());
+}
+
+#[test]
+fn search_lands_on_urllib3_with_its_chain() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('/')]).typed("urllib3");
+    assert_eq!(s.app.mode(), Mode::Search);
+    let text = s.text();
+    assert!(text.contains("/ urllib3"), "{text}");
+    assert!(text.contains("matches"));
+    s.keys(&[KeyCode::Enter]);
+    assert_eq!(s.app.mode(), Mode::Normal);
+    let text = s.text();
+    assert!(
+        text.contains("chain: handler › boto3 › boto3.compat › s3transfer.manager › s3transfer › botocore.compat › urllib3"),
+        "{text}"
+    );
+    assert!(s.selected_line().unwrap().contains("urllib3"));
+    // n goes to the next match, N back.
+    s.keys(&[KeyCode::Char('n')]);
+    let next = s.selected_line().unwrap();
+    assert!(next.contains("urllib3."), "{next}");
+    s.keys(&[KeyCode::Char('N')]);
+    assert!(row_of(&[s.selected_line().unwrap()], "urllib3").is_some());
+}
+
+#[test]
+fn search_highlights_matched_characters_and_esc_cancels() {
+    let mut s = Screen::new(100, 30);
+    s.keys(&[KeyCode::Char('/')]).typed("s3tm");
+    let buffer = s.draw().clone();
+    // The first result, s3transfer.manager, has s, 3, t and m highlighted.
+    let row = (0..buffer.area.height)
+        .find(|&y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .contains("s3transfer.manager")
+        })
+        .unwrap();
+    let highlighted: String = (0..buffer.area.width)
+        .filter(|&x| buffer[(x, row)].modifier.contains(Modifier::UNDERLINED))
+        .map(|x| buffer[(x, row)].symbol().to_string())
+        .collect();
+    assert_eq!(highlighted.len(), 4, "{highlighted}");
+    s.keys(&[KeyCode::Esc]);
+    assert_eq!(s.app.mode(), Mode::Normal);
+    assert!(!s.text().contains("/ s3tm"));
+}
+
+#[test]
+fn expand_collapse_and_sort_keys() {
+    let mut s = Screen::new(120, 40);
+    let before = s.app.views().tree.rows().len();
+    s.keys(&[KeyCode::Char('j'), KeyCode::Char('l')]); // open pandas
+    assert!(s.app.views().tree.rows().len() > before);
+    s.keys(&[KeyCode::Char('h')]);
+    assert_eq!(s.app.views().tree.rows().len(), before);
+    s.keys(&[KeyCode::Char('E')]);
+    let pandas_modules = s.app.views().tree.rows().len() - before;
+    assert!(pandas_modules > 100, "{pandas_modules}");
+    s.keys(&[KeyCode::Char('C')]);
+    assert!(s.app.views().tree.rows().len() < before);
+    assert!(s.selected_line().unwrap().contains("handler"));
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("self ms ▼"));
+    s.keys(&[KeyCode::Char('S')]);
+    assert!(s.text().contains("self ms ▲"));
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("retained ▼"));
+    // Retained: handler's children by what deferring each alone saves.
+    s.keys(&[KeyCode::Char('l')]);
+    let g = lambda();
+    let children: Vec<String> = s
+        .app
+        .views()
+        .tree
+        .rows()
+        .iter()
+        .filter(|r| r.depth == 1)
+        .filter_map(|r| match r.node {
+            lmms_tui::tui::views::tree::Node::Module(m) => Some(g.name(m).to_string()),
+            _ => None,
+        })
+        .collect();
+    let retained: Vec<u64> = children
+        .iter()
+        .map(|n| s.app.analysis().retained_us(g.find(n).unwrap()))
+        .collect();
+    assert!(
+        retained.windows(2).all(|w| w[0] >= w[1]),
+        "{children:?} {retained:?}"
+    );
+    assert_eq!(&children[..2], ["pandas", "boto3"]);
+    s.keys(&[KeyCode::Char('C')]);
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("module ▲"));
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(s.text().contains("(import order ▲)"));
+    s.keys(&[KeyCode::Char('G')]);
+    assert_eq!(
+        s.app.views().tree.cursor.selected,
+        s.app.views().tree.rows().len() - 1
+    );
+    s.keys(&[KeyCode::Char('g')]);
+    assert_eq!(s.app.views().tree.cursor.selected, 0);
+}
+
+#[test]
+fn views_flat_packages_and_importers() {
+    let mut s = Screen::new(120, 40);
+    let g = lambda();
+    s.keys(&[KeyCode::Tab]);
+    assert_eq!(s.app.view(), ViewId::Slowest);
+    let lines = s.lines();
+    let body: Vec<&String> = lines[3..8].iter().collect();
+    assert!(
+        body[0].contains("handler") && body[1].contains("pandas"),
+        "{body:?}"
+    );
+    s.keys(&[KeyCode::Char('3')]);
+    assert_eq!(s.app.view(), ViewId::Packages);
+    let top = &s.app.views().packages.list[0];
+    assert_eq!(top.name, "pandas");
+    let pandas_self: u64 = g
+        .ids()
+        .filter(|&id| g.name(id) == "pandas" || g.name(id).starts_with("pandas."))
+        .map(|id| g.module(id).self_us.median)
+        .sum();
+    assert_eq!(top.self_us, pandas_self);
+    assert!(s.text().contains("self Σ ms"));
+    // Importers of urllib3: search, then view 4.
+    s.keys(&[KeyCode::Char('/')])
+        .typed("urllib3")
+        .keys(&[KeyCode::Enter, KeyCode::Char('4')]);
+    assert_eq!(s.app.view(), ViewId::Importers);
+    let text = s.text();
+    for name in [
+        "← botocore.compat",
+        "← s3transfer",
+        "← boto3",
+        "← handler",
+        "← (the program itself)",
+    ] {
+        assert!(text.contains(name), "{name} in\n{text}");
+    }
+    // Enter on an importer shows it in the tree.
+    s.keys(&[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(s.app.view(), ViewId::Tree);
+    assert!(s.selected_line().unwrap().contains("botocore.compat"));
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('?')]);
+    let text = s.text();
+    for (key, what) in keymap::help() {
+        assert!(text.contains(&key), "{key}");
+        assert!(text.contains(what), "{what}");
+    }
+    s.keys(&[KeyCode::Char('q')]);
+    assert_eq!(s.app.mode(), Mode::Normal);
+    assert!(!s.app.quit());
+    s.keys(&[KeyCode::Char('q')]);
+    assert!(s.app.quit());
+}
+
+#[test]
+fn mouse_clicks_select_toggle_and_sort() {
+    let mut s = Screen::new(120, 40);
+    let lines = s.lines();
+    let boto3_row = lines.iter().position(|l| l.contains("▸ boto3")).unwrap() as u16;
+    s.action(Action::Click {
+        column: 5,
+        row: boto3_row,
+        at_ms: 1000,
+    });
+    assert!(s.selected_line().unwrap().contains("boto3"));
+    let before = s.app.views().tree.rows().len();
+    s.action(Action::Click {
+        column: 5,
+        row: boto3_row,
+        at_ms: 1200,
+    });
+    assert!(
+        s.app.views().tree.rows().len() > before,
+        "double click opens"
+    );
+    s.action(Action::Click {
+        column: 5,
+        row: boto3_row,
+        at_ms: 3000,
+    });
+    assert!(
+        s.app.views().tree.rows().len() > before,
+        "a slow second click only selects"
+    );
+    // Header: the self column sorts by self, a second click reverses.
+    let header = &s.lines()[2];
+    let x = header.find("self ms").unwrap() as u16;
+    s.action(Action::Click {
+        column: x + 2,
+        row: 2,
+        at_ms: 5000,
+    });
+    assert!(s.text().contains("self ms ▼"));
+    s.action(Action::Click {
+        column: x + 2,
+        row: 2,
+        at_ms: 6000,
+    });
+    assert!(s.text().contains("self ms ▲"));
+    // The wheel scrolls.
+    s.keys(&[KeyCode::Char('E')]);
+    s.action(Action::Move(lmms_tui::tui::cursor::Move::Scroll(3)));
+    assert_eq!(s.app.views().tree.cursor.scroll, 3);
+}
+
+#[test]
+fn any_size_renders_without_panic() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('E')]);
+    for (w, h) in [
+        (1, 1),
+        (2, 1),
+        (10, 4),
+        (39, 11),
+        (40, 12),
+        (41, 13),
+        (60, 20),
+        (300, 100),
+        (120, 40),
+    ] {
+        s.resize(w, h);
+        let text = s.text();
+        if w < 40 || h < 12 {
+            assert!(text.contains("too") || w * h < 20, "{w}×{h}: {text}");
+        } else {
+            assert!(text.contains("lmms-tui"), "{w}×{h}");
+            assert!(s.selected_line().is_some(), "{w}×{h}: selection visible");
+        }
+        for mode_keys in [
+            &[KeyCode::Char('?')][..],
+            &[KeyCode::Esc, KeyCode::Char('/'), KeyCode::Char('u')],
+            &[KeyCode::Esc],
+        ] {
+            s.keys(mode_keys);
+            s.draw();
+        }
+    }
+}
+
+fn press(s: &mut Screen, text: &str) {
+    s.typed(text);
+}
+
+#[test]
+fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
+    let mut s = Screen::new(130, 45);
+    let g = lambda();
+    let before = s.text();
+    assert!(
+        before.contains("287.7 ms traced → 287.7 ms what-if"),
+        "{before}"
+    );
+    // Select pandas, set its usage to 5 %, defer it.
+    s.keys(&[KeyCode::Down]);
+    assert!(s.selected_line().unwrap().contains("pandas"));
+    s.keys(&[KeyCode::Char('u')]);
+    assert_eq!(s.app.mode(), Mode::Input);
+    press(&mut s, "5");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('L')]);
+    let text = s.text();
+
+    // The same plan through the model directly…
+    let mut plan = lmms_tui::whatif::Plan::new(&g);
+    let pandas = g.find("pandas").unwrap();
+    plan.set_decision(pandas, lmms_tui::whatif::Decision::Lazy);
+    plan.set_usage_pct(pandas, 5.0);
+    let p = lmms_tui::whatif::project(&g, &plan);
+    let cold = format!(
+        "{} ms traced → {} ms what-if",
+        ms(p.traced_cold_start_us),
+        ms(p.cold_start_us)
+    );
+    assert!(text.contains(&cold), "{cold} in\n{text}");
+    let daily = format!(
+        "{} s → {} s",
+        lmms_tui::output::units::seconds(p.traced_daily_import_s),
+        lmms_tui::output::units::seconds(p.daily_import_s)
+    );
+    assert!(text.contains(&daily), "{daily} in\n{text}");
+    let p99 = format!("P99 {} ms", ms(p.percentiles.p99_us.round() as u64));
+    assert!(text.contains(&p99), "{p99} in\n{text}");
+    assert!(p.cold_start_us < p.traced_cold_start_us);
+    assert!(
+        text.contains("savings may be overstated"),
+        "tree-only trace says so"
+    );
+    let row = s.selected_line().unwrap();
+    assert!(row.contains("lazy") && row.contains("function"), "{row}");
+
+    // …and through `lmms-tui report` (the same engine, headless).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args([
+            "report",
+            "assets/lambda-handler-5runs.txt",
+            "--format",
+            "json",
+            "--top",
+            "1",
+            "--lazy",
+            "pandas",
+            "--usage",
+            "pandas=5",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let proj = &report["projection"];
+    assert_eq!(
+        proj["cold_start_ms"].as_f64().unwrap(),
+        p.cold_start_us as f64 / 1000.0
+    );
+    assert_eq!(proj["daily_import_s"].as_f64().unwrap(), p.daily_import_s);
+    assert_eq!(
+        proj["p99_ms"].as_f64().unwrap(),
+        p.percentiles.p99_us / 1000.0
+    );
+    assert_eq!(proj["dropped_modules"][0], "pandas");
+
+    // + and - step usage by 5 points; L again makes it eager.
+    s.keys(&[KeyCode::Char('+'), KeyCode::Char('+')]);
+    assert_eq!(s.app.analysis().plan().usage_pct(pandas), 15.0);
+    s.keys(&[KeyCode::Char('-')]);
+    assert_eq!(s.app.analysis().plan().usage_pct(pandas), 10.0);
+    s.keys(&[KeyCode::Char('L')]);
+    assert!(s.text().contains("287.7 ms traced → 287.7 ms what-if"));
+}
+
+#[test]
+fn rule_of_thumb_reset_and_parameters() {
+    let mut s = Screen::new(130, 45);
+    let g = lambda();
+    let pandas = g.find("pandas").unwrap();
+    s.keys(&[KeyCode::Down, KeyCode::Char('u')]);
+    press(&mut s, "5");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('a')]);
+    // pandas (163.8 ms retained, 5 %) is labelled `function` and deferred; nothing else is.
+    assert_eq!(
+        s.app.analysis().plan().decision(pandas),
+        lmms_tui::whatif::Decision::Lazy
+    );
+    assert_eq!(s.app.analysis().plan().lazy().count(), 1);
+    assert!(s.text().contains("1 modules deferred"));
+    // Parameters: a CLI (every request a cold start) and a budget.
+    s.keys(&[KeyCode::Char('p')]);
+    assert_eq!(s.app.mode(), Mode::Params);
+    assert!(s.text().contains("cold-start rate %"));
+    s.keys(&[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(s.app.mode(), Mode::Input);
+    s.keys(&[KeyCode::Backspace, KeyCode::Backspace]);
+    press(&mut s, "100");
+    s.keys(&[KeyCode::Enter]);
+    assert_eq!(s.app.analysis().plan().params.cold_start_rate_pct, 100.0);
+    assert_eq!(s.app.mode(), Mode::Params);
+    for _ in 0..4 {
+        s.keys(&[KeyCode::Down]);
+    }
+    s.keys(&[KeyCode::Enter]);
+    press(&mut s, "100");
+    s.keys(&[KeyCode::Enter, KeyCode::Esc]);
+    assert_eq!(s.app.analysis().plan().params.budget_ms, Some(100.0));
+    let text = s.text();
+    assert!(text.contains("✗ over budget"), "{text}");
+    assert!(
+        text.contains("100% cold starts (1 request a process)"),
+        "{text}"
+    );
+    // A bad value is refused with a message and changes nothing.
+    s.keys(&[
+        KeyCode::Char('p'),
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Enter,
+    ]);
+    s.keys(&[KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+    press(&mut s, "0");
+    s.keys(&[KeyCode::Enter]);
+    assert!(s.text().contains("cold-start rate must be above 0"));
+    assert_eq!(s.app.analysis().plan().params.cold_start_rate_pct, 100.0);
+    s.keys(&[KeyCode::Esc, KeyCode::Char('r')]);
+    assert_eq!(s.app.analysis().plan().lazy().count(), 0);
+    assert_eq!(s.app.analysis().plan().usage_pct(pandas), 100.0);
+}
+
+#[test]
+fn saving_plans_is_atomic_and_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, "somebody else's file").unwrap();
+    let mut s = Screen::new(130, 45);
+    s.app.plan_file.path = path.clone();
+    s.keys(&[KeyCode::Down, KeyCode::Char('L'), KeyCode::Char('w')]);
+    assert_eq!(s.app.mode(), Mode::Confirm);
+    assert!(
+        s.text()
+            .contains("exists and was not written here: overwrite? (y/n)")
+    );
+    s.keys(&[KeyCode::Char('n')]);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "somebody else's file"
+    );
+    s.keys(&[KeyCode::Char('w'), KeyCode::Char('y')]);
+    let g = lambda();
+    let (plan, ignored) = lmms_tui::whatif::plan::load(&path, &g).unwrap();
+    assert!(ignored.is_empty());
+    assert_eq!(&plan, s.app.analysis().plan());
+    // Ours now: later saves go through without a question.
+    s.keys(&[KeyCode::Char('+'), KeyCode::Char('w')]);
+    assert_eq!(s.app.mode(), Mode::Normal);
+    assert_eq!(
+        lmms_tui::whatif::plan::load(&path, &g).unwrap().0,
+        *s.app.analysis().plan()
+    );
+    // No temporary files left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn x_writes_fast_path_py_for_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fast_path.py");
+    let mut s = Screen::new(130, 45);
+    s.app.export_file.path = path.clone();
+    // pandas at 5 %, deferred; boto3 at 90 %, kept as the hot-path exception.
+    s.keys(&[KeyCode::Down, KeyCode::Char('u')]);
+    press(&mut s, "5");
+    s.keys(&[
+        KeyCode::Enter,
+        KeyCode::Char('L'),
+        KeyCode::Down,
+        KeyCode::Char('u'),
+    ]);
+    press(&mut s, "90");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('x')]);
+    assert!(s.text().contains("wrote"), "{}", s.text());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# Module level: hot-path exception (used by > 80% of requests)\nimport boto3  # 92.7 ms, used by 90% of requests"), "{text}");
+    assert!(
+        text.contains(
+            "#   import pandas  # 163.8 ms, used by 5% of requests; loads in 40% of processes"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Cold start: 287.7 ms traced, 123.9 ms with this plan"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_baseline_shows_in_the_header_and_the_detail() {
+    let before = lambda();
+    let mut after_text = std::fs::read_to_string("assets/lambda-handler-5runs.txt").unwrap();
+    after_text = after_text.replace("|   pandas\n", "|   pandas_renamed\n");
+    let mut builder = lmms_tui::model::TraceBuilder::new();
+    lmms_tui::trace::read_bytes(
+        std::path::Path::new("after.txt"),
+        after_text.as_bytes(),
+        &mut builder,
+    )
+    .unwrap();
+    let after = ImportGraph::build(builder).unwrap();
+    let comparison = lmms_tui::model::comparison::compare(&before, &after);
+    let plan = lmms_tui::whatif::Plan::new(&before);
+    let mut s = Screen::with(Analysis::new(before, plan, Some(comparison)), 130, 45);
+    let text = s.text();
+    assert!(
+        text.contains("vs baseline 286.4 → 286.4 ms (+0.0 ms, +0.0%)"),
+        "{text}"
+    );
+    // handler is selected: its cumulative is unchanged.
+    assert!(
+        text.contains("vs baseline: cumulative 282.8 → 282.8 ms"),
+        "{text}"
+    );
+    // View 5: every module by change; pandas is gone, pandas_renamed new.
+    s.keys(&[KeyCode::Char('5')]);
+    assert_eq!(s.app.view(), ViewId::Changes);
+    let lines = s.lines();
+    assert!(lines[1].contains("5 Δ baseline"), "{}", lines[1]);
+    assert!(
+        lines[2].contains("before ms") && lines[2].contains("Δ ms ▼"),
+        "{}",
+        lines[2]
+    );
+    let first = &lines[3];
+    assert!(
+        first.contains("pandas_renamed") && first.contains("new"),
+        "{first}"
+    );
+    s.keys(&[KeyCode::Char('G')]);
+    let last = s.selected_line().unwrap();
+    assert!(last.contains("pandas ") && last.contains("gone"), "{last}");
+}
+
+#[test]
+fn the_baseline_view_needs_a_baseline() {
+    let mut s = Screen::new(120, 40);
+    assert!(!s.lines()[1].contains("Δ baseline"));
+    s.keys(&[KeyCode::Char('5')]);
+    assert_eq!(s.app.view(), ViewId::Tree);
+    assert!(
+        s.text()
+            .contains("no baseline: open the explorer with --baseline OLD")
+    );
+    for _ in 0..4 {
+        s.keys(&[KeyCode::Tab]);
+    }
+    assert_eq!(
+        s.app.view(),
+        ViewId::Tree,
+        "Tab cycles the four views there are"
+    );
+}
+
+#[test]
+fn a_short_panel_keeps_the_lines_that_matter() {
+    let mut s = Screen::new(120, 24);
+    let text = s.text();
+    for line in ["cold start", "daily import time", "request import latency"] {
+        assert!(text.contains(line), "{line} in\n{text}");
+    }
+    assert!(!text.contains("parameters "), "{text}");
+}

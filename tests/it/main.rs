@@ -1,0 +1,16 @@
+//! Integration tests, one crate: readers, the what-if model, the CLI, the explorer (journeys and
+//! a real terminal under tmux) and comparisons against CPython.
+
+mod bad_input;
+mod cached_lines;
+mod check_export;
+mod common;
+
+mod cpython_check;
+mod explorer;
+mod properties;
+mod readers;
+mod record;
+mod report_cli;
+mod tmux_e2e;
+mod whatif;

@@ -1,0 +1,240 @@
+//! `lmms-tui record` on real Python programs (the machine's python3), checked against what
+//! CPython really loads.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{real_vs_projected, report_json, sys_modules};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+}
+
+/// A small program: alpha and beta both import `shared`; only alpha imports `alpha_only`.
+fn program() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "app.py",
+            "import json\nimport alpha\nimport beta\nprint('app ran')\n",
+        ),
+        ("alpha.py", "import shared\nimport alpha_only\n"),
+        ("alpha_only.py", "import fractions\nx = sum(range(20000))\n"),
+        ("beta.py", "import shared\nfrom pkg import sub\n"),
+        ("shared.py", "import decimal\n"),
+        ("pkg/__init__.py", ""),
+        ("pkg/sub.py", "import textwrap\n"),
+    ];
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn records_runs_edges_and_metadata() {
+    let dir = program();
+    let out = bin()
+        .args([
+            "record",
+            "--runs",
+            "3",
+            "-o",
+            "trace.json",
+            "--",
+            "python3",
+            "-c",
+            "import app",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The program's own output stays visible, once per timed run; import lines do not leak.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("app ran").count(), 3, "{stdout}");
+    assert!(!stderr.contains("import time:"), "{stderr}");
+    assert!(stderr.contains("wrote trace.json: 3 runs"), "{stderr}");
+
+    let trace: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("trace.json")).unwrap()).unwrap();
+    assert_eq!(trace["format"], "lmms-tui-trace");
+    assert_eq!(trace["runs"], 3);
+    assert_eq!(trace["edges_complete"], true);
+    assert_eq!(
+        trace["command"],
+        serde_json::json!(["python3", "-c", "import app"])
+    );
+    let version = Command::new("python3").arg("--version").output().unwrap();
+    let version = String::from_utf8_lossy(&version.stdout);
+    assert_eq!(
+        format!("Python {}", trace["python"].as_str().unwrap()),
+        version.trim()
+    );
+    let when = trace["recorded_at"].as_str().unwrap();
+    assert!(when.len() == 20 && when.ends_with('Z'), "{when}");
+
+    // beta imports `shared` after alpha loaded it: only the tracer sees that edge.
+    let r = report_json(dir.path(), &["trace.json"]);
+    let module = |name: &str| {
+        r["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(module("shared")["parent"], "alpha");
+    assert_eq!(
+        module("shared")["other_importers"],
+        serde_json::json!(["beta"])
+    );
+    assert_eq!(module("alpha")["samples"], 3);
+    assert_eq!(r["trace"]["edges"], "full");
+}
+
+#[test]
+fn deferring_drops_what_cpython_really_drops() {
+    let dir = program();
+    let status = bin()
+        .args([
+            "record",
+            "--runs",
+            "1",
+            "-o",
+            "trace.json",
+            "--",
+            "python3",
+            "-c",
+            "import app",
+        ])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (deferred, without) in [
+        ("alpha", "import json, beta"),
+        ("beta", "import json, alpha"),
+    ] {
+        let r = report_json(dir.path(), &["trace.json", "--lazy", deferred]);
+        let python = Path::new("python3");
+        let full = sys_modules(python, dir.path(), "import app");
+        let rest = sys_modules(python, dir.path(), without);
+        let (missing, dropped) = real_vs_projected(&r, &full, &rest, "app");
+        assert_eq!(dropped, missing, "deferring {deferred}");
+        assert!(
+            !dropped.contains("shared") && !dropped.contains("decimal"),
+            "shared stays"
+        );
+    }
+}
+
+#[test]
+fn measured_lazy_runs_sit_beside_the_projection() {
+    let dir = program();
+    let out = bin()
+        .args([
+            "record",
+            "--runs",
+            "2",
+            "--lazy",
+            "alpha",
+            "-o",
+            "trace.json",
+            "--",
+            "python3",
+            "-c",
+            "import app",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trace: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("trace.json")).unwrap()).unwrap();
+    let measured = &trace["measured"][0];
+    assert_eq!(measured["lazy"], serde_json::json!(["alpha"]));
+    assert_eq!(measured["total_us"].as_array().unwrap().len(), 2);
+    // alpha was really deferred: `import alpha` made a lazy module; app never touched it.
+    let loaded: Vec<&str> = measured["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(!loaded.contains(&"alpha_only"), "{loaded:?}");
+    assert!(loaded.contains(&"shared"), "beta still imports shared");
+    let text = bin()
+        .args(["report", "trace.json", "--lazy", "alpha"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("measured") && text.contains("with alpha deferred"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failing_program_is_reported_and_its_trace_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args([
+            "record",
+            "--runs",
+            "2",
+            "-o",
+            "t.json",
+            "--",
+            "python3",
+            "-c",
+            "import json; raise SystemExit(3)",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("run 1: the program failed (exit status 3)"),
+        "{stderr}"
+    );
+    let r = report_json(dir.path(), &["t.json"]);
+    assert!(
+        r["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "json")
+    );
+}
+
+#[test]
+fn a_command_that_is_not_python_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["record", "--", "true"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("printed no import-time lines"), "{stderr}");
+    assert!(!dir.path().join("trace.json").exists());
+    let out = bin()
+        .args(["record", "--", "/no/such/python"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot run `/no/such/python`"));
+}

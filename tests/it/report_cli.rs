@@ -1,0 +1,195 @@
+//! `lmms-tui report` with what-if flags and plans: text, markdown and JSON agree.
+
+use crate::common::lmms;
+
+const TRACE: &str = "assets/lambda-handler-5runs.txt";
+
+#[test]
+fn text_markdown_and_json_show_the_same_projection() {
+    let flags = [
+        "--lazy",
+        "pandas",
+        "--usage",
+        "pandas=5",
+        "--usage",
+        "boto3=90",
+        "--budget-ms",
+        "150",
+    ];
+    let json_args: Vec<&str> = ["report", TRACE, "--format", "json"]
+        .iter()
+        .chain(&flags)
+        .copied()
+        .collect();
+    let (code, json, _) = lmms(&json_args);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let p = &v["projection"];
+    let cold = p["cold_start_ms"].as_f64().unwrap();
+    let base = p["baseline_cold_start_ms"].as_f64().unwrap();
+    assert!(cold < base);
+    assert_eq!(p["within_budget"], true);
+    assert_eq!(p["savings_may_be_overstated"], true);
+    assert_eq!(p["lazy"][0]["name"], "pandas");
+    let pandas = v["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "pandas")
+        .unwrap();
+    assert_eq!(pandas["decision"], "lazy");
+    assert_eq!(pandas["usage_pct"], 5);
+    assert_eq!(pandas["suggestion"], "function");
+    let boto3 = v["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "boto3")
+        .unwrap();
+    assert_eq!(boto3["suggestion"], "hot-path");
+    assert_eq!(boto3["load_probability"], 1);
+    assert!(boto3["retained_us"].as_u64().unwrap() > 0);
+
+    let expect = format!("{:.1} ms traced → {:.1} ms what-if", base, cold);
+    for format in ["text", "markdown"] {
+        let args: Vec<&str> = ["report", TRACE, "--format", format]
+            .iter()
+            .chain(&flags)
+            .copied()
+            .collect();
+        let (code, out, _) = lmms(&args);
+        assert_eq!(code, 0);
+        assert!(out.contains(&expect), "{format}: {expect}\n{out}");
+        assert!(
+            out.contains(&format!("{:.1} s", p["daily_import_s"].as_f64().unwrap())),
+            "{format}"
+        );
+        assert!(out.contains("✓ within 150 ms"), "{format}");
+        assert!(out.contains("savings may be overstated"), "{format}");
+    }
+}
+
+#[test]
+fn plans_load_and_name_what_they_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"format":"lmms-tui-plan","version":1,
+            "params":{"requests_per_day":5000,"cold_start_rate_pct":100},
+            "modules":{"pandas":{"decision":"lazy","usage_pct":5},"no.such.module":{"decision":"lazy"}}}"#,
+    )
+    .unwrap();
+    let (code, out, err) = lmms(&[
+        "report",
+        TRACE,
+        "--format",
+        "json",
+        "--top",
+        "1",
+        "--plan",
+        plan.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("ignored: no.such.module"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["projection"]["lazy"][0]["name"], "pandas");
+    assert_eq!(v["projection"]["params"]["requests_per_day"], 5000.0);
+    // Flags override the plan.
+    let (_, out, _) = lmms(&[
+        "report",
+        TRACE,
+        "--format",
+        "json",
+        "--top",
+        "1",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--cold-start-rate",
+        "10",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["projection"]["params"]["cold_start_rate_pct"], 10.0);
+}
+
+#[test]
+fn bad_what_if_input_is_refused() {
+    for (args, expect) in [
+        (
+            vec!["--lazy", "pandsa"],
+            "module `pandsa` is not in the trace",
+        ),
+        (vec!["--usage", "pandas=150"], "not between 0 and 100"),
+        (vec!["--usage", "pandas"], "expected MODULE=PCT"),
+        (
+            vec!["--cold-start-rate", "0"],
+            "cold-start rate must be above 0",
+        ),
+        (vec!["--plan", "/nonexistent/plan.json"], "cannot read plan"),
+    ] {
+        let mut full = vec!["report", TRACE];
+        full.extend(args.iter());
+        let (code, _, err) = lmms(&full);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bad.json");
+    std::fs::write(
+        &plan,
+        r#"{"format":"lmms-tui-plan","version":1,"modules":{"pandas":{"usage_pct":"x"}}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = lmms(&["report", TRACE, "--plan", plan.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad.json:1:") && err.contains("not an lmms-tui plan"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}
+
+#[test]
+fn the_recorded_bundled_trace_has_every_edge_and_a_measurement() {
+    let (code, out, _) = lmms(&[
+        "report",
+        "assets/lambda-handler-trace.json",
+        "--format",
+        "json",
+        "--top",
+        "1",
+        "--lazy",
+        "pandas",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["trace"]["edges"], "full");
+    assert_eq!(v["trace"]["python"], "3.11.7");
+    assert_eq!(v["projection"]["savings_may_be_overstated"], false);
+    let projected = v["projection"]["baseline_cold_start_ms"].as_f64().unwrap()
+        - v["projection"]["cold_start_ms"].as_f64().unwrap();
+    let (_, text, _) = lmms(&[
+        "report",
+        "assets/lambda-handler-trace.json",
+        "--lazy",
+        "pandas",
+        "--top",
+        "1",
+    ]);
+    let line = text.lines().find(|l| l.contains("measured")).unwrap();
+    let measured: f64 = line
+        .split("(−")
+        .nth(1)
+        .unwrap()
+        .split(" ms")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The projection lands within 5 % of what CPython measured with pandas really deferred.
+    assert!(
+        (measured - projected).abs() / measured < 0.05,
+        "{measured} vs {projected}"
+    );
+}
