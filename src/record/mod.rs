@@ -259,3 +259,129 @@ fn script_dir(command: &[String]) -> Option<String> {
     };
     Some(dir.canonicalize().ok()?.display().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answers every job from a script, and remembers what it was asked.
+    struct FakeRunner {
+        jobs: Vec<Job>,
+        version: Option<String>,
+    }
+
+    const RUN: &str = "\
+import time: self [us] | cumulative | imported package
+import time:       100 |        100 |   json
+import time:        50 |        150 | handler
+";
+
+    impl Runner for FakeRunner {
+        fn python_version(&mut self, _python: &str) -> Option<String> {
+            self.version.clone()
+        }
+
+        fn run(&mut self, job: &Job) -> Result<RunOutput> {
+            self.jobs.push(job.clone());
+            let n = self.jobs.len();
+            Ok(RunOutput {
+                importtime: match &job.tracer {
+                    Tracer::Edges => String::new(),
+                    Tracer::Lazy(_) => RUN.replace("   json\n", "   x\n"),
+                    Tracer::Off if job.args[1] == "-c" && job.args[2] == "import json" => {
+                        "import time:       100 |        100 | json\n".into()
+                    }
+                    Tracer::Off => RUN.into(),
+                },
+                edges: (job.tracer == Tracer::Edges)
+                    .then(|| "__main__\thandler\nhandler\tjson\nsomething\telse\n".into()),
+                exit: Exit {
+                    // The second timed run fails.
+                    success: n != 2,
+                    description: "exit status 3".into(),
+                },
+            })
+        }
+    }
+
+    fn options(runs: u32, lazy: &[&str]) -> RecordOptions {
+        RecordOptions {
+            command: vec!["python3".into(), "-c".into(), "import handler".into()],
+            runs,
+            lazy: lazy.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn phases_run_in_order_and_fill_the_trace() {
+        let mut runner = FakeRunner {
+            jobs: Vec::new(),
+            version: Some("3.11.7".into()),
+        };
+        let mut events = Vec::new();
+        let r = record(&options(3, &["json"]), &mut runner, &mut |p| events.push(p)).unwrap();
+        let tracers: Vec<&Tracer> = runner.jobs.iter().map(|j| &j.tracer).collect();
+        // 3 timed runs, the edge run, `json` alone, 3 runs with json deferred.
+        assert_eq!(runner.jobs.len(), 8, "{tracers:?}");
+        assert!(
+            runner.jobs[..3]
+                .iter()
+                .all(|j| j.tracer == Tracer::Off && j.show)
+        );
+        assert_eq!(runner.jobs[3].tracer, Tracer::Edges);
+        assert_eq!(runner.jobs[4].args, ["python3", "-c", "import json"]);
+        assert!(
+            runner.jobs[5..]
+                .iter()
+                .all(|j| j.tracer == Tracer::Lazy(vec!["json".into()]))
+        );
+        let g = &r.graph;
+        assert_eq!(g.runs(), 3);
+        assert!(g.edges_complete());
+        assert_eq!(g.meta().python.as_deref(), Some("3.11.7"));
+        assert_eq!(r.failures, [(2, "exit status 3".to_string())]);
+        assert_eq!(r.notes[0], "2 import edges traced");
+        assert_eq!(g.meta().measured[0].total_us, [150, 150, 150]);
+        // Every step announced was finished.
+        let steps: u64 = events
+            .iter()
+            .map(|e| if let Progress::Steps(n) = e { *n } else { 0 })
+            .sum();
+        let done = events.iter().filter(|e| **e == Progress::Done).count() as u64;
+        assert_eq!(steps, done);
+    }
+
+    #[test]
+    fn python_3_14_needs_no_tracer_and_silence_is_an_error() {
+        let mut runner = FakeRunner {
+            jobs: Vec::new(),
+            version: Some("3.14.0".into()),
+        };
+        record(&options(2, &[]), &mut runner, &mut |_| {}).unwrap();
+        assert_eq!(runner.jobs.len(), 2);
+        assert!(runner.jobs.iter().all(|j| j.importtime == 2));
+
+        struct Silent;
+        impl Runner for Silent {
+            fn python_version(&mut self, _: &str) -> Option<String> {
+                None
+            }
+            fn run(&mut self, _: &Job) -> Result<RunOutput> {
+                Ok(RunOutput {
+                    importtime: String::new(),
+                    edges: None,
+                    exit: Exit {
+                        success: true,
+                        description: String::new(),
+                    },
+                })
+            }
+        }
+        let err = record(&options(1, &[]), &mut Silent, &mut |_| {}).unwrap_err();
+        assert!(
+            err.message().contains("printed no import-time lines"),
+            "{err}"
+        );
+        assert!(record(&options(0, &[]), &mut Silent, &mut |_| {}).is_err());
+    }
+}

@@ -193,3 +193,35 @@ fn the_recorded_bundled_trace_has_every_edge_and_a_measurement() {
         "{measured} vs {projected}"
     );
 }
+
+#[test]
+fn every_what_if_parameter_is_a_flag_with_its_default() {
+    for command in [
+        &["report", "--help"][..],
+        &["check", "--help"],
+        &["export", "--help"],
+    ] {
+        let (code, out, _) = lmms(command);
+        assert_eq!(code, 0);
+        for p in lmms_tui::whatif::PARAMS.iter() {
+            let flag = format!("--{}", p.key);
+            let at = out
+                .find(&flag)
+                .unwrap_or_else(|| panic!("{flag} in {command:?}"));
+            let entry = &out[at..];
+            let entry = &entry[..entry.find("\n\n").unwrap_or(entry.len())];
+            if p.kind != lmms_tui::whatif::params::Kind::Switch {
+                assert!(entry.contains("[default: "), "{entry}");
+            }
+        }
+    }
+    // The bounds are checked where the flag is read, with the range in words.
+    let (code, _, err) = lmms(&[
+        "report",
+        "assets/lambda-handler-5runs.txt",
+        "--hot-path-usage",
+        "101",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("at most 100 %"), "{err}");
+}

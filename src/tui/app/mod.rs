@@ -5,12 +5,15 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::action::{Action, Effect, WriteResult, Written};
+mod files;
+mod mouse;
+
+use super::action::{Action, Effect, Written};
 use super::cursor::Cursor;
-use super::layout::{self, Area, Column};
+use super::layout::{self, Area};
 use super::search::Search;
 use super::views::{Fold, View, ViewId, Views};
-use crate::model::{ModuleId, Sort, SortKey};
+use crate::model::{ModuleId, Sort};
 use crate::whatif::{Analysis, Decision, PARAMS, Param, Suggestion, params::Kind, plan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,16 +227,6 @@ impl App {
         let len = self.views.tree.len();
         self.views.tree.cursor_mut().reveal(len, height);
         self.refresh_view();
-    }
-
-    fn sort_for_column(column: Column) -> Option<SortKey> {
-        match column {
-            Column::Name => Some(SortKey::Name),
-            Column::SelfMs => Some(SortKey::SelfTime),
-            Column::CumulativeMs | Column::Percent | Column::Bar => Some(SortKey::Cumulative),
-            Column::RetainedMs => Some(SortKey::Retained),
-            Column::UsagePct | Column::Decision | Column::Suggestion => None,
-        }
     }
 
     fn fold(&mut self, fold: Fold) {
@@ -467,97 +460,5 @@ impl App {
             _ => Mode::Normal,
         };
         self.mode = back;
-    }
-
-    fn file(&mut self, what: Written) -> &mut OutputFile {
-        match what {
-            Written::Plan => &mut self.plan_file,
-            Written::FastPath => &mut self.export_file,
-        }
-    }
-
-    /// The effect that writes `what`; files this session did not write are asked about first.
-    fn write(&mut self, what: Written, confirmed: bool) -> Effect {
-        let contents = match what {
-            Written::Plan => plan::to_json(self.analysis.plan(), self.analysis.graph()),
-            Written::FastPath => crate::output::fast_path::render(
-                &self.analysis,
-                crate::output::fast_path::Style::FastPath,
-            ),
-        };
-        let file = self.file(what).clone();
-        Effect::Write {
-            what,
-            path: file.path,
-            contents,
-            replace: confirmed || file.owned,
-        }
-    }
-
-    fn wrote(&mut self, what: Written, result: WriteResult) {
-        let path = self.file(what).path.clone();
-        match result {
-            WriteResult::Done => {
-                self.status = Some(format!("wrote {}", path.display()));
-                self.file(what).owned = true;
-            }
-            WriteResult::Exists => {
-                self.question = Some((
-                    what,
-                    format!(
-                        "{} exists and was not written here: overwrite? (y/n)",
-                        path.display()
-                    ),
-                ));
-                self.mode = Mode::Confirm;
-            }
-            WriteResult::Failed(e) => self.status = Some(e),
-        }
-    }
-
-    fn click(&mut self, column: u16, row: u16, at_ms: u64) {
-        if self.mode != Mode::Normal {
-            return;
-        }
-        let areas = layout::areas(self.size());
-        let table = areas.table;
-        if column < table.x || column >= table.x + table.width {
-            return;
-        }
-        if row == table.y {
-            let Some(col) = layout::column_at(table.width, column - table.x) else {
-                return;
-            };
-            if let Some(key) = Self::sort_for_column(col) {
-                let sort = if key == self.sort.key {
-                    Sort {
-                        descending: !self.sort.descending,
-                        ..self.sort
-                    }
-                } else {
-                    Sort::by(key)
-                };
-                self.set_sort(sort);
-            }
-            return;
-        }
-        let body = areas.body();
-        if row < body.y || row >= body.y + body.height {
-            return;
-        }
-        let view = self.views.get_mut(self.view);
-        let index = view.cursor().scroll + (row - body.y) as usize;
-        let len = view.len();
-        if index >= len {
-            return;
-        }
-        let height = body.height as usize;
-        view.cursor_mut().select(index, len, height);
-        let double = matches!(self.last_click, Some((r, t)) if r == row && at_ms.saturating_sub(t) <= DOUBLE_CLICK_MS);
-        self.last_click = Some((row, at_ms));
-        if double {
-            self.last_click = None;
-            self.fold(Fold::Toggle);
-        }
     }
 }

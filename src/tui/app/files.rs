@@ -1,0 +1,54 @@
+//! The files the explorer writes, as effects: the event loop writes them and answers with
+//! `Action::Wrote`; files this session did not write are asked about first.
+
+use super::{App, Mode, OutputFile};
+use crate::tui::action::{Effect, WriteResult, Written};
+use crate::whatif::plan;
+
+impl App {
+    fn file(&mut self, what: Written) -> &mut OutputFile {
+        match what {
+            Written::Plan => &mut self.plan_file,
+            Written::FastPath => &mut self.export_file,
+        }
+    }
+
+    /// The effect that writes `what`; files this session did not write are asked about first.
+    pub(super) fn write(&mut self, what: Written, confirmed: bool) -> Effect {
+        let contents = match what {
+            Written::Plan => plan::to_json(self.analysis.plan(), self.analysis.graph()),
+            Written::FastPath => crate::output::fast_path::render(
+                &self.analysis,
+                crate::output::fast_path::Style::FastPath,
+            ),
+        };
+        let file = self.file(what).clone();
+        Effect::Write {
+            what,
+            path: file.path,
+            contents,
+            replace: confirmed || file.owned,
+        }
+    }
+
+    pub(super) fn wrote(&mut self, what: Written, result: WriteResult) {
+        let path = self.file(what).path.clone();
+        match result {
+            WriteResult::Done => {
+                self.status = Some(format!("wrote {}", path.display()));
+                self.file(what).owned = true;
+            }
+            WriteResult::Exists => {
+                self.question = Some((
+                    what,
+                    format!(
+                        "{} exists and was not written here: overwrite? (y/n)",
+                        path.display()
+                    ),
+                ));
+                self.mode = Mode::Confirm;
+            }
+            WriteResult::Failed(e) => self.status = Some(e),
+        }
+    }
+}
