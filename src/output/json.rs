@@ -22,7 +22,7 @@ struct JsonProjection<'a> {
     cold_start_ms: f64,
     baseline_cold_start_ms: f64,
     daily_import_s: f64,
-    traced_daily_import_s: f64,
+    baseline_daily_import_s: f64,
     p50_ms: f64,
     p95_ms: f64,
     p99_ms: f64,
@@ -96,7 +96,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         cold_start_ms: p.cold_start_us as f64 / 1000.0,
         baseline_cold_start_ms: p.traced_cold_start_us as f64 / 1000.0,
         daily_import_s: p.daily_import_s,
-        traced_daily_import_s: p.traced_daily_import_s,
+        baseline_daily_import_s: p.traced_daily_import_s,
         p50_ms: p.percentiles.p50_us / 1000.0,
         p95_ms: p.percentiles.p95_us / 1000.0,
         p99_ms: p.percentiles.p99_us / 1000.0,
@@ -109,7 +109,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             PercentileMethod::MonteCarlo { .. } => "monte-carlo",
         },
         budget_ms: a.plan().params.budget_ms,
-        within_budget: p.within_budget(a.plan()),
+        within_budget: a.within_budget(),
         savings_may_be_overstated: !p.edges_complete && !p.lazy.is_empty(),
         dropped_modules: p.dropped.iter().map(|&m| graph.name(m)).collect(),
         lazy: p
@@ -195,13 +195,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         out.write_all(b"\",\"load_probability\":")?;
         json_f64(out, &mut floats, p.load_probability[id.index()])?;
         out.write_all(b",\"suggestion\":\"")?;
-        out.write_all(
-            a.plan()
-                .thresholds
-                .suggest(retained, usage)
-                .label()
-                .as_bytes(),
-        )?;
+        out.write_all(a.suggestion(id).label().as_bytes())?;
         out.write_all(b"\"")?;
         // Importers beyond the first-import parent (none in a tree-only trace).
         let mut others = graph

@@ -225,3 +225,58 @@ fn every_what_if_parameter_is_a_flag_with_its_default() {
     assert_eq!(code, 2);
     assert!(err.contains("at most 100 %"), "{err}");
 }
+
+#[test]
+fn the_json_projection_keeps_its_documented_keys() {
+    // README "`lmms-tui report`" lists these; renaming one breaks every consumer.
+    let (code, out, err) = lmms(&[
+        "report",
+        "assets/lambda-handler-5runs.txt",
+        "--format",
+        "json",
+        "--top",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let projection = json["projection"].as_object().unwrap();
+    let documented = [
+        "cold_start_ms",
+        "baseline_cold_start_ms",
+        "daily_import_s",
+        "baseline_daily_import_s",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "baseline_p50_ms",
+        "baseline_p95_ms",
+        "baseline_p99_ms",
+        "expected_cold_request_ms",
+        "percentile_method",
+        "budget_ms",
+        "within_budget",
+        "savings_may_be_overstated",
+        "dropped_modules",
+        "lazy",
+        "params",
+        "thresholds",
+    ];
+    let mut keys: Vec<&str> = projection.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut want = documented.to_vec();
+    want.sort_unstable();
+    assert_eq!(keys, want);
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for key in documented {
+        // The README writes the three traced percentiles as one: `baseline_p*_ms`.
+        let written = if key.starts_with("baseline_p") {
+            "baseline_p*_ms"
+        } else {
+            key
+        };
+        assert!(
+            readme.contains(&format!("`{written}`")),
+            "{key} in the README"
+        );
+    }
+}
