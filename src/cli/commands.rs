@@ -15,23 +15,32 @@ use crate::trace;
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
 use crate::whatif::Analysis;
 
-/// The trace, its baseline comparison and the plan the flags describe, as one analysis.
-/// Modules a plan file names that the trace lacks are said on standard error.
-fn analyse(traces: &[PathBuf], baseline: &[PathBuf], flags: &WhatIfArgs) -> Result<Analysis> {
+/// The trace, its baseline comparison and the plan the flags describe, as one analysis; and
+/// what to tell the user about the plan file (modules it names that the trace lacks).
+fn load(
+    traces: &[PathBuf],
+    baseline: &[PathBuf],
+    flags: &WhatIfArgs,
+) -> Result<(Analysis, Option<String>)> {
     let graph = trace::load(traces)?;
     let comparison = load_comparison(baseline, &graph)?;
     let (plan, ignored) = flags.plan(&graph)?;
-    if !ignored.is_empty() {
-        eprintln!("lmms-tui: {}", ignored_notice(&ignored));
-    }
-    Ok(Analysis::new(graph, plan, comparison))
+    let notice = (!ignored.is_empty()).then(|| {
+        format!(
+            "the plan names modules not in this trace, ignored: {}",
+            ignored.join(", ")
+        )
+    });
+    Ok((Analysis::new(graph, plan, comparison), notice))
 }
 
-fn ignored_notice(ignored: &[String]) -> String {
-    format!(
-        "the plan names modules not in this trace, ignored: {}",
-        ignored.join(", ")
-    )
+/// `load`, for the commands that print: the notice goes to standard error.
+fn analyse(traces: &[PathBuf], baseline: &[PathBuf], flags: &WhatIfArgs) -> Result<Analysis> {
+    let (analysis, notice) = load(traces, baseline, flags)?;
+    if let Some(notice) = notice {
+        eprintln!("lmms-tui: {notice}");
+    }
+    Ok(analysis)
 }
 
 fn load_comparison(baseline: &[PathBuf], graph: &ImportGraph) -> Result<Option<Comparison>> {
@@ -54,24 +63,20 @@ pub fn explore(
         ));
     }
     crate::tui::terminal::require_terminal()?;
-    let graph = trace::load(&traces)?;
-    let comparison = load_comparison(&baseline, &graph)?;
     // A --plan file that does not exist yet is where `w` will save a new plan.
     let mut flags = whatif.clone();
     let new_plan = flags.plan.take_if(|p| !p.exists());
-    let (plan, ignored) = flags.plan(&graph)?;
-    let notice = if !ignored.is_empty() {
-        Some(ignored_notice(&ignored))
-    } else {
+    let (analysis, notice) = load(&traces, &baseline, &flags)?;
+    let notice = notice.or_else(|| {
         new_plan
             .as_ref()
             .map(|p| format!("new plan: w saves it to {}", p.display()))
-    };
+    });
     let plan_file = OutputFile {
         owned: flags.plan.is_some(),
         path: whatif.plan.unwrap_or_else(|| PathBuf::from(DEFAULT_PLAN)),
     };
-    let mut app = App::new(Analysis::new(graph, plan, comparison), plan_file, 80, 24);
+    let mut app = App::new(analysis, plan_file, 80, 24);
     app.set_status(notice);
     crate::tui::run(app)?;
     Ok(ExitCode::SUCCESS)

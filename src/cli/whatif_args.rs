@@ -131,7 +131,7 @@ impl WhatIfArgs {
             plan.set_usage_pct(find(name)?, *pct);
         }
         for (param, value) in &self.params {
-            param.set(&mut plan.params, &mut plan.thresholds, *value);
+            plan.set(param, *value);
         }
         plan.validate().map_err(Error::new)?;
         Ok((plan, ignored))

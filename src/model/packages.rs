@@ -15,7 +15,7 @@ pub struct Package {
 }
 
 /// The top-level package of a dotted name (`botocore` for `botocore.utils`).
-pub fn top_level(name: &str) -> &str {
+fn top_level(name: &str) -> &str {
     name.split('.').next().unwrap_or(name)
 }
 

@@ -120,7 +120,7 @@ pub fn render(a: &Analysis, style: Style) -> String {
                 eager
                     .iter()
                     .copied()
-                    .filter(|&m| plan.thresholds.suggest(retained(m), plan.usage_pct(m)) == s)
+                    .filter(|&m| a.suggestion(m) == s)
                     .collect()
             };
             for (title, members) in [

@@ -81,7 +81,7 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
             ),
         ),
     ];
-    if let (Some(budget), Some(ok)) = (params.budget_ms, p.within_budget(a.plan())) {
+    if let (Some(budget), Some(ok)) = (params.budget_ms, a.within_budget()) {
         lines.push((
             Figure::Budget,
             format!("{} {budget} ms", if ok { "✓ within" } else { "✗ over" }),

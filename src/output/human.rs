@@ -177,7 +177,7 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
                 }
                 row.push(number(usage));
                 row.push(decision_label(a.plan().decision(id)).into());
-                row.push(a.plan().thresholds.suggest(retained, usage).label().into());
+                row.push(a.suggestion(id).label().into());
                 row.push(if m.parent.is_some() {
                     format!("{}  ({})", graph.name(id), graph.chain_text(id))
                 } else {

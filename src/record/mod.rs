@@ -88,11 +88,12 @@ pub fn record(
     let mut builder = TraceBuilder::new();
     let failures = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
     let mut notes = Vec::new();
-    if !full_edges {
-        notes.extend(traced_edges(&mut s, &mut builder)?);
+    if full_edges {
+        builder.set_edges_complete(true);
+    } else {
+        notes.push(traced_edges(&mut s, &mut builder)?);
         notes.extend(entries_alone(&mut s, &mut builder)?);
     }
-    builder.set_edges_complete(full_edges || builder.meta.edges_complete);
     if !opts.lazy.is_empty() {
         match measured_lazy(&mut s, &opts.lazy)? {
             Some(measured) => builder.meta.measured.push(measured),
@@ -151,12 +152,12 @@ fn timed_runs(
 }
 
 /// One run with the tracer: every import statement, already-loaded modules included.
-fn traced_edges(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<String>> {
+fn traced_edges(s: &mut Session, builder: &mut TraceBuilder) -> Result<String> {
     (s.progress)(Progress::Steps(1));
     (s.progress)(Progress::Step("recording import edges".into()));
     let out = s.runner.run(&s.job(0, Tracer::Edges, false))?;
     (s.progress)(Progress::Done);
-    Ok(Some(match out.edges {
+    Ok(match out.edges {
         Some(text) => {
             let added = trace::edges::read(&text, builder);
             builder.set_edges_complete(true);
@@ -168,7 +169,7 @@ fn traced_edges(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<St
              edges are the first-import tree only"
                 .into()
         }
-    }))
+    })
 }
 
 /// Each entry import alone: its own tree shows what it needs even where another module imported

@@ -40,10 +40,6 @@ impl Analysis {
         &self.graph
     }
 
-    pub fn dominators(&self) -> &Dominators {
-        &self.dominators
-    }
-
     pub fn plan(&self) -> &Plan {
         &self.plan
     }
@@ -54,10 +50,6 @@ impl Analysis {
 
     pub fn comparison(&self) -> Option<&Comparison> {
         self.comparison.as_ref()
-    }
-
-    pub fn set_comparison(&mut self, comparison: Option<Comparison>) {
-        self.comparison = comparison;
     }
 
     /// Changes the plan and projects it again, so the projection never goes stale.

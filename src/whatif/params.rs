@@ -370,14 +370,13 @@ pub fn summary(params: &Params) -> String {
         .join(", ")
 }
 
-/// A parameter by its key.
-pub fn find(key: &str) -> Option<&'static Param> {
-    PARAMS.iter().find(|p| p.key == key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn find(key: &str) -> Option<&'static Param> {
+        PARAMS.iter().find(|p| p.key == key)
+    }
 
     #[test]
     fn every_parameter_round_trips_through_its_text() {

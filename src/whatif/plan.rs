@@ -1,5 +1,5 @@
 //! A plan: which modules are deferred, how often requests use each, the traffic parameters
-//! and the rule-of-thumb thresholds. Saved as JSON by module name (docs/plan-format.md).
+//! and the rule-of-thumb thresholds. Saved as JSON by module name (README "What-if").
 
 use std::path::Path;
 
@@ -80,11 +80,14 @@ impl Plan {
         param.get(&self.params, &self.thresholds)
     }
 
-    /// Sets a parameter from typed text; the plan is unchanged on error.
-    pub fn set_text(&mut self, param: &Param, text: &str) -> std::result::Result<(), String> {
-        let value = param.parse(text)?;
+    /// Sets a parameter to a value its `parse` or `check` accepted.
+    pub fn set(&mut self, param: &Param, value: Value) {
         param.set(&mut self.params, &mut self.thresholds, value);
-        Ok(())
+    }
+
+    /// A parameter as typed text (empty for an unset budget).
+    pub fn text(&self, param: &Param) -> String {
+        param.text(&self.params, &self.thresholds)
     }
 
     /// Every parameter within its bounds.

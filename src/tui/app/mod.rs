@@ -14,7 +14,8 @@ use super::layout::{self, Area};
 use super::search::Search;
 use super::views::{Fold, View, ViewId, Views};
 use crate::model::{ModuleId, Sort};
-use crate::whatif::{Analysis, Decision, PARAMS, Param, Suggestion, params::Kind, plan};
+use crate::whatif::params::Value;
+use crate::whatif::{Analysis, Decision, PARAMS, Param, Suggestion, plan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -237,10 +238,6 @@ impl App {
         }
     }
 
-    fn edit_plan(&mut self, edit: impl FnOnce(&mut crate::whatif::Plan)) {
-        self.analysis.edit_plan(edit);
-    }
-
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.status = None;
         let height = self.body_height();
@@ -312,7 +309,7 @@ impl App {
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
             Action::ToggleLazy => {
                 if let Some(m) = self.selected_module() {
-                    self.edit_plan(|plan| {
+                    self.analysis.edit_plan(|plan| {
                         let next = match plan.decision(m) {
                             Decision::Eager => Decision::Lazy,
                             Decision::Lazy => Decision::Eager,
@@ -323,7 +320,7 @@ impl App {
             }
             Action::UsageStep(step) => {
                 if let Some(m) = self.selected_module() {
-                    self.edit_plan(|plan| {
+                    self.analysis.edit_plan(|plan| {
                         // Steps land on multiples of 5, so 42 → 45 → 50.
                         let u = plan.usage_pct(m);
                         let next = if step > 0 {
@@ -367,7 +364,7 @@ impl App {
                     .iter()
                     .filter(|(_, d)| *d == Decision::Lazy)
                     .count();
-                self.edit_plan(|plan| {
+                self.analysis.edit_plan(|plan| {
                     for (m, d) in decisions {
                         plan.set_decision(m, d);
                     }
@@ -377,7 +374,7 @@ impl App {
                 ));
             }
             Action::ResetPlan => {
-                self.edit_plan(|plan| plan.reset());
+                self.analysis.edit_plan(|plan| plan.reset());
                 self.status = Some("plan reset: every module eager, usage 100 %".into());
             }
             Action::SavePlan => return vec![self.write(Written::Plan, false)],
@@ -395,16 +392,15 @@ impl App {
             Action::EditParam => {
                 let index = self.param_cursor.min(PARAMS.len() - 1);
                 let param: &Param = &PARAMS[index];
-                if param.kind == Kind::Switch {
-                    let on = self.analysis.plan().get(param)
-                        == crate::whatif::params::Value::Switch(true);
-                    let text = if on { "no" } else { "yes" };
-                    let _ = self.analysis.edit_plan(|plan| plan.set_text(param, text));
-                } else {
-                    let p = self.analysis.plan();
-                    let text = param.text(&p.params, &p.thresholds);
-                    self.input = Some((InputTarget::Param(index), text));
-                    self.mode = Mode::Input;
+                match self.analysis.plan().get(param) {
+                    Value::Switch(on) => self
+                        .analysis
+                        .edit_plan(|plan| plan.set(param, Value::Switch(!on))),
+                    _ => {
+                        let text = self.analysis.plan().text(param);
+                        self.input = Some((InputTarget::Param(index), text));
+                        self.mode = Mode::Input;
+                    }
                 }
             }
         }
@@ -440,14 +436,10 @@ impl App {
         let result = match target {
             InputTarget::Usage(m) => plan::parse_usage(&text)
                 .map(|v| self.analysis.edit_plan(|plan| plan.set_usage_pct(m, v))),
-            InputTarget::Param(i) => {
-                // Checked before the plan changes, so a bad value changes nothing.
-                PARAMS[i].parse(&text).map(|_| {
-                    let _ = self
-                        .analysis
-                        .edit_plan(|plan| plan.set_text(&PARAMS[i], &text));
-                })
-            }
+            // Parsed (and bounds-checked) before the plan changes, so a bad value changes nothing.
+            InputTarget::Param(i) => PARAMS[i]
+                .parse(&text)
+                .map(|v| self.analysis.edit_plan(|plan| plan.set(&PARAMS[i], v))),
         };
         if let Err(e) = result {
             self.status = Some(e);

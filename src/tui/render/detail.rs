@@ -115,11 +115,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                 app.analysis().projection().load_probability[id.index()] * 100.0,
                 seconds(eager_s),
                 seconds(lazy_s),
-                app.analysis()
-                    .plan()
-                    .thresholds
-                    .suggest(retained, usage)
-                    .label(),
+                app.analysis().suggestion(id).label(),
             )),
         ]));
     } else if app.view() == ViewId::Importers {

@@ -39,7 +39,7 @@ pub(super) fn params(app: &App, frame: &mut Frame, table: Rect) {
         .map(|(i, p)| {
             let line = Line::from(vec![
                 Span::raw(format!("{:<label_width$}  ", p.label())),
-                Span::styled(p.text(&plan.params, &plan.thresholds), BOLD),
+                Span::styled(plan.text(p), BOLD),
             ]);
             if i == app.param_cursor() {
                 line.style(SELECTED)
