@@ -7,7 +7,7 @@ use lmms_tui::tui::action::Action;
 use lmms_tui::tui::app::{App, OutputFile};
 use lmms_tui::tui::cursor::Move;
 use lmms_tui::tui::render::render;
-use lmms_tui::whatif::Analysis;
+use lmms_tui::whatif::{Analysis, Decision};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
@@ -60,7 +60,7 @@ fn explorer(c: &mut Criterion) {
         // A what-if change: defer the heaviest module's first child, recompute, redraw.
         keystroke(
             "toggle_lazy",
-            &[Action::Move(Move::Down), Action::ToggleLazy],
+            &[Action::Move(Move::Down), Action::ToggleLazy(Decision::Lazy)],
         );
         // A search keystroke: one time-boxed step plus the redraw (what the loop does).
         group.bench_function(format!("search_keystroke/{modules}"), |b| {

@@ -1,7 +1,7 @@
 //! Seeded synthetic traces in CPython's text format, for benchmarks and property tests:
 //! the same seed always gives the same trace.
 
-pub use crate::whatif::rng::Rng;
+pub use crate::model::rng::Rng;
 
 /// A synthetic import tree: parents in import order (`parent[i] < i`), self times in µs.
 #[derive(Debug, Clone)]

@@ -174,13 +174,28 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
             format!(" ({})", recording.notes.join("; "))
         },
     );
+    let mut lazy = crate::whatif::Plan::new(g);
     for m in &g.meta().measured {
-        eprintln!(
-            "lmms-tui: with {} deferred: {} ms total import time (median of {} runs)",
-            m.lazy.join(", "),
-            ms(m.median_total_us()),
-            m.total_us.len()
-        );
+        // What the projection says of the same edit, beside what it measured.
+        lazy.reset();
+        for name in &m.lazy {
+            if let Some(id) = g.find(name) {
+                let _ = lazy.set_decision(g, id, crate::whatif::Decision::Lazy);
+            }
+        }
+        let a = crate::whatif::Analysis::new(g.clone(), lazy.clone(), None);
+        if let Some(figure) = crate::output::figures::measured(&a) {
+            eprintln!("lmms-tui: {}", figure.text());
+        }
+        for kept in &a.projection().kept {
+            eprintln!(
+                "lmms-tui: projected: {}",
+                crate::output::figures::kept_text(g, kept)
+            );
+        }
+    }
+    if let Some(line) = crate::output::figures::gc_line(g) {
+        eprintln!("lmms-tui: {line}");
     }
     if recording.failures.is_empty() {
         Ok(ExitCode::SUCCESS)

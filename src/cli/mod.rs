@@ -58,7 +58,8 @@ pub struct RecordArgs {
     pub runs: u32,
     #[arg(short, long, default_value = "trace.json")]
     pub output: PathBuf,
-    /// Also run with MODULE really deferred (importlib.util.LazyLoader) to measure it; repeatable
+    /// Also measure the edit: the program's own imports of MODULE made lazy, in runs alternated
+    /// with unedited ones; repeatable (all deferred together)
     #[arg(long = "lazy", value_name = "MODULE")]
     pub lazy: Vec<String>,
     /// The program: a Python interpreter and its arguments (after `--`)

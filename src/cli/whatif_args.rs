@@ -16,6 +16,7 @@ use crate::whatif::{Decision, PARAMS, Param, Plan, plan};
 pub struct WhatIfArgs {
     pub plan: Option<PathBuf>,
     pub lazy: Vec<String>,
+    pub lazy_everywhere: Vec<String>,
     pub usage: Vec<(String, f64)>,
     /// Parameters given on the command line, with their values.
     pub params: Vec<(&'static Param, Value)>,
@@ -54,7 +55,21 @@ impl Args for WhatIfArgs {
                     .long("lazy")
                     .value_name("MODULE")
                     .action(ArgAction::Append)
-                    .help("Defer MODULE (a function-level or `lazy` import); repeatable"),
+                    .help(
+                        "Defer MODULE in your own code (your import statements become \
+                         function-level or `lazy`; third-party and stdlib modules still import \
+                         it); repeatable",
+                    ),
+            )
+            .arg(
+                Arg::new("lazy_everywhere")
+                    .long("lazy-everywhere")
+                    .value_name("MODULE")
+                    .action(ArgAction::Append)
+                    .help(
+                        "Defer every import of MODULE, other packages' too (PEP 810's global \
+                         mode): an upper bound that their import-time use can void; repeatable",
+                    ),
             )
             .arg(
                 Arg::new("usage")
@@ -97,6 +112,10 @@ impl FromArgMatches for WhatIfArgs {
                 .get_many::<String>("lazy")
                 .map(|v| v.cloned().collect())
                 .unwrap_or_default(),
+            lazy_everywhere: m
+                .get_many::<String>("lazy_everywhere")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default(),
             usage: m
                 .get_many::<(String, f64)>("usage")
                 .map(|v| v.cloned().collect())
@@ -124,8 +143,14 @@ impl WhatIfArgs {
                 .find(name)
                 .ok_or_else(|| Error::new(format!("module `{name}` is not in the trace")))
         };
-        for name in &self.lazy {
-            plan.set_decision(find(name)?, Decision::Lazy);
+        for (names, decision) in [
+            (&self.lazy, Decision::Lazy),
+            (&self.lazy_everywhere, Decision::LazyEverywhere),
+        ] {
+            for name in names {
+                plan.set_decision(graph, find(name)?, decision)
+                    .map_err(Error::new)?;
+            }
         }
         for (name, pct) in &self.usage {
             plan.set_usage_pct(find(name)?, *pct);

@@ -4,6 +4,7 @@
 //! turns them into `ModuleId`s.
 
 use super::names::Names;
+use super::origin::ModuleClass;
 
 /// One run's figures for one module, in microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,23 +26,57 @@ pub struct TraceMeta {
     pub edges_complete: bool,
     /// Runs recorded with modules really deferred (`record --lazy`), to set beside projections.
     pub measured: Vec<Measured>,
+    /// The program's import time with and without the cyclic garbage collector.
+    pub gc: Option<GcRuns>,
 }
 
-/// Runs of the program with some modules really deferred (`importlib.util.LazyLoader`).
+/// Runs of the program with its own imports of some modules rewritten to import on first use,
+/// alternated with runs of the unedited program (`record --lazy`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Measured {
     /// The deferred modules, sorted.
     pub lazy: Vec<String>,
-    /// Total import time of each run, µs.
+    /// Total import time of each unedited run, µs; run k pairs with `total_us[k]`.
+    #[serde(default)]
+    pub eager_us: Vec<u64>,
+    /// Total import time of each edited run, µs.
     pub total_us: Vec<u64>,
-    /// Modules loaded (in the first run), sorted.
+    /// Modules loaded (in the first edited run), sorted.
     pub modules: Vec<String>,
+    /// Deferred modules that loaded anyway during start-up, and who imported them first.
+    #[serde(default)]
+    pub loaded_anyway: Vec<LoadedAnyway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LoadedAnyway {
+    pub module: String,
+    pub importer: String,
 }
 
 impl Measured {
-    /// Median total over the runs (even counts: mean of the middle two, rounded half up).
-    pub fn median_total_us(&self) -> u64 {
-        super::stats::Spread::of(&mut self.total_us.clone()).median
+    /// What the edit saved: unedited minus edited, paired run by run. None for a recording
+    /// without alternated unedited runs.
+    pub fn saving(&self) -> Option<super::PairedDifference> {
+        if self.eager_us.len() != self.total_us.len() {
+            return None;
+        }
+        super::PairedDifference::of(&self.eager_us, &self.total_us)
+    }
+}
+
+/// The program's import time (start-up excluded) in alternated runs with the cyclic garbage
+/// collector on (as always) and off.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GcRuns {
+    pub with_gc_us: Vec<u64>,
+    pub without_gc_us: Vec<u64>,
+}
+
+impl GcRuns {
+    /// Time the collector's pauses added to the imports.
+    pub fn pauses(&self) -> Option<super::PairedDifference> {
+        super::PairedDifference::of(&self.with_gc_us, &self.without_gc_us)
     }
 }
 
@@ -54,6 +89,10 @@ pub struct TraceBuilder {
     pub(crate) samples: Vec<(u32, Sample)>,
     pub(crate) edges: Vec<(Option<u32>, u32)>,
     pub(crate) runs: u32,
+    /// Class and origin (file, `built-in`, `frozen`) where the recording said.
+    pub(crate) origins: Vec<Option<(ModuleClass, Option<Box<str>>)>>,
+    /// Modules first imported after the program ended (interpreter shutdown).
+    pub(crate) shutdown: Vec<u32>,
     pub meta: TraceMeta,
     /// Whether any file lacked complete edges; the trace is complete only if all were.
     saw_incomplete_edges: bool,
@@ -114,6 +153,18 @@ impl TraceBuilder {
     pub fn set_edges_complete(&mut self, complete: bool) {
         self.saw_incomplete_edges = !complete;
         self.meta.edges_complete = complete;
+    }
+
+    pub fn origin(&mut self, module: u32, class: ModuleClass, origin: Option<&str>) {
+        let i = module as usize;
+        if self.origins.len() <= i {
+            self.origins.resize(i + 1, None);
+        }
+        self.origins[i] = Some((class, origin.map(Box::from)));
+    }
+
+    pub fn shutdown(&mut self, module: u32) {
+        self.shutdown.push(module);
     }
 
     pub fn module_count(&self) -> usize {

@@ -5,6 +5,7 @@
 use super::builder::{Sample, TraceBuilder, TraceMeta};
 use super::csr::Csr;
 use super::names::Names;
+use super::origin::{ModuleClass, is_stdlib_name};
 use super::stats::Spread;
 use crate::error::{Error, Result};
 
@@ -28,6 +29,9 @@ pub struct Module {
     pub samples: u32,
     /// Loaded by interpreter start-up (before the program's first own import).
     pub startup: bool,
+    /// First imported after the program ended: not part of cold start.
+    pub shutdown: bool,
+    pub class: ModuleClass,
 }
 
 /// Who imports a module: another module, or the program itself.
@@ -43,6 +47,8 @@ pub struct ImportGraph {
     imports: Csr<ModuleId>,
     program_imports: Vec<ModuleId>,
     samples: Csr<Sample>,
+    /// Where each module was loaded from, when recorded.
+    origins: Vec<Option<Box<str>>>,
     runs: u32,
     total_us: u64,
     startup_us: u64,
@@ -84,6 +90,8 @@ impl ImportGraph {
             edges,
             runs,
             meta,
+            origins: recorded,
+            shutdown,
             ..
         } = builder;
         let n = names.len();
@@ -107,6 +115,8 @@ impl ImportGraph {
                 cumulative_us,
                 samples: row.len() as u32,
                 startup: false,
+                shutdown: false,
+                class: ModuleClass::Unknown,
             });
         }
 
@@ -161,6 +171,29 @@ impl ImportGraph {
             modules[m.index()].startup = true;
             stack.extend_from_slice(children.row(m.index()));
         }
+        for &m in &shutdown {
+            modules[m as usize].shutdown = true;
+        }
+        // The recording's class where there is one, else what the name and start-up say.
+        let python = meta.python.as_deref();
+        let mut origins: Vec<Option<Box<str>>> = Vec::new();
+        for (i, module) in modules.iter_mut().enumerate() {
+            let recorded = recorded.get(i).and_then(Option::as_ref);
+            // The timed runs' shape decides start-up; the tracer's run had its own.
+            let recorded = recorded.filter(|(class, _)| *class != ModuleClass::Startup);
+            module.class = match recorded {
+                _ if module.startup => ModuleClass::Startup,
+                Some((class, _)) => *class,
+                None if is_stdlib_name(names.name(i as u32), python) => ModuleClass::Stdlib,
+                None => ModuleClass::Unknown,
+            };
+        }
+        if recorded.iter().any(|r| matches!(r, Some((_, Some(_))))) {
+            origins = (0..n)
+                .map(|i| recorded.get(i).and_then(|r| r.as_ref()?.1.clone()))
+                .collect();
+        }
+        drop(recorded);
         let total_us = roots
             .iter()
             .map(|r| modules[r.index()].cumulative_us.median)
@@ -180,12 +213,25 @@ impl ImportGraph {
                 .map(|(i, m)| (i as u32, m.parent)),
         );
         drop(edges);
+        // A submodule always loads its package first (CPython imports `a` before `a.b`).
+        for i in 0..n as u32 {
+            let name = names.name(i);
+            if let Some((package, _)) = name.rsplit_once('.')
+                && let Some(p) = names.get(package)
+            {
+                importer_pairs.push((p, Some(ModuleId(i))));
+            }
+        }
         let mut importers = Csr::from_pairs(n, &importer_pairs);
         importers.dedup_rows();
         drop(importer_pairs);
         let mut import_pairs: Vec<(u32, ModuleId)> = Vec::with_capacity(importers.len());
         let mut program_imports: Vec<ModuleId> = Vec::new();
-        for to in 0..n {
+        for (to, module) in modules.iter().enumerate() {
+            // Shutdown imports are no part of what the program loads.
+            if module.shutdown {
+                continue;
+            }
             for from in importers.row(to) {
                 match from {
                     Some(from) => import_pairs.push((from.0, ModuleId(to as u32))),
@@ -203,6 +249,7 @@ impl ImportGraph {
             imports,
             program_imports,
             samples,
+            origins,
             runs,
             total_us,
             startup_us,
@@ -261,6 +308,29 @@ impl ImportGraph {
     /// Modules the program imports itself (at top level).
     pub fn program_imports(&self) -> &[ModuleId] {
         &self.program_imports
+    }
+
+    /// The file (or `built-in`, `frozen`) the module was loaded from, when recorded.
+    pub fn origin(&self, id: ModuleId) -> Option<&str> {
+        self.origins.get(id.index())?.as_deref()
+    }
+
+    /// Importers by import statement: `importers` without a submodule's need of its package —
+    /// unless the submodule is the first importer (importing `a.b` first loads `a`, and the
+    /// trace nests `a` under `a.b`).
+    pub fn statement_importers(&self, id: ModuleId) -> impl Iterator<Item = Importer> + '_ {
+        let parent = self.module(id).parent;
+        self.importers(id)
+            .iter()
+            .copied()
+            .filter(move |&i| i == parent || !i.is_some_and(|i| self.is_package_edge(i, id)))
+    }
+
+    /// Whether an edge of the graph is the package a submodule needs, not an import statement.
+    pub fn is_package_edge(&self, importer: ModuleId, module: ModuleId) -> bool {
+        self.name(importer)
+            .rsplit_once('.')
+            .is_some_and(|(package, _)| package == self.name(module))
     }
 
     pub fn samples(&self, id: ModuleId) -> &[Sample] {

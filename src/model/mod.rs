@@ -9,12 +9,16 @@ mod dominators;
 mod graph;
 pub(crate) mod names;
 pub mod order;
+mod origin;
 pub mod packages;
+pub(crate) mod rng;
 mod stats;
+mod stdlib_names;
 
-pub use builder::{Measured, Sample, TraceBuilder, TraceMeta};
+pub use builder::{GcRuns, LoadedAnyway, Measured, Sample, TraceBuilder, TraceMeta};
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;
 pub use graph::{ImportGraph, Importer, Module, ModuleId};
 pub use order::{Keys, Sort, SortKey};
-pub use stats::Spread;
+pub use origin::{ModuleClass, is_stdlib_name};
+pub use stats::{PairedDifference, Spread};

@@ -30,9 +30,85 @@ impl Spread {
     }
 }
 
+/// How much `a` exceeds `b` in paired runs (run k of each alternated): the median of the
+/// differences, with a 95 % bootstrap interval of that median (seeded, so it is reproducible).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairedDifference {
+    pub median_us: f64,
+    pub low_us: f64,
+    pub high_us: f64,
+    pub pairs: usize,
+}
+
+const RESAMPLES: usize = 2000;
+
+impl PairedDifference {
+    /// None without pairs.
+    pub fn of(a: &[u64], b: &[u64]) -> Option<PairedDifference> {
+        let diffs: Vec<f64> = a
+            .iter()
+            .zip(b)
+            .map(|(&x, &y)| x as f64 - y as f64)
+            .collect();
+        if diffs.is_empty() {
+            return None;
+        }
+        let mut rng = super::rng::Rng::new(0x5EED ^ diffs.len() as u64);
+        let mut sample = vec![0.0; diffs.len()];
+        let mut medians: Vec<f64> = (0..RESAMPLES)
+            .map(|_| {
+                for s in sample.iter_mut() {
+                    *s = diffs[rng.below(diffs.len() as u64) as usize];
+                }
+                median(&mut sample)
+            })
+            .collect();
+        medians.sort_by(f64::total_cmp);
+        Some(PairedDifference {
+            median_us: median(&mut diffs.clone()),
+            low_us: medians[RESAMPLES * 25 / 1000],
+            high_us: medians[RESAMPLES * 975 / 1000 - 1],
+            pairs: diffs.len(),
+        })
+    }
+
+    /// The interval holds 0: no difference shows above the noise.
+    pub fn within_noise(&self) -> bool {
+        self.low_us <= 0.0 && self.high_us >= 0.0
+    }
+
+    pub fn contains(&self, us: f64) -> bool {
+        self.low_us <= us && us <= self.high_us
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_difference_and_its_interval() {
+        assert_eq!(PairedDifference::of(&[], &[]), None);
+        let d = PairedDifference::of(&[110, 120, 105, 130, 115], &[10, 20, 5, 30, 15]).unwrap();
+        assert_eq!((d.median_us, d.low_us, d.high_us), (100.0, 100.0, 100.0));
+        assert!(!d.within_noise());
+        let noisy =
+            PairedDifference::of(&[100, 90, 130, 80, 120, 95], &[95, 100, 110, 90, 100, 105])
+                .unwrap();
+        assert!(noisy.low_us < 0.0 && noisy.high_us > 0.0, "{noisy:?}");
+        assert!(noisy.within_noise());
+        assert!(noisy.low_us <= noisy.median_us && noisy.median_us <= noisy.high_us);
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {

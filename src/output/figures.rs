@@ -44,7 +44,10 @@ pub enum Figure {
     ColdRequest,
     Daily,
     Dropped,
+    /// A deferred module that other code keeps loading.
+    Kept,
     Measured,
+    Gc,
     Note,
 }
 
@@ -58,7 +61,9 @@ impl Figure {
             Figure::ColdRequest => "cold request",
             Figure::Daily => "daily import time",
             Figure::Dropped => "leave cold start",
+            Figure::Kept => "stays loaded",
             Figure::Measured => "measured",
+            Figure::Gc => "garbage collection",
             Figure::Note => "note",
         }
     }
@@ -147,34 +152,173 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
             )
         },
     ));
-    if let Some(line) = measured_line(a) {
-        lines.push((Figure::Measured, line));
+    let g = a.graph();
+    for kept in &p.kept {
+        lines.push((Figure::Kept, kept_text(g, kept)));
+    }
+    for m in a.plan().lazy() {
+        if a.plan().decision(m) == Decision::LazyEverywhere {
+            lines.push((
+                Figure::Note,
+                format!(
+                    "{} is deferred everywhere, other packages' imports too: an upper bound, \
+                     which their import-time use of it voids",
+                    g.name(m)
+                ),
+            ));
+        }
+    }
+    if let Some(((_, importer), rest)) = p.assumed.split_first() {
+        lines.push((
+            Figure::Note,
+            format!(
+                "assumed your code: {}{} (origin unknown in this trace); if not, what it \
+                 imports stays loaded — `lmms-tui record` knows",
+                g.name(*importer),
+                if rest.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and {} more", rest.len())
+                }
+            ),
+        ));
+    }
+    if let Some(m) = measured(a) {
+        lines.push((Figure::Measured, m.text()));
+    }
+    if let Some(line) = gc_line(g) {
+        lines.push((Figure::Gc, line));
     }
     if !p.edges_complete && !p.lazy.is_empty() {
         lines.push((Figure::Note, OVERSTATED.into()));
     }
+    if !p.lazy.is_empty() && gc_is_large(a) {
+        lines.push((
+            Figure::Note,
+            "cyclic-GC pauses are a large share of this trace: costs are not additive, and \
+             deferring a big package can save more than projected"
+                .into(),
+        ));
+    }
     lines
 }
 
-/// Projected vs measured, when the trace holds runs with exactly the plan's modules deferred.
-pub fn measured_line(a: &Analysis) -> Option<String> {
-    let mut lazy: Vec<&str> = a.plan().lazy().map(|m| a.graph().name(m)).collect();
+/// `program › a › … › y › m`: an import chain, its middle elided past six links.
+pub fn chain_text(g: &ImportGraph, chain: &[crate::model::ModuleId]) -> String {
+    let names: Vec<&str> = chain.iter().map(|&m| g.name(m)).collect();
+    let shown: Vec<&str> = if names.len() > 6 {
+        [&names[..2], &["…"], &names[names.len() - 3..]].concat()
+    } else {
+        names
+    };
+    format!("program › {}", shown.join(" › "))
+}
+
+/// Why a deferred module stays loaded, in words, with the chain.
+pub fn kept_text(g: &ImportGraph, kept: &crate::whatif::Kept) -> String {
+    let m = kept.module;
+    let why = match kept.chain[..] {
+        [.., importer, _] if g.is_package_edge(importer, m) => format!(
+            "{} stays loaded: a submodule always loads its package",
+            g.name(m)
+        ),
+        [.., importer, _] => format!(
+            "{} stays loaded: {} ({}) imports it",
+            g.name(m),
+            g.name(importer),
+            g.module(importer).class.key()
+        ),
+        _ => format!("{} stays loaded", g.name(m)),
+    };
+    format!("{why} — {}", chain_text(g, &kept.chain))
+}
+
+/// What `record --lazy` measured for exactly this plan's deferrals.
+pub struct MeasuredFigure<'a> {
+    pub run: &'a crate::model::Measured,
+    /// The edit really saved this much (None: recorded without paired runs).
+    pub saving: Option<crate::model::PairedDifference>,
+    pub projected_saving_us: f64,
+}
+
+impl MeasuredFigure<'_> {
+    /// The deferred modules that loaded anyway: the edit deferred nothing of them.
+    pub fn not_deferred(&self) -> &[crate::model::LoadedAnyway] {
+        &self.run.loaded_anyway
+    }
+
+    pub fn text(&self) -> String {
+        let projected = signed_ms(-self.projected_saving_us);
+        if let Some(first) = self.run.loaded_anyway.first() {
+            return format!(
+                "not deferred: {} loaded anyway at start-up, first imported by {} \
+                 (projected {projected} ms)",
+                first.module, first.importer
+            );
+        }
+        let Some(s) = self.saving else {
+            return "recorded without alternated unedited runs (an older lmms-tui): no measured \
+                    saving"
+                .into();
+        };
+        let verdict = if s.within_noise() {
+            " — within noise"
+        } else if !s.contains(self.projected_saving_us) {
+            " — the projection is outside the interval"
+        } else {
+            ""
+        };
+        format!(
+            "{} ms with {} made lazy (median of {} alternated pairs, 95% interval {} … {} ms) \
+             vs {projected} ms projected{verdict}",
+            signed_ms(-s.median_us),
+            self.run.lazy.join(", "),
+            s.pairs,
+            signed_ms(-s.high_us),
+            signed_ms(-s.low_us),
+        )
+    }
+}
+
+/// The measured runs whose deferred set is exactly the plan's (your-code scope only: the
+/// measured edit is in your code).
+pub fn measured(a: &Analysis) -> Option<MeasuredFigure<'_>> {
+    let plan = a.plan();
+    if plan.lazy().any(|m| plan.decision(m) != Decision::Lazy) {
+        return None;
+    }
+    let mut lazy: Vec<&str> = plan.lazy().map(|m| a.graph().name(m)).collect();
     lazy.sort_unstable();
-    let measured = a.graph().meta().measured.iter().find(|m| {
+    let run = a.graph().meta().measured.iter().find(|m| {
         !m.lazy.is_empty() && m.lazy.iter().map(String::as_str).eq(lazy.iter().copied())
     })?;
-    let eager_total = a.graph().total_us() as f64;
-    let lazy_total = measured.median_total_us() as f64;
     let p = a.projection();
+    Some(MeasuredFigure {
+        run,
+        saving: run.saving(),
+        projected_saving_us: p.traced_cold_start_us as f64 - p.cold_start_us as f64,
+    })
+}
+
+/// How much of the imports were cyclic-GC pauses, when the recording measured it.
+pub fn gc_line(g: &ImportGraph) -> Option<String> {
+    let pauses = g.meta().gc.as_ref()?.pauses()?;
     Some(format!(
-        "with {} deferred: {} ms → {} ms measured ({} ms over {} runs) vs {} ms projected",
-        measured.lazy.join(", "),
-        ms(eager_total as u64),
-        ms(lazy_total as u64),
-        signed_ms(lazy_total - eager_total),
-        measured.total_us.len(),
-        signed_ms(p.cold_start_us as f64 - p.traced_cold_start_us as f64),
+        "{} ms of the program's imports are cyclic-GC pauses (median of {} alternated pairs with \
+         the collector off, 95% interval {} … {} ms)",
+        ms(pauses.median_us.max(0.0).round() as u64),
+        pauses.pairs,
+        signed_ms(pauses.low_us),
+        signed_ms(pauses.high_us),
     ))
+}
+
+/// GC pauses above 5 % of cold start, measured above noise.
+fn gc_is_large(a: &Analysis) -> bool {
+    let Some(pauses) = a.graph().meta().gc.as_ref().and_then(|gc| gc.pauses()) else {
+        return false;
+    };
+    pauses.low_us > 0.0 && pauses.median_us > 0.05 * a.projection().traced_cold_start_us as f64
 }
 
 /// A delta as `before → after (±ms, ±%)`, with `new`/`gone` for one-sided names.
@@ -197,5 +341,6 @@ pub fn decision_label(d: Decision) -> &'static str {
     match d {
         Decision::Eager => "eager",
         Decision::Lazy => "lazy",
+        Decision::LazyEverywhere => "lazy-everywhere",
     }
 }

@@ -155,7 +155,13 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
                 "cumulative min–max"
             });
         }
-        headers.extend(["usage %", "decision", "suggestion", "module (import chain)"]);
+        headers.extend([
+            "usage %",
+            "decision",
+            "suggestion",
+            "class",
+            "module (import chain)",
+        ]);
         let rows = order
             .iter()
             .take(top)
@@ -178,6 +184,7 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
                 row.push(number(usage));
                 row.push(decision_label(a.plan().decision(id)).into());
                 row.push(a.suggestion(id).label().into());
+                row.push(m.class.key().into());
                 row.push(if m.parent.is_some() {
                     format!("{}  ({})", graph.name(id), graph.chain_text(id))
                 } else {
@@ -188,7 +195,12 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
             .collect();
         let right = headers
             .iter()
-            .map(|h| !matches!(*h, "decision" | "suggestion" | "module (import chain)"))
+            .map(|h| {
+                !matches!(
+                    *h,
+                    "decision" | "suggestion" | "class" | "module (import chain)"
+                )
+            })
             .collect();
         write_table(
             out,

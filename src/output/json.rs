@@ -36,6 +36,14 @@ struct JsonProjection<'a> {
     savings_may_be_overstated: bool,
     dropped_modules: Vec<&'a str>,
     lazy: Vec<JsonLazy<'a>>,
+    /// Deferred modules other code keeps loading, with the chain that loads them.
+    kept_loaded: Vec<JsonKept<'a>>,
+    /// Importers of unknown origin whose imports were taken as the user's.
+    assumed_your_code: Vec<&'a str>,
+    /// `record --lazy` runs of exactly this plan's deferrals.
+    measured: Option<JsonMeasured<'a>>,
+    /// Cyclic-GC pauses in the program's imports, when recorded.
+    gc_pauses: Option<JsonInterval>,
     params: &'a crate::whatif::Params,
     thresholds: &'a crate::whatif::Thresholds,
 }
@@ -72,6 +80,46 @@ struct JsonDelta<'a> {
     after_us: Option<u64>,
     change_us: i64,
     change_pct: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonKept<'a> {
+    name: &'a str,
+    /// From the program's import down to the module.
+    chain: Vec<&'a str>,
+    /// Why: `import` (an importer the plan leaves eager) or `package` (a submodule loads it).
+    reason: &'static str,
+}
+
+/// A median of paired differences with its 95 % bootstrap interval, in ms.
+#[derive(Serialize)]
+struct JsonInterval {
+    median_ms: f64,
+    low_ms: f64,
+    high_ms: f64,
+    pairs: usize,
+}
+
+impl From<crate::model::PairedDifference> for JsonInterval {
+    fn from(d: crate::model::PairedDifference) -> Self {
+        JsonInterval {
+            median_ms: d.median_us / 1000.0,
+            low_ms: d.low_us / 1000.0,
+            high_ms: d.high_us / 1000.0,
+            pairs: d.pairs,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonMeasured<'a> {
+    lazy: &'a [String],
+    /// Measured saving (unedited minus edited); null when deferred modules loaded anyway.
+    saved: Option<JsonInterval>,
+    projected_saved_ms: f64,
+    within_noise: Option<bool>,
+    projection_within_interval: Option<bool>,
+    not_deferred: &'a [crate::model::LoadedAnyway],
 }
 
 #[derive(Serialize)]
@@ -122,6 +170,41 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
                 cost_ms: l.cost_us as f64 / 1000.0,
             })
             .collect(),
+        kept_loaded: p
+            .kept
+            .iter()
+            .map(|k| JsonKept {
+                name: graph.name(k.module),
+                chain: k.chain.iter().map(|&m| graph.name(m)).collect(),
+                reason: match k.chain[..] {
+                    [.., importer, _] if graph.is_package_edge(importer, k.module) => "package",
+                    _ => "import",
+                },
+            })
+            .collect(),
+        assumed_your_code: {
+            let mut names: Vec<&str> = p.assumed.iter().map(|&(_, f)| graph.name(f)).collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        },
+        measured: super::figures::measured(a).map(|m| {
+            let saving = m.saving.filter(|_| m.not_deferred().is_empty());
+            JsonMeasured {
+                lazy: &m.run.lazy,
+                saved: saving.map(JsonInterval::from),
+                projected_saved_ms: m.projected_saving_us / 1000.0,
+                within_noise: saving.map(|s| s.within_noise()),
+                projection_within_interval: saving.map(|s| s.contains(m.projected_saving_us)),
+                not_deferred: &m.run.loaded_anyway,
+            }
+        }),
+        gc_pauses: graph
+            .meta()
+            .gc
+            .as_ref()
+            .and_then(|gc| gc.pauses())
+            .map(JsonInterval::from),
         params: &a.plan().params,
         thresholds: &a.plan().thresholds,
     };
@@ -182,11 +265,20 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             out.write_all(b"\":")?;
             out.write_all(numbers.format(value).as_bytes())?;
         }
+        out.write_all(b",\"retained_everywhere_us\":")?;
+        out.write_all(numbers.format(a.retained_everywhere_us(id)).as_bytes())?;
         out.write_all(if m.startup {
             b",\"startup\":true"
         } else {
             b",\"startup\":false"
         })?;
+        out.write_all(b",\"class\":\"")?;
+        out.write_all(m.class.key().as_bytes())?;
+        out.write_all(b"\"")?;
+        if let Some(origin) = graph.origin(id) {
+            out.write_all(b",\"origin\":")?;
+            json_str(out, origin)?;
+        }
         let usage = a.plan().usage_pct(id);
         out.write_all(b",\"usage_pct\":")?;
         json_f64(out, &mut floats, usage)?;
@@ -199,9 +291,8 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         out.write_all(b"\"")?;
         // Importers beyond the first-import parent (none in a tree-only trace).
         let mut others = graph
-            .importers(id)
-            .iter()
-            .filter(|&&i| i != m.parent)
+            .statement_importers(id)
+            .filter(|&i| i != m.parent)
             .peekable();
         if others.peek().is_some() {
             out.write_all(b",\"other_importers\":[")?;
@@ -209,7 +300,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
                 if j > 0 {
                     out.write_all(b",")?;
                 }
-                json_importer(out, graph, *importer)?;
+                json_importer(out, graph, importer)?;
             }
             out.write_all(b"]")?;
         }

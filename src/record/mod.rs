@@ -1,7 +1,9 @@
 //! `lmms-tui record`: runs a real Python program several times with `-X importtime` (through
-//! PYTHONPROFILEIMPORTTIME, so any launcher works), then once more with a tracer that sees
-//! every import edge, then each of the entry module's imports alone in a fresh process (their
-//! trees reveal dependencies that a shared first import hid), and returns the trace. Each phase
+//! PYTHONPROFILEIMPORTTIME, so any launcher works), each run alternated with one with the cyclic
+//! garbage collector off; then once with a tracer that sees every import edge and where each
+//! module comes from; then each of the entry module's imports alone in a fresh process (their
+//! trees reveal dependencies that a shared first import hid); and, for `--lazy`, alternated
+//! runs of the program unedited and with its own imports of those modules made lazy. Each phase
 //! is a function; processes run behind `Runner`, progress goes to a callback.
 
 mod runner;
@@ -11,14 +13,14 @@ use std::path::Path;
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 
 use crate::error::{Error, Result};
-use crate::model::{ImportGraph, Measured, TraceBuilder};
+use crate::model::{GcRuns, ImportGraph, LoadedAnyway, Measured, TraceBuilder};
 use crate::trace;
 
 #[derive(Debug, Clone)]
 pub struct RecordOptions {
     pub command: Vec<String>,
     pub runs: u32,
-    /// Also run with these modules really deferred, for projected-vs-measured.
+    /// Also measure the program with its own imports of these modules made lazy.
     pub lazy: Vec<String>,
 }
 
@@ -59,6 +61,41 @@ impl Session<'_> {
             show,
         }
     }
+
+    /// Runs a job as one progress step.
+    fn step(&mut self, what: String, job: &Job) -> Result<RunOutput> {
+        (self.progress)(Progress::Step(what));
+        let out = self.runner.run(job);
+        (self.progress)(Progress::Done);
+        out
+    }
+}
+
+/// The code our `-c` runs in an edit run: the tracer runs the program given after it.
+const RUN_MAIN: &str = "import _lmms_tui; _lmms_tui.run_main()";
+
+/// `python [options] -c "RUN_MAIN" PROGRAM...` for `python [options] PROGRAM...`, where PROGRAM
+/// is `-c CODE`, `-m MODULE` or `SCRIPT` with its arguments; None for other launchers.
+pub fn edit_command(command: &[String]) -> Option<Vec<String>> {
+    let mut i = 1;
+    while i < command.len() {
+        let arg = command[i].as_str();
+        match arg {
+            "-c" | "-m" => break,
+            "-X" | "-W" => i += 2,
+            "-" | "--" => return None,
+            _ if arg.starts_with('-') => i += 1,
+            _ => break,
+        }
+    }
+    let program = command.get(i..).filter(|p| !p.is_empty())?;
+    if matches!(program[0].as_str(), "-c" | "-m") && program.len() < 2 {
+        return None;
+    }
+    let mut edited = command[..i].to_vec();
+    edited.extend(["-c".to_string(), RUN_MAIN.to_string()]);
+    edited.extend(program.iter().cloned());
+    Some(edited)
 }
 
 pub fn record(
@@ -74,6 +111,13 @@ pub fn record(
     if opts.runs == 0 {
         return Err(Error::new("--runs must be at least 1"));
     }
+    if !opts.lazy.is_empty() && edit_command(&opts.command).is_none() {
+        return Err(Error::new(format!(
+            "--lazy edits the program's imports, so it needs the interpreter itself: \
+             python [options] (-c CODE | -m MODULE | SCRIPT), not `{}`",
+            opts.command.join(" ")
+        )));
+    }
     let python = runner.python_version(&opts.command[0]);
     // 3.14's importtime=2 prints imports of already-loaded modules: every edge, no tracer.
     let full_edges = at_least(&python, 3, 14);
@@ -83,26 +127,24 @@ pub fn record(
         opts,
     };
     (s.progress)(Progress::Steps(
-        opts.runs as u64 * if opts.lazy.is_empty() { 1 } else { 2 },
+        opts.runs as u64 * if opts.lazy.is_empty() { 2 } else { 4 },
     ));
     let mut builder = TraceBuilder::new();
+    builder.meta.python = python;
     let failures = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
-    let mut notes = Vec::new();
+    let mut notes = vec![traced_edges(&mut s, &mut builder, full_edges)?];
     if full_edges {
         builder.set_edges_complete(true);
     } else {
-        notes.push(traced_edges(&mut s, &mut builder)?);
         notes.extend(entries_alone(&mut s, &mut builder)?);
     }
     if !opts.lazy.is_empty() {
         match measured_lazy(&mut s, &opts.lazy)? {
             Some(measured) => builder.meta.measured.push(measured),
-            None => {
-                notes.push("the runs with modules deferred printed no import-time lines".into())
-            }
+            None => notes
+                .push("the runs with the imports made lazy printed no import-time lines".into()),
         }
     }
-    builder.meta.python = python;
     builder.meta.command = Some(opts.command.clone());
     builder.meta.recorded_at =
         Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string());
@@ -120,7 +162,14 @@ fn at_least(version: &Option<String>, major: u32, minor: u32) -> bool {
     (a, b) >= (major, minor)
 }
 
-/// Timed runs: nothing but the program and `-X importtime`. Returns the failed runs.
+/// The program's own import time in one run's output (start-up excluded), if it printed any.
+fn program_us(importtime: &str) -> Option<u64> {
+    let g = trace::from_bytes("run", importtime.as_bytes()).ok()?;
+    Some(g.total_us().saturating_sub(g.startup_us()))
+}
+
+/// Timed runs: nothing but the program and `-X importtime`, each paired with a run with the
+/// garbage collector off (which goes first alternates). Returns the failed runs.
 fn timed_runs(
     s: &mut Session,
     level: u8,
@@ -128,18 +177,35 @@ fn timed_runs(
 ) -> Result<Vec<(u32, String)>> {
     let mut failures = Vec::new();
     let mut timed = 0;
-    for run in 1..=s.opts.runs {
-        (s.progress)(Progress::Step(format!("timed run {run}/{}", s.opts.runs)));
-        let out = s.runner.run(&s.job(level, Tracer::Off, true))?;
+    let mut gc = GcRuns::default();
+    let runs = s.opts.runs;
+    for run in 1..=runs {
+        let mut plain = None;
+        let mut no_gc = None;
+        for first in [run % 2 == 1, run % 2 == 0] {
+            if first {
+                let job = s.job(level, Tracer::Off, true);
+                plain = Some(s.step(format!("timed run {run}/{runs}"), &job)?);
+            } else {
+                let job = s.job(1, Tracer::NoGc, false);
+                no_gc = Some(s.step(format!("run {run}/{runs} without GC"), &job)?);
+            }
+        }
+        let (out, no_gc) = (plain.expect("ran"), no_gc.expect("ran"));
         if !out.exit.success {
-            failures.push((run, out.exit.description));
+            failures.push((run, out.exit.description.clone()));
         }
         if !out.importtime.is_empty() {
             let label = format!("run {run}");
             trace::read_bytes(Path::new(&label), out.importtime.as_bytes(), builder)?;
             timed += 1;
         }
-        (s.progress)(Progress::Done);
+        if let (Some(with), Some(without)) =
+            (program_us(&out.importtime), program_us(&no_gc.importtime))
+        {
+            gc.with_gc_us.push(with);
+            gc.without_gc_us.push(without);
+        }
     }
     if timed == 0 {
         return Err(Error::new(format!(
@@ -147,22 +213,31 @@ fn timed_runs(
             s.opts.command.join(" ")
         )));
     }
+    if !gc.with_gc_us.is_empty() {
+        builder.meta.gc = Some(gc);
+    }
     builder.meta.files.clear();
     Ok(failures)
 }
 
-/// One run with the tracer: every import statement, already-loaded modules included.
-fn traced_edges(s: &mut Session, builder: &mut TraceBuilder) -> Result<String> {
+/// One run with the tracer: every import statement, already-loaded modules included, and
+/// where each module comes from. On 3.14 the timed runs have every edge already.
+fn traced_edges(s: &mut Session, builder: &mut TraceBuilder, full_edges: bool) -> Result<String> {
     (s.progress)(Progress::Steps(1));
-    (s.progress)(Progress::Step("recording import edges".into()));
-    let out = s.runner.run(&s.job(0, Tracer::Edges, false))?;
-    (s.progress)(Progress::Done);
-    Ok(match out.edges {
+    let job = s.job(0, Tracer::Edges, false);
+    let out = s.step("recording import edges and origins".into(), &job)?;
+    Ok(match out.findings {
         Some(text) => {
-            let added = trace::edges::read(&text, builder);
-            builder.set_edges_complete(true);
-            format!("{added} import edges traced")
+            let found = trace::tracer::read(&text, builder);
+            if !full_edges {
+                builder.set_edges_complete(true);
+            }
+            format!(
+                "{} import edges traced, {} module origins",
+                found.edges, found.origins
+            )
         }
+        None if full_edges => "the tracer wrote nothing: module origins unknown".into(),
         None => {
             builder.set_edges_complete(false);
             "the edge-recording run wrote no edges (did the program exit through os._exit?): \
@@ -181,7 +256,6 @@ fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<S
     let mut alone_edges = 0;
     for &m in &entries {
         let name = provisional.name(m).to_string();
-        (s.progress)(Progress::Step(format!("importing {name} alone")));
         let job = Job {
             args: vec![
                 s.opts.command[0].clone(),
@@ -193,7 +267,7 @@ fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<S
             python_path: script_dir(&s.opts.command).into_iter().collect(),
             show: false,
         };
-        let out = s.runner.run(&job)?;
+        let out = s.step(format!("importing {name} alone"), &job)?;
         if let Ok(alone) = trace::from_bytes(&name, out.importtime.as_bytes()) {
             for child in alone.ids() {
                 let Some(parent) = alone.module(child).parent else {
@@ -208,7 +282,6 @@ fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<S
                 }
             }
         }
-        (s.progress)(Progress::Done);
     }
     Ok((!entries.is_empty()).then(|| {
         format!(
@@ -218,30 +291,68 @@ fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<S
     }))
 }
 
-/// Runs with modules really deferred, to measure what the projection predicts.
+/// The edit made for real: the program unedited and with its own imports of `lazy` made lazy,
+/// alternated (which goes first alternates too), so drift and warm caches hit both alike.
 fn measured_lazy(s: &mut Session, lazy: &[String]) -> Result<Option<Measured>> {
     let mut lazy = lazy.to_vec();
     lazy.sort();
     lazy.dedup();
+    let args = edit_command(&s.opts.command).expect("checked before recording");
     let mut measured = Measured {
         lazy: lazy.clone(),
         ..Measured::default()
     };
-    for run in 1..=s.opts.runs {
-        (s.progress)(Progress::Step(format!(
-            "run {run}/{} with {} deferred",
-            s.opts.runs,
-            lazy.join(", ")
-        )));
-        let out = s.runner.run(&s.job(1, Tracer::Lazy(lazy.clone()), false))?;
-        if let Ok(g) = trace::from_bytes("measured", out.importtime.as_bytes()) {
-            measured.total_us.push(g.total_us());
-            if measured.modules.is_empty() {
-                measured.modules = g.ids().map(|m| g.name(m).to_string()).collect();
-                measured.modules.sort();
+    let runs = s.opts.runs;
+    for run in 1..=runs {
+        let mut pair = [None, None];
+        let order = if run % 2 == 1 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        for apply in order {
+            let job = Job {
+                args: args.clone(),
+                importtime: 1,
+                tracer: Tracer::Edit {
+                    defer: lazy.clone(),
+                    apply,
+                },
+                python_path: Vec::new(),
+                show: false,
+            };
+            let what = if apply {
+                format!("run {run}/{runs} with {} made lazy", lazy.join(", "))
+            } else {
+                format!("run {run}/{runs} unedited, for the pair")
+            };
+            pair[apply as usize] = Some(s.step(what, &job)?);
+        }
+        let [eager, edited] = pair.map(|o| o.expect("ran"));
+        let (Some(eager_us), Some(edited_us)) = (
+            program_us(&eager.importtime),
+            program_us(&edited.importtime),
+        ) else {
+            continue;
+        };
+        measured.eager_us.push(eager_us);
+        measured.total_us.push(edited_us);
+        if measured.modules.is_empty()
+            && let Ok(g) = trace::from_bytes("measured", edited.importtime.as_bytes())
+        {
+            measured.modules = g.ids().map(|m| g.name(m).to_string()).collect();
+            measured.modules.sort();
+        }
+        if let Some(text) = &edited.findings {
+            let mut scratch = TraceBuilder::new();
+            for (module, importer) in trace::tracer::read(text, &mut scratch).loaded {
+                if !measured.loaded_anyway.iter().any(|l| l.module == module) {
+                    measured
+                        .loaded_anyway
+                        .push(LoadedAnyway { module, importer });
+                }
             }
         }
-        (s.progress)(Progress::Done);
     }
     Ok((!measured.total_us.is_empty()).then_some(measured))
 }
@@ -284,21 +395,34 @@ import time:        50 |        150 | handler
 
         fn run(&mut self, job: &Job) -> Result<RunOutput> {
             self.jobs.push(job.clone());
-            let n = self.jobs.len();
+            let plain = self.jobs.iter().filter(|j| j.tracer == Tracer::Off).count();
             Ok(RunOutput {
                 importtime: match &job.tracer {
                     Tracer::Edges => String::new(),
-                    Tracer::Lazy(_) => RUN.replace("   json\n", "   x\n"),
+                    // The edit defers json: 100 µs less, 10 more for the first pair.
+                    Tracer::Edit { apply: true, .. } => RUN.replace("   json\n", "   x\n"),
+                    Tracer::Edit { .. } => RUN.into(),
+                    // The collector's pauses: 20 µs of json's self time.
+                    Tracer::NoGc => RUN
+                        .replace("100 |        100", " 80 |         80")
+                        .replace("150 | handler", "130 | handler"),
                     Tracer::Off if job.args[1] == "-c" && job.args[2] == "import json" => {
                         "import time:       100 |        100 | json\n".into()
                     }
                     Tracer::Off => RUN.into(),
                 },
-                edges: (job.tracer == Tracer::Edges)
-                    .then(|| "__main__\thandler\nhandler\tjson\nsomething\telse\n".into()),
+                findings: match &job.tracer {
+                    Tracer::Edges => Some(
+                        "edge\t__main__\thandler\nedge\thandler\tjson\nedge\tsomething\telse\n\
+                         module\thandler\tprogram\t/app/handler.py\n"
+                            .into(),
+                    ),
+                    Tracer::Edit { apply: true, .. } => Some("loaded\tjson\tthird.party\n".into()),
+                    _ => None,
+                },
                 exit: Exit {
                     // The second timed run fails.
-                    success: n != 2,
+                    success: !(job.tracer == Tracer::Off && plain == 2),
                     description: "exit status 3".into(),
                 },
             })
@@ -322,27 +446,56 @@ import time:        50 |        150 | handler
         let mut events = Vec::new();
         let r = record(&options(3, &["json"]), &mut runner, &mut |p| events.push(p)).unwrap();
         let tracers: Vec<&Tracer> = runner.jobs.iter().map(|j| &j.tracer).collect();
-        // 3 timed runs, the edge run, `json` alone, 3 runs with json deferred.
-        assert_eq!(runner.jobs.len(), 8, "{tracers:?}");
-        assert!(
-            runner.jobs[..3]
-                .iter()
-                .all(|j| j.tracer == Tracer::Off && j.show)
+        // 3 timed runs alternated with 3 without GC, the edge run, `json` alone, 3 pairs of
+        // unedited and edited runs.
+        assert_eq!(runner.jobs.len(), 14, "{tracers:?}");
+        let no_gc = Tracer::NoGc;
+        assert_eq!(
+            tracers[..6],
+            [
+                &Tracer::Off,
+                &no_gc,
+                &no_gc,
+                &Tracer::Off,
+                &Tracer::Off,
+                &no_gc
+            ]
         );
-        assert_eq!(runner.jobs[3].tracer, Tracer::Edges);
-        assert_eq!(runner.jobs[4].args, ["python3", "-c", "import json"]);
         assert!(
-            runner.jobs[5..]
+            runner.jobs[..6]
                 .iter()
-                .all(|j| j.tracer == Tracer::Lazy(vec!["json".into()]))
+                .all(|j| j.show == (j.tracer == Tracer::Off))
+        );
+        assert_eq!(runner.jobs[6].tracer, Tracer::Edges);
+        assert_eq!(runner.jobs[7].args, ["python3", "-c", "import json"]);
+        let applied: Vec<bool> = runner.jobs[8..]
+            .iter()
+            .map(|j| match &j.tracer {
+                Tracer::Edit { defer, apply } if defer == &["json"] => *apply,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(applied, [false, true, true, false, false, true]);
+        // The edit runs the program through the tracer, with the program's arguments after.
+        assert_eq!(
+            runner.jobs[8].args,
+            ["python3", "-c", RUN_MAIN, "-c", "import handler"]
         );
         let g = &r.graph;
         assert_eq!(g.runs(), 3);
         assert!(g.edges_complete());
         assert_eq!(g.meta().python.as_deref(), Some("3.11.7"));
         assert_eq!(r.failures, [(2, "exit status 3".to_string())]);
-        assert_eq!(r.notes[0], "2 import edges traced");
-        assert_eq!(g.meta().measured[0].total_us, [150, 150, 150]);
+        assert_eq!(r.notes[0], "2 import edges traced, 1 module origins");
+        let handler = g.find("handler").unwrap();
+        assert_eq!(g.module(handler).class, crate::model::ModuleClass::Program);
+        assert_eq!(g.origin(handler), Some("/app/handler.py"));
+        let measured = &g.meta().measured[0];
+        assert_eq!(measured.eager_us, [150, 150, 150]);
+        assert_eq!(measured.total_us, [150, 150, 150]);
+        assert_eq!(measured.loaded_anyway[0].importer, "third.party");
+        let gc = g.meta().gc.as_ref().unwrap();
+        assert_eq!(gc.pauses().unwrap().median_us, 20.0);
         // Every step announced was finished.
         let steps: u64 = events
             .iter()
@@ -353,14 +506,48 @@ import time:        50 |        150 | handler
     }
 
     #[test]
-    fn python_3_14_needs_no_tracer_and_silence_is_an_error() {
+    fn the_edit_needs_the_interpreter_and_keeps_its_options() {
+        let cmd = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            edit_command(&cmd(&["python3", "-X", "dev", "-O", "app.py", "--flag"])).unwrap(),
+            cmd(&[
+                "python3", "-X", "dev", "-O", "-c", RUN_MAIN, "app.py", "--flag"
+            ])
+        );
+        assert_eq!(
+            edit_command(&cmd(&["py", "-m", "pkg.main", "x"])).unwrap(),
+            cmd(&["py", "-c", RUN_MAIN, "-m", "pkg.main", "x"])
+        );
+        assert_eq!(edit_command(&cmd(&["python3"])), None);
+        assert_eq!(edit_command(&cmd(&["python3", "-c"])), None);
+        assert_eq!(edit_command(&cmd(&["python3", "-"])), None);
+        let mut runner = FakeRunner {
+            jobs: Vec::new(),
+            version: None,
+        };
+        let mut opts = options(1, &["json"]);
+        opts.command = cmd(&["python3"]);
+        let err = record(&opts, &mut runner, &mut |_| {}).unwrap_err();
+        assert!(err.message().contains("needs the interpreter"), "{err}");
+        assert!(runner.jobs.is_empty());
+    }
+
+    #[test]
+    fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
         let mut runner = FakeRunner {
             jobs: Vec::new(),
             version: Some("3.14.0".into()),
         };
         record(&options(2, &[]), &mut runner, &mut |_| {}).unwrap();
-        assert_eq!(runner.jobs.len(), 2);
-        assert!(runner.jobs.iter().all(|j| j.importtime == 2));
+        // Timed and no-GC runs, then one tracer run for origins only.
+        assert_eq!(runner.jobs.len(), 5);
+        assert!(
+            runner
+                .jobs
+                .iter()
+                .filter(|j| j.tracer == Tracer::Off)
+                .all(|j| j.importtime == 2)
+        );
 
         struct Silent;
         impl Runner for Silent {
@@ -370,7 +557,7 @@ import time:        50 |        150 | handler
             fn run(&mut self, _: &Job) -> Result<RunOutput> {
                 Ok(RunOutput {
                     importtime: String::new(),
-                    edges: None,
+                    findings: None,
                     exit: Exit {
                         success: true,
                         description: String::new(),

@@ -14,10 +14,14 @@ const TRACER: &str = include_str!("../../assets/tracer/sitecustomize.py");
 pub enum Tracer {
     /// Not loaded: a plain timed run.
     Off,
-    /// Records every import statement (the edge file).
+    /// Records every import statement, each module's class and origin, shutdown imports.
     Edges,
-    /// Defers these modules with `importlib.util.LazyLoader`.
-    Lazy(Vec<String>),
+    /// Only turns the cyclic garbage collector off.
+    NoGc,
+    /// The job's command runs the program through the tracer's `run_main` (see `edit_command`),
+    /// which compiles the program's own modules from source and, when `apply`, rewrites their
+    /// imports of `defer` to import on first use.
+    Edit { defer: Vec<String>, apply: bool },
 }
 
 /// One run of a command.
@@ -44,8 +48,8 @@ pub struct Exit {
 pub struct RunOutput {
     /// The `import time:` lines of standard error.
     pub importtime: String,
-    /// The tracer's edge file, for `Tracer::Edges` (None when the program wrote none).
-    pub edges: Option<String>,
+    /// The tracer's findings file (None without a tracer, or when the program wrote none).
+    pub findings: Option<String>,
     pub exit: Exit,
 }
 
@@ -120,15 +124,22 @@ impl Runner for ProcessRunner {
         if let Some(path) = self.python_path(job) {
             cmd.env("PYTHONPATH", path);
         }
-        let edges_file = self.tracer_dir.path().join("edges.tsv");
+        let findings_file = self.tracer_dir.path().join("findings.tsv");
+        let _ = std::fs::remove_file(&findings_file);
         match &job.tracer {
             Tracer::Off => {}
-            Tracer::Edges => {
-                let _ = std::fs::remove_file(&edges_file);
-                cmd.env("LMMS_TUI_EDGES", &edges_file);
+            Tracer::NoGc => {
+                cmd.env("LMMS_TUI_NO_GC", "1");
             }
-            Tracer::Lazy(modules) => {
-                cmd.env("LMMS_TUI_LAZY", modules.join(","));
+            Tracer::Edges => {
+                cmd.env("LMMS_TUI_OUT", &findings_file);
+                cmd.env("LMMS_TUI_EDGES", "1");
+            }
+            Tracer::Edit { defer, apply } => {
+                cmd.env("LMMS_TUI_OUT", &findings_file);
+                cmd.env("LMMS_TUI_MAIN", "1");
+                cmd.env("LMMS_TUI_DEFER", defer.join(","));
+                cmd.env("LMMS_TUI_APPLY", if *apply { "1" } else { "0" });
             }
         }
         let mut child = cmd
@@ -156,13 +167,13 @@ impl Runner for ProcessRunner {
         let status = child
             .wait()
             .map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
-        let edges = match job.tracer {
-            Tracer::Edges => std::fs::read_to_string(&edges_file).ok(),
-            _ => None,
+        let findings = match job.tracer {
+            Tracer::Off | Tracer::NoGc => None,
+            _ => std::fs::read_to_string(&findings_file).ok(),
         };
         Ok(RunOutput {
             importtime,
-            edges,
+            findings,
             exit: Exit {
                 success: status.success(),
                 description: match status.code() {

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleClass, ModuleId};
 use crate::model::{Sample, TraceBuilder};
 
 pub const FORMAT: &str = "lmms-tui-trace";
@@ -29,6 +29,8 @@ struct TraceFile<'a> {
     modules: Vec<ModuleRecord<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     measured: Vec<crate::model::Measured>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gc: Option<crate::model::GcRuns>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -41,6 +43,13 @@ struct ModuleRecord<'a> {
     cumulative_us: Vec<Option<u64>>,
     #[serde(default, borrow)]
     importers: Vec<Option<std::borrow::Cow<'a, str>>>,
+    /// `program`, `third-party`, `stdlib` (start-up and unknown are not stored: derived).
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    class: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    origin: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    shutdown: bool,
 }
 
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
@@ -132,6 +141,18 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             };
             builder.edge(importer, id);
         }
+        if let Some(class) = &m.class {
+            let class = ModuleClass::from_key(class).ok_or_else(|| {
+                bad(
+                    m,
+                    format!("class `{class}` is not one of program, third-party, stdlib"),
+                )
+            })?;
+            builder.origin(id, class, m.origin.as_deref());
+        }
+        if m.shutdown {
+            builder.shutdown(id);
+        }
     }
     if builder.meta.python.is_none() {
         builder.meta.python = file.python;
@@ -143,6 +164,9 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
         builder.meta.recorded_at = file.recorded_at;
     }
     builder.meta.measured.extend(file.measured);
+    if builder.meta.gc.is_none() {
+        builder.meta.gc = file.gc;
+    }
     builder.file_edges_complete(file.edges_complete);
     Ok(())
 }
@@ -160,18 +184,25 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
                 self_us[s.run as usize] = Some(s.self_us);
                 cumulative_us[s.run as usize] = Some(s.cumulative_us);
             }
-            let parent = graph.module(id).parent;
+            let module = graph.module(id);
+            let parent = module.parent;
+            let class = match module.class {
+                ModuleClass::Startup | ModuleClass::Unknown => None,
+                c => Some(std::borrow::Cow::Borrowed(c.key())),
+            };
             ModuleRecord {
                 name: name(id),
                 parent: parent.map(name),
                 self_us,
                 cumulative_us,
                 importers: graph
-                    .importers(id)
-                    .iter()
-                    .filter(|i| **i != parent)
+                    .statement_importers(id)
+                    .filter(|i| *i != parent)
                     .map(|i| i.map(name))
                     .collect(),
+                class,
+                origin: graph.origin(id).map(std::borrow::Cow::Borrowed),
+                shutdown: module.shutdown,
             }
         })
         .collect();
@@ -186,6 +217,7 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
         edges_complete: meta.edges_complete,
         modules,
         measured: meta.measured.clone(),
+        gc: meta.gc.clone(),
     };
     serde_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")

@@ -1,9 +1,9 @@
 //! Trace readers: one file per input format, each filling the model's [`TraceBuilder`].
 //! Formats are told apart by content, never by file name.
 
-pub mod edges;
 pub mod json;
 pub mod text;
+pub mod tracer;
 
 use std::path::Path;
 

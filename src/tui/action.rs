@@ -41,8 +41,8 @@ pub enum Action {
         height: u16,
     },
     Quit,
-    /// `L`: defer the selected module, or make it eager again.
-    ToggleLazy,
+    /// `L` (your imports) / `e` (every import): defer the selected module, or make it eager.
+    ToggleLazy(crate::whatif::Decision),
     /// `+`/`-`: usage of the selected module by ±5 points.
     UsageStep(i8),
     /// `u`: type the selected module's usage.

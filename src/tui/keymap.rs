@@ -9,6 +9,7 @@ use super::action::Action;
 use super::app::Mode;
 use super::cursor::Move;
 use super::views::ViewId;
+use crate::whatif::Decision;
 
 /// A key as bindings name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,9 +185,15 @@ fn table() -> Vec<Binding> {
         views,
         bind(
             Normal,
-            &[(Char('L'), ToggleLazy)],
-            "what-if: defer the selected module (lazy), or make it eager again",
+            &[(Char('L'), ToggleLazy(Decision::Lazy))],
+            "what-if: defer it in your code (your imports of it lazy), or eager again",
             Some("defer"),
+        ),
+        bind(
+            Normal,
+            &[(Char('e'), ToggleLazy(Decision::LazyEverywhere))],
+            "what-if: defer every import of it, packages' too (upper bound)",
+            None,
         ),
         bind(
             Normal,

@@ -60,7 +60,8 @@ pub fn areas(area: Area) -> Areas {
     let footer_h = 1;
     // Panels grow with the screen: title line + content.
     let (detail_h, whatif_h) = match area.height {
-        36.. => (5, 9),
+        44.. => (6, 12),
+        36..44 => (5, 9),
         20..36 => (4, 4),
         _ => (3, 2),
     };

@@ -2,7 +2,7 @@
 //! plan, its projection and an optional comparison with a baseline trace. The reports, `check`,
 //! `export` and the explorer all read this one value, so they always show the same figures.
 
-use super::plan::Plan;
+use super::plan::{Decision, Plan};
 use super::projection::{self, AsTraced, Projection};
 use crate::model::{Comparison, Dominators, ImportGraph, Keys, ModuleId};
 
@@ -59,9 +59,22 @@ impl Analysis {
         result
     }
 
+    /// Sets a module's decision and projects again; deferring start-up is refused.
+    pub fn set_decision(&mut self, m: ModuleId, d: Decision) -> Result<(), String> {
+        let graph = &self.graph;
+        self.plan.set_decision(graph, m, d)?;
+        self.projection = projection::project_from(&self.graph, &self.traced, &self.plan);
+        Ok(())
+    }
+
     /// What deferring the module alone would save.
     pub fn retained_us(&self, m: ModuleId) -> u64 {
         self.dominators.retained_us(m)
+    }
+
+    /// What deferring every import of the module (other packages' too) would save.
+    pub fn retained_everywhere_us(&self, m: ModuleId) -> u64 {
+        self.dominators.retained_everywhere_us(m)
     }
 
     /// The rule-of-thumb label of a module under the plan.

@@ -8,12 +8,13 @@ pub mod params;
 mod percentiles;
 pub mod plan;
 mod projection;
-pub(crate) mod rng;
 mod rule;
 
 pub use analysis::Analysis;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
-pub use plan::{Decision, Plan};
-pub use projection::{AsTraced, LazyCost, PercentileMethod, Projection, module_daily_s, project};
+pub use plan::{Decision, Plan, check_deferrable};
+pub use projection::{
+    AsTraced, Kept, LazyCost, PercentileMethod, Projection, blocked, module_daily_s, project,
+};
 pub use rule::Suggestion;

@@ -1,7 +1,7 @@
 //! Percentiles of per-request import latency over every request of every process: exact
 //! when lazy closures are disjoint, else a seeded Monte-Carlo over processes.
 
-use super::rng::Rng;
+use crate::model::rng::Rng;
 
 /// Simulated processes for the Monte-Carlo (fixed seed: same inputs, same figures).
 pub const MC_PROCESSES: usize = 20_000;

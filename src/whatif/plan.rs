@@ -7,16 +7,41 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{self, Param, Params, Thresholds, Value};
 use crate::error::{Error, Result};
-use crate::model::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleClass, ModuleId};
 
 pub const FORMAT: &str = "lmms-tui-plan";
 pub const VERSION: u32 = 1;
 
+/// What the plan does with a module's imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Decision {
     Eager,
+    /// The program's own import statements become lazy (function-level imports, `lazy
+    /// import`); third-party and standard-library modules still import it eagerly.
     Lazy,
+    /// Every import of it becomes lazy (PEP 810's global mode): an upper bound, which
+    /// import-time use by other modules can void.
+    LazyEverywhere,
+}
+
+impl Decision {
+    pub fn is_lazy(self) -> bool {
+        self != Decision::Eager
+    }
+}
+
+/// Why a module cannot be deferred, if it cannot: interpreter start-up runs before any line of
+/// the program.
+pub fn check_deferrable(graph: &ImportGraph, m: ModuleId) -> std::result::Result<(), String> {
+    if graph.module(m).class == ModuleClass::Startup {
+        return Err(format!(
+            "`{}` is loaded by interpreter start-up, before the program runs: no edit of the \
+             program can defer it",
+            graph.name(m)
+        ));
+    }
+    Ok(())
 }
 
 /// A usage share: a number from 0 to 100, or why not.
@@ -63,8 +88,18 @@ impl Plan {
         self.decisions[m.index()]
     }
 
-    pub fn set_decision(&mut self, m: ModuleId, d: Decision) {
+    /// Sets a decision; deferring a start-up module is refused (`check_deferrable`).
+    pub fn set_decision(
+        &mut self,
+        graph: &ImportGraph,
+        m: ModuleId,
+        d: Decision,
+    ) -> std::result::Result<(), String> {
+        if d.is_lazy() {
+            check_deferrable(graph, m)?;
+        }
         self.decisions[m.index()] = d;
+        Ok(())
     }
 
     pub fn usage_pct(&self, m: ModuleId) -> f64 {
@@ -100,7 +135,7 @@ impl Plan {
         self.decisions
             .iter()
             .enumerate()
-            .filter(|(_, d)| **d == Decision::Lazy)
+            .filter(|(_, d)| d.is_lazy())
             .map(|(i, _)| ModuleId(i as u32))
     }
 
@@ -172,7 +207,8 @@ pub fn load(path: &Path, graph: &ImportGraph) -> Result<(Plan, Ignored)> {
             .map_err(|e| Error::in_file(path, format!("module `{name}`: {e}")))?;
         match graph.find(&name) {
             Some(m) => {
-                plan.set_decision(m, setting.decision);
+                plan.set_decision(graph, m, setting.decision)
+                    .map_err(|e| Error::in_file(path, e))?;
                 plan.set_usage_pct(m, setting.usage_pct);
             }
             None => ignored.push(name),

@@ -14,7 +14,7 @@
 
 use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
 use super::plan::{Decision, Plan};
-use crate::model::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId};
 
 /// Exact percentiles enumerate every subset of lazy modules at every request position; past
 /// this many (positions × subsets) the Monte-Carlo takes over.
@@ -48,6 +48,10 @@ pub struct Projection {
     /// heaviest cumulative first.
     pub dropped: Vec<ModuleId>,
     pub lazy: Vec<LazyCost>,
+    /// Deferred modules that other code still loads at start-up.
+    pub kept: Vec<Kept>,
+    /// (deferred module, importer of unknown origin whose import was taken as the user's).
+    pub assumed: Vec<(ModuleId, ModuleId)>,
     /// Lazy closures share modules (their costs depend on which loads first).
     pub overlapping: bool,
     /// Probability each module is loaded in a process (1 for eager).
@@ -75,30 +79,53 @@ pub fn module_daily_s(plan: &Plan, retained_us: u64, usage_pct: f64) -> (f64, f6
     (eager, cold_per_day * p.init_cpu_factor * load * t)
 }
 
-/// Everything loaded from `starts` through imports, not entering `blocked` modules.
+/// Whether the plan stops this import from happening at start-up. A deferred module's imports
+/// by editable code (the program's, or of unknown origin) become lazy; `LazyEverywhere` makes
+/// every import lazy. A submodule always loads its package: that edge is never blocked.
+pub fn blocked(graph: &ImportGraph, plan: &Plan, from: Importer, to: ModuleId) -> bool {
+    let editable = |f: ModuleId| graph.module(f).class.is_editable();
+    match plan.decision(to) {
+        Decision::Eager => false,
+        Decision::Lazy => from.is_none_or(|f| editable(f) && !graph.is_package_edge(f, to)),
+        Decision::LazyEverywhere => from.is_none_or(|f| !graph.is_package_edge(f, to)),
+    }
+}
+
+/// Everything loaded from the program through imports the plan does not block, breadth
+/// first; `via` gets the importer each module was first reached from.
 fn reach(
     graph: &ImportGraph,
-    starts: &[ModuleId],
-    blocked: impl Fn(ModuleId) -> bool,
+    plan: Option<&Plan>,
     seen: &mut [bool],
+    via: &mut [Importer],
     out: &mut Vec<ModuleId>,
 ) {
-    let mut stack: Vec<ModuleId> = Vec::new();
-    for &s in starts {
-        if !seen[s.index()] && !blocked(s) {
-            seen[s.index()] = true;
-            stack.push(s);
+    let pass = |from: Importer, to: ModuleId| plan.is_none_or(|p| !blocked(graph, p, from, to));
+    for &m in graph.program_imports() {
+        if !seen[m.index()] && pass(None, m) {
+            seen[m.index()] = true;
+            out.push(m);
         }
     }
-    while let Some(m) = stack.pop() {
-        out.push(m);
-        for &next in graph.imports(m) {
-            if !seen[next.index()] && !blocked(next) {
-                seen[next.index()] = true;
-                stack.push(next);
+    let mut next = 0;
+    while let Some(&m) = out.get(next) {
+        next += 1;
+        for &to in graph.imports(m) {
+            if !seen[to.index()] && pass(Some(m), to) {
+                seen[to.index()] = true;
+                via[to.index()] = Some(m);
+                out.push(to);
             }
         }
     }
+}
+
+/// A deferred module that still loads at start-up, and the chain of imports that loads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub module: ModuleId,
+    /// From the program's own import down to the module.
+    pub chain: Vec<ModuleId>,
 }
 
 /// What the program loads as traced, with nothing deferred; it does not depend on the plan,
@@ -113,14 +140,9 @@ pub struct AsTraced {
 impl AsTraced {
     pub fn new(graph: &ImportGraph) -> AsTraced {
         let mut seen = vec![false; graph.len()];
+        let mut via = vec![None; graph.len()];
         let mut loaded = Vec::new();
-        reach(
-            graph,
-            graph.program_imports(),
-            |_| false,
-            &mut seen,
-            &mut loaded,
-        );
+        reach(graph, None, &mut seen, &mut via, &mut loaded);
         let cold_start_us = loaded.iter().map(|&m| graph.module(m).self_us.median).sum();
         AsTraced {
             loaded,
@@ -139,20 +161,42 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
     let cold_per_day = params.cold_start_rate_pct / 100.0 * params.requests_per_day;
     let alpha = params.init_cpu_factor;
     let self_us = |m: ModuleId| graph.module(m).self_us.median;
-    let is_lazy = |m: ModuleId| plan.decision(m) == Decision::Lazy;
     let traced_cold_start_us = traced.cold_start_us;
 
-    // Eager closure: never entering a deferred module.
+    // Eager closure: every import the plan leaves at start-up.
     let mut eager_seen = vec![false; graph.len()];
+    let mut via = vec![None; graph.len()];
     let mut eager = Vec::new();
-    reach(
-        graph,
-        graph.program_imports(),
-        is_lazy,
-        &mut eager_seen,
-        &mut eager,
-    );
+    reach(graph, Some(plan), &mut eager_seen, &mut via, &mut eager);
     let cold_start_us: u64 = eager.iter().map(|&m| self_us(m)).sum();
+    let kept: Vec<Kept> = plan
+        .lazy()
+        .filter(|m| eager_seen[m.index()])
+        .map(|m| {
+            let mut chain = vec![m];
+            while let Some(importer) = via[chain[chain.len() - 1].index()] {
+                chain.push(importer);
+            }
+            chain.reverse();
+            Kept { module: m, chain }
+        })
+        .collect();
+    // Deferred modules whose imports in code of unknown origin were taken as the user's.
+    let mut assumed: Vec<(ModuleId, ModuleId)> = Vec::new();
+    for m in plan.lazy() {
+        if plan.decision(m) != Decision::Lazy {
+            continue;
+        }
+        for &importer in graph.importers(m) {
+            if let Some(f) = importer
+                && eager_seen[f.index()]
+                && graph.module(f).class == ModuleClass::Unknown
+                && !graph.is_package_edge(f, m)
+            {
+                assumed.push((m, f));
+            }
+        }
+    }
     // Heaviest first, so the modules that matter lead any list.
     let mut dropped: Vec<(std::cmp::Reverse<u64>, ModuleId)> = traced
         .loaded
@@ -174,7 +218,11 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
     let mut visit = vec![0u32; graph.len()];
     for (k, &i) in lazy_ids.iter().enumerate() {
         let mark = k as u32 + 1;
-        // The lazy module itself is entered; other lazy modules stay deferred.
+        if eager_seen[i.index()] {
+            continue; // kept loaded at start-up: nothing left to load lazily
+        }
+        // The lazy module itself is entered; other lazy modules stay deferred where the plan
+        // blocks the import.
         visit[i.index()] = mark;
         let mut stack = vec![i];
         while let Some(m) = stack.pop() {
@@ -183,7 +231,10 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
             }
             owners[m.index()].push(k as u32);
             for &next in graph.imports(m) {
-                if visit[next.index()] != mark && !eager_seen[next.index()] && !is_lazy(next) {
+                if visit[next.index()] != mark
+                    && !eager_seen[next.index()]
+                    && !blocked(graph, plan, Some(m), next)
+                {
                     visit[next.index()] = mark;
                     stack.push(next);
                 }
@@ -289,6 +340,8 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
         method,
         dropped,
         lazy,
+        kept,
+        assumed,
         overlapping,
         load_probability,
         edges_complete: graph.edges_complete(),

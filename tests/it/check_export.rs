@@ -175,11 +175,11 @@ fn export_writes_fast_path_py_like_the_lessons() {
     assert!(out.contains("Target: 150 ms ✓ met."), "{out}");
     assert!(
         out.contains(
-            "# Module level: fast (< 10 ms)\nimport json  # 5.2 ms, used by 100% of requests"
+            "# Module level: fast (< 10 ms)\nimport logging  # 4.8 ms, used by 100% of requests\nimport json  # 4.0 ms"
         ),
         "{out}"
     );
-    assert!(out.contains("# Module level: hot-path exception (used by > 80% of requests)\nimport boto3  # 92.7 ms, used by 90% of requests"), "{out}");
+    assert!(out.contains("# Module level: hot-path exception (used by > 80% of requests)\nimport boto3  # 71.3 ms, used by 90% of requests"), "{out}");
     assert!(
         out.contains(
             "#   import pandas  # 163.8 ms, used by 5% of requests; loads in 40% of processes"
@@ -204,7 +204,7 @@ fn export_writes_fast_path_py_like_the_lessons() {
         pep810.contains("\nlazy import pandas  # 163.8 ms"),
         "{pep810}"
     );
-    assert!(pep810.contains("\nimport boto3  # 92.7 ms"), "{pep810}");
+    assert!(pep810.contains("\nimport boto3  # 71.3 ms"), "{pep810}");
     let (_, lazy_modules, _) = lmms(&["export", "--plan", &plan, TRACE, "--style", "lazy-modules"]);
     assert!(
         lazy_modules.contains("__lazy_modules__ = [\"pandas\"]"),

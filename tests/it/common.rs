@@ -152,3 +152,42 @@ pub fn report_json(dir: &Path, args: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The binary, to be given arguments and a directory.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+}
+
+/// Writes `(relative path, text)` files under `dir`, creating directories.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// The entry named `name` of a JSON report's or trace.json's `modules` array.
+pub fn module_entry(json: &serde_json::Value, name: &str) -> serde_json::Value {
+    json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is not in the modules"))
+        .clone()
+}
+
+/// What CPython loads when `import app` runs in `dir` with the line `drop` of app.py removed
+/// (the edited copy is `app_edited.py`).
+pub fn without_line(python: &Path, dir: &Path, drop: &str) -> BTreeSet<String> {
+    let app = std::fs::read_to_string(dir.join("app.py")).unwrap();
+    let edited: String = app
+        .lines()
+        .filter(|l| l.trim() != drop)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(edited, app, "{drop} is a line of app.py");
+    std::fs::write(dir.join("app_edited.py"), edited).unwrap();
+    sys_modules(python, dir, "import app_edited")
+}

@@ -1,13 +1,14 @@
-//! The projection against CPython on a real Lambda-style program: boto3, requests,
-//! websocket-client and pandas from PyPI. The modules the projection drops when boto3 is
-//! deferred must be the modules really missing when the program runs without importing
-//! boto3. Builds a venv once (under the target directory); skips, saying so, when PyPI
-//! cannot be reached.
+//! The projection against CPython on real programs with packages from PyPI: a Lambda-style
+//! handler (boto3, requests, websocket-client, pandas), and a scientific program (numpy,
+//! pandas, scipy.stats, sklearn.linear_model, matplotlib.pyplot) where third-party packages
+//! import what the program defers. The modules a projection drops must be the modules really
+//! missing when the program runs without that import. Builds each venv once (under the target
+//! directory); skips, saying so, when PyPI cannot be reached.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{real_vs_projected, report_json, sys_modules};
+use crate::common::{module_entry, real_vs_projected, report_json, sys_modules, without_line};
 
 const PACKAGES: &[&str] = &[
     "boto3",
@@ -17,9 +18,15 @@ const PACKAGES: &[&str] = &[
     "python-dateutil",
 ];
 
+const SCIENCE: &[&str] = &["numpy", "pandas", "scipy", "scikit-learn", "matplotlib"];
+
 /// A venv with the packages, or why there is none.
 fn venv() -> Result<PathBuf, String> {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cpython-check-venv");
+    venv_with("cpython-check-venv", PACKAGES)
+}
+
+fn venv_with(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let python = dir.join("bin/python");
     let ready = dir.join("ready");
     if ready.exists() {
@@ -45,14 +52,14 @@ fn venv() -> Result<PathBuf, String> {
             "--quiet",
             "--disable-pip-version-check",
         ])
-        .args(PACKAGES)
+        .args(packages)
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(format!(
             "pip install {} failed: {}",
-            PACKAGES.join(" "),
+            packages.join(" "),
             err.lines().last().unwrap_or("")
         ));
     }
@@ -117,4 +124,143 @@ fn deferring_boto3_drops_what_cpython_drops() {
     // "Nearly the same": at most 2 % either way.
     let allowed = missing.len() / 50;
     assert!(projected_only.len() <= allowed && real_only.len() <= allowed);
+}
+
+/// `lmms-tui record` of `import app` in `dir`, with extra arguments; stderr returned.
+fn record(dir: &Path, python: &Path, extra: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args(["record"])
+        .args(extra)
+        .arg("--")
+        .arg(python)
+        .args(["-c", "import app"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+#[test]
+fn scientific_program_scope_and_measured_edits() {
+    let python = match venv_with("cpython-science-venv", SCIENCE) {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!(
+                "SKIPPED scientific_program_scope_and_measured_edits: no PyPI packages ({why})"
+            );
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("app.py"),
+        "import numpy\nimport pandas\nimport scipy.stats\nimport sklearn.linear_model\n\
+         import matplotlib.pyplot\n",
+    )
+    .unwrap();
+    let stderr = record(
+        d,
+        &python,
+        &["--runs", "3", "--lazy", "pandas", "-o", "trace.json"],
+    );
+    let full = sys_modules(&python, d, "import app");
+
+    // pandas and scipy.stats: scikit-learn imports them too. Your edit drops nothing, as in
+    // CPython, and the projection says who keeps them.
+    for (module, line) in [
+        ("pandas", "import pandas"),
+        ("scipy.stats", "import scipy.stats"),
+    ] {
+        let r = report_json(d, &["trace.json", "--lazy", module]);
+        let (missing, dropped) =
+            real_vs_projected(&r, &full, &without_line(&python, d, line), "app");
+        assert!(missing.is_empty(), "CPython keeps {module}: {missing:?}");
+        assert!(dropped.is_empty(), "{module}: {dropped:?}");
+        let kept = &r["projection"]["kept_loaded"][0];
+        assert_eq!(kept["name"], module);
+        let chain = kept["chain"].as_array().unwrap();
+        let importer = chain[chain.len() - 2].as_str().unwrap();
+        let class = module_entry(&r, importer)["class"].clone();
+        assert_eq!(class, "third-party", "{module} kept by {importer}");
+        eprintln!("{module} stays loaded: {chain:?}");
+    }
+    // record --lazy pandas made the edit and saw pandas load anyway, by scikit-learn.
+    assert!(
+        stderr
+            .contains("not deferred: pandas loaded anyway at start-up, first imported by sklearn"),
+        "{stderr}"
+    );
+
+    // matplotlib.pyplot: the projection drops what CPython drops (failed optional imports and
+    // modules that C code made aside: at most 3 either way).
+    let stderr = record(
+        d,
+        &python,
+        &[
+            "--runs",
+            "7",
+            "--lazy",
+            "matplotlib.pyplot",
+            "-o",
+            "trace.json",
+        ],
+    );
+    let r = report_json(d, &["trace.json", "--lazy", "matplotlib.pyplot"]);
+    let real = without_line(&python, d, "import matplotlib.pyplot");
+    let (missing, dropped) = real_vs_projected(&r, &full, &real, "app");
+    let projected_only: Vec<&String> = dropped.difference(&missing).collect();
+    let real_only: Vec<&String> = missing.difference(&dropped).collect();
+    eprintln!(
+        "matplotlib.pyplot deferred: CPython drops {}, the projection {}; projected only {projected_only:?}, real only {real_only:?}",
+        missing.len(),
+        dropped.len()
+    );
+    assert!(missing.len() > 100, "{}", missing.len());
+    assert!(projected_only.len() + real_only.len() <= 3);
+    // The edit, made for real, leaves out the same modules.
+    let trace: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("trace.json")).unwrap()).unwrap();
+    let edited: std::collections::BTreeSet<String> = trace["measured"][0]["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .collect();
+    let timed: std::collections::BTreeSet<String> = trace["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["shutdown"] != true)
+        .map(|m| m["name"].as_str().unwrap().to_string())
+        .collect();
+    let edit_dropped: std::collections::BTreeSet<String> =
+        timed.difference(&edited).cloned().collect();
+    let projected: std::collections::BTreeSet<String> = r["projection"]["dropped_modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        edit_dropped.symmetric_difference(&projected).count() <= 3,
+        "edit drops {} modules, projection {}: {:?}",
+        edit_dropped.len(),
+        projected.len(),
+        edit_dropped
+            .symmetric_difference(&projected)
+            .collect::<Vec<_>>()
+    );
+    // A saving above the noise, set beside the projection with its interval.
+    let m = &r["projection"]["measured"];
+    assert_eq!(m["not_deferred"], serde_json::json!([]));
+    assert!(m["saved"]["low_ms"].as_f64().unwrap() > 0.0, "{m}");
+    let line = stderr.lines().find(|l| l.contains("made lazy")).unwrap();
+    eprintln!("{line}");
+    assert!(
+        m["projection_within_interval"] == true || line.contains("outside the interval"),
+        "{line}"
+    );
 }

@@ -12,5 +12,6 @@ mod properties;
 mod readers;
 mod record;
 mod report_cli;
+mod scope;
 mod tmux_e2e;
 mod whatif;

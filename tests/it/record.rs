@@ -4,11 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{real_vs_projected, report_json, sys_modules};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-}
+use crate::common::{bin, module_entry, real_vs_projected, report_json, sys_modules, write_files};
 
 /// A small program: alpha and beta both import `shared`; only alpha imports `alpha_only`.
 fn program() -> tempfile::TempDir {
@@ -25,11 +21,7 @@ fn program() -> tempfile::TempDir {
         ("pkg/__init__.py", ""),
         ("pkg/sub.py", "import textwrap\n"),
     ];
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    write_files(dir.path(), &files);
     dir
 }
 
@@ -79,15 +71,7 @@ fn records_runs_edges_and_metadata() {
 
     // beta imports `shared` after alpha loaded it: only the tracer sees that edge.
     let r = report_json(dir.path(), &["trace.json"]);
-    let module = |name: &str| {
-        r["modules"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let module = |name: &str| module_entry(&r, name);
     assert_eq!(module("shared")["parent"], "alpha");
     assert_eq!(
         module("shared")["other_importers"],
@@ -163,8 +147,11 @@ fn measured_lazy_runs_sit_beside_the_projection() {
         serde_json::from_slice(&std::fs::read(dir.path().join("trace.json")).unwrap()).unwrap();
     let measured = &trace["measured"][0];
     assert_eq!(measured["lazy"], serde_json::json!(["alpha"]));
+    // Alternated pairs: the unedited program and the edited one, run for run.
     assert_eq!(measured["total_us"].as_array().unwrap().len(), 2);
-    // alpha was really deferred: `import alpha` made a lazy module; app never touched it.
+    assert_eq!(measured["eager_us"].as_array().unwrap().len(), 2);
+    assert_eq!(measured["loaded_anyway"], serde_json::json!([]));
+    // alpha was really deferred: app's `import alpha` became a lazy binding, never used.
     let loaded: Vec<&str> = measured["modules"]
         .as_array()
         .unwrap()
@@ -173,6 +160,10 @@ fn measured_lazy_runs_sit_beside_the_projection() {
         .collect();
     assert!(!loaded.contains(&"alpha_only"), "{loaded:?}");
     assert!(loaded.contains(&"shared"), "beta still imports shared");
+    // Where each module comes from, asked of the interpreter.
+    let class = |name: &str| module_entry(&trace, name)["class"].clone();
+    assert_eq!(class("app"), "program");
+    assert_eq!(class("fractions"), "stdlib");
     let text = bin()
         .args(["report", "trace.json", "--lazy", "alpha"])
         .current_dir(dir.path())
@@ -180,7 +171,7 @@ fn measured_lazy_runs_sit_beside_the_projection() {
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains("measured") && text.contains("with alpha deferred"),
+        text.contains("with alpha made lazy (median of 2 alternated pairs, 95% interval"),
         "{text}"
     );
 }

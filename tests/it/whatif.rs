@@ -23,7 +23,7 @@ import time:       800 |        800 | json
 
 fn set(plan: &mut Plan, g: &ImportGraph, name: &str, decision: Decision, usage: f64) {
     let m = g.find(name).unwrap();
-    plan.set_decision(m, decision);
+    plan.set_decision(g, m, decision).unwrap();
     plan.set_usage_pct(m, usage);
 }
 
@@ -253,7 +253,7 @@ fn plan_for(g: &ImportGraph, lazy: &[(String, f64)], c: f64) -> Plan {
     plan.params.cold_start_rate_pct = c;
     for (name, u) in lazy {
         let m = g.find(name).unwrap();
-        plan.set_decision(m, Decision::Lazy);
+        plan.set_decision(g, m, Decision::Lazy).unwrap();
         plan.set_usage_pct(m, *u);
     }
     plan

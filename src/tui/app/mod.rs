@@ -15,7 +15,7 @@ use super::search::Search;
 use super::views::{Fold, View, ViewId, Views};
 use crate::model::{ModuleId, Sort};
 use crate::whatif::params::Value;
-use crate::whatif::{Analysis, Decision, PARAMS, Param, Suggestion, plan};
+use crate::whatif::{Analysis, Decision, PARAMS, Param, Suggestion, check_deferrable, plan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -307,15 +307,16 @@ impl App {
             }
             Action::ShowView(v) => self.show_view(v),
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
-            Action::ToggleLazy => {
+            Action::ToggleLazy(scope) => {
                 if let Some(m) = self.selected_module() {
-                    self.analysis.edit_plan(|plan| {
-                        let next = match plan.decision(m) {
-                            Decision::Eager => Decision::Lazy,
-                            Decision::Lazy => Decision::Eager,
-                        };
-                        plan.set_decision(m, next);
-                    });
+                    let next = if self.analysis.plan().decision(m) == scope {
+                        Decision::Eager
+                    } else {
+                        scope
+                    };
+                    if let Err(why) = self.analysis.set_decision(m, next) {
+                        self.status = Some(why);
+                    }
                 }
             }
             Action::UsageStep(step) => {
@@ -356,7 +357,9 @@ impl App {
                     .graph()
                     .ids()
                     .map(|m| match a.suggestion(m) {
-                        Suggestion::Function => (m, Decision::Lazy),
+                        Suggestion::Function if check_deferrable(a.graph(), m).is_ok() => {
+                            (m, Decision::Lazy)
+                        }
                         _ => (m, Decision::Eager),
                     })
                     .collect();
@@ -364,11 +367,10 @@ impl App {
                     .iter()
                     .filter(|(_, d)| *d == Decision::Lazy)
                     .count();
-                self.analysis.edit_plan(|plan| {
-                    for (m, d) in decisions {
-                        plan.set_decision(m, d);
-                    }
-                });
+                for (m, d) in decisions {
+                    // Checked above: start-up modules stay eager.
+                    let _ = self.analysis.set_decision(m, d);
+                }
                 self.status = Some(format!(
                     "rule of thumb applied: {deferred} modules deferred"
                 ));

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{BOLD, DIM};
-use crate::model::Spread;
+use crate::model::{ModuleClass, Spread};
 use crate::output::figures::delta_text;
 use crate::output::units::{ms, number, percent, seconds};
 use crate::tui::app::App;
@@ -60,18 +60,24 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         if g.runs() > 1 {
             first.push(Span::raw(format!("  in {}/{} runs", m.samples, g.runs())));
         }
-        if m.startup {
-            first.push(Span::styled("  interpreter start-up", DIM));
-        }
         lines.push(Line::from(first));
+        // Where it comes from: what an edit of the program can defer.
+        let class = match (m.class, g.origin(id)) {
+            (ModuleClass::Startup, _) => {
+                "interpreter start-up: no edit of the program defers it".to_string()
+            }
+            (ModuleClass::Unknown, _) => "origin unknown".to_string(),
+            (class, Some(origin)) => format!("{} · {origin}", class.key()),
+            (class, None) => class.key().to_string(),
+        };
         lines.push(Line::from(vec![
             Span::styled("chain: ", BOLD),
             Span::raw(g.chain_text(id)),
+            Span::styled(format!("  ({class})"), DIM),
         ]));
         let others: Vec<String> = g
-            .importers(id)
-            .iter()
-            .filter(|i| **i != m.parent)
+            .statement_importers(id)
+            .filter(|i| *i != m.parent)
             .map(|i| i.map_or("(the program)".to_string(), |p| g.name(p).to_string()))
             .collect();
         let importers = if !g.edges_complete() {
@@ -103,14 +109,24 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             ]));
         }
         let retained = app.analysis().retained_us(id);
+        let everywhere = app.analysis().retained_everywhere_us(id);
         let usage = app.analysis().plan().usage_pct(id);
         let (eager_s, lazy_s) = app.analysis().module_daily_s(id);
+        // Both scopes when they differ: what your edit saves, and the upper bound.
+        let saves = if everywhere == retained {
+            format!("deferring it alone saves {} ms", ms(retained))
+        } else {
+            format!(
+                "deferring it alone in your code saves {} ms (every import of it, key e: {} ms)",
+                ms(retained),
+                ms(everywhere)
+            )
+        };
         lines.push(Line::from(vec![
             Span::styled("what-if: ", BOLD),
             Span::raw(format!(
-                "deferring it alone saves {} ms · used by {}% of requests · loaded in {:.1}% of \
+                "{saves} · used by {}% of requests · loaded in {:.1}% of \
                  processes · {} s/day eager, {} s/day deferred alone · rule of thumb: {}",
-                ms(retained),
                 number(usage),
                 app.analysis().projection().load_probability[id.index()] * 100.0,
                 seconds(eager_s),

@@ -9,6 +9,24 @@ use super::{BOLD, RED};
 use crate::output::figures::{Figure, projection_lines};
 use crate::tui::app::App;
 
+/// What matters most stays when the panel is short (lower first); lines keep the reports'
+/// order. A match, so a new figure cannot be left unranked.
+fn rank(figure: Figure) -> u8 {
+    match figure {
+        Figure::ColdStart => 0,
+        Figure::Budget => 1,
+        Figure::Kept => 2,
+        Figure::Measured => 3,
+        Figure::Daily => 4,
+        Figure::Latency => 5,
+        Figure::Dropped => 6,
+        Figure::Note => 7,
+        Figure::Gc => 8,
+        Figure::ColdRequest => 9,
+        Figure::Parameters => 10,
+    }
+}
+
 /// The projection, as much of it as fits: the same lines as the reports.
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let all = projection_lines(app.analysis());
@@ -23,19 +41,6 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         .title(budget);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // What matters most stays when the panel is short; lines keep the reports' order.
-    const PRIORITY: [Figure; 9] = [
-        Figure::ColdStart,
-        Figure::Budget,
-        Figure::Daily,
-        Figure::Latency,
-        Figure::Measured,
-        Figure::Dropped,
-        Figure::Note,
-        Figure::ColdRequest,
-        Figure::Parameters,
-    ];
-    let rank = |f: Figure| PRIORITY.iter().position(|p| *p == f);
     let lines: Vec<Line> = if inner.height >= 2 {
         let mut kept: Vec<usize> = (0..all.len()).collect();
         kept.sort_by_key(|&i| rank(all[i].0));

@@ -112,7 +112,9 @@ impl Importers {
                 continue;
             }
             path.push(m);
-            stack.extend(graph.importers(m).iter().rev().map(|&i| (i, depth + 1)));
+            let first = stack.len();
+            stack.extend(graph.statement_importers(m).map(|i| (i, depth + 1)));
+            stack[first..].reverse();
         }
         Importers {
             target: Some(target),

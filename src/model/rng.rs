@@ -1,4 +1,5 @@
-//! A seeded generator for the Monte-Carlo: same inputs, same figures, on every machine.
+//! A seeded generator for the Monte-Carlo and the bootstrap: same inputs, same figures, on
+//! every machine.
 
 /// SplitMix64: tiny, fast, and good enough to shape test data.
 #[derive(Debug, Clone)]

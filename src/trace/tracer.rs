@@ -1,0 +1,96 @@
+//! The tracer's output file (`assets/tracer/sitecustomize.py`), one finding a line:
+//! `edge IMPORTER MODULE` (`__main__` is the program), `module NAME CLASS ORIGIN`,
+//! `shutdown NAME` and `loaded NAME IMPORTER`, tab-separated. Modules the trace does not hold
+//! are left out: the timed runs decide what loaded.
+
+use crate::model::{ModuleClass, TraceBuilder};
+
+/// What a tracer run found beyond what goes into the builder.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Findings {
+    /// Import edges added to the builder.
+    pub edges: usize,
+    /// Modules whose class and origin were added.
+    pub origins: usize,
+    /// Deferred modules that loaded anyway: (module, the module that imported it first).
+    pub loaded: Vec<(String, String)>,
+}
+
+/// Adds edges, origins and shutdown marks to the builder.
+pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
+    let mut found = Findings::default();
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        let (Some(kind), Some(name)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let second = fields.next();
+        match kind {
+            "edge" => {
+                let Some(to) = second.and_then(|n| builder.lookup(n)) else {
+                    continue;
+                };
+                let importer = match name {
+                    "__main__" => None,
+                    _ => match builder.lookup(name) {
+                        Some(id) => Some(id),
+                        None => continue,
+                    },
+                };
+                builder.edge(importer, to);
+                found.edges += 1;
+            }
+            "module" => {
+                let (Some(id), Some(class)) =
+                    (builder.lookup(name), second.and_then(ModuleClass::from_key))
+                else {
+                    continue;
+                };
+                let origin = fields.next().filter(|o| !o.is_empty());
+                builder.origin(id, class, origin);
+                found.origins += 1;
+            }
+            "shutdown" => {
+                if let Some(id) = builder.lookup(name) {
+                    builder.shutdown(id);
+                }
+            }
+            "loaded" => found
+                .loaded
+                .push((name.to_string(), second.unwrap_or("?").to_string())),
+            _ => {}
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ImportGraph, ModuleClass, ModuleId, TraceBuilder};
+
+    #[test]
+    fn findings_about_traced_modules_only() {
+        let mut builder = TraceBuilder::new();
+        let (a, b) = (builder.module("a"), builder.module("b"));
+        let found = super::read(
+            "edge\t__main__\ta\nedge\ta\tb\nedge\tzzz\tb\nedge\ta\tmissing\nno tab\n\
+             module\ta\tprogram\t/src/a.py\nmodule\tb\tthird-party\t\nmodule\tb\tnonsense\tx\n\
+             module\tmissing\tstdlib\tx\nloaded\tb\ta\nshutdown\tb\n",
+            &mut builder,
+        );
+        assert_eq!((found.edges, found.origins), (2, 2));
+        assert_eq!(found.loaded, [("b".to_string(), "a".to_string())]);
+        let g = ImportGraph::build(builder).unwrap();
+        let (a, b) = (ModuleId(a), ModuleId(b));
+        // `a` by the program, `b` by `a` (and by nobody the trace lacks).
+        assert!(g.importers(a).contains(&None));
+        assert!(g.importers(b).contains(&Some(a)));
+        assert_eq!(g.module(a).class, ModuleClass::Program);
+        assert_eq!(g.origin(a), Some("/src/a.py"));
+        assert_eq!(g.module(b).class, ModuleClass::ThirdParty);
+        assert_eq!(g.origin(b), None);
+        // Imported at shutdown: no part of what the program loads.
+        assert!(g.module(b).shutdown);
+        assert!(g.imports(a).is_empty());
+    }
+}
