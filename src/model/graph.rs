@@ -34,6 +34,8 @@ pub struct Module {
     pub class: ModuleClass,
 }
 
+const NO_PACKAGE: u32 = u32::MAX;
+
 /// Who imports a module: another module, or the program itself.
 pub type Importer = Option<ModuleId>;
 
@@ -49,6 +51,8 @@ pub struct ImportGraph {
     samples: Csr<Sample>,
     /// Where each module was loaded from, when recorded.
     origins: Vec<Option<Box<str>>>,
+    /// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`.
+    package: Vec<u32>,
     runs: u32,
     total_us: u64,
     startup_us: u64,
@@ -214,12 +218,14 @@ impl ImportGraph {
         );
         drop(edges);
         // A submodule always loads its package first (CPython imports `a` before `a.b`).
-        for i in 0..n as u32 {
-            let name = names.name(i);
-            if let Some((package, _)) = name.rsplit_once('.')
-                && let Some(p) = names.get(package)
+        let mut package = vec![NO_PACKAGE; n];
+        for (i, slot) in package.iter_mut().enumerate() {
+            let name = names.name(i as u32);
+            if let Some((parent, _)) = name.rsplit_once('.')
+                && let Some(p) = names.get(parent)
             {
-                importer_pairs.push((p, Some(ModuleId(i))));
+                *slot = p;
+                importer_pairs.push((p, Some(ModuleId(i as u32))));
             }
         }
         let mut importers = Csr::from_pairs(n, &importer_pairs);
@@ -250,6 +256,7 @@ impl ImportGraph {
             program_imports,
             samples,
             origins,
+            package,
             runs,
             total_us,
             startup_us,
@@ -328,9 +335,7 @@ impl ImportGraph {
 
     /// Whether an edge of the graph is the package a submodule needs, not an import statement.
     pub fn is_package_edge(&self, importer: ModuleId, module: ModuleId) -> bool {
-        self.name(importer)
-            .rsplit_once('.')
-            .is_some_and(|(package, _)| package == self.name(module))
+        self.package[importer.index()] == module.0
     }
 
     pub fn samples(&self, id: ModuleId) -> &[Sample] {

@@ -141,6 +141,9 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             };
             builder.edge(importer, id);
         }
+        if m.origin.as_deref().is_some_and(has_control) {
+            return Err(bad(m, "`origin` holds control characters".into()));
+        }
         if let Some(class) = &m.class {
             let class = ModuleClass::from_key(class).ok_or_else(|| {
                 bad(
@@ -163,12 +166,30 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     if builder.meta.recorded_at.is_none() {
         builder.meta.recorded_at = file.recorded_at;
     }
+    for measured in &file.measured {
+        let names = measured.lazy.iter().chain(&measured.modules).chain(
+            measured
+                .loaded_anyway
+                .iter()
+                .flat_map(|l| [&l.module, &l.importer]),
+        );
+        if let Some(name) = names.into_iter().find(|n| has_control(n)) {
+            return Err(Error::in_file(
+                path,
+                format!("`measured` names {name:?}, which holds control characters"),
+            ));
+        }
+    }
     builder.meta.measured.extend(file.measured);
     if builder.meta.gc.is_none() {
         builder.meta.gc = file.gc;
     }
     builder.file_edges_complete(file.edges_complete);
     Ok(())
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
 }
 
 /// Writes the graph as a trace.json (per-run samples kept), e.g. to convert a text trace.

@@ -20,6 +20,10 @@ pub struct Findings {
 pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
     let mut found = Findings::default();
     for line in text.lines() {
+        // Names come from the program's sys.modules: never a control character on a terminal.
+        if line.chars().any(|c| c.is_control() && c != '\t') {
+            continue;
+        }
         let mut fields = line.split('\t');
         let (Some(kind), Some(name)) = (fields.next(), fields.next()) else {
             continue;
@@ -75,7 +79,7 @@ mod tests {
         let found = super::read(
             "edge\t__main__\ta\nedge\ta\tb\nedge\tzzz\tb\nedge\ta\tmissing\nno tab\n\
              module\ta\tprogram\t/src/a.py\nmodule\tb\tthird-party\t\nmodule\tb\tnonsense\tx\n\
-             module\tmissing\tstdlib\tx\nloaded\tb\ta\nshutdown\tb\n",
+             module\tmissing\tstdlib\tx\nloaded\tb\ta\nshutdown\tb\nloaded\ta\t\x1b[2Jevil\n",
             &mut builder,
         );
         assert_eq!((found.edges, found.origins), (2, 2));

@@ -43,6 +43,8 @@ pub enum Action {
     Quit,
     /// `L` (your imports) / `e` (every import): defer the selected module, or make it eager.
     ToggleLazy(crate::whatif::Decision),
+    /// `c`: the Slowest view, showing one class of module at a time.
+    CycleClass,
     /// `+`/`-`: usage of the selected module by ±5 points.
     UsageStep(i8),
     /// `u`: type the selected module's usage.

@@ -191,6 +191,12 @@ fn table() -> Vec<Binding> {
         ),
         bind(
             Normal,
+            &[(Char('c'), CycleClass)],
+            "Slowest view: only your code, third-party, stdlib, start-up… (cycles; then all)",
+            None,
+        ),
+        bind(
+            Normal,
             &[(Char('e'), ToggleLazy(Decision::LazyEverywhere))],
             "what-if: defer every import of it, packages' too (upper bound)",
             None,

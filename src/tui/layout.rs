@@ -100,6 +100,8 @@ pub enum Column {
     UsagePct,
     Decision,
     Suggestion,
+    /// Where the module comes from: program, third-party, stdlib, start-up.
+    Class,
     Percent,
     Bar,
 }
@@ -114,6 +116,7 @@ pub fn columns(width: u16) -> Vec<(Column, u16)> {
         (Column::UsagePct, 6),
         (Column::Decision, 5),
         (Column::Suggestion, 8),
+        (Column::Class, 5),
         (Column::Percent, 7),
         (Column::Bar, 12),
     ];
@@ -121,6 +124,7 @@ pub fn columns(width: u16) -> Vec<(Column, u16)> {
     let fixed = |cols: &[(Column, u16)]| cols.iter().map(|c| c.1 + 1).sum::<u16>();
     for drop in [
         Column::Bar,
+        Column::Class,
         Column::Percent,
         Column::Suggestion,
         Column::UsagePct,

@@ -115,6 +115,33 @@ fn bad_json() {
         &["parent `zz`"],
     );
     refused(
+        "class.json",
+        good.replace(
+            "\"cumulative_us\":[1]}",
+            "\"cumulative_us\":[1],\"class\":\"alien\"}",
+        )
+        .as_bytes(),
+        &["class `alien`"],
+    );
+    refused(
+        "origin.json",
+        good.replace(
+            "\"cumulative_us\":[1]}",
+            "\"cumulative_us\":[1],\"class\":\"program\",\"origin\":\"/x\\u001b[2J\"}",
+        )
+        .as_bytes(),
+        &["`origin` holds control characters"],
+    );
+    refused(
+        "measured.json",
+        good.replace(
+            "]}]}",
+            "]}],\"measured\":[{\"lazy\":[\"a\"],\"total_us\":[1],\"modules\":[],\"loaded_anyway\":[{\"module\":\"a\",\"importer\":\"\\u001b]0;x\"}]}]}",
+        )
+        .as_bytes(),
+        &["holds control characters"],
+    );
+    refused(
         "cycle.json",
         br#"{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":false,"modules":[
         {"name":"a","parent":"b","self_us":[1],"cumulative_us":[1]},

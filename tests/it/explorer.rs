@@ -693,3 +693,66 @@ fn a_short_panel_keeps_the_lines_that_matter() {
     }
     assert!(!text.contains("parameters "), "{text}");
 }
+
+#[test]
+fn classes_filter_the_flat_view_and_start_up_cannot_be_deferred() {
+    let mut s = Screen::new(130, 40);
+    // A text trace: the standard library by name, start-up by shape, the rest unknown.
+    s.keys(&[KeyCode::Char('c')]);
+    assert_eq!(s.app.view(), ViewId::Slowest);
+    let text = s.text();
+    assert!(text.contains("module (stdlib only: c for more)"), "{text}");
+    let g = lambda();
+    let rows = lmms_tui::tui::views::View::len(&s.app.views().slowest);
+    let stdlib = g
+        .modules()
+        .iter()
+        .filter(|m| m.class == lmms_tui::model::ModuleClass::Stdlib)
+        .count();
+    assert_eq!(rows, stdlib);
+    assert!(row_of(&s.lines(), "pandas").is_none());
+    assert!(row_of(&s.lines(), "json").is_some_and(|r| r.contains(" std ")));
+    // Start-up next: deferring one is refused, in words.
+    s.keys(&[KeyCode::Char('c')]);
+    assert!(s.text().contains("start-up only"));
+    let first = s.app.selected_module().unwrap();
+    assert!(g.module(first).startup);
+    s.keys(&[KeyCode::Char('L')]);
+    assert_eq!(
+        s.app.analysis().plan().decision(first),
+        lmms_tui::whatif::Decision::Eager
+    );
+    assert!(
+        s.text().contains("is loaded by interpreter start-up"),
+        "{}",
+        s.text()
+    );
+    // Unknown origin, then every module again.
+    s.keys(&[KeyCode::Char('c')]);
+    assert!(s.text().contains("origin unknown only"));
+    s.keys(&[KeyCode::Char('c')]);
+    assert_eq!(
+        lmms_tui::tui::views::View::len(&s.app.views().slowest),
+        g.len()
+    );
+
+    // `e` defers every import of pandas: marked `lazy+`, and the panel says it is an upper bound.
+    let mut s = Screen::new(130, 48);
+    s.keys(&[KeyCode::Down, KeyCode::Char('e')]);
+    let pandas = g.find("pandas").unwrap();
+    assert_eq!(
+        s.app.analysis().plan().decision(pandas),
+        lmms_tui::whatif::Decision::LazyEverywhere
+    );
+    let text = s.text();
+    assert!(
+        row_of(&s.lines(), "pandas").unwrap().contains("lazy+"),
+        "{text}"
+    );
+    assert!(text.contains("pandas is deferred everywhere"), "{text}");
+    s.keys(&[KeyCode::Char('e')]);
+    assert_eq!(
+        s.app.analysis().plan().decision(pandas),
+        lmms_tui::whatif::Decision::Eager
+    );
+}

@@ -319,6 +319,13 @@ impl App {
                     }
                 }
             }
+            Action::CycleClass => {
+                if self.view != ViewId::Slowest {
+                    self.show_view(ViewId::Slowest);
+                }
+                self.views.slowest.cycle_filter(&self.analysis);
+                self.refresh_view();
+            }
             Action::UsageStep(step) => {
                 if let Some(m) = self.selected_module() {
                     self.analysis.edit_plan(|plan| {

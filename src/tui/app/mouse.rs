@@ -12,7 +12,7 @@ impl App {
             Column::SelfMs => Some(SortKey::SelfTime),
             Column::CumulativeMs | Column::Percent | Column::Bar => Some(SortKey::Cumulative),
             Column::RetainedMs => Some(SortKey::Retained),
-            Column::UsagePct | Column::Decision | Column::Suggestion => None,
+            Column::UsagePct | Column::Decision | Column::Suggestion | Column::Class => None,
         }
     }
 

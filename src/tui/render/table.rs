@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::{BAR, BOLD, DIM, SELECTED, right};
-use crate::model::{ModuleId, SortKey};
+use crate::model::{ModuleClass, ModuleId, SortKey};
 use crate::output::units::{ms, number, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
@@ -45,6 +45,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Column::UsagePct => ("use %", None),
                 Column::Decision => ("defer", None),
                 Column::Suggestion => ("rule", None),
+                Column::Class => ("from", None),
                 Column::Percent => ("% total", None),
                 Column::Bar => ("", None),
             };
@@ -58,7 +59,10 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                     format!("{text} {}", app.sort().arrow())
                 };
             }
-            if matches!(col, Column::Name | Column::Decision | Column::Suggestion) {
+            if matches!(
+                col,
+                Column::Name | Column::Decision | Column::Suggestion | Column::Class
+            ) {
                 Cell::from(text).style(BOLD)
             } else {
                 right(text, width_of(&columns, *col)).style(BOLD)
@@ -95,6 +99,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                         d.module
                             .map_or("", |m| app.analysis().suggestion(m).label()),
                     ),
+                    Column::Class => {
+                        Cell::from(d.module.map_or("", |m| class_mark(g.module(m).class)))
+                    }
                     Column::Percent => right(format!("{}%", percent(d.share_us, total)), *width),
                     Column::Bar => Cell::from(bar(bar_share(d.share_us), *width)).style(BAR),
                 })
@@ -119,14 +126,29 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// `lazy` for a deferred module; `↳lazy` for one that leaves cold start with a deferred importer.
+/// `lazy` for a module deferred in your code, `lazy+` for every import of it, `kept` for a
+/// deferred module other code still loads at start-up; `↳lazy` for one that leaves cold start
+/// with a deferred importer.
 fn decision_mark(app: &App, m: ModuleId) -> &'static str {
-    if app.analysis().plan().decision(m) == Decision::Lazy {
-        "lazy"
-    } else if app.analysis().projection().load_probability[m.index()] < 1.0 {
-        "↳lazy"
-    } else {
-        ""
+    let p = app.analysis().projection();
+    let loaded = p.load_probability[m.index()];
+    match app.analysis().plan().decision(m) {
+        Decision::Lazy | Decision::LazyEverywhere if p.kept.iter().any(|k| k.module == m) => "kept",
+        Decision::Lazy => "lazy",
+        Decision::LazyEverywhere => "lazy+",
+        Decision::Eager if loaded < 1.0 => "↳lazy",
+        Decision::Eager => "",
+    }
+}
+
+/// The class column: where the module comes from, in five letters at most.
+fn class_mark(class: ModuleClass) -> &'static str {
+    match class {
+        ModuleClass::Program => "prog",
+        ModuleClass::ThirdParty => "3rd",
+        ModuleClass::Stdlib => "std",
+        ModuleClass::Startup => "start",
+        ModuleClass::Unknown => "?",
     }
 }
 

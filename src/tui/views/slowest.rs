@@ -1,9 +1,10 @@
-//! "Slowest": every module in one list, in the current sort.
+//! "Slowest": every module in one list, in the current sort — or only one class of module
+//! (your code, third-party, …).
 
 use std::ops::Range;
 
 use super::{Row, Rows, View, module_row};
-use crate::model::{ModuleId, Sort};
+use crate::model::{ModuleClass, ModuleId, Sort};
 use crate::tui::cursor::Cursor;
 use crate::whatif::Analysis;
 
@@ -12,10 +13,45 @@ pub struct Slowest {
     ids: Vec<ModuleId>,
     /// The sort `ids` is in (built when first shown).
     sorted_by: Option<Sort>,
+    /// Only modules of this class, when set.
+    filter: Option<ModuleClass>,
     cursor: Cursor,
 }
 
+impl Slowest {
+    /// The next class the trace has modules of, after the current one; all after the last.
+    pub fn cycle_filter(&mut self, a: &Analysis) {
+        let g = a.graph();
+        let present = |c: ModuleClass| g.modules().iter().any(|m| m.class == c);
+        let after = match self.filter {
+            None => 0,
+            Some(f) => ModuleClass::ALL.iter().position(|&c| c == f).unwrap_or(0) + 1,
+        };
+        self.filter = ModuleClass::ALL[after..]
+            .iter()
+            .copied()
+            .find(|&c| present(c));
+        self.sorted_by = None;
+        self.cursor = Cursor::default();
+    }
+
+    pub fn filter(&self) -> Option<ModuleClass> {
+        self.filter
+    }
+}
+
 impl View for Slowest {
+    fn name_header(&self) -> &'static str {
+        match self.filter {
+            None => "module",
+            Some(ModuleClass::Program) => "module (program only: c for more)",
+            Some(ModuleClass::ThirdParty) => "module (third-party only: c for more)",
+            Some(ModuleClass::Stdlib) => "module (stdlib only: c for more)",
+            Some(ModuleClass::Startup) => "module (start-up only: c for more)",
+            Some(ModuleClass::Unknown) => "module (origin unknown only: c for all)",
+        }
+    }
+
     fn len(&self) -> usize {
         self.ids.len()
     }
@@ -38,6 +74,9 @@ impl View for Slowest {
         }
         let keep = self.ids.get(self.cursor.selected).copied();
         self.ids = sort.all(&a.keys());
+        if let Some(class) = self.filter {
+            self.ids.retain(|&m| a.graph().module(m).class == class);
+        }
         self.sorted_by = Some(sort);
         if let Some(i) = keep.and_then(|keep| self.ids.iter().position(|&m| m == keep)) {
             self.cursor.selected = i;
