@@ -5,15 +5,18 @@
 //! recursion, cycles welcome.)
 //!
 //! Deferring a module in the user's code only makes *their* imports of it lazy. To get that
-//! saving from the same computation, each module M has a gate node: imports of M by editable
-//! code (the program, modules of program or unknown origin) go program → gate(M) → M, other
-//! imports (and a submodule's need of its package) go straight to M. Removing the gate removes
-//! exactly the user's imports, so what the gate dominates is the saving of deferring M there.
+//! saving from the same computation, a module imported both by editable code (the program,
+//! modules of program or unknown origin) and by other code (or needed as a submodule's
+//! package) gets a gate node: the editable imports go program → gate(M) → M, the others
+//! straight to M. Removing the gate removes exactly the user's imports, so what the gate
+//! dominates is the saving of deferring M there. A module only editable code imports needs no
+//! gate (the saving is what M dominates); one no editable code imports saves nothing.
 
 use crate::model::{ImportGraph, ModuleId};
 
-/// Node 0 is the program; module `m` is node `m + 1`, its gate node `n + m + 1`.
+/// Node 0 is the program; module `m` is node `m + 1`; gate nodes follow.
 const ROOT: usize = 0;
+const NO_GATE: u32 = u32::MAX;
 
 #[derive(Debug, Clone)]
 pub struct Dominators {
@@ -21,75 +24,76 @@ pub struct Dominators {
     idom: Vec<Option<ModuleId>>,
     /// Self time of each module's dominator subtree, in µs: deferring every import of it.
     retained_everywhere_us: Vec<u64>,
-    /// Self time of what its gate dominates: deferring the user's imports of it.
+    /// What deferring the user's imports of it removes.
     retained_us: Vec<u64>,
-}
-
-/// Adjacency in compressed rows: `targets[offsets[v]..offsets[v + 1]]`.
-struct Rows {
-    offsets: Vec<u32>,
-    targets: Vec<u32>,
-}
-
-impl Rows {
-    fn build(nodes: usize, mut each: impl FnMut(usize, &mut Vec<u32>)) -> Rows {
-        let mut offsets = Vec::with_capacity(nodes + 1);
-        let mut targets = Vec::new();
-        for v in 0..nodes {
-            offsets.push(targets.len() as u32);
-            each(v, &mut targets);
-        }
-        offsets.push(targets.len() as u32);
-        Rows { offsets, targets }
-    }
-
-    fn row(&self, v: usize) -> &[u32] {
-        &self.targets[self.offsets[v] as usize..self.offsets[v + 1] as usize]
-    }
 }
 
 impl Dominators {
     pub fn compute(graph: &ImportGraph) -> Dominators {
         let modules = graph.len();
-        let n = 2 * modules + 1;
         let node = |m: ModuleId| m.index() + 1;
-        let gate = |m: ModuleId| modules + m.index() + 1;
-        // Whether `from` importing `to` is an edit the user can make (through the gate).
-        let gated = |from: ModuleId, to: ModuleId| {
-            graph.module(from).class.is_editable() && !graph.is_package_edge(from, to)
+        // Whether `from` importing `to` is an edit the user can make.
+        let editable: Vec<bool> = graph
+            .modules()
+            .iter()
+            .map(|m| m.class.is_editable())
+            .collect();
+        let gated = |from: Option<ModuleId>, to: ModuleId| {
+            from.is_none_or(|f| editable[f.index()] && !graph.is_package_edge(f, to))
         };
-        let successors = Rows::build(n, |v, out| {
-            if v == ROOT {
-                out.extend(graph.program_imports().iter().map(|&m| gate(m) as u32));
-            } else if v <= modules {
-                let from = ModuleId(v as u32 - 1);
-                out.extend(
-                    graph
-                        .imports(from)
-                        .iter()
-                        .map(|&to| (if gated(from, to) { gate(to) } else { node(to) }) as u32),
-                );
+        // Which importers of each module are the user's: all, none, or some (a gate).
+        let mut all_gated = vec![false; modules];
+        let mut gate = vec![NO_GATE; modules];
+        let mut gates: Vec<ModuleId> = Vec::new();
+        for m in graph.ids() {
+            let importers = graph.importers(m);
+            let count = importers.iter().filter(|&&f| gated(f, m)).count();
+            all_gated[m.index()] = count > 0 && count == importers.len();
+            if count > 0 && count < importers.len() {
+                gate[m.index()] = (modules + 1 + gates.len()) as u32;
+                gates.push(m);
+            }
+        }
+        let n = modules + 1 + gates.len();
+        // Edges are read from the graph as they are needed, never copied.
+        let target = |from: Option<ModuleId>, to: ModuleId| {
+            let g = gate[to.index()];
+            if g != NO_GATE && gated(from, to) {
+                g as usize
             } else {
-                out.push((v - modules) as u32);
+                node(to)
             }
-        });
-        let predecessors = Rows::build(n, |v, out| {
-            if v == ROOT {
-                return;
+        };
+        let successor_count = |v: usize| match v {
+            ROOT => graph.program_imports().len(),
+            v if v <= modules => graph.imports(ModuleId(v as u32 - 1)).len(),
+            _ => 1,
+        };
+        let successor = |v: usize, i: usize| match v {
+            ROOT => target(None, graph.program_imports()[i]),
+            v if v <= modules => {
+                let from = ModuleId(v as u32 - 1);
+                target(Some(from), graph.imports(from)[i])
             }
-            let to = ModuleId(((v - 1) % modules) as u32);
-            let at_gate = v > modules;
-            if !at_gate {
-                out.push(gate(to) as u32);
+            v => node(gates[v - modules - 1]),
+        };
+        let predecessors = |v: usize, out: &mut Vec<usize>| {
+            out.clear();
+            let (to, at_gate) = if v <= modules {
+                (ModuleId(v as u32 - 1), false)
+            } else {
+                (gates[v - modules - 1], true)
+            };
+            let has_gate = gate[to.index()] != NO_GATE;
+            if has_gate && !at_gate {
+                out.push(gate[to.index()] as usize);
             }
-            for &importer in graph.importers(to) {
-                match importer {
-                    None if at_gate => out.push(ROOT as u32),
-                    Some(f) if gated(f, to) == at_gate => out.push(node(f) as u32),
-                    _ => {}
+            for &f in graph.importers(to) {
+                if !has_gate || gated(f, to) == at_gate {
+                    out.push(f.map_or(ROOT, node));
                 }
             }
-        });
+        };
 
         // Reverse post-order from the program, iteratively.
         const UNSEEN: u32 = u32::MAX;
@@ -99,9 +103,8 @@ impl Dominators {
         let mut stack: Vec<(usize, usize)> = vec![(ROOT, 0)];
         visited[ROOT] = true;
         while let Some(&mut (v, ref mut next)) = stack.last_mut() {
-            let succ = successors.row(v);
-            if *next < succ.len() {
-                let child = succ[*next] as usize;
+            if *next < successor_count(v) {
+                let child = successor(v, *next);
                 *next += 1;
                 if !visited[child] {
                     visited[child] = true;
@@ -131,12 +134,13 @@ impl Dominators {
             a
         };
         let mut changed = true;
+        let mut preds: Vec<usize> = Vec::new();
         while changed {
             changed = false;
             for &v in rpo.iter().skip(1) {
                 let mut new_idom: Option<usize> = None;
-                for &p in predecessors.row(v) {
-                    let p = p as usize;
+                predecessors(v, &mut preds);
+                for &p in &preds {
                     if idom[p] == UNSEEN {
                         continue;
                     }
@@ -167,14 +171,14 @@ impl Dominators {
         let module_of = |v: usize| match v {
             ROOT => None,
             v if v <= modules => Some(ModuleId(v as u32 - 1)),
-            v => Some(ModuleId((v - modules) as u32 - 1)),
+            v => Some(gates[v - modules - 1]),
         };
         Dominators {
             idom: (1..=modules)
                 .map(|v| {
                     let mut d = idom[v];
                     // Step over this module's own gate.
-                    if d != UNSEEN && d as usize == v + modules {
+                    if d != UNSEEN && d == gate[v - 1] {
                         d = idom[d as usize];
                     }
                     match d {
@@ -184,7 +188,13 @@ impl Dominators {
                 })
                 .collect(),
             retained_everywhere_us: retained[1..=modules].to_vec(),
-            retained_us: retained[modules + 1..].to_vec(),
+            retained_us: (0..modules)
+                .map(|i| match gate[i] {
+                    NO_GATE if all_gated[i] => retained[i + 1],
+                    NO_GATE => 0,
+                    g => retained[g as usize],
+                })
+                .collect(),
         }
     }
 

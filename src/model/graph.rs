@@ -179,8 +179,26 @@ impl ImportGraph {
             modules[m as usize].shutdown = true;
         }
         // The recording's class where there is one, else what the name and start-up say.
+        let mut package = vec![NO_PACKAGE; n];
+        for (i, slot) in package.iter_mut().enumerate() {
+            if let Some((parent, _)) = names.name(i as u32).rsplit_once('.')
+                && let Some(p) = names.get(parent)
+            {
+                *slot = p;
+            }
+        }
         let python = meta.python.as_deref();
         let mut origins: Vec<Option<Box<str>>> = Vec::new();
+        // By top-level name, so a package's answer serves its submodules (usually read first).
+        let mut stdlib = vec![false; n];
+        for i in 0..n {
+            let p = package[i] as usize;
+            stdlib[i] = if p < i {
+                stdlib[p]
+            } else {
+                is_stdlib_name(names.name(i as u32), python)
+            };
+        }
         for (i, module) in modules.iter_mut().enumerate() {
             let recorded = recorded.get(i).and_then(Option::as_ref);
             // The timed runs' shape decides start-up; the tracer's run had its own.
@@ -188,7 +206,7 @@ impl ImportGraph {
             module.class = match recorded {
                 _ if module.startup => ModuleClass::Startup,
                 Some((class, _)) => *class,
-                None if is_stdlib_name(names.name(i as u32), python) => ModuleClass::Stdlib,
+                None if stdlib[i] => ModuleClass::Stdlib,
                 None => ModuleClass::Unknown,
             };
         }
@@ -218,13 +236,8 @@ impl ImportGraph {
         );
         drop(edges);
         // A submodule always loads its package first (CPython imports `a` before `a.b`).
-        let mut package = vec![NO_PACKAGE; n];
-        for (i, slot) in package.iter_mut().enumerate() {
-            let name = names.name(i as u32);
-            if let Some((parent, _)) = name.rsplit_once('.')
-                && let Some(p) = names.get(parent)
-            {
-                *slot = p;
+        for (i, &p) in package.iter().enumerate() {
+            if p != NO_PACKAGE {
                 importer_pairs.push((p, Some(ModuleId(i as u32))));
             }
         }

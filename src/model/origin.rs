@@ -59,11 +59,16 @@ fn minor_version(python: &str) -> Option<u32> {
 /// Whether `name`'s top-level package is in the standard library of that Python (any of
 /// 3.7–3.13 when the version is unknown).
 pub fn is_stdlib_name(name: &str, python: Option<&str>) -> bool {
+    // One hash lookup: every module of a trace asks.
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&str, u8>> =
+        std::sync::OnceLock::new();
     let top = name.split('.').next().unwrap_or(name);
-    let Ok(i) = STDLIB.binary_search_by(|(n, _)| (*n).cmp(top)) else {
+    let Some(&mask) = BY_NAME
+        .get_or_init(|| STDLIB.iter().copied().collect())
+        .get(top)
+    else {
         return false;
     };
-    let mask = STDLIB[i].1;
     match python.and_then(minor_version) {
         Some(minor) => mask & (1 << (minor.clamp(7, 13) - 7)) != 0,
         None => true,

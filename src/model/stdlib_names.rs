@@ -1,6 +1,6 @@
 //! Top-level names of CPython's standard library, 3.7 to 3.13, generated from each version's
 //! `sys.builtin_module_names`, `sys.stdlib_module_names` (3.10+), its library directory and
-//! `lib-dynload`. Bit k of the mask: present in 3.(7 + k). Sorted by name.
+//! `lib-dynload`. Bit k of the mask: present in 3.(7 + k).
 
 pub(super) const STDLIB: &[(&str, u8)] = &[
     ("__future__", 0b1111111),

@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn columns_give_way_and_fill_the_width() {
         let names = |w| columns(w).iter().map(|c| c.0).collect::<Vec<_>>();
-        assert_eq!(names(120).len(), 9);
+        assert_eq!(names(120).len(), 10);
         assert_eq!(
             names(80),
             [
