@@ -51,9 +51,8 @@ pub fn render(a: &Analysis, style: Style) -> String {
     }
     let retained = |m: ModuleId| a.retained_us(m);
     modules.sort_by(|&a, &b| retained(b).cmp(&retained(a)).then(g.name(a).cmp(g.name(b))));
-    let (deferred, eager): (Vec<ModuleId>, Vec<ModuleId>) = modules
-        .iter()
-        .partition(|&&m| plan.decision(m) == Decision::Lazy);
+    let (deferred, eager): (Vec<ModuleId>, Vec<ModuleId>) =
+        modules.iter().partition(|&&m| plan.decision(m).is_lazy());
 
     let mut out = String::new();
     let date = g
@@ -107,11 +106,26 @@ pub fn render(a: &Analysis, style: Style) -> String {
         plan.thresholds.module_below_ms, plan.thresholds.hot_path_usage_pct
     );
     let line = |m: ModuleId, prefix: &str| {
-        let why = format!(
+        let mut why = format!(
             "{} ms, used by {}% of requests",
             ms(retained(m)),
             number(plan.usage_pct(m))
         );
+        // A deferral that does not hold says so where the edit is made.
+        if let Some(kept) = p.kept.iter().find(|k| k.module == m) {
+            match kept.chain[..] {
+                [.., importer, _] if g.is_package_edge(importer, m) => {
+                    why.push_str(&format!("; stays loaded: {} needs it", g.name(importer)))
+                }
+                [.., importer, _] => {
+                    why.push_str(&format!("; stays loaded: {} imports it", g.name(importer)))
+                }
+                _ => {}
+            }
+        }
+        if plan.decision(m) == Decision::LazyEverywhere {
+            why.push_str("; every import deferred: an upper bound");
+        }
         format!("{prefix}{}  # {why}", g.name(m))
     };
     match style {

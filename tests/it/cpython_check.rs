@@ -157,8 +157,8 @@ fn scientific_program_scope_and_measured_edits() {
     let d = dir.path();
     std::fs::write(
         d.join("app.py"),
-        "import numpy\nimport pandas\nimport scipy.stats\nimport sklearn.linear_model\n\
-         import matplotlib.pyplot\n",
+        "import numpy\nfrom pandas import DataFrame\nimport scipy.stats\n\
+         import sklearn.linear_model\nimport matplotlib.pyplot\n",
     )
     .unwrap();
     let stderr = record(
@@ -168,10 +168,11 @@ fn scientific_program_scope_and_measured_edits() {
     );
     let full = sys_modules(&python, d, "import app");
 
-    // pandas and scipy.stats: scikit-learn imports them too. Your edit drops nothing, as in
+    // pandas (imported `from pandas import DataFrame`) and scipy.stats: scikit-learn imports
+    // them too. Your edit drops nothing, as in
     // CPython, and the projection says who keeps them.
     for (module, line) in [
-        ("pandas", "import pandas"),
+        ("pandas", "from pandas import DataFrame"),
         ("scipy.stats", "import scipy.stats"),
     ] {
         let r = report_json(d, &["trace.json", "--lazy", module]);
@@ -187,7 +188,12 @@ fn scientific_program_scope_and_measured_edits() {
         assert_eq!(class, "third-party", "{module} kept by {importer}");
         eprintln!("{module} stays loaded: {chain:?}");
     }
-    // record --lazy pandas made the edit and saw pandas load anyway, by scikit-learn.
+    // sklearn: the program imports only sklearn.linear_model, which needs its package.
+    let r = report_json(d, &["trace.json", "--lazy", "sklearn"]);
+    assert_eq!(r["projection"]["dropped_modules"], serde_json::json!([]));
+    assert_eq!(r["projection"]["kept_loaded"][0]["reason"], "package");
+    // record --lazy pandas made the edit (`from pandas import DataFrame` became a binding that
+    // imports on first use) and saw pandas load anyway, by scikit-learn.
     assert!(
         stderr
             .contains("not deferred: pandas loaded anyway at start-up, first imported by sklearn"),

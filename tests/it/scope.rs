@@ -112,6 +112,20 @@ fn scope_classes_and_attribution_match_cpython() {
         "{text}"
     );
 
+    // fast_path.py says it where the edit would be made.
+    let out = bin()
+        .args(["export", "trace.json", "--lazy", "heavy"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(
+            "import heavy  # 0.0 ms, used by 100% of requests; stays loaded: thirdpkg imports it"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
     // Deferred everywhere: the upper bound drops heavy and what only it brings, and says so.
     let r = report_json(d, &["trace.json", "--lazy-everywhere", "heavy"]);
     let dropped = r["projection"]["dropped_modules"].as_array().unwrap();
