@@ -242,24 +242,38 @@ pub struct MeasuredFigure<'a> {
 }
 
 impl MeasuredFigure<'_> {
-    /// The deferred modules that loaded anyway: the edit deferred nothing of them.
-    pub fn not_deferred(&self) -> &[crate::model::LoadedAnyway] {
-        &self.run.loaded_anyway
+    /// Whether the edit deferred nothing: every deferred module loaded anyway.
+    pub fn deferred_nothing(&self) -> bool {
+        self.run
+            .lazy
+            .iter()
+            .all(|m| self.run.loaded_anyway.iter().any(|l| &l.module == m))
     }
 
     pub fn text(&self) -> String {
         let projected = signed_ms(-self.projected_saving_us);
-        if let Some(first) = self.run.loaded_anyway.first() {
-            return format!(
-                "not deferred: {} loaded anyway at start-up, first imported by {} \
-                 (projected {projected} ms)",
-                first.module, first.importer
-            );
+        let not_deferred: Vec<String> = self
+            .run
+            .loaded_anyway
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} loaded anyway at start-up, first imported by {}",
+                    l.module, l.importer
+                )
+            })
+            .collect();
+        let mut text = String::new();
+        if !not_deferred.is_empty() {
+            text = format!("not deferred: {}", not_deferred.join("; "));
+            if self.deferred_nothing() {
+                return format!("{text} (projected {projected} ms)");
+            }
+            text.push_str(" — the rest: ");
         }
         let Some(s) = self.saving else {
-            return "recorded without alternated unedited runs (an older lmms-tui): no measured \
-                    saving"
-                .into();
+            return text
+                + "recorded without alternated unedited runs (an older lmms-tui): no measured saving";
         };
         let verdict = if s.within_noise() {
             " — within noise"
@@ -268,7 +282,7 @@ impl MeasuredFigure<'_> {
         } else {
             ""
         };
-        format!(
+        text + &format!(
             "{} ms with {} made lazy (median of {} alternated pairs, 95% interval {} … {} ms) \
              vs {projected} ms projected{verdict}",
             signed_ms(-s.median_us),

@@ -114,7 +114,7 @@ impl From<crate::model::PairedDifference> for JsonInterval {
 #[derive(Serialize)]
 struct JsonMeasured<'a> {
     lazy: &'a [String],
-    /// Measured saving (unedited minus edited); null when deferred modules loaded anyway.
+    /// Measured saving (unedited minus edited); null when every deferred module loaded anyway.
     saved: Option<JsonInterval>,
     projected_saved_ms: f64,
     within_noise: Option<bool>,
@@ -189,7 +189,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             names
         },
         measured: super::figures::measured(a).map(|m| {
-            let saving = m.saving.filter(|_| m.not_deferred().is_empty());
+            let saving = m.saving.filter(|_| !m.deferred_nothing());
             JsonMeasured {
                 lazy: &m.run.lazy,
                 saved: saving.map(JsonInterval::from),

@@ -66,6 +66,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             (ModuleClass::Startup, _) => {
                 "interpreter start-up: no edit of the program defers it".to_string()
             }
+            _ if m.shutdown => {
+                "imported after the program ended: no part of cold start".to_string()
+            }
             (ModuleClass::Unknown, _) => "origin unknown".to_string(),
             (class, Some(origin)) => format!("{} · {origin}", class.key()),
             (class, None) => class.key().to_string(),
