@@ -26,6 +26,8 @@ import sys
 _STARTUP = set(sys.modules)  # loaded before the program: interpreter start-up
 _NAME = __name__
 _OUT = os.environ.get("LMMS_TUI_OUT")
+_DEFER = [d for d in os.environ.get("LMMS_TUI_DEFER", "").split(",") if d]
+_APPLY = os.environ.get("LMMS_TUI_APPLY") == "1"
 _findings = []
 _shutting_down = []
 
@@ -443,8 +445,6 @@ def run_main():
     import __main__
 
     args = sys.argv[1:]
-    defer = [d for d in os.environ.get("LMMS_TUI_DEFER", "").split(",") if d]
-    apply = os.environ.get("LMMS_TUI_APPLY") == "1"
     if args[0] == "-m":
         import runpy
 
@@ -461,7 +461,7 @@ def run_main():
         sys.argv = list(args)
         sys.path[0] = os.path.dirname(os.path.abspath(filename))
         __main__.__dict__["__file__"] = filename
-    code = _compile(source, filename, defer, apply)
+    code = _compile(source, filename, _DEFER, _APPLY)
     exec(code, __main__.__dict__)
 
 
@@ -486,10 +486,7 @@ if _OUT:
     if os.environ.get("LMMS_TUI_EDGES"):
         _dumps.append(_install_edges())
     if os.environ.get("LMMS_TUI_MAIN"):
-        _install_edit(
-            [d for d in os.environ.get("LMMS_TUI_DEFER", "").split(",") if d],
-            os.environ.get("LMMS_TUI_APPLY") == "1",
-        )
+        _install_edit(_DEFER, _APPLY)
     _watch_shutdown()
 
     def _finish():

@@ -32,15 +32,7 @@ impl Dominators {
     pub fn compute(graph: &ImportGraph) -> Dominators {
         let modules = graph.len();
         let node = |m: ModuleId| m.index() + 1;
-        // Whether `from` importing `to` is an edit the user can make.
-        let editable: Vec<bool> = graph
-            .modules()
-            .iter()
-            .map(|m| m.class.is_editable())
-            .collect();
-        let gated = |from: Option<ModuleId>, to: ModuleId| {
-            from.is_none_or(|f| editable[f.index()] && !graph.is_package_edge(f, to))
-        };
+        let gated = |from: Option<ModuleId>, to: ModuleId| graph.is_editable_import(from, to);
         // Which importers of each module are the user's: all, none, or some (a gate).
         let mut all_gated = vec![false; modules];
         let mut gate = vec![NO_GATE; modules];

@@ -178,7 +178,6 @@ impl ImportGraph {
         for &m in &shutdown {
             modules[m as usize].shutdown = true;
         }
-        // The recording's class where there is one, else what the name and start-up say.
         let mut package = vec![NO_PACKAGE; n];
         for (i, slot) in package.iter_mut().enumerate() {
             if let Some((parent, _)) = names.name(i as u32).rsplit_once('.')
@@ -188,7 +187,6 @@ impl ImportGraph {
             }
         }
         let python = meta.python.as_deref();
-        let mut origins: Vec<Option<Box<str>>> = Vec::new();
         // By top-level name, so a package's answer serves its submodules (usually read first).
         let mut stdlib = vec![false; n];
         for i in 0..n {
@@ -199,6 +197,7 @@ impl ImportGraph {
                 is_stdlib_name(names.name(i as u32), python)
             };
         }
+        // The recording's class where there is one, else what start-up and the name say.
         for (i, module) in modules.iter_mut().enumerate() {
             let recorded = recorded.get(i).and_then(Option::as_ref);
             // The timed runs' shape decides start-up; the tracer's run had its own.
@@ -210,11 +209,14 @@ impl ImportGraph {
                 None => ModuleClass::Unknown,
             };
         }
-        if recorded.iter().any(|r| matches!(r, Some((_, Some(_))))) {
-            origins = (0..n)
-                .map(|i| recorded.get(i).and_then(|r| r.as_ref()?.1.clone()))
-                .collect();
-        }
+        let origins: Vec<Option<Box<str>>> =
+            if recorded.iter().any(|r| matches!(r, Some((_, Some(_))))) {
+                (0..n)
+                    .map(|i| recorded.get(i).and_then(|r| r.as_ref()?.1.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
         drop(recorded);
         let total_us = roots
             .iter()
@@ -344,6 +346,12 @@ impl ImportGraph {
             .iter()
             .copied()
             .filter(move |&i| i == parent || !i.is_some_and(|i| self.is_package_edge(i, id)))
+    }
+
+    /// Whether this import is one the user can edit: made by the program or by a module of
+    /// editable class (program, or unknown origin), and not a submodule's need of its package.
+    pub fn is_editable_import(&self, from: Importer, to: ModuleId) -> bool {
+        from.is_none_or(|f| self.module(f).class.is_editable() && !self.is_package_edge(f, to))
     }
 
     /// Whether an edge of the graph is the package a submodule needs, not an import statement.

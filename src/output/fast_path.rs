@@ -112,16 +112,15 @@ pub fn render(a: &Analysis, style: Style) -> String {
             number(plan.usage_pct(m))
         );
         // A deferral that does not hold says so where the edit is made.
-        if let Some(kept) = p.kept.iter().find(|k| k.module == m) {
-            match kept.chain[..] {
-                [.., importer, _] if g.is_package_edge(importer, m) => {
-                    why.push_str(&format!("; stays loaded: {} needs it", g.name(importer)))
-                }
-                [.., importer, _] => {
-                    why.push_str(&format!("; stays loaded: {} imports it", g.name(importer)))
-                }
-                _ => {}
-            }
+        if let Some(kept) = p.kept.iter().find(|k| k.module == m)
+            && let Some(importer) = kept.importer()
+        {
+            let verb = if kept.by_package(g) {
+                "needs"
+            } else {
+                "imports"
+            };
+            why.push_str(&format!("; stays loaded: {} {verb} it", g.name(importer)));
         }
         if plan.decision(m) == Decision::LazyEverywhere {
             why.push_str("; every import deferred: an upper bound");

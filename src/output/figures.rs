@@ -217,18 +217,18 @@ pub fn chain_text(g: &ImportGraph, chain: &[crate::model::ModuleId]) -> String {
 /// Why a deferred module stays loaded, in words, with the chain.
 pub fn kept_text(g: &ImportGraph, kept: &crate::whatif::Kept) -> String {
     let m = kept.module;
-    let why = match kept.chain[..] {
-        [.., importer, _] if g.is_package_edge(importer, m) => format!(
+    let why = match kept.importer() {
+        Some(_) if kept.by_package(g) => format!(
             "{} stays loaded: a submodule always loads its package",
             g.name(m)
         ),
-        [.., importer, _] => format!(
+        Some(importer) => format!(
             "{} stays loaded: {} ({}) imports it",
             g.name(m),
             g.name(importer),
             g.module(importer).class.key()
         ),
-        _ => format!("{} stays loaded", g.name(m)),
+        None => format!("{} stays loaded", g.name(m)),
     };
     format!("{why} — {}", chain_text(g, &kept.chain))
 }

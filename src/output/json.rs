@@ -176,9 +176,10 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             .map(|k| JsonKept {
                 name: graph.name(k.module),
                 chain: k.chain.iter().map(|&m| graph.name(m)).collect(),
-                reason: match k.chain[..] {
-                    [.., importer, _] if graph.is_package_edge(importer, k.module) => "package",
-                    _ => "import",
+                reason: if k.by_package(graph) {
+                    "package"
+                } else {
+                    "import"
                 },
             })
             .collect(),

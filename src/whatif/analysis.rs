@@ -61,10 +61,23 @@ impl Analysis {
 
     /// Sets a module's decision and projects again; deferring start-up is refused.
     pub fn set_decision(&mut self, m: ModuleId, d: Decision) -> Result<(), String> {
-        let graph = &self.graph;
-        self.plan.set_decision(graph, m, d)?;
+        self.set_decisions([(m, d)])
+    }
+
+    /// Sets decisions, then projects once; stops at the first refused (start-up) module.
+    pub fn set_decisions(
+        &mut self,
+        decisions: impl IntoIterator<Item = (ModuleId, Decision)>,
+    ) -> Result<(), String> {
+        let mut result = Ok(());
+        for (m, d) in decisions {
+            result = self.plan.set_decision(&self.graph, m, d);
+            if result.is_err() {
+                break;
+            }
+        }
         self.projection = projection::project_from(&self.graph, &self.traced, &self.plan);
-        Ok(())
+        result
     }
 
     /// What deferring the module alone would save.

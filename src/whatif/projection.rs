@@ -83,21 +83,20 @@ pub fn module_daily_s(plan: &Plan, retained_us: u64, usage_pct: f64) -> (f64, f6
 /// by editable code (the program's, or of unknown origin) become lazy; `LazyEverywhere` makes
 /// every import lazy. A submodule always loads its package: that edge is never blocked.
 pub fn blocked(graph: &ImportGraph, plan: &Plan, from: Importer, to: ModuleId) -> bool {
-    let editable = |f: ModuleId| graph.module(f).class.is_editable();
     match plan.decision(to) {
         Decision::Eager => false,
-        Decision::Lazy => from.is_none_or(|f| editable(f) && !graph.is_package_edge(f, to)),
+        Decision::Lazy => graph.is_editable_import(from, to),
         Decision::LazyEverywhere => from.is_none_or(|f| !graph.is_package_edge(f, to)),
     }
 }
 
 /// Everything loaded from the program through imports the plan does not block, breadth
-/// first; `via` gets the importer each module was first reached from.
+/// first; `via`, when given, gets the importer each module was first reached from.
 fn reach(
     graph: &ImportGraph,
     plan: Option<&Plan>,
     seen: &mut [bool],
-    via: &mut [Importer],
+    mut via: Option<&mut [Importer]>,
     out: &mut Vec<ModuleId>,
 ) {
     let pass = |from: Importer, to: ModuleId| plan.is_none_or(|p| !blocked(graph, p, from, to));
@@ -113,7 +112,9 @@ fn reach(
         for &to in graph.imports(m) {
             if !seen[to.index()] && pass(Some(m), to) {
                 seen[to.index()] = true;
-                via[to.index()] = Some(m);
+                if let Some(via) = via.as_deref_mut() {
+                    via[to.index()] = Some(m);
+                }
                 out.push(to);
             }
         }
@@ -128,6 +129,20 @@ pub struct Kept {
     pub chain: Vec<ModuleId>,
 }
 
+impl Kept {
+    /// The module that keeps it loaded: the chain's link before it.
+    pub fn importer(&self) -> Option<ModuleId> {
+        let n = self.chain.len();
+        (n >= 2).then(|| self.chain[n - 2])
+    }
+
+    /// Whether that is a submodule needing its package rather than an import statement.
+    pub fn by_package(&self, graph: &ImportGraph) -> bool {
+        self.importer()
+            .is_some_and(|i| graph.is_package_edge(i, self.module))
+    }
+}
+
 /// What the program loads as traced, with nothing deferred; it does not depend on the plan,
 /// so an analysis computes it once.
 #[derive(Debug, Clone)]
@@ -140,9 +155,8 @@ pub struct AsTraced {
 impl AsTraced {
     pub fn new(graph: &ImportGraph) -> AsTraced {
         let mut seen = vec![false; graph.len()];
-        let mut via = vec![None; graph.len()];
         let mut loaded = Vec::new();
-        reach(graph, None, &mut seen, &mut via, &mut loaded);
+        reach(graph, None, &mut seen, None, &mut loaded);
         let cold_start_us = loaded.iter().map(|&m| graph.module(m).self_us.median).sum();
         AsTraced {
             loaded,
@@ -167,7 +181,13 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
     let mut eager_seen = vec![false; graph.len()];
     let mut via = vec![None; graph.len()];
     let mut eager = Vec::new();
-    reach(graph, Some(plan), &mut eager_seen, &mut via, &mut eager);
+    reach(
+        graph,
+        Some(plan),
+        &mut eager_seen,
+        Some(&mut via),
+        &mut eager,
+    );
     let cold_start_us: u64 = eager.iter().map(|&m| self_us(m)).sum();
     let kept: Vec<Kept> = plan
         .lazy()

@@ -374,10 +374,8 @@ impl App {
                     .iter()
                     .filter(|(_, d)| *d == Decision::Lazy)
                     .count();
-                for (m, d) in decisions {
-                    // Checked above: start-up modules stay eager.
-                    let _ = self.analysis.set_decision(m, d);
-                }
+                // Start-up modules were left eager above, so none is refused.
+                let _ = self.analysis.set_decisions(decisions);
                 self.status = Some(format!(
                     "rule of thumb applied: {deferred} modules deferred"
                 ));
