@@ -6,24 +6,38 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{CheckArgs, ExportArgs, RecordArgs, ReportArgs, WhatIfArgs};
+use super::{BaselineArgs, CheckArgs, ExportArgs, MixingArgs, RecordArgs, ReportArgs, WhatIfArgs};
 use crate::error::{Error, Result};
-use crate::model::{Comparison, ImportGraph, Noise, comparison};
+use crate::model::{ImportGraph, Noise, comparison, kinship};
 use crate::output::units::ms;
 use crate::record::{self, Progress, RecordOptions};
 use crate::trace;
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
 use crate::whatif::Analysis;
 
+/// What a command reads: the trace's files, the baseline's and whether they may mix programs.
+struct Sources<'a> {
+    traces: &'a [PathBuf],
+    baseline: &'a [PathBuf],
+    mixing: &'a MixingArgs,
+}
+
 /// The trace, its baseline comparison and the plan the flags describe, as one analysis; and
 /// what to tell the user about the plan file (modules it names that the trace lacks).
-fn load(
-    traces: &[PathBuf],
-    baseline: &[PathBuf],
-    flags: &WhatIfArgs,
-) -> Result<(Analysis, Option<String>)> {
-    let graph = trace::load(traces)?;
-    let comparison = load_comparison(baseline, &graph)?;
+fn load(sources: &Sources, flags: &WhatIfArgs) -> Result<(Analysis, Option<String>)> {
+    let graph = load_one(sources.traces, sources.mixing)?;
+    let comparison = match sources.baseline {
+        [] => None,
+        files => {
+            let before = load_one(files, sources.mixing)?;
+            if let Some(why) = kinship::unrelated(&before, &graph)
+                && !sources.mixing.allow_mixed
+            {
+                return Err(mixed(&why));
+            }
+            Some(comparison::compare(&before, &graph))
+        }
+    };
     let (plan, ignored) = flags.plan(&graph)?;
     let notice = (!ignored.is_empty()).then(|| {
         format!(
@@ -34,26 +48,36 @@ fn load(
     Ok((Analysis::new(graph, plan, comparison), notice))
 }
 
+/// One side's files as one trace, refused when its runs look like different programs.
+fn load_one(files: &[PathBuf], mixing: &MixingArgs) -> Result<ImportGraph> {
+    let graph = trace::load(files)?;
+    if let Some(why) = kinship::unrelated_runs(&graph)
+        && !mixing.allow_mixed
+    {
+        return Err(mixed(&format!("{}: {why}", graph.meta().files.join(", "))));
+    }
+    Ok(graph)
+}
+
+fn mixed(why: &str) -> Error {
+    Error::new(format!(
+        "{why} — these look like different programs (--allow-mixed reads them anyway)"
+    ))
+}
+
 /// `load`, for the commands that print: the notice goes to standard error.
-fn analyse(traces: &[PathBuf], baseline: &[PathBuf], flags: &WhatIfArgs) -> Result<Analysis> {
-    let (analysis, notice) = load(traces, baseline, flags)?;
+fn analyse(sources: &Sources, flags: &WhatIfArgs) -> Result<Analysis> {
+    let (analysis, notice) = load(sources, flags)?;
     if let Some(notice) = notice {
         eprintln!("lmms-tui: {notice}");
     }
     Ok(analysis)
 }
 
-fn load_comparison(baseline: &[PathBuf], graph: &ImportGraph) -> Result<Option<Comparison>> {
-    if baseline.is_empty() {
-        return Ok(None);
-    }
-    let before = trace::load(baseline)?;
-    Ok(Some(comparison::compare(&before, graph)))
-}
-
 pub fn explore(
     traces: Vec<PathBuf>,
-    baseline: Vec<PathBuf>,
+    baseline: BaselineArgs,
+    mixing: MixingArgs,
     whatif: WhatIfArgs,
 ) -> Result<ExitCode> {
     if traces.is_empty() {
@@ -66,7 +90,12 @@ pub fn explore(
     // A --plan file that does not exist yet is where `w` will save a new plan.
     let mut flags = whatif.clone();
     let new_plan = flags.plan.take_if(|p| !p.exists());
-    let (analysis, notice) = load(&traces, &baseline, &flags)?;
+    let sources = Sources {
+        traces: &traces,
+        baseline: &baseline.baseline,
+        mixing: &mixing,
+    };
+    let (analysis, notice) = load(&sources, &flags)?;
     let notice = notice.or_else(|| {
         new_plan
             .as_ref()
@@ -83,7 +112,12 @@ pub fn explore(
 }
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
-    let analysis = analyse(&args.traces, &args.baseline, &args.whatif)?;
+    let sources = Sources {
+        traces: &args.traces,
+        baseline: &args.baseline.baseline,
+        mixing: &args.mixing,
+    };
+    let analysis = analyse(&sources, &args.whatif)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = args.format.write(&analysis, args.top, &mut out);
@@ -94,7 +128,12 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
     if !(args.tolerance >= 0.0 && args.min_ms >= 0.0) {
         return Err(Error::new("--tolerance and --min-ms must be ≥ 0"));
     }
-    let analysis = analyse(&args.traces, &args.baseline, &args.whatif)?;
+    let sources = Sources {
+        traces: &args.traces,
+        baseline: &args.baseline.baseline,
+        mixing: &args.mixing,
+    };
+    let analysis = analyse(&sources, &args.whatif)?;
     let noise = Noise {
         tolerance_pct: args.tolerance,
         min_ms: args.min_ms,
@@ -112,7 +151,12 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
-    let analysis = analyse(&args.traces, &[], &args.whatif)?;
+    let sources = Sources {
+        traces: &args.traces,
+        baseline: &[],
+        mixing: &args.mixing,
+    };
+    let analysis = analyse(&sources, &args.whatif)?;
     let text = crate::output::fast_path::render(&analysis, args.style);
     match args.output {
         Some(path) => crate::atomic::write(&path, text.as_bytes())?,

@@ -28,11 +28,31 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Trace files to explore (several files are several runs of one trace)
     pub traces: Vec<PathBuf>,
-    /// A baseline trace of the same program (several files are several runs)
-    #[arg(long, value_name = "OLD")]
-    pub baseline: Vec<PathBuf>,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    #[command(flatten)]
+    pub mixing: MixingArgs,
     #[command(flatten)]
     pub whatif: WhatIfArgs,
+}
+
+/// The baseline, for the explorer, `report` and `check`.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct BaselineArgs {
+    /// A baseline trace of the same program; several files are several runs: `--baseline A B C`
+    /// takes every file up to the next flag (so put the trace's own files first), or repeat the
+    /// flag
+    #[arg(long, value_name = "OLD", num_args = 1..)]
+    pub baseline: Vec<PathBuf>,
+}
+
+/// Whether files that look like different programs may be read as one trace.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct MixingArgs {
+    /// Read runs (or a baseline) that look like different programs anyway: no top-level import
+    /// in common, or another Python version
+    #[arg(long)]
+    pub allow_mixed: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -76,9 +96,10 @@ pub struct RecordArgs {
 pub struct CheckArgs {
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
-    /// The trace to compare with (several files are several runs)
-    #[arg(long, value_name = "OLD")]
-    pub baseline: Vec<PathBuf>,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    #[command(flatten)]
+    pub mixing: MixingArgs,
     /// Allowed growth in percent, for the total and for each package
     #[arg(long, value_name = "PCT", default_value_t = 10.0)]
     pub tolerance: f64,
@@ -99,6 +120,8 @@ pub struct ExportArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     #[command(flatten)]
+    pub mixing: MixingArgs,
+    #[command(flatten)]
     pub whatif: WhatIfArgs,
 }
 
@@ -112,9 +135,10 @@ pub struct ReportArgs {
     /// Show only the N slowest modules (text and markdown default: 25; json default: all)
     #[arg(long)]
     pub top: Option<usize>,
-    /// A baseline trace of the same program: Δ per module and package, new and vanished
-    #[arg(long, value_name = "OLD")]
-    pub baseline: Vec<PathBuf>,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    #[command(flatten)]
+    pub mixing: MixingArgs,
     #[command(flatten)]
     pub whatif: WhatIfArgs,
 }
@@ -154,6 +178,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Record(args)) => commands::record(args),
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Export(args)) => commands::export(args),
-        None => commands::explore(cli.traces, cli.baseline, cli.whatif),
+        None => commands::explore(cli.traces, cli.baseline, cli.mixing, cli.whatif),
     }
 }

@@ -7,6 +7,7 @@ pub mod comparison;
 pub(crate) mod csr;
 mod dominators;
 mod graph;
+pub mod kinship;
 pub(crate) mod names;
 pub mod order;
 mod origin;

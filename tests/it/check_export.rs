@@ -217,3 +217,65 @@ fn export_writes_fast_path_py_like_the_lessons() {
         "the __lazy_modules__ form runs on today's Python"
     );
 }
+
+/// The bundled handler's five runs as five files.
+fn five_files(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(TRACE).unwrap();
+    let header = "import time: self [us] | cumulative | imported package\n";
+    text.split(header)
+        .filter(|run| !run.trim().is_empty())
+        .enumerate()
+        .map(|(i, run)| {
+            let path = dir.join(format!("warm{}.txt", i + 1));
+            std::fs::write(&path, format!("{header}{run}")).unwrap();
+            path.display().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn several_baseline_files_are_one_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = five_files(dir.path());
+    assert_eq!(files.len(), 5);
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    // `--baseline A B C` takes every file up to the next flag…
+    let mut args = vec!["check"];
+    args.extend(&files);
+    args.push("--baseline");
+    args.extend(&files);
+    let (code, out, err) = lmms(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    // …and the repeated flag means the same; report says both sides have five runs.
+    let mut args = vec!["report", "--format", "json", "--top", "0"];
+    args.extend(&files);
+    for f in &files {
+        args.extend(["--baseline", f]);
+    }
+    let (code, out, err) = lmms(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["trace"]["runs"], 5);
+    assert_eq!(
+        v["baseline"]["total_before_us"],
+        v["baseline"]["total_after_us"]
+    );
+}
+
+#[test]
+fn different_programs_are_not_merged_silently() {
+    let numpy = "tests/data/cpython3.11-numpy-3runs.txt";
+    let requests = "tests/data/cpython3.11-requests-websocket.txt";
+    let (code, _, err) = lmms(&["report", numpy, requests]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no top-level import in common") && err.contains("--allow-mixed"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let (code, _, err) = lmms(&["check", numpy, "--baseline", requests]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the baseline imports requests"), "{err}");
+    let (code, _, err) = lmms(&["report", numpy, requests, "--allow-mixed"]);
+    assert_eq!(code, 0, "{err}");
+}
