@@ -6,6 +6,8 @@ LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written 
                                                     third-party, stdlib, startup
                       "shutdown  NAME"              first imported after the program ended
                       "loaded  NAME  IMPORTER"      a deferred module loaded anyway, and by whom
+                      "fingerprint  KEY  VALUE"     python, platform, and each package the
+                                                    program loaded with its version (EDGES=1)
 LMMS_TUI_EDGES=1      records every import statement, imports of loaded modules included.
 LMMS_TUI_NO_GC=1      disables the cyclic garbage collector (to measure its share).
 LMMS_TUI_MAIN=1       for `python -c "import _lmms_tui; _lmms_tui.run_main()" PROGRAM...` where
@@ -197,10 +199,38 @@ def _install_edges():
     def dump():
         for importer, target in sorted(edges):
             _findings.append("edge\t%s\t%s" % (importer, target))
+        try:
+            _findings.extend(_fingerprint())
+        except Exception:
+            pass
 
     builtins.__import__ = traced_import
     importlib.import_module = traced_import_module
     return dump
+
+
+def _fingerprint():
+    """What the timings depend on besides the code: interpreter, platform, package versions."""
+    import platform
+
+    yield "fingerprint\tpython\t%s %s" % (platform.python_implementation(), platform.python_version())
+    yield "fingerprint\tplatform\t%s %s" % (sys.platform, platform.machine())
+    try:
+        from importlib import metadata
+    except ImportError:  # 3.7
+        return
+    tops = {name.partition(".")[0] for name in list(sys.modules)}
+    by_top = getattr(metadata, "packages_distributions", None)
+    if by_top is not None:
+        owners = by_top()
+        names = {d for top in tops for d in owners.get(top, ())}
+    else:  # 3.8, 3.9: every installed distribution
+        names = {d.metadata["Name"] for d in metadata.distributions()}
+    for name in sorted(n for n in names if n):
+        try:
+            yield "fingerprint\tpackage\t%s %s" % (name, metadata.version(name))
+        except Exception:
+            pass
 
 
 def _watch_shutdown():

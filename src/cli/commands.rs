@@ -125,7 +125,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
 }
 
 pub fn check(args: CheckArgs) -> Result<ExitCode> {
-    if !(args.tolerance >= 0.0 && args.min_ms >= 0.0) {
+    if !(args.tolerance.unwrap_or(0.0) >= 0.0 && args.min_ms.unwrap_or(0.0) >= 0.0) {
         return Err(Error::new("--tolerance and --min-ms must be ≥ 0"));
     }
     let sources = Sources {
@@ -134,11 +134,20 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
         mixing: &args.mixing,
     };
     let analysis = analyse(&sources, &args.whatif)?;
-    let noise = Noise {
-        tolerance_pct: args.tolerance,
-        min_ms: args.min_ms,
+    // Floors given on the command line hold whatever the runs; else the defaults for the runs.
+    let noise = (args.tolerance.is_some() || args.min_ms.is_some()).then(|| {
+        let default = Noise::default();
+        Noise {
+            tolerance_pct: args.tolerance.unwrap_or(default.tolerance_pct),
+            min_ms: args.min_ms.unwrap_or(default.min_ms),
+        }
+    });
+    let options = crate::whatif::check::Options {
+        noise,
+        modules: args.modules,
+        strict: args.strict,
     };
-    let verdict = crate::whatif::check::check(&analysis, noise);
+    let verdict = crate::whatif::check::check(&analysis, options);
     let text = crate::output::check::render(&analysis, &verdict);
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -188,6 +197,7 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     let opts = RecordOptions {
         command: args.command,
         runs: args.runs,
+        warmup: args.warmup,
         lazy: args.lazy,
     };
     let mut progress = |p: Progress| match p {

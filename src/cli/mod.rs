@@ -76,6 +76,9 @@ pub struct RecordArgs {
     /// Timed runs (their medians make the trace)
     #[arg(long, default_value_t = 5)]
     pub runs: u32,
+    /// Runs first, not counted (they compile `.pyc` files and warm the file cache)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub warmup: u32,
     #[arg(short, long, default_value = "trace.json")]
     pub output: PathBuf,
     /// Also measure the edit: the program's own imports of MODULE made lazy, in runs alternated
@@ -100,12 +103,20 @@ pub struct CheckArgs {
     pub baseline: BaselineArgs,
     #[command(flatten)]
     pub mixing: MixingArgs,
-    /// Allowed growth in percent, for the total and for each package
-    #[arg(long, value_name = "PCT", default_value_t = 10.0)]
-    pub tolerance: f64,
-    /// Growth below this many ms is noise, whatever its percentage
-    #[arg(long, value_name = "MS", default_value_t = 1.0)]
-    pub min_ms: f64,
+    /// Allowed growth in percent, for the total and each package [default: 10; 25 when a side
+    /// has fewer than 3 runs]
+    #[arg(long, value_name = "PCT")]
+    pub tolerance: Option<f64>,
+    /// Growth below this many ms is noise, whatever its percentage [default: 1; 5 when a side
+    /// has fewer than 3 runs]
+    #[arg(long, value_name = "MS")]
+    pub min_ms: Option<f64>,
+    /// Judge every module as well as every package
+    #[arg(long)]
+    pub modules: bool,
+    /// Fail when the interpreter, platform or a package version differs from the baseline's
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub whatif: WhatIfArgs,
 }

@@ -28,6 +28,45 @@ pub struct TraceMeta {
     pub measured: Vec<Measured>,
     /// The program's import time with and without the cyclic garbage collector.
     pub gc: Option<GcRuns>,
+    /// What the timings depend on besides the code, when recorded.
+    pub fingerprint: Option<Fingerprint>,
+}
+
+/// Interpreter, platform and the versions of the packages the program loaded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fingerprint {
+    /// `CPython 3.11.7`.
+    pub python: String,
+    /// `linux x86_64`.
+    pub platform: String,
+    /// Distribution name → version.
+    pub packages: std::collections::BTreeMap<String, String>,
+}
+
+impl Fingerprint {
+    /// What differs from `other` (the baseline's), in words; empty when nothing does.
+    pub fn differences(&self, other: &Fingerprint) -> Vec<String> {
+        let mut out = Vec::new();
+        for (what, mine, theirs) in [
+            ("Python", &self.python, &other.python),
+            ("platform", &self.platform, &other.platform),
+        ] {
+            if mine != theirs {
+                out.push(format!("{what} {theirs} → {mine}"));
+            }
+        }
+        let names: std::collections::BTreeSet<&String> =
+            self.packages.keys().chain(other.packages.keys()).collect();
+        for name in names {
+            match (other.packages.get(name), self.packages.get(name)) {
+                (Some(a), Some(b)) if a != b => out.push(format!("{name} {a} → {b}")),
+                (Some(a), None) => out.push(format!("{name} {a} → absent")),
+                (None, Some(b)) => out.push(format!("{name} new, {b}")),
+                _ => {}
+            }
+        }
+        out
+    }
 }
 
 /// Runs of the program with its own imports of some modules rewritten to import on first use,

@@ -1,17 +1,20 @@
 //! Comparing a trace with a baseline: Δ per module and per top-level package, new and
-//! vanished modules, and which changes count as regressions (noise-aware).
+//! vanished modules, each with its figures run by run so a shift can be told from noise.
 
 use std::collections::HashMap;
 
 use super::graph::ImportGraph;
-use super::packages::packages;
+use super::stats::Spread;
 
-/// One name's time before and after (`None`: absent on that side), in µs.
+/// One name's time before and after (`None`: absent on that side), in µs: the median over
+/// runs, and each run's figure (a run without the name counts 0 for a package).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delta {
     pub name: String,
     pub before_us: Option<u64>,
     pub after_us: Option<u64>,
+    pub before_runs: Vec<u64>,
+    pub after_runs: Vec<u64>,
 }
 
 impl Delta {
@@ -32,6 +35,12 @@ impl Delta {
 pub struct Comparison {
     pub before_total_us: u64,
     pub after_total_us: u64,
+    /// Each run's total on each side.
+    pub before_run_totals: Vec<u64>,
+    pub after_run_totals: Vec<u64>,
+    /// How interpreter, platform or package versions differ from the baseline's (when both
+    /// were recorded).
+    pub fingerprint_changes: Vec<String>,
     /// Modules by cumulative time, biggest regression first.
     pub modules: Vec<Delta>,
     /// Top-level packages by self time summed over `pkg.*`, biggest regression first.
@@ -58,12 +67,15 @@ impl Comparison {
             name: "total".into(),
             before_us: Some(self.before_total_us),
             after_us: Some(self.after_total_us),
+            before_runs: self.before_run_totals.clone(),
+            after_runs: self.after_run_totals.clone(),
         }
     }
 }
 
-/// A change counts only past both an absolute and a relative threshold: small modules
-/// jitter by large percentages, large ones by many microseconds.
+/// A change counts only past both an absolute and a relative floor — small modules jitter by
+/// large percentages, large ones by many microseconds — and, when both sides have enough
+/// runs, only when a rank test says noise is an unlikely explanation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Noise {
     pub tolerance_pct: f64,
@@ -80,51 +92,101 @@ impl Default for Noise {
 }
 
 impl Noise {
-    pub fn is_regression(&self, d: &Delta) -> bool {
+    /// The floors when a side has one run and no rank test is possible: only large changes
+    /// count (one run of an unchanged program put single packages 50 % off the others on this
+    /// project's machine).
+    pub const FEW_RUNS: Noise = Noise {
+        tolerance_pct: 50.0,
+        min_ms: 10.0,
+    };
+
+    /// Whether the change passes both floors.
+    pub fn passes_floors(&self, d: &Delta) -> bool {
         let grew_ms = d.change_us() as f64 / 1000.0;
         grew_ms >= self.min_ms && d.change_pct().is_none_or(|pct| pct > self.tolerance_pct)
     }
 }
+
+/// Runs a side needs for the rank test. With few runs the test may not be able to reach its
+/// threshold at all (2 and 3 runs: the smallest one-sided p is 1/10); the verdict says so.
+pub const MIN_RUNS_FOR_TEST: usize = 2;
+
+/// The smallest one-sided p the rank test can give with `n` and `m` runs: 1 / C(n + m, n).
+pub fn smallest_p(n: usize, m: usize) -> f64 {
+    let mut c = 1.0;
+    for i in 0..n.min(m) {
+        c = c * (n + m - i) as f64 / (i + 1) as f64;
+    }
+    1.0 / c
+}
+
+/// The rank test's threshold: a shift whose p is at most this is not noise.
+pub const ALPHA: f64 = 0.05;
 
 fn by_regression(mut deltas: Vec<Delta>) -> Vec<Delta> {
     deltas.sort_by(|a, b| b.change_us().cmp(&a.change_us()).then(a.name.cmp(&b.name)));
     deltas
 }
 
-fn package_self(graph: &ImportGraph) -> HashMap<String, u64> {
-    packages(graph)
-        .into_iter()
-        .map(|p| (p.name, p.self_us))
+/// Each run's Σ self per top-level package (0 in a run that loaded none of it).
+fn package_runs(graph: &ImportGraph) -> HashMap<String, Vec<u64>> {
+    let runs = graph.runs() as usize;
+    let mut out: HashMap<String, Vec<u64>> = HashMap::new();
+    for m in graph.ids() {
+        let top = graph.name(m).split('.').next().unwrap_or_default();
+        let row = out.entry(top.to_string()).or_insert_with(|| vec![0; runs]);
+        for s in graph.samples(m) {
+            row[s.run as usize] += s.self_us;
+        }
+    }
+    out
+}
+
+/// Each run's cumulative per module (0 in a run that did not load it).
+fn module_runs(graph: &ImportGraph) -> HashMap<String, Vec<u64>> {
+    let runs = graph.runs() as usize;
+    graph
+        .ids()
+        .map(|m| {
+            let mut row = vec![0; runs];
+            for s in graph.samples(m) {
+                row[s.run as usize] = s.cumulative_us;
+            }
+            (graph.name(m).to_string(), row)
+        })
         .collect()
 }
 
-fn deltas(before: HashMap<String, u64>, mut after: HashMap<String, u64>) -> Vec<Delta> {
+fn median(runs: &[u64]) -> u64 {
+    Spread::of(&mut runs.to_vec()).median
+}
+
+fn deltas(before: HashMap<String, Vec<u64>>, mut after: HashMap<String, Vec<u64>>) -> Vec<Delta> {
     let mut out: Vec<Delta> = before
         .into_iter()
         .map(|(name, b)| {
-            let a = after.remove(&name);
+            let a = after.remove(&name).unwrap_or_default();
             Delta {
                 name,
-                before_us: Some(b),
-                after_us: a,
+                before_us: Some(median(&b)),
+                after_us: (!a.is_empty()).then(|| median(&a)),
+                before_runs: b,
+                after_runs: a,
             }
         })
         .collect();
     out.extend(after.into_iter().map(|(name, a)| Delta {
         name,
         before_us: None,
-        after_us: Some(a),
+        after_us: Some(median(&a)),
+        before_runs: Vec::new(),
+        after_runs: a,
     }));
     by_regression(out)
 }
 
 pub fn compare(before: &ImportGraph, after: &ImportGraph) -> Comparison {
-    let cumulative = |g: &ImportGraph| -> HashMap<String, u64> {
-        g.ids()
-            .map(|m| (g.name(m).to_string(), g.module(m).cumulative_us.median))
-            .collect()
-    };
-    let modules = deltas(cumulative(before), cumulative(after));
+    let modules = deltas(module_runs(before), module_runs(after));
     let index = modules
         .iter()
         .enumerate()
@@ -133,8 +195,14 @@ pub fn compare(before: &ImportGraph, after: &ImportGraph) -> Comparison {
     Comparison {
         before_total_us: before.total_us(),
         after_total_us: after.total_us(),
+        before_run_totals: before.run_totals().to_vec(),
+        after_run_totals: after.run_totals().to_vec(),
+        fingerprint_changes: match (&before.meta().fingerprint, &after.meta().fingerprint) {
+            (Some(b), Some(a)) => a.differences(b),
+            _ => Vec::new(),
+        },
         modules,
-        packages: deltas(package_self(before), package_self(after)),
+        packages: deltas(package_runs(before), package_runs(after)),
         index,
     }
 }
@@ -148,18 +216,20 @@ mod tests {
             name: "m".into(),
             before_us: before,
             after_us: after,
+            before_runs: before.into_iter().collect(),
+            after_runs: after.into_iter().collect(),
         }
     }
 
     #[test]
-    fn regressions_need_both_thresholds() {
+    fn regressions_need_both_floors() {
         let noise = Noise::default();
-        assert!(noise.is_regression(&d(Some(10_000), Some(12_000)))); // +2 ms, +20 %
-        assert!(!noise.is_regression(&d(Some(100), Some(900)))); // +800 %, but 0.8 ms
-        assert!(!noise.is_regression(&d(Some(100_000), Some(105_000)))); // +5 ms, only 5 %
-        assert!(noise.is_regression(&d(None, Some(1_500)))); // new and ≥ 1 ms
-        assert!(!noise.is_regression(&d(None, Some(500))));
-        assert!(!noise.is_regression(&d(Some(5_000), None))); // vanished: an improvement
+        assert!(noise.passes_floors(&d(Some(10_000), Some(12_000)))); // +2 ms, +20 %
+        assert!(!noise.passes_floors(&d(Some(100), Some(900)))); // +800 %, but 0.8 ms
+        assert!(!noise.passes_floors(&d(Some(100_000), Some(105_000)))); // +5 ms, only 5 %
+        assert!(noise.passes_floors(&d(None, Some(1_500)))); // new and ≥ 1 ms
+        assert!(!noise.passes_floors(&d(None, Some(500))));
+        assert!(!noise.passes_floors(&d(Some(5_000), None))); // vanished: an improvement
         assert_eq!(d(Some(10_000), Some(15_000)).change_pct(), Some(50.0));
     }
 }

@@ -12,7 +12,7 @@
 //! dominates is the saving of deferring M there. A module only editable code imports needs no
 //! gate (the saving is what M dominates); one no editable code imports saves nothing.
 
-use crate::model::{ImportGraph, ModuleId};
+use crate::model::{ImportGraph, ModuleId, Spread};
 
 /// Node 0 is the program; module `m` is node `m + 1`; gate nodes follow.
 const ROOT: usize = 0;
@@ -22,9 +22,10 @@ const NO_GATE: u32 = u32::MAX;
 pub struct Dominators {
     /// Immediate dominator of each module; `None` when it is the program.
     idom: Vec<Option<ModuleId>>,
-    /// Self time of each module's dominator subtree, in µs: deferring every import of it.
+    /// Self time of each module's dominator subtree, in µs, median over runs: deferring every
+    /// import of it.
     retained_everywhere_us: Vec<u64>,
-    /// What deferring the user's imports of it removes.
+    /// What deferring the user's imports of it removes, median over runs.
     retained_us: Vec<u64>,
 }
 
@@ -150,15 +151,46 @@ impl Dominators {
             }
         }
 
-        // Retained: children before parents, i.e. reverse RPO. Gates weigh nothing.
-        let mut retained: Vec<u64> = vec![0; n];
+        // Retained, run by run: children before parents (reverse RPO), gates weighing nothing;
+        // each run's figure is capped by that run's cumulative (the two differ only by CPython
+        // rounding each line), then the median over runs is kept.
+        let runs = graph.runs().max(1) as usize;
+        let mut everywhere_runs = vec![0u64; modules * runs];
+        let mut yours_runs = vec![0u64; modules * runs];
+        // Each run's self and cumulative times, run-major, from one pass over the samples.
+        let mut self_runs = vec![0u64; runs * modules];
+        let mut cumulative_runs = vec![u64::MAX; runs * modules];
         for m in graph.ids() {
-            retained[node(m)] = graph.module(m).self_us.median;
+            for s in graph.samples(m) {
+                self_runs[s.run as usize * modules + m.index()] = s.self_us;
+                cumulative_runs[s.run as usize * modules + m.index()] = s.cumulative_us;
+            }
         }
-        for &v in rpo.iter().skip(1).rev() {
-            let d = idom[v] as usize;
-            retained[d] += retained[v];
+        let mut retained: Vec<u64> = vec![0; n];
+        for r in 0..runs {
+            retained.fill(0);
+            retained[1..=modules].copy_from_slice(&self_runs[r * modules..(r + 1) * modules]);
+            let cumulative = &cumulative_runs[r * modules..(r + 1) * modules];
+            for &v in rpo.iter().skip(1).rev() {
+                let d = idom[v] as usize;
+                retained[d] += retained[v];
+            }
+            for i in 0..modules {
+                let yours = match gate[i] {
+                    NO_GATE if all_gated[i] => retained[i + 1],
+                    NO_GATE => 0,
+                    g => retained[g as usize],
+                };
+                everywhere_runs[i * runs + r] = retained[i + 1].min(cumulative[i]);
+                yours_runs[i * runs + r] = yours.min(cumulative[i]);
+            }
         }
+        let medians = |values: &mut [u64]| -> Vec<u64> {
+            values
+                .chunks_mut(runs)
+                .map(|row| Spread::of(row).median)
+                .collect()
+        };
         // A gate's dominator is reported as the module it stands for.
         let module_of = |v: usize| match v {
             ROOT => None,
@@ -179,14 +211,8 @@ impl Dominators {
                     }
                 })
                 .collect(),
-            retained_everywhere_us: retained[1..=modules].to_vec(),
-            retained_us: (0..modules)
-                .map(|i| match gate[i] {
-                    NO_GATE if all_gated[i] => retained[i + 1],
-                    NO_GATE => 0,
-                    g => retained[g as usize],
-                })
-                .collect(),
+            retained_everywhere_us: medians(&mut everywhere_runs),
+            retained_us: medians(&mut yours_runs),
         }
     }
 

@@ -54,7 +54,9 @@ pub struct ImportGraph {
     /// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`.
     package: Vec<u32>,
     runs: u32,
-    total_us: u64,
+    /// Σ self of every module (shutdown imports aside) in each run.
+    run_totals: Vec<u64>,
+    total: Spread,
     startup_us: u64,
     meta: TraceMeta,
 }
@@ -218,14 +220,22 @@ impl ImportGraph {
                 Vec::new()
             };
         drop(recorded);
-        let total_us = roots
-            .iter()
-            .map(|r| modules[r.index()].cumulative_us.median)
-            .sum();
-        let startup_us = roots[..startup_roots]
-            .iter()
-            .map(|r| modules[r.index()].cumulative_us.median)
-            .sum();
+        // Whole-trace figures are computed per run, then summarised: the median of run totals
+        // is a total that happened, which a sum of per-module medians is not.
+        let run_sums = |keep: &dyn Fn(&Module) -> bool| {
+            let mut sums = vec![0u64; runs as usize];
+            for (i, module) in modules.iter().enumerate() {
+                if keep(module) {
+                    for s in samples.row(i) {
+                        sums[s.run as usize] += s.self_us;
+                    }
+                }
+            }
+            sums
+        };
+        let run_totals = run_sums(&|m| !m.shutdown);
+        let total = Spread::of(&mut run_totals.clone());
+        let startup_us = Spread::of(&mut run_sums(&|m| m.startup)).median;
 
         // All edges, deduplicated per row; the tree edges are among them.
         let mut importer_pairs: Vec<(u32, Importer)> = Vec::with_capacity(edges.len() + n);
@@ -273,7 +283,8 @@ impl ImportGraph {
             origins,
             package,
             runs,
-            total_us,
+            run_totals,
+            total,
             startup_us,
             meta,
         })
@@ -367,9 +378,31 @@ impl ImportGraph {
         self.runs
     }
 
-    /// Total import time: the cumulative of every top-level import.
+    /// Total import time: the median over runs of Σ self of the modules each run loaded
+    /// (start-up included, shutdown imports left out).
     pub fn total_us(&self) -> u64 {
-        self.total_us
+        self.total.median
+    }
+
+    /// Total import time over the runs: median, min and max of the runs' totals.
+    pub fn total(&self) -> Spread {
+        self.total
+    }
+
+    /// Each run's total: Σ self of every module it loaded (shutdown imports aside).
+    pub fn run_totals(&self) -> &[u64] {
+        &self.run_totals
+    }
+
+    /// Σ self over `modules`, run by run (a module a run did not load adds nothing to it).
+    pub fn run_sums(&self, modules: impl IntoIterator<Item = ModuleId>) -> Vec<u64> {
+        let mut sums = vec![0u64; self.runs as usize];
+        for m in modules {
+            for s in self.samples(m) {
+                sums[s.run as usize] += s.self_us;
+            }
+        }
+        sums
     }
 
     /// Import time spent by interpreter start-up.
@@ -437,10 +470,11 @@ impl ImportGraph {
 
     /// Share of total import time, in percent.
     pub fn percent_of_total(&self, us: u64) -> f64 {
-        if self.total_us == 0 {
+        let total = self.total_us();
+        if total == 0 {
             0.0
         } else {
-            us as f64 * 100.0 / self.total_us as f64
+            us as f64 * 100.0 / total as f64
         }
     }
 }

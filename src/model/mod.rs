@@ -16,10 +16,10 @@ pub(crate) mod rng;
 mod stats;
 mod stdlib_names;
 
-pub use builder::{GcRuns, LoadedAnyway, Measured, Sample, TraceBuilder, TraceMeta};
+pub use builder::{Fingerprint, GcRuns, LoadedAnyway, Measured, Sample, TraceBuilder, TraceMeta};
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;
 pub use graph::{ImportGraph, Importer, Module, ModuleId};
 pub use order::{Keys, Sort, SortKey};
 pub use origin::{ModuleClass, is_stdlib_name};
-pub use stats::{PairedDifference, Spread};
+pub use stats::{NOISY_SPREAD, PairedDifference, Spread, median_shift_p, rank_test_p};

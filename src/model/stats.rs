@@ -8,7 +8,19 @@ pub struct Spread {
     pub max: u64,
 }
 
+/// Runs whose totals spread wider than this share of their median disagree: said out loud.
+pub const NOISY_SPREAD: f64 = 0.25;
+
 impl Spread {
+    /// (max − min) / median: how far apart the runs are, relative to the figure.
+    pub fn relative(&self) -> f64 {
+        if self.median == 0 {
+            0.0
+        } else {
+            (self.max - self.min) as f64 / self.median as f64
+        }
+    }
+
     /// Median of an even count is the mean of the two middle samples, rounded half up.
     pub fn of(values: &mut [u64]) -> Spread {
         if values.is_empty() {
@@ -28,6 +40,156 @@ impl Spread {
             max: values[n - 1],
         }
     }
+}
+
+/// One-sided Mann–Whitney U test: the probability, were `before` and `after` drawn from one
+/// distribution, that `after` would rank at least this far above `before`. Exact (every
+/// arrangement of ranks counted) up to 400 pairs, the normal approximation beyond; ties count
+/// half. Samples here are runs: a handful a side.
+pub fn rank_test_p(before: &[f64], after: &[f64]) -> f64 {
+    let (n, m) = (before.len(), after.len());
+    if n == 0 || m == 0 {
+        return 1.0;
+    }
+    // U: pairs where `after` is larger, ties counting half; doubled to stay whole.
+    let mut u2 = 0usize;
+    for a in after {
+        for b in before {
+            u2 += match a.total_cmp(b) {
+                std::cmp::Ordering::Greater => 2,
+                std::cmp::Ordering::Equal => 1,
+                std::cmp::Ordering::Less => 0,
+            };
+        }
+    }
+    let pairs = n * m;
+    if pairs > 400 {
+        let mean = pairs as f64 / 2.0;
+        let sd = (pairs as f64 * (n + m + 1) as f64 / 12.0).sqrt();
+        let z = (u2 as f64 / 2.0 - 0.5 - mean) / sd;
+        return 0.5 * erfc(z / std::f64::consts::SQRT_2);
+    }
+    // f(i, j)[u]: arrangements of i `before` and j `after` values with U = u. The largest
+    // value is an `after` one (above all i `before`: U grows by i) or a `before` one.
+    let mut f = vec![vec![vec![0f64; pairs + 1]; m + 1]; n + 1];
+    for i in 0..=n {
+        for j in 0..=m {
+            if i == 0 || j == 0 {
+                f[i][j][0] = 1.0;
+                continue;
+            }
+            for u in 0..=pairs {
+                let top_after = if u >= i { f[i][j - 1][u - i] } else { 0.0 };
+                f[i][j][u] = top_after + f[i - 1][j][u];
+            }
+        }
+    }
+    let table = &f[n];
+    let ways = &table[m];
+    let total: f64 = ways.iter().sum();
+    let from = u2.div_ceil(2);
+    ways[from..].iter().sum::<f64>() / total
+}
+
+/// One-sided permutation test of medians: the share of all ways to split the pooled values
+/// into groups of these sizes whose median difference (after − before) is at least the
+/// observed one. Medians, not ranks, so one odd run on a side moves it little. Exact up to
+/// 20,000 splits, else 20,000 seeded random ones.
+pub fn median_shift_p(before: &[f64], after: &[f64]) -> f64 {
+    let (n, m) = (before.len(), after.len());
+    if n == 0 || m == 0 {
+        return 1.0;
+    }
+    let pooled: Vec<f64> = before.iter().chain(after).copied().collect();
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let k = v.len();
+        if k % 2 == 1 {
+            v[k / 2]
+        } else {
+            (v[k / 2 - 1] + v[k / 2]) / 2.0
+        }
+    };
+    let observed = med(&mut after.to_vec()) - med(&mut before.to_vec());
+    // Tolerance for float noise: a split equal to the observed one counts.
+    let at_least = |d: f64| d >= observed - 1e-12 * observed.abs().max(1e-12);
+    let total = n + m;
+    let splits = {
+        let mut c = 1.0f64;
+        for i in 0..n.min(m) {
+            c = c * (total - i) as f64 / (i + 1) as f64;
+        }
+        c
+    };
+    let (mut a, mut b) = (Vec::with_capacity(m), Vec::with_capacity(n));
+    let mut count = |chosen: &[bool], hits: &mut u64| {
+        a.clear();
+        b.clear();
+        for (i, &v) in pooled.iter().enumerate() {
+            if chosen[i] { a.push(v) } else { b.push(v) }
+        }
+        if at_least(med(&mut a) - med(&mut b)) {
+            *hits += 1;
+        }
+    };
+    let mut hits = 0u64;
+    if splits <= 20_000.0 {
+        // Every choice of m positions for `after`, in lexicographic order.
+        let mut idx: Vec<usize> = (0..m).collect();
+        let mut chosen = vec![false; total];
+        let mut seen = 0u64;
+        loop {
+            chosen.fill(false);
+            for &i in &idx {
+                chosen[i] = true;
+            }
+            count(&chosen, &mut hits);
+            seen += 1;
+            let Some(k) = (0..m).rev().find(|&k| idx[k] < total - m + k) else {
+                break;
+            };
+            idx[k] += 1;
+            for j in k + 1..m {
+                idx[j] = idx[j - 1] + 1;
+            }
+        }
+        hits as f64 / seen as f64
+    } else {
+        let mut rng = super::rng::Rng::new(0x5EED_0002);
+        let mut order: Vec<usize> = (0..total).collect();
+        let mut chosen = vec![false; total];
+        const DRAWS: u64 = 20_000;
+        for _ in 0..DRAWS {
+            for i in (1..total).rev() {
+                order.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            chosen.fill(false);
+            for &i in &order[..m] {
+                chosen[i] = true;
+            }
+            count(&chosen, &mut hits);
+        }
+        // The observed split counts too, so p is never 0.
+        (hits + 1) as f64 / (DRAWS + 1) as f64
+    }
+}
+
+/// The complementary error function (Numerical Recipes' erfcc, |error| < 1.2e-7).
+fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let r = t
+        * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
+    if x >= 0.0 { r } else { 2.0 - r }
 }
 
 /// How much `a` exceeds `b` in paired runs (run k of each alternated): the median of the
@@ -95,6 +257,26 @@ fn median(values: &mut [f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rank_test_counts_every_arrangement() {
+        // Five after-runs all above five before-runs: 1 arrangement in C(10, 5) = 252.
+        let before = [10.0, 11.0, 12.0, 13.0, 14.0];
+        let after = [20.0, 21.0, 22.0, 23.0, 24.0];
+        assert!((rank_test_p(&before, &after) - 1.0 / 252.0).abs() < 1e-12);
+        // The other way round: certain.
+        assert!((rank_test_p(&after, &before) - 1.0).abs() < 1e-12);
+        // Interleaved: no evidence.
+        let p = rank_test_p(&[1.0, 3.0, 5.0], &[2.0, 4.0, 6.0]);
+        assert!(p > 0.2 && p < 0.5, "{p}");
+        // Two against three, fully apart: 1 in C(5, 2) = 10.
+        assert!((rank_test_p(&[1.0, 2.0], &[3.0, 4.0, 5.0]) - 0.1).abs() < 1e-12);
+        // Large samples take the normal approximation, and agree in direction.
+        let low: Vec<f64> = (0..30).map(f64::from).collect();
+        let high: Vec<f64> = (20..50).map(f64::from).collect();
+        assert!(rank_test_p(&low, &high) < 1e-6);
+        assert_eq!(rank_test_p(&[], &[1.0]), 1.0);
+    }
 
     #[test]
     fn paired_difference_and_its_interval() {

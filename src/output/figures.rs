@@ -2,7 +2,7 @@
 //! projection. Text, markdown and the explorer's panel print these, so they always agree.
 
 use super::units::{ms, seconds, signed_ms, signed_percent};
-use crate::model::{Delta, ImportGraph};
+use crate::model::{Delta, ImportGraph, NOISY_SPREAD};
 use crate::whatif::{Analysis, Decision, PercentileMethod, Percentiles, params};
 
 pub fn edges_label(graph: &ImportGraph) -> &'static str {
@@ -13,21 +13,60 @@ pub fn edges_label(graph: &ImportGraph) -> &'static str {
     }
 }
 
-/// One line saying what the trace is.
+/// One line saying what the trace is; a second when its runs disagree.
 pub fn summary(graph: &ImportGraph) -> String {
     let files = graph.meta().files.join(", ");
     let runs = graph.runs();
     let mut line = format!(
-        "{files}: {runs} run{}, {} modules, {} ms total import time ({} ms interpreter start-up)",
+        "{files}: {runs} run{}, {} modules, {} ms total import time ({}; {} ms interpreter \
+         start-up)",
         if runs == 1 { "" } else { "s" },
         graph.len(),
         ms(graph.total_us()),
+        run_spread(graph),
         ms(graph.startup_us()),
     );
     if let Some(python) = &graph.meta().python {
         line.push_str(&format!(", Python {python}"));
     }
+    if let Some(f) = &graph.meta().fingerprint {
+        line.push_str(&format!(
+            ", {}, {} package versions recorded",
+            f.platform,
+            f.packages.len()
+        ));
+    }
+    if let Some(noise) = noise_line(graph) {
+        line.push('\n');
+        line.push_str(&noise);
+    }
     line
+}
+
+/// `median of runs 276.1–472.0 ms`, or that one run has no spread.
+pub fn run_spread(graph: &ImportGraph) -> String {
+    let t = graph.total();
+    if graph.runs() <= 1 {
+        "one run: no spread known".into()
+    } else {
+        format!("median of runs {}–{} ms", ms(t.min), ms(t.max))
+    }
+}
+
+/// Said when the runs disagree: how much, and what to do.
+pub fn noise_line(graph: &ImportGraph) -> Option<String> {
+    let t = graph.total();
+    (graph.runs() > 1 && t.relative() > NOISY_SPREAD).then(|| {
+        format!(
+            "noisy: run totals {}–{} ms are {}% of their median apart (over {}%): figures are \
+             medians of runs that disagree — record more runs, on a quieter machine, or with \
+             `record --warmup`",
+            ms(t.min),
+            ms(t.max),
+            (t.relative() * 100.0).round(),
+            (NOISY_SPREAD * 100.0).round()
+        )
+    })
 }
 
 /// Said wherever savings are shown from a trace without complete edges.
@@ -317,14 +356,23 @@ pub fn measured(a: &Analysis) -> Option<MeasuredFigure<'_>> {
 /// How much of the imports were cyclic-GC pauses, when the recording measured it.
 pub fn gc_line(g: &ImportGraph) -> Option<String> {
     let pauses = g.meta().gc.as_ref()?.pauses()?;
-    Some(format!(
-        "{} ms of the program's imports are cyclic-GC pauses (median of {} alternated pairs with \
-         the collector off, 95% interval {} … {} ms)",
-        ms(pauses.median_us.max(0.0).round() as u64),
+    let how = format!(
+        "median of {} alternated pairs with the collector off, 95% interval {} … {} ms",
         pauses.pairs,
         signed_ms(pauses.low_us),
         signed_ms(pauses.high_us),
-    ))
+    );
+    Some(if pauses.low_us > 0.0 {
+        format!(
+            "{} ms of the program's imports are cyclic-GC pauses ({how})",
+            ms(pauses.median_us.round() as u64)
+        )
+    } else {
+        format!(
+            "cyclic-GC pauses within noise ({} ms, {how})",
+            signed_ms(pauses.median_us)
+        )
+    })
 }
 
 /// GC pauses above 5 % of cold start, measured above noise.
@@ -333,6 +381,19 @@ fn gc_is_large(a: &Analysis) -> bool {
         return false;
     };
     pauses.low_us > 0.0 && pauses.median_us > 0.05 * a.projection().traced_cold_start_us as f64
+}
+
+/// A delta's change: `+3.2 ms, +12.0%`, or `new`/`gone`.
+pub fn change_text(d: &Delta) -> String {
+    match (d.before_us, d.after_us) {
+        (Some(b), Some(a)) => format!(
+            "{} ms, {}",
+            signed_ms(d.change_us() as f64),
+            signed_percent(b as f64, a as f64)
+        ),
+        (None, _) => "new".into(),
+        (_, None) => "gone".into(),
+    }
 }
 
 /// A delta as `before → after (±ms, ±%)`, with `new`/`gone` for one-sided names.

@@ -20,6 +20,9 @@ use crate::trace;
 pub struct RecordOptions {
     pub command: Vec<String>,
     pub runs: u32,
+    /// Runs before the timed ones, not counted: they pay for compiling `.pyc` files and for
+    /// cold file caches.
+    pub warmup: u32,
     /// Also measure the program with its own imports of these modules made lazy.
     pub lazy: Vec<String>,
 }
@@ -127,8 +130,12 @@ pub fn record(
         opts,
     };
     (s.progress)(Progress::Steps(
-        opts.runs as u64 * if opts.lazy.is_empty() { 2 } else { 4 },
+        opts.warmup as u64 + opts.runs as u64 * if opts.lazy.is_empty() { 2 } else { 4 },
     ));
+    for run in 1..=opts.warmup {
+        let job = s.job(0, Tracer::Off, false);
+        s.step(format!("warm-up run {run}/{}", opts.warmup), &job)?;
+    }
     let mut builder = TraceBuilder::new();
     builder.meta.python = python;
     let failures = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
@@ -229,6 +236,7 @@ fn traced_edges(s: &mut Session, builder: &mut TraceBuilder, full_edges: bool) -
     Ok(match out.findings {
         Some(text) => {
             let found = trace::tracer::read(&text, builder);
+            builder.meta.fingerprint = found.fingerprint;
             if !full_edges {
                 builder.set_edges_complete(true);
             }
@@ -433,6 +441,7 @@ import time:        50 |        150 | handler
         RecordOptions {
             command: vec!["python3".into(), "-c".into(), "import handler".into()],
             runs,
+            warmup: 0,
             lazy: lazy.iter().map(|s| s.to_string()).collect(),
         }
     }
@@ -503,6 +512,26 @@ import time:        50 |        150 | handler
             .sum();
         let done = events.iter().filter(|e| **e == Progress::Done).count() as u64;
         assert_eq!(steps, done);
+    }
+
+    #[test]
+    fn warm_up_runs_come_first_and_are_not_counted() {
+        let mut runner = FakeRunner {
+            jobs: Vec::new(),
+            version: Some("3.11.7".into()),
+        };
+        let mut opts = options(2, &[]);
+        opts.warmup = 2;
+        let r = record(&opts, &mut runner, &mut |_| {}).unwrap();
+        // Two warm-up runs, silent and untimed; then the two timed runs and their pairs.
+        assert!(
+            runner.jobs[..2]
+                .iter()
+                .all(|j| j.tracer == Tracer::Off && !j.show && j.importtime == 0)
+        );
+        assert_eq!(runner.jobs[2].tracer, Tracer::Off);
+        assert!(runner.jobs[2].show);
+        assert_eq!(r.graph.runs(), 2);
     }
 
     #[test]

@@ -31,6 +31,8 @@ struct TraceFile<'a> {
     measured: Vec<crate::model::Measured>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gc: Option<crate::model::GcRuns>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<crate::model::Fingerprint>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -184,6 +186,20 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     if builder.meta.gc.is_none() {
         builder.meta.gc = file.gc;
     }
+    if let Some(f) = &file.fingerprint {
+        let text = [&f.python, &f.platform]
+            .into_iter()
+            .chain(f.packages.iter().flat_map(|(k, v)| [k, v]));
+        if let Some(bad) = text.into_iter().find(|t| has_control(t)) {
+            return Err(Error::in_file(
+                path,
+                format!("`fingerprint` holds {bad:?}, with control characters"),
+            ));
+        }
+    }
+    if builder.meta.fingerprint.is_none() {
+        builder.meta.fingerprint = file.fingerprint;
+    }
     builder.file_edges_complete(file.edges_complete);
     Ok(())
 }
@@ -239,6 +255,7 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
         modules,
         measured: meta.measured.clone(),
         gc: meta.gc.clone(),
+        fingerprint: meta.fingerprint.clone(),
     };
     serde_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")

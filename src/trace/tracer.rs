@@ -14,6 +14,8 @@ pub struct Findings {
     pub origins: usize,
     /// Deferred modules that loaded anyway: (module, the module that imported it first).
     pub loaded: Vec<(String, String)>,
+    /// Interpreter, platform and package versions, when the tracer reported them.
+    pub fingerprint: Option<crate::model::Fingerprint>,
 }
 
 /// Adds edges, origins and shutdown marks to the builder.
@@ -62,6 +64,20 @@ pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
             "loaded" => found
                 .loaded
                 .push((name.to_string(), second.unwrap_or("?").to_string())),
+            "fingerprint" => {
+                let f = found.fingerprint.get_or_insert_with(Default::default);
+                let value = second.unwrap_or("").to_string();
+                match name {
+                    "python" => f.python = value,
+                    "platform" => f.platform = value,
+                    "package" => {
+                        if let Some((package, version)) = value.split_once(' ') {
+                            f.packages.insert(package.into(), version.into());
+                        }
+                    }
+                    _ => {}
+                }
+            }
             _ => {}
         }
     }
@@ -79,11 +95,15 @@ mod tests {
         let found = super::read(
             "edge\t__main__\ta\nedge\ta\tb\nedge\tzzz\tb\nedge\ta\tmissing\nno tab\n\
              module\ta\tprogram\t/src/a.py\nmodule\tb\tthird-party\t\nmodule\tb\tnonsense\tx\n\
-             module\tmissing\tstdlib\tx\nloaded\tb\ta\nshutdown\tb\nloaded\ta\t\x1b[2Jevil\n",
+             module\tmissing\tstdlib\tx\nloaded\tb\ta\nshutdown\tb\nloaded\ta\t\x1b[2Jevil\n\
+             fingerprint\tpython\tCPython 3.11.7\nfingerprint\tpackage\tboto3 1.35.0\n",
             &mut builder,
         );
         assert_eq!((found.edges, found.origins), (2, 2));
         assert_eq!(found.loaded, [("b".to_string(), "a".to_string())]);
+        let fingerprint = found.fingerprint.unwrap();
+        assert_eq!(fingerprint.python, "CPython 3.11.7");
+        assert_eq!(fingerprint.packages["boto3"], "1.35.0");
         let g = ImportGraph::build(builder).unwrap();
         let (a, b) = (ModuleId(a), ModuleId(b));
         // `a` by the program, `b` by `a` (and by nobody the trace lacks).

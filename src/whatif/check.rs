@@ -1,8 +1,14 @@
 //! `check`'s verdict, as figures: cold start against the budget, and the total and each package
-//! against the baseline within the noise thresholds. `output::check` prints it.
+//! (each module with `--modules`) against the baseline. A change regresses only when it passes
+//! an absolute and a relative floor and, when both sides have enough runs, a one-sided rank test
+//! on its run-by-run figures says noise is an unlikely explanation. Packages and modules are
+//! tested as shares of each run's total, so a machine that is slower across the board is not a
+//! regression of every package; a total that grew while no package's share moved is said as a
+//! uniform slowdown (machine or interpreter), not failed. `output::check` prints it.
 
 use super::Analysis;
-use crate::model::{Delta, Noise};
+use crate::model::comparison::{ALPHA, MIN_RUNS_FOR_TEST};
+use crate::model::{Delta, Noise, rank_test_p};
 
 /// How many of the biggest changes are named.
 pub const NAMED: usize = 5;
@@ -15,16 +21,34 @@ pub struct Budget {
     pub with_plan: bool,
 }
 
+/// A change, the rank test's p (None when a side had too few runs) and the judgement.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub delta: Delta,
+    pub p: Option<f64>,
+    pub regressed: bool,
+}
+
 pub struct Against {
+    /// The floors in force.
     pub noise: Noise,
-    pub total: Delta,
-    pub total_ok: bool,
-    /// Packages that grew past both thresholds, biggest first.
-    pub regressed_packages: Vec<Delta>,
-    /// The modules that grew most (cumulative), at most `NAMED`.
+    /// Runs on each side (baseline, this trace).
+    pub runs: (usize, usize),
+    /// Whether the rank test applied (enough runs on both sides).
+    pub tested: bool,
+    pub total: Judged,
+    /// The total grew past the floors and the test, but every package alike (no share moved).
+    pub uniform_slowdown: bool,
+    /// Packages that regressed, biggest first.
+    pub regressed_packages: Vec<Judged>,
+    /// With `--modules`: modules that regressed, biggest first.
+    pub regressed_modules: Option<Vec<Judged>>,
+    /// The modules that grew most past the floors (cumulative), at most `NAMED`.
     pub grew_most: Vec<Delta>,
     /// Names only in the current trace.
     pub new_modules: Vec<String>,
+    /// How interpreter, platform or package versions differ from the baseline's.
+    pub fingerprint: Vec<String>,
 }
 
 pub struct Verdict {
@@ -33,10 +57,46 @@ pub struct Verdict {
     pub cold_start_us: u64,
     /// `None` without a baseline.
     pub against: Option<Against>,
+    /// `--strict` and the fingerprints differ.
+    pub strict_failed: bool,
     pub passed: bool,
 }
 
-pub fn check(analysis: &Analysis, noise: Noise) -> Verdict {
+/// What `check` was asked for beyond the plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Floors given on the command line; otherwise `Noise::default()`, or `Noise::FEW_RUNS`
+    /// when the rank test cannot apply.
+    pub noise: Option<Noise>,
+    /// Judge every module too.
+    pub modules: bool,
+    /// A fingerprint difference fails the check.
+    pub strict: bool,
+}
+
+/// The rank test's threshold for each package or module: stricter than the total's, since
+/// dozens are judged at once.
+pub const ALPHA_EACH: f64 = 0.005;
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Each run's figure as a share of that run's total.
+fn shares(runs: &[u64], totals: &[u64]) -> Vec<f64> {
+    runs.iter()
+        .zip(totals)
+        .map(|(&v, &t)| if t == 0 { 0.0 } else { v as f64 / t as f64 })
+        .collect()
+}
+
+pub fn check(analysis: &Analysis, options: Options) -> Verdict {
     let projection = analysis.projection();
     let plan = analysis.plan();
     let budget = plan.params.budget_ms.map(|budget_ms| Budget {
@@ -46,35 +106,92 @@ pub fn check(analysis: &Analysis, noise: Noise) -> Verdict {
         with_plan: plan.lazy().next().is_some(),
     });
     let against = analysis.comparison().map(|c| {
-        let total = c.total();
+        let runs = (c.before_run_totals.len(), c.after_run_totals.len());
+        let tested = runs.0 >= MIN_RUNS_FOR_TEST && runs.1 >= MIN_RUNS_FOR_TEST;
+        let noise = options.noise.unwrap_or(if tested {
+            Noise::default()
+        } else {
+            Noise::FEW_RUNS
+        });
+        // The total is judged on its runs; packages and modules on their shares of each run's
+        // total, scaled to the baseline's median total — so a machine slower across the board
+        // moves no package, and the floors apply to what the package itself grew.
+        let before_total = median(c.before_run_totals.iter().map(|&t| t as f64).collect());
+        let judge_total = |d: &Delta| {
+            let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
+            let p = tested.then(|| rank_test_p(&f(&d.before_runs), &f(&d.after_runs)));
+            Judged {
+                delta: d.clone(),
+                p,
+                regressed: noise.passes_floors(d) && p.is_none_or(|p| p <= ALPHA),
+            }
+        };
+        let judge_share = |d: &Delta| {
+            let before = shares(&d.before_runs, &c.before_run_totals);
+            let after = shares(&d.after_runs, &c.after_run_totals);
+            let scaled = |s: &[f64], present: bool| {
+                present.then(|| (median(s.to_vec()) * before_total).round() as u64)
+            };
+            let corrected = Delta {
+                before_us: scaled(&before, d.before_us.is_some()),
+                after_us: scaled(&after, d.after_us.is_some()),
+                ..d.clone()
+            };
+            let p = tested.then(|| rank_test_p(&before, &after));
+            Judged {
+                delta: d.clone(),
+                p,
+                regressed: noise.passes_floors(&corrected)
+                    && noise.passes_floors(d)
+                    && p.is_none_or(|p| p <= ALPHA_EACH),
+            }
+        };
+        let regressed = |list: &[Delta]| -> Vec<Judged> {
+            list.iter()
+                .filter(|d| noise.passes_floors(d))
+                .map(judge_share)
+                .filter(|j| j.regressed)
+                .collect()
+        };
+        // A total that grew while no package's share moved grew alike everywhere: the
+        // machine (or interpreter) was slower, not the code. Said, not failed.
+        let mut total = judge_total(&c.total());
+        let regressed_packages = regressed(&c.packages);
+        let uniform = total.regressed && regressed_packages.is_empty();
+        total.regressed &= !uniform;
         Against {
-            total_ok: !noise.is_regression(&total),
             total,
-            regressed_packages: c
-                .packages
-                .iter()
-                .filter(|d| noise.is_regression(d))
-                .cloned()
-                .collect(),
+            uniform_slowdown: uniform,
+            regressed_packages,
+            regressed_modules: options.modules.then(|| regressed(&c.modules)),
             grew_most: c
                 .modules
                 .iter()
-                .filter(|d| d.change_us() > 0)
+                .filter(|d| noise.passes_floors(d))
                 .take(NAMED)
                 .cloned()
                 .collect(),
             new_modules: c.new_modules().map(|d| d.name.clone()).collect(),
             noise,
+            runs,
+            tested,
+            fingerprint: c.fingerprint_changes.clone(),
         }
     });
+    let strict_failed =
+        options.strict && against.as_ref().is_some_and(|a| !a.fingerprint.is_empty());
     let passed = budget.as_ref().is_none_or(|b| b.within)
-        && against
-            .as_ref()
-            .is_none_or(|a| a.total_ok && a.regressed_packages.is_empty());
+        && !strict_failed
+        && against.as_ref().is_none_or(|a| {
+            !a.total.regressed
+                && a.regressed_packages.is_empty()
+                && a.regressed_modules.as_ref().is_none_or(Vec::is_empty)
+        });
     Verdict {
         budget,
         cold_start_us: projection.cold_start_us,
         against,
+        strict_failed,
         passed,
     }
 }

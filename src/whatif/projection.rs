@@ -14,7 +14,7 @@
 
 use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
 use super::plan::{Decision, Plan};
-use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId};
+use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId, Spread};
 
 /// Exact percentiles enumerate every subset of lazy modules at every request position; past
 /// this many (positions × subsets) the Monte-Carlo takes over.
@@ -28,15 +28,23 @@ pub enum PercentileMethod {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LazyCost {
     pub module: ModuleId,
-    /// Σ self of what it alone brings in (its closure minus eager and other lazy modules).
+    /// Σ self of what it alone brings in (its closure minus eager and other lazy modules),
+    /// median over runs.
     pub cost_us: u64,
     pub load_probability: f64,
 }
 
+/// Every figure is computed run by run and then summarised as the median over runs (with
+/// min–max for cold start and the saving): a figure that happened, never a sum of medians.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projection {
+    /// Medians of `traced_cold_start` and `cold_start`.
     pub traced_cold_start_us: u64,
     pub cold_start_us: u64,
+    pub traced_cold_start: Spread,
+    pub cold_start: Spread,
+    /// What the plan saves from cold start, run by run.
+    pub saving: Spread,
     pub traced_daily_import_s: f64,
     pub daily_import_s: f64,
     /// A cold request's expected import time: T_E + α·Σ_m s(m)·P(some user of m used).
@@ -149,7 +157,8 @@ impl Kept {
 pub struct AsTraced {
     /// Every module the program reaches, in reach order.
     loaded: Vec<ModuleId>,
-    cold_start_us: u64,
+    /// Σ self of those modules in each run: the graph's run totals.
+    run_costs: Vec<u64>,
 }
 
 impl AsTraced {
@@ -157,11 +166,32 @@ impl AsTraced {
         let mut seen = vec![false; graph.len()];
         let mut loaded = Vec::new();
         reach(graph, None, &mut seen, None, &mut loaded);
-        let cold_start_us = loaded.iter().map(|&m| graph.module(m).self_us.median).sum();
-        AsTraced {
-            loaded,
-            cold_start_us,
-        }
+        let mut run_costs = graph.run_sums(loaded.iter().copied());
+        // A trace without runs (nothing read) still has one run of nothing.
+        run_costs.resize(graph.runs().max(1) as usize, 0);
+        AsTraced { loaded, run_costs }
+    }
+}
+
+/// One run's figures under the plan.
+struct RunFigures {
+    cold_start_us: u64,
+    traced_cold_start_us: u64,
+    daily_import_s: f64,
+    traced_daily_import_s: f64,
+    expected_cold_request_us: f64,
+    traced_percentiles: Percentiles,
+    percentiles: Percentiles,
+}
+
+/// Median of a run's figures (even counts: the mean of the middle two).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
 }
 
@@ -174,8 +204,7 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
     let n_requests = params.requests_per_process();
     let cold_per_day = params.cold_start_rate_pct / 100.0 * params.requests_per_day;
     let alpha = params.init_cpu_factor;
-    let self_us = |m: ModuleId| graph.module(m).self_us.median;
-    let traced_cold_start_us = traced.cold_start_us;
+    let runs = graph.runs().max(1) as usize;
 
     // Eager closure: every import the plan leaves at start-up.
     let mut eager_seen = vec![false; graph.len()];
@@ -188,7 +217,6 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
         Some(&mut via),
         &mut eager,
     );
-    let cold_start_us: u64 = eager.iter().map(|&m| self_us(m)).sum();
     let kept: Vec<Kept> = plan
         .lazy()
         .filter(|m| eager_seen[m.index()])
@@ -271,22 +299,20 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
         .map(|&u| 1.0 - (1.0 - u).powf(n_requests))
         .collect();
 
-    // Modules grouped by their owners ("atoms"), costs summed in integer µs; an atom loads
-    // unless none of its owners is used: probability 1 − Π over owners of (1 − u)^N.
-    let mut atoms: std::collections::BTreeMap<&[u32], u64> = std::collections::BTreeMap::new();
-    for m in &touched {
-        *atoms.entry(owners[m.index()].as_slice()).or_insert(0) += self_us(*m);
+    // Modules grouped by their owners ("atoms"); an atom loads unless none of its owners is
+    // used: probability 1 − Π over owners of (1 − u)^N.
+    let mut atoms: std::collections::BTreeMap<&[u32], Vec<ModuleId>> =
+        std::collections::BTreeMap::new();
+    for &m in &touched {
+        atoms
+            .entry(owners[m.index()].as_slice())
+            .or_default()
+            .push(m);
     }
     let never_in_process =
         |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - p_load[k as usize]).product() };
     let never_in_request =
         |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - usage[k as usize]).product() };
-    let mut lazy_expected_us = 0.0; // per process
-    let mut first_request_us = 0.0;
-    for (&o, &cost) in &atoms {
-        lazy_expected_us += cost as f64 * (1.0 - never_in_process(o));
-        first_request_us += cost as f64 * (1.0 - never_in_request(o));
-    }
     let mut load_probability = vec![0.0; graph.len()];
     for m in &eager {
         load_probability[m.index()] = 1.0;
@@ -294,69 +320,114 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
     for m in &touched {
         load_probability[m.index()] = 1.0 - never_in_process(&owners[m.index()]);
     }
-    let mut own_cost = vec![0u64; lazy_ids.len()];
-    for &m in &touched {
-        if let [k] = owners[m.index()][..] {
-            own_cost[k as usize] += self_us(m);
-        }
-    }
-    let lazy: Vec<LazyCost> = lazy_ids
+
+    // Costs run by run: every figure is computed for each run, then summarised (the median of
+    // what happened, not a figure of per-module medians).
+    // A trace without runs (nothing read) counts as one run of nothing.
+    let sums = |modules: &[ModuleId]| {
+        let mut sums = graph.run_sums(modules.iter().copied());
+        sums.resize(runs, 0);
+        sums
+    };
+    let cold_runs = sums(&eager);
+    let traced_runs = &traced.run_costs;
+    let atom_runs: Vec<(&[u32], Vec<u64>)> = atoms
         .iter()
-        .enumerate()
-        .map(|(k, &i)| LazyCost {
-            module: i,
-            cost_us: own_cost[k],
-            load_probability: p_load[k],
+        .map(|(&o, members)| (o, sums(members)))
+        .collect();
+    let own_runs: Vec<Vec<u64>> = (0..lazy_ids.len() as u32)
+        .map(|k| {
+            atom_runs
+                .iter()
+                .find(|(o, _)| *o == [k])
+                .map_or_else(|| vec![0; runs], |(_, c)| c.clone())
         })
         .collect();
 
     // Init (T_E) is paid per cold start, on the first request — unless SnapStart takes it
     // out of the request path.
     let init_us = |t: u64| if params.snapstart { 0.0 } else { t as f64 };
-    let daily_import_s = cold_per_day * (init_us(cold_start_us) + alpha * lazy_expected_us) / 1e6;
-    let traced_daily_import_s = cold_per_day * init_us(traced_cold_start_us) / 1e6;
-    let expected_cold_request_us = init_us(cold_start_us) + alpha * first_request_us;
-
     let base_us = params.base_latency_ms * 1000.0;
     let positions = Positions::new(n_requests);
-    let traced_percentiles = exact(
-        &positions,
-        &[],
-        &[],
-        base_us + init_us(traced_cold_start_us),
-        base_us,
-    );
-    let first_cost = base_us + init_us(cold_start_us);
     let subsets = 2f64.powi(lazy_ids.len() as i32);
-    let (percentiles, method) = if !overlapping && positions.count as f64 * subsets <= EXACT_LIMIT {
-        let costs: Vec<f64> = (0..lazy_ids.len())
-            .map(|k| alpha * atoms.get(&[k as u32][..]).copied().unwrap_or(0) as f64)
-            .collect();
-        (
-            exact(&positions, &usage, &costs, first_cost, base_us),
-            PercentileMethod::Exact,
-        )
+    let use_exact = !overlapping && positions.count as f64 * subsets <= EXACT_LIMIT;
+    let method = if use_exact {
+        PercentileMethod::Exact
     } else {
-        let atom_list: Vec<(Vec<u32>, f64)> = atoms
-            .iter()
-            .map(|(o, c)| (o.to_vec(), alpha * *c as f64))
-            .collect();
-        (
-            monte_carlo(&positions, &usage, &atom_list, first_cost, base_us),
-            PercentileMethod::MonteCarlo {
-                processes: MC_PROCESSES,
-            },
-        )
+        PercentileMethod::MonteCarlo {
+            processes: MC_PROCESSES,
+        }
     };
+    let per_run: Vec<RunFigures> = (0..runs)
+        .map(|r| {
+            let (cold, traced_cold) = (cold_runs[r], traced_runs[r]);
+            let mut lazy_expected_us = 0.0; // per process
+            let mut first_request_us = 0.0;
+            for (o, costs) in &atom_runs {
+                lazy_expected_us += costs[r] as f64 * (1.0 - never_in_process(o));
+                first_request_us += costs[r] as f64 * (1.0 - never_in_request(o));
+            }
+            let first_cost = base_us + init_us(cold);
+            let percentiles = if use_exact {
+                let costs: Vec<f64> = own_runs.iter().map(|c| alpha * c[r] as f64).collect();
+                exact(&positions, &usage, &costs, first_cost, base_us)
+            } else {
+                let atom_list: Vec<(Vec<u32>, f64)> = atom_runs
+                    .iter()
+                    .map(|(o, c)| (o.to_vec(), alpha * c[r] as f64))
+                    .collect();
+                monte_carlo(&positions, &usage, &atom_list, first_cost, base_us)
+            };
+            RunFigures {
+                cold_start_us: cold,
+                traced_cold_start_us: traced_cold,
+                daily_import_s: cold_per_day * (init_us(cold) + alpha * lazy_expected_us) / 1e6,
+                traced_daily_import_s: cold_per_day * init_us(traced_cold) / 1e6,
+                expected_cold_request_us: init_us(cold) + alpha * first_request_us,
+                traced_percentiles: exact(
+                    &positions,
+                    &[],
+                    &[],
+                    base_us + init_us(traced_cold),
+                    base_us,
+                ),
+                percentiles,
+            }
+        })
+        .collect();
+    let median_of = |f: &dyn Fn(&RunFigures) -> f64| median(per_run.iter().map(f).collect());
+    let spread_of = |f: &dyn Fn(&RunFigures) -> u64| {
+        Spread::of(&mut per_run.iter().map(f).collect::<Vec<u64>>())
+    };
+    let percentiles_of = |f: &dyn Fn(&RunFigures) -> &Percentiles| Percentiles {
+        p50_us: median_of(&|x| f(x).p50_us),
+        p95_us: median_of(&|x| f(x).p95_us),
+        p99_us: median_of(&|x| f(x).p99_us),
+    };
+    let cold_start = spread_of(&|x| x.cold_start_us);
+    let traced_cold_start = spread_of(&|x| x.traced_cold_start_us);
+    let saving = spread_of(&|x| x.traced_cold_start_us.saturating_sub(x.cold_start_us));
+    let lazy: Vec<LazyCost> = lazy_ids
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| LazyCost {
+            module: i,
+            cost_us: Spread::of(&mut own_runs[k].clone()).median,
+            load_probability: p_load[k],
+        })
+        .collect();
 
     Projection {
-        traced_cold_start_us,
-        cold_start_us,
-        traced_daily_import_s,
-        daily_import_s,
-        expected_cold_request_us,
-        traced_percentiles,
-        percentiles,
+        traced_cold_start_us: traced_cold_start.median,
+        cold_start_us: cold_start.median,
+        traced_cold_start,
+        cold_start,
+        saving,
+        traced_daily_import_s: median_of(&|x| x.traced_daily_import_s),
+        daily_import_s: median_of(&|x| x.daily_import_s),
+        expected_cold_request_us: median_of(&|x| x.expected_cold_request_us),
+        traced_percentiles: percentiles_of(&|x| &x.traced_percentiles),
+        percentiles: percentiles_of(&|x| &x.percentiles),
         method,
         dropped,
         lazy,

@@ -55,12 +55,16 @@ fn assert_matches_raw_single_run(file: &str) {
             line.name
         );
     }
-    let total: u64 = run
+    // The total is Σ self over the run's lines (what cold start sums too); the top-level
+    // cumulatives add up to the same but for CPython's rounding of each line.
+    let total: u64 = run.iter().map(|l| l.self_us).sum();
+    assert_eq!(g.total_us(), total);
+    let cumulative: u64 = run
         .iter()
         .filter(|l| l.level == 0)
         .map(|l| l.cumulative_us)
         .sum();
-    assert_eq!(g.total_us(), total);
+    assert!(total.abs_diff(cumulative) <= 10 * run.len() as u64);
 }
 
 #[test]

@@ -6,8 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{BOLD, SELECTED};
-use crate::output::figures::delta_text;
+use super::{BOLD, RED, SELECTED};
+use crate::output::figures::{delta_text, noise_line};
 use crate::output::units::ms;
 use crate::tui::app::App;
 
@@ -36,6 +36,19 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         first.push(Span::raw(" │ vs baseline "));
         first.push(Span::styled(delta_text(&total), style));
+    }
+    // The runs' spread last: the line is cut on narrow terminals.
+    let total = g.total();
+    if g.runs() > 1 {
+        first.push(Span::raw(format!(
+            " │ runs {}–{} ms",
+            ms(total.min),
+            ms(total.max)
+        )));
+    }
+    if noise_line(g).is_some() {
+        let apart = (total.relative() * 100.0).round();
+        first.push(Span::styled(format!(" noisy: {apart}% apart"), RED));
     }
     let edges = if g.edges_complete() {
         "edges: complete"
