@@ -21,6 +21,11 @@ struct JsonTrace<'a> {
 struct JsonProjection<'a> {
     cold_start_ms: f64,
     baseline_cold_start_ms: f64,
+    /// Min and max over runs.
+    cold_start_range_ms: [f64; 2],
+    baseline_cold_start_range_ms: [f64; 2],
+    /// What the plan saves from cold start: median, min and max over runs.
+    saving_ms: [f64; 3],
     daily_import_s: f64,
     baseline_daily_import_s: f64,
     p50_ms: f64,
@@ -143,6 +148,10 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
     let projection = JsonProjection {
         cold_start_ms: p.cold_start_us as f64 / 1000.0,
         baseline_cold_start_ms: p.traced_cold_start_us as f64 / 1000.0,
+        cold_start_range_ms: [p.cold_start.min, p.cold_start.max].map(|us| us as f64 / 1000.0),
+        baseline_cold_start_range_ms: [p.traced_cold_start.min, p.traced_cold_start.max]
+            .map(|us| us as f64 / 1000.0),
+        saving_ms: [p.saving.median, p.saving.min, p.saving.max].map(|us| us as f64 / 1000.0),
         daily_import_s: p.daily_import_s,
         baseline_daily_import_s: p.traced_daily_import_s,
         p50_ms: p.percentiles.p50_us / 1000.0,

@@ -421,3 +421,45 @@ fn the_header_total_is_the_traced_cold_start_and_the_median_run() {
         );
     }
 }
+
+#[test]
+fn another_setup_is_said_and_strict_fails_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let recorded = "assets/lambda-handler-trace.json";
+    let mut trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(recorded).unwrap()).unwrap();
+    let packages = trace["fingerprint"]["packages"].as_object_mut().unwrap();
+    let version = packages["boto3"].as_str().unwrap().to_string();
+    packages.insert("boto3".into(), "0.0.1".into());
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, trace.to_string()).unwrap();
+    let old = old.display().to_string();
+    let (code, out, _) = lmms(&["check", recorded, "--baseline", &old]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "! recorded with a different setup: boto3 0.0.1 → {version} (--strict fails on this)"
+        )),
+        "{out}"
+    );
+    let (code, out, _) = lmms(&["check", recorded, "--baseline", &old, "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("✗ recorded with a different setup"), "{out}");
+    // Modules are judged too on request; one run a side says what it cannot do.
+    let (code, out, _) = lmms(&["check", recorded, "--baseline", recorded, "--modules"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("✓ no module regressed"), "{out}");
+    let files = runs_as_files(RERUN, dir.path(), "one", str::to_string);
+    let (_, out, _) = lmms(&["check", &files[0], "--baseline", &files[1]]);
+    assert!(
+        out.contains("1 and 1 runs: too few for a rank test") && out.contains("past 50% and 10 ms"),
+        "{out}"
+    );
+    let (_, out, _) = lmms(&["report", &files[0], "--top", "0"]);
+    assert!(out.contains("one run: no spread known"), "{out}");
+    let (_, out, _) = lmms(&["report", TRACE, "--top", "0"]);
+    assert!(
+        out.contains("noisy: run totals 276.1–472.0 ms are 68% of their median apart"),
+        "{out}"
+    );
+}
