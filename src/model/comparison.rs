@@ -120,8 +120,12 @@ pub fn smallest_p(n: usize, m: usize) -> f64 {
     1.0 / c
 }
 
-/// The rank test's threshold: a shift whose p is at most this is not noise.
+/// The rank test's threshold for the total: a shift whose p is at most this is not noise.
 pub const ALPHA: f64 = 0.05;
+
+/// The threshold for each package or module: stricter, since dozens are judged at once (with
+/// 5 and 5 runs, only every run after above every run before).
+pub const ALPHA_EACH: f64 = 0.005;
 
 fn by_regression(mut deltas: Vec<Delta>) -> Vec<Delta> {
     deltas.sort_by(|a, b| b.change_us().cmp(&a.change_us()).then(a.name.cmp(&b.name)));

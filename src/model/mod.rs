@@ -22,4 +22,4 @@ pub use dominators::Dominators;
 pub use graph::{ImportGraph, Importer, Module, ModuleId};
 pub use order::{Keys, Sort, SortKey};
 pub use origin::{ModuleClass, is_stdlib_name};
-pub use stats::{NOISY_SPREAD, PairedDifference, Spread, median_shift_p, rank_test_p};
+pub use stats::{NOISY_SPREAD, PairedDifference, Spread, median, rank_test_p};

@@ -91,89 +91,6 @@ pub fn rank_test_p(before: &[f64], after: &[f64]) -> f64 {
     ways[from..].iter().sum::<f64>() / total
 }
 
-/// One-sided permutation test of medians: the share of all ways to split the pooled values
-/// into groups of these sizes whose median difference (after − before) is at least the
-/// observed one. Medians, not ranks, so one odd run on a side moves it little. Exact up to
-/// 20,000 splits, else 20,000 seeded random ones.
-pub fn median_shift_p(before: &[f64], after: &[f64]) -> f64 {
-    let (n, m) = (before.len(), after.len());
-    if n == 0 || m == 0 {
-        return 1.0;
-    }
-    let pooled: Vec<f64> = before.iter().chain(after).copied().collect();
-    let med = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        let k = v.len();
-        if k % 2 == 1 {
-            v[k / 2]
-        } else {
-            (v[k / 2 - 1] + v[k / 2]) / 2.0
-        }
-    };
-    let observed = med(&mut after.to_vec()) - med(&mut before.to_vec());
-    // Tolerance for float noise: a split equal to the observed one counts.
-    let at_least = |d: f64| d >= observed - 1e-12 * observed.abs().max(1e-12);
-    let total = n + m;
-    let splits = {
-        let mut c = 1.0f64;
-        for i in 0..n.min(m) {
-            c = c * (total - i) as f64 / (i + 1) as f64;
-        }
-        c
-    };
-    let (mut a, mut b) = (Vec::with_capacity(m), Vec::with_capacity(n));
-    let mut count = |chosen: &[bool], hits: &mut u64| {
-        a.clear();
-        b.clear();
-        for (i, &v) in pooled.iter().enumerate() {
-            if chosen[i] { a.push(v) } else { b.push(v) }
-        }
-        if at_least(med(&mut a) - med(&mut b)) {
-            *hits += 1;
-        }
-    };
-    let mut hits = 0u64;
-    if splits <= 20_000.0 {
-        // Every choice of m positions for `after`, in lexicographic order.
-        let mut idx: Vec<usize> = (0..m).collect();
-        let mut chosen = vec![false; total];
-        let mut seen = 0u64;
-        loop {
-            chosen.fill(false);
-            for &i in &idx {
-                chosen[i] = true;
-            }
-            count(&chosen, &mut hits);
-            seen += 1;
-            let Some(k) = (0..m).rev().find(|&k| idx[k] < total - m + k) else {
-                break;
-            };
-            idx[k] += 1;
-            for j in k + 1..m {
-                idx[j] = idx[j - 1] + 1;
-            }
-        }
-        hits as f64 / seen as f64
-    } else {
-        let mut rng = super::rng::Rng::new(0x5EED_0002);
-        let mut order: Vec<usize> = (0..total).collect();
-        let mut chosen = vec![false; total];
-        const DRAWS: u64 = 20_000;
-        for _ in 0..DRAWS {
-            for i in (1..total).rev() {
-                order.swap(i, rng.below(i as u64 + 1) as usize);
-            }
-            chosen.fill(false);
-            for &i in &order[..m] {
-                chosen[i] = true;
-            }
-            count(&chosen, &mut hits);
-        }
-        // The observed split counts too, so p is never 0.
-        (hits + 1) as f64 / (DRAWS + 1) as f64
-    }
-}
-
 /// The complementary error function (Numerical Recipes' erfcc, |error| < 1.2e-7).
 fn erfc(x: f64) -> f64 {
     let z = x.abs();
@@ -244,13 +161,14 @@ impl PairedDifference {
     }
 }
 
-fn median(values: &mut [f64]) -> f64 {
+/// Median of figures (even counts: the mean of the middle two; none: 0).
+pub fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
 }
 

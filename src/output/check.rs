@@ -5,9 +5,9 @@ use std::fmt::Write;
 use super::figures::{delta_text, summary};
 use super::units::ms;
 use crate::model::Spread;
-use crate::model::comparison::{ALPHA, MIN_RUNS_FOR_TEST, smallest_p};
+use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST, smallest_p};
 use crate::whatif::Analysis;
-use crate::whatif::check::{ALPHA_EACH, Judged, NAMED, Verdict};
+use crate::whatif::check::{Judged, NAMED, Verdict};
 
 /// `median [min–max]` of a side's runs, in ms.
 fn runs_text(runs: &[u64]) -> String {

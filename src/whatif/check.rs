@@ -7,8 +7,8 @@
 //! uniform slowdown (machine or interpreter), not failed. `output::check` prints it.
 
 use super::Analysis;
-use crate::model::comparison::{ALPHA, MIN_RUNS_FOR_TEST};
-use crate::model::{Delta, Noise, rank_test_p};
+use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST};
+use crate::model::{Delta, Noise, median, rank_test_p};
 
 /// How many of the biggest changes are named.
 pub const NAMED: usize = 5;
@@ -74,20 +74,6 @@ pub struct Options {
     pub strict: bool,
 }
 
-/// The rank test's threshold for each package or module: stricter than the total's, since
-/// dozens are judged at once.
-pub const ALPHA_EACH: f64 = 0.005;
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => 0.0,
-        _ if n % 2 == 1 => values[n / 2],
-        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
 /// Each run's figure as a share of that run's total.
 fn shares(runs: &[u64], totals: &[u64]) -> Vec<f64> {
     runs.iter()
@@ -116,7 +102,13 @@ pub fn check(analysis: &Analysis, options: Options) -> Verdict {
         // The total is judged on its runs; packages and modules on their shares of each run's
         // total, scaled to the baseline's median total — so a machine slower across the board
         // moves no package, and the floors apply to what the package itself grew.
-        let before_total = median(c.before_run_totals.iter().map(|&t| t as f64).collect());
+        let before_total = median(
+            &mut c
+                .before_run_totals
+                .iter()
+                .map(|&t| t as f64)
+                .collect::<Vec<_>>(),
+        );
         let judge_total = |d: &Delta| {
             let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
             let p = tested.then(|| rank_test_p(&f(&d.before_runs), &f(&d.after_runs)));
@@ -130,7 +122,7 @@ pub fn check(analysis: &Analysis, options: Options) -> Verdict {
             let before = shares(&d.before_runs, &c.before_run_totals);
             let after = shares(&d.after_runs, &c.after_run_totals);
             let scaled = |s: &[f64], present: bool| {
-                present.then(|| (median(s.to_vec()) * before_total).round() as u64)
+                present.then(|| (median(&mut s.to_vec()) * before_total).round() as u64)
             };
             let corrected = Delta {
                 before_us: scaled(&before, d.before_us.is_some()),
@@ -141,9 +133,8 @@ pub fn check(analysis: &Analysis, options: Options) -> Verdict {
             Judged {
                 delta: d.clone(),
                 p,
-                regressed: noise.passes_floors(&corrected)
-                    && noise.passes_floors(d)
-                    && p.is_none_or(|p| p <= ALPHA_EACH),
+                // (`regressed` below judges only changes past the raw floors.)
+                regressed: noise.passes_floors(&corrected) && p.is_none_or(|p| p <= ALPHA_EACH),
             }
         };
         let regressed = |list: &[Delta]| -> Vec<Judged> {

@@ -14,7 +14,7 @@
 
 use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
 use super::plan::{Decision, Plan};
-use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId, Spread};
+use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId, Spread, median};
 
 /// Exact percentiles enumerate every subset of lazy modules at every request position; past
 /// this many (positions × subsets) the Monte-Carlo takes over.
@@ -182,17 +182,6 @@ struct RunFigures {
     expected_cold_request_us: f64,
     traced_percentiles: Percentiles,
     percentiles: Percentiles,
-}
-
-/// Median of a run's figures (even counts: the mean of the middle two).
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => 0.0,
-        _ if n % 2 == 1 => values[n / 2],
-        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
 }
 
 pub fn project(graph: &ImportGraph, plan: &Plan) -> Projection {
@@ -395,7 +384,8 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
             }
         })
         .collect();
-    let median_of = |f: &dyn Fn(&RunFigures) -> f64| median(per_run.iter().map(f).collect());
+    let median_of =
+        |f: &dyn Fn(&RunFigures) -> f64| median(&mut per_run.iter().map(f).collect::<Vec<f64>>());
     let spread_of = |f: &dyn Fn(&RunFigures) -> u64| {
         Spread::of(&mut per_run.iter().map(f).collect::<Vec<u64>>())
     };
