@@ -251,6 +251,9 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     if let Some(line) = crate::output::figures::gc_line(g) {
         eprintln!("lmms-tui: {line}");
     }
+    if let Some(line) = crate::output::figures::noise_line(g) {
+        eprintln!("lmms-tui: {line}");
+    }
     if recording.failures.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
