@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{BaselineArgs, CheckArgs, ExportArgs, MixingArgs, RecordArgs, ReportArgs, WhatIfArgs};
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, Noise, comparison, kinship};
+use crate::output::printable::{Printable, printable};
 use crate::output::units::ms;
 use crate::record::{self, Progress, RecordOptions};
 use crate::trace;
@@ -69,7 +70,7 @@ fn mixed(why: &str) -> Error {
 fn analyse(sources: &Sources, flags: &WhatIfArgs) -> Result<Analysis> {
     let (analysis, notice) = load(sources, flags)?;
     if let Some(notice) = notice {
-        eprintln!("lmms-tui: {notice}");
+        eprintln!("lmms-tui: {}", printable(&notice));
     }
     Ok(analysis)
 }
@@ -119,7 +120,8 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     };
     let analysis = analyse(&sources, &args.whatif)?;
     let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Names come from traces: no escape byte reaches the terminal, whatever the format.
+    let mut out = Printable(io::BufWriter::with_capacity(1 << 16, stdout.lock()));
     let written = args.format.write(&analysis, args.top, &mut out);
     finish_output(written.and_then(|()| out.flush()))
 }
@@ -149,6 +151,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
     };
     let verdict = crate::whatif::check::check(&analysis, options);
     let text = crate::output::check::render(&analysis, &verdict);
+    let text = printable(&text);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     finish_output(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
@@ -166,7 +169,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         mixing: &args.mixing,
     };
     let analysis = analyse(&sources, &args.whatif)?;
-    let text = crate::output::fast_path::render(&analysis, args.style);
+    let text = crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?;
     match args.output {
         Some(path) => crate::atomic::write(&path, text.as_bytes())?,
         None => {
@@ -239,12 +242,12 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         }
         let a = crate::whatif::Analysis::new(g.clone(), lazy.clone(), None);
         if let Some(figure) = crate::output::figures::measured(&a) {
-            eprintln!("lmms-tui: {}", figure.text());
+            eprintln!("lmms-tui: {}", printable(&figure.text()));
         }
         for kept in &a.projection().kept {
             eprintln!(
                 "lmms-tui: projected: {}",
-                crate::output::figures::kept_text(g, kept)
+                printable(&crate::output::figures::kept_text(g, kept))
             );
         }
     }

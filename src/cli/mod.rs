@@ -177,7 +177,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("lmms-tui: {e}");
+            // Errors quote names from traces: never a raw escape byte on the terminal.
+            eprintln!(
+                "lmms-tui: {}",
+                crate::output::printable::printable(&e.to_string())
+            );
             ExitCode::from(2)
         }
     }

@@ -9,6 +9,7 @@ mod dominators;
 mod graph;
 pub mod kinship;
 pub(crate) mod names;
+pub use names::is_python_module_name;
 pub mod order;
 mod origin;
 pub mod packages;

@@ -97,3 +97,74 @@ mod tests {
         assert_eq!(names.len(), 10_002);
     }
 }
+
+/// Python's keywords (3.7–3.13): a dotted name with one of them as a part cannot be imported by
+/// an `import` statement.
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Whether `name` may be written into Python source as a module name: dot-separated
+/// identifiers (letters, digits and `_`, not starting with a digit; PEP 3131 letters allowed),
+/// none a keyword. Trace names are untrusted: anything else could be code.
+pub fn is_python_module_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+                && chars.all(|c| c == '_' || c.is_alphanumeric())
+                && !KEYWORDS.contains(&part)
+        })
+}
+
+#[cfg(test)]
+mod python_name_tests {
+    use super::is_python_module_name;
+
+    #[test]
+    fn only_dotted_identifiers_pass() {
+        for ok in [
+            "os",
+            "os.path",
+            "_frozen_importlib",
+            "pandas._libs.tslib",
+            "ünïcode.mod",
+        ] {
+            assert!(is_python_module_name(ok), "{ok}");
+        }
+        for hostile in [
+            "os;__import__('os').system('touch /tmp/pwned')",
+            "os\nimport subprocess",
+            "a b",
+            "a..b",
+            ".a",
+            "a.",
+            "1abc",
+            "a-b",
+            "class.x",
+            "x.import",
+            "a\u{1b}[2J",
+            "a#comment",
+            "",
+            "\"quoted\"",
+        ] {
+            assert!(!is_python_module_name(hostile), "{hostile:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever passes is made of identifier characters and single dots only.
+        #[test]
+        fn accepted_names_hold_nothing_but_identifiers(name in "\\PC{0,24}") {
+            if is_python_module_name(&name) {
+                proptest::prop_assert!(name
+                    .chars()
+                    .all(|c| c == '.' || c == '_' || c.is_alphanumeric()));
+                proptest::prop_assert!(!name.contains(".."));
+            }
+        }
+    }
+}

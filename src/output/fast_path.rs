@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::units::{ms, number};
-use crate::model::ModuleId;
+use crate::model::{ModuleId, is_python_module_name};
 use crate::whatif::{Analysis, Decision, Suggestion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,31 @@ impl Style {
     }
 }
 
-pub fn render(a: &Analysis, style: Style) -> String {
+/// Text from the trace (file names, versions) made safe inside a `"""` docstring: quotes and
+/// backslashes escaped, control characters as Python escapes.
+fn docstring_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() && (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The file's text; refused when a module it would write is not a Python module name (a
+/// trace is untrusted input: its names must never become code).
+pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
     let g = a.graph();
     let plan = a.plan();
     let p = a.projection();
@@ -48,6 +72,12 @@ pub fn render(a: &Analysis, style: Style) -> String {
         if !modules.contains(&m) {
             modules.push(m);
         }
+    }
+    if let Some(&bad) = modules.iter().find(|&&m| !is_python_module_name(g.name(m))) {
+        return Err(format!(
+            "module {:?} is not a Python module name: refusing to write it into Python code",
+            g.name(bad)
+        ));
     }
     let retained = |m: ModuleId| a.retained_us(m);
     modules.sort_by(|&a, &b| retained(b).cmp(&retained(a)).then(g.name(a).cmp(g.name(b))));
@@ -65,7 +95,8 @@ pub fn render(a: &Analysis, style: Style) -> String {
             humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10]
                 .to_string()
         });
-    let source = g.meta().files.join(", ");
+    let source = docstring_text(&g.meta().files.join(", "));
+    let date = docstring_text(&date);
     let _ = writeln!(
         out,
         "\"\"\"fast_path.py: what loads at cold start, and why.\n"
@@ -77,7 +108,7 @@ pub fn render(a: &Analysis, style: Style) -> String {
         if g.runs() == 1 { "" } else { "s" }
     );
     if let Some(python) = &g.meta().python {
-        let _ = write!(out, ", Python {python}");
+        let _ = write!(out, ", Python {}", docstring_text(python));
     }
     let _ = writeln!(out, ").");
     let _ = write!(
@@ -206,5 +237,5 @@ pub fn render(a: &Analysis, style: Style) -> String {
             }
         }
     }
-    out
+    Ok(out)
 }

@@ -25,7 +25,11 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
         }
     };
     match style {
-        Style::Markdown => writeln!(out, "# Import profile\n\n{}", summary(graph))?,
+        Style::Markdown => writeln!(
+            out,
+            "# Import profile\n\n{}",
+            super::printable::markdown(&summary(graph))
+        )?,
         Style::Text => writeln!(out, "{}", summary(graph))?,
     }
     if !graph.edges_complete() {
@@ -40,7 +44,9 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
     for (figure, value) in projection_lines(a) {
         let label = figure.label();
         match style {
-            Style::Markdown => writeln!(out, "- **{label}**: {value}")?,
+            Style::Markdown => {
+                writeln!(out, "- **{label}**: {}", super::printable::markdown(&value))?
+            }
             Style::Text => writeln!(out, "  {label:<23} {value}")?,
         }
     }

@@ -7,6 +7,7 @@ pub mod fast_path;
 pub mod figures;
 mod human;
 mod json;
+pub mod printable;
 mod table;
 pub mod units;
 

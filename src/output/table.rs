@@ -26,7 +26,11 @@ pub fn write_table(out: &mut impl Write, style: Style, t: &Table) -> io::Result<
                 .collect();
             writeln!(out, "| {} |", rule.join(" | "))?;
             for row in &t.rows {
-                let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+                // Cells hold names from traces: nothing in them may become markup.
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| super::printable::markdown(c).into_owned())
+                    .collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
         }

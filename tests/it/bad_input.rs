@@ -190,3 +190,47 @@ fn good_report_exits_zero() {
     assert!(stdout.contains("5 runs"));
     assert!(stdout.contains("Import Profile (Slowest First, by cumulative time)"));
 }
+
+/// Names that are code or terminal escapes, in a trace.
+const HOSTILE: &str = "import time: self [us] | cumulative | imported package\n\
+import time:      1500 |       1500 |   os;__import__('os').system('touch_pwned')\n\
+import time:      1200 |       1200 |   evil\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\n\
+import time:       900 |        900 |   \u{1b}]8;;http://x\u{1b}\\link\n\
+import time:       800 |       4400 | app<img_src=x>\n";
+
+#[test]
+fn hostile_names_never_become_code_or_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.txt");
+    std::fs::write(&path, HOSTILE).unwrap();
+    let p = path.to_str().unwrap();
+    let raw = |text: &str| text.contains(['\u{1b}', '\u{7}', '\u{9b}']);
+    for args in [
+        &["report", p][..],
+        &["report", p, "--format", "markdown"],
+        &["report", p, "--format", "json"],
+        &["check", p, "--baseline", p],
+    ] {
+        let (code, out, err) = lmms(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(!raw(&out) && !raw(&err), "{args:?}: {out:?}");
+    }
+    let (_, markdown, _) = lmms(&["report", p, "--format", "markdown"]);
+    assert!(markdown.contains("app\\<img\\_src=x\\>"), "{markdown}");
+    assert!(!markdown.replace("\\<", "").contains('<'), "{markdown}");
+    // No module name is written into Python code unless it is one.
+    for style in ["fast-path", "pep810", "lazy-modules"] {
+        let (code, out, err) = lmms(&["export", p, "--style", style]);
+        assert_eq!(code, 2, "{style}: {out}");
+        assert!(out.is_empty());
+        assert!(err.contains("is not a Python module name"), "{err}");
+        assert!(!raw(&err), "{err:?}");
+        assert_eq!(err.lines().count(), 1);
+    }
+    // A file name that would close fast_path.py's docstring stays inside it.
+    let quoted = dir.path().join("q\"\"\"x.txt");
+    std::fs::write(&quoted, GOOD).unwrap();
+    let (code, out, err) = lmms(&["export", quoted.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("q\\\"\\\"\\\"x.txt"), "{out}");
+}

@@ -13,22 +13,30 @@ impl App {
         }
     }
 
-    /// The effect that writes `what`; files this session did not write are asked about first.
-    pub(super) fn write(&mut self, what: Written, confirmed: bool) -> Effect {
+    /// The effect that writes `what` (none, said in the status line, when it cannot be
+    /// written); files this session did not write are asked about first.
+    pub(super) fn write(&mut self, what: Written, confirmed: bool) -> Vec<Effect> {
         let contents = match what {
-            Written::Plan => plan::to_json(self.analysis.plan(), self.analysis.graph()),
+            Written::Plan => Ok(plan::to_json(self.analysis.plan(), self.analysis.graph())),
             Written::FastPath => crate::output::fast_path::render(
                 &self.analysis,
                 crate::output::fast_path::Style::FastPath,
             ),
         };
+        let contents = match contents {
+            Ok(contents) => contents,
+            Err(why) => {
+                self.status = Some(why);
+                return Vec::new();
+            }
+        };
         let file = self.file(what).clone();
-        Effect::Write {
+        vec![Effect::Write {
             what,
             path: file.path,
             contents,
             replace: confirmed || file.owned,
-        }
+        }]
     }
 
     pub(super) fn wrote(&mut self, what: Written, result: WriteResult) {

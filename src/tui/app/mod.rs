@@ -384,12 +384,12 @@ impl App {
                 self.analysis.edit_plan(|plan| plan.reset());
                 self.status = Some("plan reset: every module eager, usage 100 %".into());
             }
-            Action::SavePlan => return vec![self.write(Written::Plan, false)],
-            Action::ExportFastPath => return vec![self.write(Written::FastPath, false)],
+            Action::SavePlan => return self.write(Written::Plan, false),
+            Action::ExportFastPath => return self.write(Written::FastPath, false),
             Action::Confirm(yes) => {
                 self.mode = Mode::Normal;
                 match self.question.take() {
-                    Some((what, _)) if yes => return vec![self.write(what, true)],
+                    Some((what, _)) if yes => return self.write(what, true),
                     _ => self.status = Some("not written".into()),
                 }
             }

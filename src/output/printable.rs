@@ -1,0 +1,92 @@
+//! Text for a terminal: names come from traces, which are untrusted, and a raw escape byte
+//! (clear screen, OSC 52 clipboard writes, hyperlinks) must never reach the user's terminal.
+//! Control characters other than newline and tab are written as `\u{1b}`-style escapes.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// `text` with every control character but newline and tab escaped.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if is_unsafe(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A writer that escapes control characters on the way through. Writes are expected to be
+/// whole UTF-8 text (as `write!` produces); invalid bytes pass as U+FFFD.
+pub struct Printable<W: Write>(pub W);
+
+impl<W: Write> Write for Printable<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Fast path: no C0 control (but \n, \t), no DEL, no C1 lead byte sequence.
+        let risky = buf
+            .iter()
+            .any(|&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2);
+        if !risky {
+            self.0.write_all(buf)?;
+        } else {
+            let text = String::from_utf8_lossy(buf);
+            self.0.write_all(printable(&text).as_bytes())?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Markdown for GitHub: characters its renderer would read as markup or HTML, escaped.
+pub fn markdown(text: &str) -> Cow<'_, str> {
+    const MARKUP: &[char] = &['\\', '`', '*', '_', '<', '>', '[', ']', '|', '~', '#', '!'];
+    if !text.contains(MARKUP) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if MARKUP.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_escape_byte_gets_through() {
+        assert_eq!(printable("pandas"), "pandas");
+        assert_eq!(printable("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\n");
+        assert_eq!(printable("x\u{9b}y\u{7f}"), "x\\u{9b}y\\u{7f}");
+        let mut out = Printable(Vec::new());
+        let osc52 = "\u{1b}]52;c;ZXZpbA==\u{7}";
+        writeln!(out, "ok\t{osc52}").unwrap();
+        let text = String::from_utf8(out.0).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.starts_with("ok\t\\u{1b}]52"));
+        assert_eq!(markdown("<img src=x>"), "\\<img src=x\\>");
+        assert_eq!(markdown("[link](x)"), "\\[link\\](x)");
+        assert_eq!(markdown("pandas.core"), "pandas.core");
+    }
+}
