@@ -157,8 +157,14 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
             pct(&p.percentiles),
             match p.method {
                 PercentileMethod::Exact => String::new(),
-                PercentileMethod::MonteCarlo { processes } =>
-                    format!(" (Monte-Carlo over {processes} processes: lazy closures overlap)"),
+                PercentileMethod::MonteCarlo { processes } => format!(
+                    " (Monte-Carlo over {processes} processes: {})",
+                    if p.overlapping {
+                        "lazy closures overlap"
+                    } else {
+                        "too many request positions to enumerate"
+                    }
+                ),
             }
         ),
     ));

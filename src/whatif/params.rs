@@ -108,6 +108,10 @@ pub struct Param {
 /// A parameter or usage as people write it: up to two decimals, no trailing zeros
 /// (`100`, `92.5`, `33.33`).
 pub fn number(x: f64) -> String {
+    // Tiny and huge values in scientific notation: `1e-4`, never `0` or 300 digits.
+    if x != 0.0 && (x.abs() < 0.01 || x.abs() >= 1e15) {
+        return format!("{x:e}");
+    }
     let s = format!("{x:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
@@ -120,7 +124,10 @@ fn as_f64(v: Value) -> f64 {
     }
 }
 
-/// Every parameter, in the order the panel and the summary list them.
+/// Every parameter, in the order the panel and the summary list them. The bounds keep every
+/// figure finite and the work bounded whatever is typed: a process serves at most a million
+/// requests (cold-start rate ≥ 0.0001 %), traffic at most a trillion requests a day, times at
+/// most an hour.
 pub static PARAMS: [Param; 8] = [
     Param {
         key: "requests-per-day",
@@ -129,7 +136,7 @@ pub static PARAMS: [Param; 8] = [
         help: "Requests the service handles a day (scales daily import time)",
         kind: Kind::Number,
         min: Bound::Inclusive(0.0),
-        max: Bound::None,
+        max: Bound::Inclusive(1e12),
         get: |p, _| Value::Number(p.requests_per_day),
         set: |p, _, v| p.requests_per_day = as_f64(v),
         describe: |p| Some(format!("{} requests/day", p.requests_per_day)),
@@ -140,7 +147,7 @@ pub static PARAMS: [Param; 8] = [
         unit: "%",
         help: "Share of requests that start a new process, in percent (100 for a CLI)",
         kind: Kind::Number,
-        min: Bound::Exclusive(0.0),
+        min: Bound::Inclusive(0.0001),
         max: Bound::Inclusive(100.0),
         get: |p, _| Value::Number(p.cold_start_rate_pct),
         set: |p, _, v| p.cold_start_rate_pct = as_f64(v),
@@ -161,7 +168,7 @@ pub static PARAMS: [Param; 8] = [
         help: "Latency of a request apart from imports, added to every percentile",
         kind: Kind::Number,
         min: Bound::Inclusive(0.0),
-        max: Bound::None,
+        max: Bound::Inclusive(3_600_000.0),
         get: |p, _| Value::Number(p.base_latency_ms),
         set: |p, _, v| p.base_latency_ms = as_f64(v),
         describe: |p| Some(format!("base latency {} ms", p.base_latency_ms)),
@@ -174,7 +181,7 @@ pub static PARAMS: [Param; 8] = [
                lazy costs are multiplied by it",
         kind: Kind::Number,
         min: Bound::Exclusive(0.0),
-        max: Bound::None,
+        max: Bound::Inclusive(1000.0),
         get: |p, _| Value::Number(p.init_cpu_factor),
         set: |p, _, v| p.init_cpu_factor = as_f64(v),
         describe: |p| Some(format!("init CPU factor {}", p.init_cpu_factor)),
@@ -201,7 +208,7 @@ pub static PARAMS: [Param; 8] = [
         help: "Cold-start budget, shown as met or not (`check` fails over it)",
         kind: Kind::Optional,
         min: Bound::Inclusive(0.0),
-        max: Bound::None,
+        max: Bound::Inclusive(3_600_000.0),
         get: |p, _| Value::Optional(p.budget_ms),
         set: |p, _, v| {
             p.budget_ms = match v {
@@ -219,7 +226,7 @@ pub static PARAMS: [Param; 8] = [
         help: "Rule of thumb: modules whose retained cost is below this stay at module level",
         kind: Kind::Number,
         min: Bound::Inclusive(0.0),
-        max: Bound::None,
+        max: Bound::Inclusive(3_600_000.0),
         get: |_, t| Value::Number(t.module_below_ms),
         set: |_, t, v| t.module_below_ms = as_f64(v),
         describe: |_| None,
@@ -315,7 +322,12 @@ impl Param {
         if x.is_finite() && above && below {
             Ok(())
         } else {
-            Err(format!("{} must be {}, not {x}", self.name, self.range()))
+            Err(format!(
+                "{} must be {}, not {}",
+                self.name,
+                self.range(),
+                number(x)
+            ))
         }
     }
 
@@ -425,7 +437,36 @@ mod tests {
     }
 
     #[test]
+    fn every_number_has_finite_bounds_and_the_edges_hold() {
+        for p in &PARAMS {
+            if p.kind == Kind::Switch {
+                continue;
+            }
+            let Bound::Inclusive(max) = p.max else {
+                panic!("{} has no finite upper bound", p.key);
+            };
+            assert!(p.check(Value::Number(max)).is_ok(), "{}", p.key);
+            assert!(
+                p.check(Value::Number(max * 1.01 + 1.0)).is_err(),
+                "{}",
+                p.key
+            );
+            let min = match p.min {
+                Bound::Inclusive(m) => {
+                    assert!(p.check(Value::Number(m)).is_ok(), "{}", p.key);
+                    m
+                }
+                Bound::Exclusive(m) => m,
+                Bound::None => panic!("{} has no lower bound", p.key),
+            };
+            assert!(p.check(Value::Number(min - 1e-9)).is_err(), "{}", p.key);
+        }
+    }
+
+    #[test]
     fn numbers_drop_trailing_zeros() {
+        assert_eq!(number(1e-4), "1e-4");
+        assert_eq!(number(1e300), "1e300");
         assert_eq!(number(100.0), "100");
         assert_eq!(number(92.5), "92.5");
         assert_eq!(number(100.0 / 3.0), "33.33");
@@ -437,7 +478,7 @@ mod tests {
         let rate = find("cold-start-rate").unwrap();
         assert_eq!(
             rate.parse("0").unwrap_err(),
-            "cold-start rate must be above 0 and at most 100 %, not 0"
+            "cold-start rate must be ≥ 0.0001 and at most 100 %, not 0"
         );
         assert!(rate.parse("101").is_err());
         assert!(rate.parse("100").is_ok());

@@ -293,3 +293,57 @@ fn the_json_projection_keeps_its_documented_keys() {
         );
     }
 }
+
+#[test]
+fn parameters_at_their_bounds_give_finite_figures_and_beyond_is_refused() {
+    let extremes = [
+        "--requests-per-day",
+        "1e12",
+        "--cold-start-rate",
+        "0.0001",
+        "--init-cpu-factor",
+        "1000",
+        "--base-latency-ms",
+        "3600000",
+        "--budget-ms",
+        "3600000",
+    ];
+    let mut args = vec![
+        "report",
+        "assets/lambda-handler-5runs.txt",
+        "--format",
+        "json",
+        "--top",
+        "0",
+        "--lazy",
+        "pandas",
+        "--usage",
+        "pandas=5",
+    ];
+    args.extend(extremes);
+    let (code, out, err) = lmms(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let p = &v["projection"];
+    for key in [
+        "daily_import_s",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "expected_cold_request_ms",
+    ] {
+        assert!(
+            p[key].as_f64().is_some_and(f64::is_finite),
+            "{key}: {}",
+            p[key]
+        );
+    }
+    let (code, _, err) = lmms(&[
+        "report",
+        "assets/lambda-handler-5runs.txt",
+        "--cold-start-rate",
+        "1e-300",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("must be ≥ 0.0001"), "{err}");
+}
