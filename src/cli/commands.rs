@@ -136,6 +136,13 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
         mixing: &args.mixing,
     };
     let analysis = analyse(&sources, &args.whatif)?;
+    // Nothing measured passes nothing: an empty trace is not a fast program.
+    if analysis.graph().is_empty() || analysis.graph().runs() == 0 {
+        return Err(Error::new(format!(
+            "{}: no module was imported in this trace: nothing to check",
+            analysis.graph().meta().files.join(", ")
+        )));
+    }
     // Floors given on the command line hold whatever the runs; else the defaults for the runs.
     let noise = (args.tolerance.is_some() || args.min_ms.is_some()).then(|| {
         let default = Noise::default();

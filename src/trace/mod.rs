@@ -33,6 +33,8 @@ pub fn detect_format(bytes: &[u8]) -> Format {
 
 /// Reads one file's bytes (already loaded) into the builder.
 pub fn read_bytes(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
+    // Editors on Windows start files with a byte-order mark.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::in_file(path, "the file is empty"));
     }
@@ -64,14 +66,41 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
             "is a directory, expected a trace file",
         ));
     }
-    std::fs::read(path).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             _ => e.to_string(),
         };
         Error::in_file(path, format!("cannot read: {why}"))
-    })
+    };
+    // Bounded, so `/dev/zero` or a runaway pipe is an error rather than all of memory.
+    let limit = max_input_bytes();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).map_err(cannot)?, limit + 1),
+        &mut bytes,
+    )
+    .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::in_file(
+            path,
+            format!(
+                "larger than {} MB: LMMS_TUI_MAX_INPUT_MB raises the limit",
+                limit >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The largest input read: 4096 MB, or `LMMS_TUI_MAX_INPUT_MB`.
+fn max_input_bytes() -> u64 {
+    std::env::var("LMMS_TUI_MAX_INPUT_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(4096)
+        .saturating_mul(1 << 20)
 }
 
 /// Reads one trace held in memory (`label` names it in errors) into a graph.

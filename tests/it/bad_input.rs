@@ -234,3 +234,45 @@ fn hostile_names_never_become_code_or_reach_the_terminal_raw() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("q\\\"\\\"\\\"x.txt"), "{out}");
 }
+
+#[test]
+fn byte_order_marks_empty_traces_and_endless_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("bom.txt");
+    std::fs::write(&text, format!("\u{feff}{GOOD}")).unwrap();
+    let json = dir.path().join("bom.json");
+    std::fs::write(
+        &json,
+        "\u{feff}{\"format\":\"lmms-tui-trace\",\"version\":1,\"runs\":1,\"edges_complete\":true,\
+         \"modules\":[{\"name\":\"a\",\"parent\":null,\"self_us\":[5],\"cumulative_us\":[5]}]}",
+    )
+    .unwrap();
+    for path in [&text, &json] {
+        let (code, _, err) = lmms(&["report", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    // A trace with no module passes no check.
+    let header = dir.path().join("header.txt");
+    std::fs::write(
+        &header,
+        "import time: self [us] | cumulative | imported package\n",
+    )
+    .unwrap();
+    let (code, _, err) = lmms(&[
+        "check",
+        header.to_str().unwrap(),
+        "--baseline",
+        "assets/lambda-handler-5runs.txt",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nothing to check"), "{err}");
+    // Endless input stops at the limit with a clear error.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args(["report", "/dev/zero"])
+        .env("LMMS_TUI_MAX_INPUT_MB", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/dev/zero: larger than 1 MB"), "{err}");
+}

@@ -545,7 +545,7 @@ fn rule_of_thumb_reset_and_parameters() {
     s.keys(&[KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
     press(&mut s, "0");
     s.keys(&[KeyCode::Enter]);
-    assert!(s.text().contains("cold-start rate must be above 0"));
+    assert!(s.text().contains("cold-start rate must be ≥ 0.0001"));
     assert_eq!(s.app.analysis().plan().params.cold_start_rate_pct, 100.0);
     s.keys(&[KeyCode::Esc, KeyCode::Char('r')]);
     assert_eq!(s.app.analysis().plan().lazy().count(), 0);

@@ -123,7 +123,7 @@ fn bad_what_if_input_is_refused() {
         (vec!["--usage", "pandas"], "expected MODULE=PCT"),
         (
             vec!["--cold-start-rate", "0"],
-            "cold-start rate must be above 0",
+            "cold-start rate must be ≥ 0.0001",
         ),
         (vec!["--plan", "/nonexistent/plan.json"], "cannot read plan"),
     ] {
