@@ -1,6 +1,6 @@
 //! Terminal setup and teardown, in one place. Whatever happens — a normal quit, an error, a
-//! panic — raw mode, the alternate screen and mouse capture are undone before anything is
-//! printed.
+//! panic, SIGTERM, SIGHUP, SIGINT or SIGQUIT — raw mode, the alternate screen and mouse capture
+//! are undone before anything is printed or the process ends.
 
 use std::io::{self, BufWriter, IsTerminal, Stdout};
 
@@ -54,6 +54,7 @@ impl Session {
             restore();
             Error::new(format!("cannot set up the terminal: {e}"))
         };
+        restore_on_signals().map_err(fail)?;
         terminal::enable_raw_mode().map_err(fail)?;
         execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(fail)?;
         let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
@@ -63,6 +64,23 @@ impl Session {
         .map_err(fail)?;
         Ok(Session { terminal })
     }
+}
+
+/// A thread that, on SIGTERM, SIGHUP, SIGINT or SIGQUIT, restores the terminal and then ends
+/// the process as the signal would have (so the shell sees the conventional status).
+fn restore_on_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                restore();
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
 }
 
 impl Drop for Session {

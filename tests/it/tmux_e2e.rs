@@ -175,3 +175,67 @@ fn without_a_terminal_the_explorer_refuses() {
     assert!(err.contains("lmms-tui report"), "{err}");
     assert_eq!(err.lines().count(), 1);
 }
+
+#[test]
+fn signals_restore_the_terminal() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
+        let tmux = Tmux {
+            socket: format!("lmms-e2e-signal-{name}-{}", std::process::id()),
+        };
+        let pidfile = dir.path().join(format!("{name}.pid"));
+        let command = format!(
+            "sh -c 'echo $$ > {}; exec {bin} {}'; echo EXIT=$?; stty -a; sleep 60",
+            pidfile.display(),
+            trace.display()
+        );
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        tmux.wait_for("869 modules");
+        let pid = std::fs::read_to_string(&pidfile).unwrap();
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), pid.trim()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // `stty -a` prints after the exit status; its local modes hold the `icanon` word.
+        let after = tmux.wait_for("icanon");
+        assert!(
+            after.contains(&format!("EXIT={}", 128 + number)),
+            "{name}: {after}"
+        );
+        // The terminal is back: canonical input and echo on, main screen, no mouse capture.
+        let stty: Vec<&str> = after
+            .split("EXIT=")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        for mode in ["icanon", "echo", "isig"] {
+            assert!(stty.contains(&mode), "{name}: `{mode}` in {stty:?}");
+        }
+        assert_eq!(
+            tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+                .trim(),
+            "0",
+            "{name}"
+        );
+        assert_eq!(
+            tmux.run(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+                .trim(),
+            "0",
+            "{name}"
+        );
+    }
+}
