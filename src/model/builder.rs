@@ -119,6 +119,10 @@ impl GcRuns {
     }
 }
 
+/// The most runs one trace may hold, across its files: per-run figures are kept for every
+/// module, so the count is bounded where traces are read.
+pub const MAX_RUNS: u32 = 10_000;
+
 /// Collects what the readers find, across files and runs.
 #[derive(Debug, Default, Clone)]
 pub struct TraceBuilder {

@@ -140,7 +140,7 @@ fn package_runs(graph: &ImportGraph) -> HashMap<String, Vec<u64>> {
         let top = graph.name(m).split('.').next().unwrap_or_default();
         let row = out.entry(top.to_string()).or_insert_with(|| vec![0; runs]);
         for s in graph.samples(m) {
-            row[s.run as usize] += s.self_us;
+            row[s.run as usize] = row[s.run as usize].saturating_add(s.self_us);
         }
     }
     out

@@ -173,7 +173,7 @@ impl Dominators {
             let cumulative = &cumulative_runs[r * modules..(r + 1) * modules];
             for &v in rpo.iter().skip(1).rev() {
                 let d = idom[v] as usize;
-                retained[d] += retained[v];
+                retained[d] = retained[d].saturating_add(retained[v]);
             }
             for i in 0..modules {
                 let yours = match gate[i] {

@@ -227,7 +227,8 @@ impl ImportGraph {
             for (i, module) in modules.iter().enumerate() {
                 if keep(module) {
                     for s in samples.row(i) {
-                        sums[s.run as usize] += s.self_us;
+                        let sum = &mut sums[s.run as usize];
+                        *sum = sum.saturating_add(s.self_us);
                     }
                 }
             }
@@ -399,7 +400,8 @@ impl ImportGraph {
         let mut sums = vec![0u64; self.runs as usize];
         for m in modules {
             for s in self.samples(m) {
-                sums[s.run as usize] += s.self_us;
+                let sum = &mut sums[s.run as usize];
+                *sum = sum.saturating_add(s.self_us);
             }
         }
         sums

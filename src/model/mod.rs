@@ -17,7 +17,9 @@ pub(crate) mod rng;
 mod stats;
 mod stdlib_names;
 
-pub use builder::{Fingerprint, GcRuns, LoadedAnyway, Measured, Sample, TraceBuilder, TraceMeta};
+pub use builder::{
+    Fingerprint, GcRuns, LoadedAnyway, MAX_RUNS, Measured, Sample, TraceBuilder, TraceMeta,
+};
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;
 pub use graph::{ImportGraph, Importer, Module, ModuleId};

@@ -35,7 +35,9 @@ pub fn packages(graph: &ImportGraph) -> Vec<Package> {
             });
             out.len() - 1
         });
-        out[i].self_us += graph.module(id).self_us.median;
+        out[i].self_us = out[i]
+            .self_us
+            .saturating_add(graph.module(id).self_us.median);
         out[i].modules += 1;
     }
     out

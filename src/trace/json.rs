@@ -95,6 +95,17 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             .filter(|&id| in_file[id as usize])
             .ok_or_else(|| bad(m, format!("{role} `{name}` is not in the trace")))
     };
+    if builder.runs as u64 + file.runs as u64 > crate::model::MAX_RUNS as u64 {
+        return Err(Error::in_file(
+            path,
+            format!(
+                "{} runs, with the files before it {}: more than the {} runs lmms-tui reads",
+                file.runs,
+                builder.runs as u64 + file.runs as u64,
+                crate::model::MAX_RUNS
+            ),
+        ));
+    }
     let first_run = builder.runs;
     for _ in 0..file.runs {
         builder.begin_run();

@@ -276,3 +276,33 @@ fn byte_order_marks_empty_traces_and_endless_input() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/dev/zero: larger than 1 MB"), "{err}");
 }
+
+#[test]
+fn run_counts_and_sums_cannot_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = dir.path().join("many.json");
+    std::fs::write(
+        &many,
+        r#"{"format":"lmms-tui-trace","version":1,"runs":4294967295,"edges_complete":true,"modules":[]}"#,
+    )
+    .unwrap();
+    let m = many.to_str().unwrap();
+    let (code, _, err) = lmms(&["report", m, m]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than the 10000 runs"), "{err}");
+    // Two modules of 2^63 µs: the total saturates instead of wrapping to almost nothing.
+    let huge = dir.path().join("huge.json");
+    let big = 1u64 << 63;
+    std::fs::write(
+        &huge,
+        format!(
+            r#"{{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":true,"modules":[
+            {{"name":"a","parent":null,"self_us":[{big}],"cumulative_us":[{big}]}},
+            {{"name":"b","parent":null,"self_us":[{big}],"cumulative_us":[{big}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = lmms(&["check", huge.to_str().unwrap(), "--budget-ms", "1"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✗ cold start"), "{out}");
+}

@@ -130,6 +130,16 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
         }
     }
     finish_run(&run, builder);
+    if builder.runs > crate::model::MAX_RUNS {
+        return Err(Error::in_file(
+            path,
+            format!(
+                "{} runs with the files before it: more than the {} runs lmms-tui reads",
+                builder.runs,
+                crate::model::MAX_RUNS
+            ),
+        ));
+    }
     if !any_line {
         return Err(Error::in_file(
             path,
