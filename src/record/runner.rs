@@ -53,6 +53,20 @@ pub struct RunOutput {
     pub exit: Exit,
 }
 
+/// Whether a standard-error line is CPython's: `import time:` then the header, figures or
+/// `cached`. The program's own lines that merely mention "import time:" pass through.
+fn is_trace_line(text: &str) -> bool {
+    let Some(at) = text.find("import time:") else {
+        return false;
+    };
+    let rest = text[at + "import time:".len()..].trim_start();
+    let figures = rest.split('|').next().unwrap_or("").trim();
+    rest.starts_with("self [us]")
+        || (rest.contains('|')
+            && (figures == "cached"
+                || (!figures.is_empty() && figures.bytes().all(|b| b.is_ascii_digit()))))
+}
+
 pub trait Runner {
     /// `major.minor.micro` of the interpreter, when `python` is one.
     fn python_version(&mut self, python: &str) -> Option<String>;
@@ -153,7 +167,7 @@ impl Runner for ProcessRunner {
                 let mut line = Vec::new();
                 while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
                     let text = String::from_utf8_lossy(&line);
-                    if text.contains("import time:") {
+                    if is_trace_line(&text) {
                         importtime.push_str(&text);
                     } else if job.show {
                         (self.echo)(&text);
@@ -182,5 +196,27 @@ impl Runner for ProcessRunner {
                 },
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_cpythons_lines_are_taken() {
+        for line in [
+            "import time: self [us] | cumulative | imported package",
+            "import time:       212 |        212 |   _io",
+            "2024-01-01T00:00:00Z req-1 import time:     5 |      5 | json",
+            "import time: cached    | cached     |   json",
+        ] {
+            assert!(super::is_trace_line(line), "{line}");
+        }
+        for line in [
+            "warming up: import time: 5 s",
+            "import time: took ages | really",
+            "nothing here",
+        ] {
+            assert!(!super::is_trace_line(line), "{line}");
+        }
     }
 }

@@ -229,3 +229,25 @@ fn a_command_that_is_not_python_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot run `/no/such/python`"));
 }
+
+#[test]
+fn a_programs_own_import_time_line_passes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "app.py",
+            "import sys\nprint('import time: took 5 s', file=sys.stderr)\nimport json\n",
+        )],
+    );
+    let out = bin()
+        .args(["record", "--runs", "2", "-o", "t.json", "--"])
+        .args(["python3", "-c", "import app"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("wrote t.json: 2 runs"), "{stderr}");
+    assert_eq!(stderr.matches("import time: took 5 s").count(), 2, "{stderr}");
+}
