@@ -249,5 +249,9 @@ fn a_programs_own_import_time_line_passes_through() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("wrote t.json: 2 runs"), "{stderr}");
-    assert_eq!(stderr.matches("import time: took 5 s").count(), 2, "{stderr}");
+    assert_eq!(
+        stderr.matches("import time: took 5 s").count(),
+        2,
+        "{stderr}"
+    );
 }
