@@ -80,6 +80,25 @@ const RUN_MAIN: &str = "import _lmms_tui; _lmms_tui.run_main()";
 /// `python [options] -c "RUN_MAIN" PROGRAM...` for `python [options] PROGRAM...`, where PROGRAM
 /// is `-c CODE`, `-m MODULE` or `SCRIPT` with its arguments; None for other launchers.
 pub fn edit_command(command: &[String]) -> Option<Vec<String>> {
+    let i = interpreter_len(command)?;
+    let program = command.get(i..).filter(|p| !p.is_empty())?;
+    if matches!(program[0].as_str(), "-c" | "-m") && program.len() < 2 {
+        return None;
+    }
+    let mut edited = command[..i].to_vec();
+    edited.extend(["-c".to_string(), RUN_MAIN.to_string()]);
+    edited.extend(program.iter().cloned());
+    Some(edited)
+}
+
+/// How many words of the command are the interpreter and its options (`python3 -X dev -O`):
+/// None when the command does not start with a Python interpreter (`env`, `uv run`, a shell
+/// script), whose options lmms-tui cannot tell from the program's.
+fn interpreter_len(command: &[String]) -> Option<usize> {
+    let program = Path::new(command.first()?).file_name()?.to_str()?;
+    if !(program == "py" || program.starts_with("python") || program.starts_with("pypy")) {
+        return None;
+    }
     let mut i = 1;
     while i < command.len() {
         let arg = command[i].as_str();
@@ -91,14 +110,7 @@ pub fn edit_command(command: &[String]) -> Option<Vec<String>> {
             _ => break,
         }
     }
-    let program = command.get(i..).filter(|p| !p.is_empty())?;
-    if matches!(program[0].as_str(), "-c" | "-m") && program.len() < 2 {
-        return None;
-    }
-    let mut edited = command[..i].to_vec();
-    edited.extend(["-c".to_string(), RUN_MAIN.to_string()]);
-    edited.extend(program.iter().cloned());
-    Some(edited)
+    Some(i.min(command.len()))
 }
 
 pub fn record(
@@ -266,18 +278,27 @@ fn traced_edges(s: &mut Session, builder: &mut TraceBuilder, full_edges: bool) -
 /// Each entry import alone: its own tree shows what it needs even where another module imported
 /// that first — including imports made from C extensions.
 fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<String>> {
+    // The same interpreter and options; with another launcher the runs alone are not made,
+    // and the edges are not called complete.
+    let Some(i) = interpreter_len(&s.opts.command) else {
+        builder.set_edges_complete(false);
+        return Ok(Some(format!(
+            "entry imports not run alone (`{}` is not a Python interpreter lmms-tui can call \
+             directly): imports made from C code may be missing",
+            s.opts.command[0]
+        )));
+    };
+    let interpreter = s.opts.command[..i].to_vec();
     let provisional = ImportGraph::build(builder.clone())?;
     let entries = provisional.entry_imports();
     (s.progress)(Progress::Steps(entries.len() as u64));
     let mut alone_edges = 0;
     for &m in &entries {
         let name = provisional.name(m).to_string();
+        let mut args = interpreter.clone();
+        args.extend(["-c".to_string(), format!("import {name}")]);
         let job = Job {
-            args: vec![
-                s.opts.command[0].clone(),
-                "-c".into(),
-                format!("import {name}"),
-            ],
+            args,
             importtime: 1,
             tracer: Tracer::Off,
             python_path: script_dir(&s.opts.command).into_iter().collect(),
@@ -523,6 +544,39 @@ import time:        50 |        150 | handler
     }
 
     #[test]
+    fn entries_alone_reuse_the_interpreter_or_the_edges_are_not_complete() {
+        let mut runner = FakeRunner {
+            jobs: Vec::new(),
+            version: Some("3.11.7".into()),
+        };
+        let mut opts = options(1, &[]);
+        opts.command = ["python3", "-X", "dev", "-c", "import handler"]
+            .map(String::from)
+            .to_vec();
+        record(&opts, &mut runner, &mut |_| {}).unwrap();
+        assert_eq!(
+            runner.jobs.last().unwrap().args,
+            ["python3", "-X", "dev", "-c", "import json"]
+        );
+        // Another launcher: no runs alone, and the trace does not claim every edge.
+        let mut runner = FakeRunner {
+            jobs: Vec::new(),
+            version: Some("3.11.7".into()),
+        };
+        opts.command = ["env", "A=1", "python3", "-c", "import handler"]
+            .map(String::from)
+            .to_vec();
+        let r = record(&opts, &mut runner, &mut |_| {}).unwrap();
+        assert!(runner.jobs.iter().all(|j| j.args[0] == "env"));
+        assert!(!r.graph.edges_complete());
+        assert!(
+            r.notes.iter().any(|n| n.contains("not run alone")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
     fn warm_up_runs_come_first_and_are_not_counted() {
         let mut runner = FakeRunner {
             jobs: Vec::new(),
@@ -554,6 +608,10 @@ import time:        50 |        150 | handler
         assert_eq!(
             edit_command(&cmd(&["py", "-m", "pkg.main", "x"])).unwrap(),
             cmd(&["py", "-c", RUN_MAIN, "-m", "pkg.main", "x"])
+        );
+        assert_eq!(
+            edit_command(&cmd(&["env", "A=1", "python3", "app.py"])),
+            None
         );
         assert_eq!(edit_command(&cmd(&["python3"])), None);
         assert_eq!(edit_command(&cmd(&["python3", "-c"])), None);

@@ -95,7 +95,8 @@ impl ProcessRunner {
             parts.push(self.tracer_dir.path().display().to_string());
         }
         parts.extend(job.python_path.iter().cloned());
-        if job.tracer != Tracer::Off
+        // The program's own PYTHONPATH stays, after what lmms-tui puts first.
+        if !parts.is_empty()
             && let Ok(existing) = std::env::var("PYTHONPATH")
             && !existing.is_empty()
         {
