@@ -37,6 +37,21 @@ impl Tmux {
         }
     }
 
+    /// A 120×40 session named `e2e` running `command` in a shell.
+    fn start(&self, command: &str) {
+        self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            command,
+        ]);
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "e2e"];
         args.extend_from_slice(keys);
@@ -59,17 +74,7 @@ fn explorer_in_a_real_terminal() {
         socket: format!("lmms-e2e-{}", std::process::id()),
     };
     let command = format!("{bin} {}; echo EXIT=$?; sleep 60", trace.display());
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
+    tmux.start(&command);
 
     let first = tmux.wait_for("869 modules");
     assert!(
@@ -131,17 +136,7 @@ fn no_color_keeps_the_selection_visible_in_reverse_video() {
     };
     for (name, env) in [("colour", ""), ("plain", "NO_COLOR=1 ")] {
         let command = format!("{env}{bin} {}; sleep 60", trace.display());
-        tmux.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ]);
+        tmux.start(&command);
         tmux.wait_for("869 modules");
         let styled = tmux.run(&["capture-pane", "-e", "-p", "-t", "e2e"]);
         let selected = styled
@@ -191,17 +186,7 @@ fn signals_restore_the_terminal() {
             pidfile.display(),
             trace.display()
         );
-        tmux.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ]);
+        tmux.start(&command);
         tmux.wait_for("869 modules");
         let pid = std::fs::read_to_string(&pidfile).unwrap();
         let status = Command::new("kill")

@@ -1,0 +1,259 @@
+//! The recording phases against a fake runner: which runs, in which order, what lands in the
+//! trace.
+
+use super::*;
+
+/// Answers every job from a script, and remembers what it was asked.
+struct FakeRunner {
+    jobs: Vec<Job>,
+    version: Option<String>,
+}
+
+const RUN: &str = "\
+import time: self [us] | cumulative | imported package
+import time:       100 |        100 |   json
+import time:        50 |        150 | handler
+";
+
+impl Runner for FakeRunner {
+    fn python_version(&mut self, _python: &str) -> Option<String> {
+        self.version.clone()
+    }
+
+    fn run(&mut self, job: &Job) -> Result<RunOutput> {
+        self.jobs.push(job.clone());
+        let plain = self.jobs.iter().filter(|j| j.tracer == Tracer::Off).count();
+        Ok(RunOutput {
+            importtime: match &job.tracer {
+                Tracer::Edges => String::new(),
+                // The edit defers json: 100 µs less, 10 more for the first pair.
+                Tracer::Edit { apply: true, .. } => RUN.replace("   json\n", "   x\n"),
+                Tracer::Edit { .. } => RUN.into(),
+                // The collector's pauses: 20 µs of json's self time.
+                Tracer::NoGc => RUN
+                    .replace("100 |        100", " 80 |         80")
+                    .replace("150 | handler", "130 | handler"),
+                Tracer::Off if job.args[1] == "-c" && job.args[2] == "import json" => {
+                    "import time:       100 |        100 | json\n".into()
+                }
+                Tracer::Off => RUN.into(),
+            },
+            findings: match &job.tracer {
+                Tracer::Edges => Some(
+                    "edge\t__main__\thandler\nedge\thandler\tjson\nedge\tsomething\telse\n\
+                     module\thandler\tprogram\t/app/handler.py\n"
+                        .into(),
+                ),
+                Tracer::Edit { apply: true, .. } => Some("loaded\tjson\tthird.party\n".into()),
+                _ => None,
+            },
+            exit: Exit {
+                // The second timed run fails.
+                success: !(job.tracer == Tracer::Off && plain == 2),
+                description: "exit status 3".into(),
+            },
+        })
+    }
+}
+
+fn options(runs: u32, lazy: &[&str]) -> RecordOptions {
+    RecordOptions {
+        command: vec!["python3".into(), "-c".into(), "import handler".into()],
+        runs,
+        warmup: 0,
+        lazy: lazy.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn phases_run_in_order_and_fill_the_trace() {
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: Some("3.11.7".into()),
+    };
+    let mut events = Vec::new();
+    let r = record(&options(3, &["json"]), &mut runner, &mut |p| events.push(p)).unwrap();
+    let tracers: Vec<&Tracer> = runner.jobs.iter().map(|j| &j.tracer).collect();
+    // 3 timed runs alternated with 3 without GC, the edge run, `json` alone, 3 pairs of
+    // unedited and edited runs.
+    assert_eq!(runner.jobs.len(), 14, "{tracers:?}");
+    let no_gc = Tracer::NoGc;
+    assert_eq!(
+        tracers[..6],
+        [
+            &Tracer::Off,
+            &no_gc,
+            &no_gc,
+            &Tracer::Off,
+            &Tracer::Off,
+            &no_gc
+        ]
+    );
+    assert!(
+        runner.jobs[..6]
+            .iter()
+            .all(|j| j.show == (j.tracer == Tracer::Off))
+    );
+    assert_eq!(runner.jobs[6].tracer, Tracer::Edges);
+    assert_eq!(runner.jobs[7].args, ["python3", "-c", "import json"]);
+    let applied: Vec<bool> = runner.jobs[8..]
+        .iter()
+        .map(|j| match &j.tracer {
+            Tracer::Edit { defer, apply } if defer == &["json"] => *apply,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(applied, [false, true, true, false, false, true]);
+    // The edit runs the program through the tracer, with the program's arguments after.
+    assert_eq!(
+        runner.jobs[8].args,
+        ["python3", "-c", RUN_MAIN, "-c", "import handler"]
+    );
+    let g = &r.graph;
+    assert_eq!(g.runs(), 3);
+    assert!(g.edges_complete());
+    assert_eq!(g.meta().python.as_deref(), Some("3.11.7"));
+    assert_eq!(r.failures, [(2, "exit status 3".to_string())]);
+    assert_eq!(r.notes[0], "2 import edges traced, 1 module origins");
+    let handler = g.find("handler").unwrap();
+    assert_eq!(g.module(handler).class, crate::model::ModuleClass::Program);
+    assert_eq!(g.origin(handler), Some("/app/handler.py"));
+    let measured = &g.meta().measured[0];
+    assert_eq!(measured.eager_us, [150, 150, 150]);
+    assert_eq!(measured.total_us, [150, 150, 150]);
+    assert_eq!(measured.loaded_anyway[0].importer, "third.party");
+    let gc = g.meta().gc.as_ref().unwrap();
+    assert_eq!(gc.pauses().unwrap().median_us, 20.0);
+    // Every step announced was finished.
+    let steps: u64 = events
+        .iter()
+        .map(|e| if let Progress::Steps(n) = e { *n } else { 0 })
+        .sum();
+    let done = events.iter().filter(|e| **e == Progress::Done).count() as u64;
+    assert_eq!(steps, done);
+}
+
+#[test]
+fn entries_alone_reuse_the_interpreter_or_the_edges_are_not_complete() {
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: Some("3.11.7".into()),
+    };
+    let mut opts = options(1, &[]);
+    opts.command = ["python3", "-X", "dev", "-c", "import handler"]
+        .map(String::from)
+        .to_vec();
+    record(&opts, &mut runner, &mut |_| {}).unwrap();
+    assert_eq!(
+        runner.jobs.last().unwrap().args,
+        ["python3", "-X", "dev", "-c", "import json"]
+    );
+    // Another launcher: no runs alone, and the trace does not claim every edge.
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: Some("3.11.7".into()),
+    };
+    opts.command = ["env", "A=1", "python3", "-c", "import handler"]
+        .map(String::from)
+        .to_vec();
+    let r = record(&opts, &mut runner, &mut |_| {}).unwrap();
+    assert!(runner.jobs.iter().all(|j| j.args[0] == "env"));
+    assert!(!r.graph.edges_complete());
+    assert!(
+        r.notes.iter().any(|n| n.contains("not run alone")),
+        "{:?}",
+        r.notes
+    );
+}
+
+#[test]
+fn warm_up_runs_come_first_and_are_not_counted() {
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: Some("3.11.7".into()),
+    };
+    let mut opts = options(2, &[]);
+    opts.warmup = 2;
+    let r = record(&opts, &mut runner, &mut |_| {}).unwrap();
+    // Two warm-up runs, silent and untimed; then the two timed runs and their pairs.
+    assert!(
+        runner.jobs[..2]
+            .iter()
+            .all(|j| j.tracer == Tracer::Off && !j.show && j.importtime == 0)
+    );
+    assert_eq!(runner.jobs[2].tracer, Tracer::Off);
+    assert!(runner.jobs[2].show);
+    assert_eq!(r.graph.runs(), 2);
+}
+
+#[test]
+fn the_edit_needs_the_interpreter_and_keeps_its_options() {
+    let cmd = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        edit_command(&cmd(&["python3", "-X", "dev", "-O", "app.py", "--flag"])).unwrap(),
+        cmd(&[
+            "python3", "-X", "dev", "-O", "-c", RUN_MAIN, "app.py", "--flag"
+        ])
+    );
+    assert_eq!(
+        edit_command(&cmd(&["py", "-m", "pkg.main", "x"])).unwrap(),
+        cmd(&["py", "-c", RUN_MAIN, "-m", "pkg.main", "x"])
+    );
+    assert_eq!(
+        edit_command(&cmd(&["env", "A=1", "python3", "app.py"])),
+        None
+    );
+    assert_eq!(edit_command(&cmd(&["python3"])), None);
+    assert_eq!(edit_command(&cmd(&["python3", "-c"])), None);
+    assert_eq!(edit_command(&cmd(&["python3", "-"])), None);
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: None,
+    };
+    let mut opts = options(1, &["json"]);
+    opts.command = cmd(&["python3"]);
+    let err = record(&opts, &mut runner, &mut |_| {}).unwrap_err();
+    assert!(err.message().contains("needs the interpreter"), "{err}");
+    assert!(runner.jobs.is_empty());
+}
+
+#[test]
+fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: Some("3.14.0".into()),
+    };
+    record(&options(2, &[]), &mut runner, &mut |_| {}).unwrap();
+    // Timed and no-GC runs, then one tracer run for origins only.
+    assert_eq!(runner.jobs.len(), 5);
+    assert!(
+        runner
+            .jobs
+            .iter()
+            .filter(|j| j.tracer == Tracer::Off)
+            .all(|j| j.importtime == 2)
+    );
+
+    struct Silent;
+    impl Runner for Silent {
+        fn python_version(&mut self, _: &str) -> Option<String> {
+            None
+        }
+        fn run(&mut self, _: &Job) -> Result<RunOutput> {
+            Ok(RunOutput {
+                importtime: String::new(),
+                findings: None,
+                exit: Exit {
+                    success: true,
+                    description: String::new(),
+                },
+            })
+        }
+    }
+    let err = record(&options(1, &[]), &mut Silent, &mut |_| {}).unwrap_err();
+    assert!(
+        err.message().contains("printed no import-time lines"),
+        "{err}"
+    );
+    assert!(record(&options(0, &[]), &mut Silent, &mut |_| {}).is_err());
+}
