@@ -433,14 +433,34 @@ impl ImportGraph {
     }
 
     /// `boto3 › boto3.session › botocore.session`: the chain as text.
+    /// Past 12 links the middle is elided (`a › b › … 999,990 more … › y › z`), so a
+    /// pathologically deep trace cannot make every report row megabytes long.
     pub fn chain_text(&self, id: ModuleId) -> String {
+        const HEAD: usize = 4;
+        const TAIL: usize = 6;
         let chain = self.chain(id);
         let mut text = String::new();
-        for (i, m) in chain.iter().enumerate() {
-            if i > 0 {
+        let push = |text: &mut String, part: &str| {
+            if !text.is_empty() {
                 text.push_str(" › ");
             }
-            text.push_str(self.name(*m));
+            text.push_str(part);
+        };
+        if chain.len() <= HEAD + TAIL + 2 {
+            for &m in &chain {
+                push(&mut text, self.name(m));
+            }
+        } else {
+            for &m in &chain[..HEAD] {
+                push(&mut text, self.name(m));
+            }
+            push(
+                &mut text,
+                &format!("… {} more …", chain.len() - HEAD - TAIL),
+            );
+            for &m in &chain[chain.len() - TAIL..] {
+                push(&mut text, self.name(m));
+            }
         }
         text
     }

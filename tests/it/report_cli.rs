@@ -347,3 +347,27 @@ fn parameters_at_their_bounds_give_finite_figures_and_beyond_is_refused() {
     assert_eq!(code, 2);
     assert!(err.contains("must be ≥ 0.0001"), "{err}");
 }
+
+#[test]
+fn deep_chains_are_elided_in_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 40;
+    let mut text = String::from("import time: self [us] | cumulative | imported package\n");
+    for i in (0..depth).rev() {
+        text.push_str(&format!(
+            "import time: {:>9} | {:>10} | {}m{i}\n",
+            100,
+            100 * (depth - i),
+            "  ".repeat(i)
+        ));
+    }
+    let path = dir.path().join("deep.txt");
+    std::fs::write(&path, text).unwrap();
+    let (code, out, err) = lmms(&["report", path.to_str().unwrap(), "--format", "markdown"]);
+    assert_eq!(code, 0, "{err}");
+    let row = out.lines().find(|l| l.contains(" m39 ")).unwrap();
+    assert!(
+        row.contains("m0 › m1 › m2 › m3 › … 30 more … › m34 › m35 › m36 › m37 › m38 › m39"),
+        "{row}"
+    );
+}
