@@ -86,23 +86,15 @@ pub fn median(mut v: Vec<u64>) -> u64 {
 
 /// Modules in `sys.modules` after `python` runs `code` in `dir`.
 pub fn sys_modules(python: &Path, dir: &Path, code: &str) -> BTreeSet<String> {
-    let out = Command::new(python)
-        .args([
-            "-c",
-            &format!("{code}\nimport sys\nprint('\\n'.join(sys.modules))"),
-        ])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (stdout, _) = succeeded(
+        Command::new(python)
+            .args([
+                "-c",
+                &format!("{code}\nimport sys\nprint('\\n'.join(sys.modules))"),
+            ])
+            .current_dir(dir),
     );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+    stdout.lines().map(str::to_string).collect()
 }
 
 /// What CPython really drops (in `full`, not in `rest`) against what a `report --format json`
@@ -138,19 +130,22 @@ pub fn real_vs_projected(
 
 /// `lmms-tui report ARGS --format json` run in `dir`, parsed.
 pub fn report_json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .arg("report")
-        .args(args)
-        .args(["--format", "json"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (stdout, _) = succeeded(
+        bin()
+            .arg("report")
+            .args(args)
+            .args(["--format", "json"])
+            .current_dir(dir),
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&stdout).unwrap()
+}
+
+/// Runs `cmd` and asserts it succeeded (showing its standard error if not): (stdout, stderr).
+pub fn succeeded(cmd: &mut Command) -> (String, String) {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
 }
 
 /// The binary, to be given arguments and a directory.

@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{module_entry, real_vs_projected, report_json, sys_modules, without_line};
+use crate::common::{
+    module_entry, real_vs_projected, report_json, succeeded, sys_modules, without_line,
+};
 
 const PACKAGES: &[&str] = &[
     "boto3",
@@ -90,17 +92,12 @@ fn deferring_boto3_drops_what_cpython_drops() {
     assert_ne!(without, handler);
     std::fs::write(dir.path().join("handler_without_boto3.py"), without).unwrap();
 
-    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(["record", "--runs", "1", "-o", "trace.json", "--"])
-        .arg(&python)
-        .args(["-c", "import handler"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
+            .arg(&python)
+            .args(["-c", "import handler"])
+            .current_dir(dir.path()),
     );
     let report = report_json(dir.path(), &["trace.json", "--lazy", "boto3"]);
     assert_eq!(report["trace"]["edges"], "full");
@@ -128,18 +125,16 @@ fn deferring_boto3_drops_what_cpython_drops() {
 
 /// `lmms-tui record` of `import app` in `dir`, with extra arguments; stderr returned.
 fn record(dir: &Path, python: &Path, extra: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(["record"])
-        .args(extra)
-        .arg("--")
-        .arg(python)
-        .args(["-c", "import app"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(out.status.success(), "{stderr}");
-    stderr
+    succeeded(
+        Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+            .args(["record"])
+            .args(extra)
+            .arg("--")
+            .arg(python)
+            .args(["-c", "import app"])
+            .current_dir(dir),
+    )
+    .1
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{bin, module_entry, real_vs_projected, report_json, sys_modules, write_files};
+use crate::common::{
+    bin, module_entry, real_vs_projected, report_json, succeeded, sys_modules, write_files,
+};
 
 /// A small program: alpha and beta both import `shared`; only alpha imports `alpha_only`.
 fn program() -> tempfile::TempDir {
@@ -121,27 +123,20 @@ fn deferring_drops_what_cpython_really_drops() {
 #[test]
 fn measured_lazy_runs_sit_beside_the_projection() {
     let dir = program();
-    let out = bin()
-        .args([
-            "record",
-            "--runs",
-            "2",
-            "--lazy",
-            "alpha",
-            "-o",
-            "trace.json",
-            "--",
-            "python3",
-            "-c",
-            "import app",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        bin()
+            .args([
+                "record",
+                "--runs",
+                "2",
+                "--lazy",
+                "alpha",
+                "-o",
+                "trace.json",
+                "--",
+            ])
+            .args(["python3", "-c", "import app"])
+            .current_dir(dir.path()),
     );
     let trace: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("trace.json")).unwrap()).unwrap();

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::{
-    bin, module_entry, real_vs_projected, report_json, sys_modules, without_line, write_files,
+    bin, module_entry, real_vs_projected, report_json, succeeded, sys_modules, without_line,
+    write_files,
 };
 
 /// `app` imports `heavy` itself and through the third-party `thirdpkg`; `solo` only itself;
@@ -48,15 +49,17 @@ fn program() -> tempfile::TempDir {
     dir
 }
 
-fn record(dir: &Path, extra: &[&str]) -> std::process::Output {
-    bin()
-        .args(["record", "--runs", "3", "-o", "trace.json"])
-        .args(extra)
-        .args(["--", "python3", "-c", "import app"])
-        .env("PYTHONPATH", dir)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+/// `record` of `import app` in `dir`, which must succeed; its standard error.
+fn record(dir: &Path, extra: &[&str]) -> String {
+    succeeded(
+        bin()
+            .args(["record", "--runs", "3", "-o", "trace.json"])
+            .args(extra)
+            .args(["--", "python3", "-c", "import app"])
+            .env("PYTHONPATH", dir)
+            .current_dir(dir),
+    )
+    .1
 }
 
 /// What CPython loads when app.py runs without the line `drop`.
@@ -67,12 +70,7 @@ fn without(dir: &Path, drop: &str) -> std::collections::BTreeSet<String> {
 #[test]
 fn scope_classes_and_attribution_match_cpython() {
     let dir = program();
-    let out = record(dir.path(), &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    record(dir.path(), &[]);
     let d = dir.path();
     let full = sys_modules(Path::new("python3"), d, "import app");
 
@@ -254,12 +252,7 @@ fn record_lazy_makes_the_edit_and_says_when_it_does_not_defer() {
          from solo_dep import value\nimport heavy\nimport thirdpkg\n",
     )
     .unwrap();
-    let out = record(d, &["--lazy", "solo_dep"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    record(d, &["--lazy", "solo_dep"]);
     let r = report_json(d, &["trace.json", "--lazy", "solo_dep"]);
     let m = &r["projection"]["measured"];
     assert_eq!(m["not_deferred"], serde_json::json!([]), "{m}");
@@ -270,9 +263,7 @@ fn record_lazy_makes_the_edit_and_says_when_it_does_not_defer() {
     assert!(!loaded.contains(&"solo_dep".into()), "{loaded:?}");
 
     // heavy: thirdpkg imports it anyway. Measured says so, with the importer.
-    let out = record(d, &["--lazy", "heavy"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let stderr = record(d, &["--lazy", "heavy"]);
     assert!(
         stderr
             .contains("not deferred: heavy loaded anyway at start-up, first imported by thirdpkg"),
@@ -292,8 +283,7 @@ fn record_lazy_makes_the_edit_and_says_when_it_does_not_defer() {
         "from solo_dep import value\nprint(value + 1)\n",
     )
     .unwrap();
-    let out = record(d, &["--lazy", "solo_dep"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = record(d, &["--lazy", "solo_dep"]);
     assert!(
         stderr.contains("not deferred: solo_dep loaded anyway at start-up, first imported by app"),
         "{stderr}"
