@@ -184,7 +184,12 @@ fn at_least(version: &Option<String>, major: u32, minor: u32) -> bool {
 /// The program's own import time in one run's output (start-up excluded), if it printed any.
 fn program_us(importtime: &str) -> Option<u64> {
     let g = trace::from_bytes("run", importtime.as_bytes()).ok()?;
-    Some(g.total_us().saturating_sub(g.startup_us()))
+    Some(program_import_us(&g))
+}
+
+/// Import time spent by the program: the total less interpreter start-up.
+fn program_import_us(g: &ImportGraph) -> u64 {
+    g.total_us().saturating_sub(g.startup_us())
 }
 
 /// Timed runs: nothing but the program and `-X importtime`, each paired with a run with the
@@ -214,22 +219,23 @@ fn timed_runs(
         if !out.exit.success {
             failures.push((run, out.exit.description.clone()));
         }
+        // The run read alone (a run whose lines do not read is left out and said, never the
+        // whole recording); its program import time serves the GC pair too.
+        let mut with = None;
         if !out.importtime.is_empty() {
             let label = format!("run {run}");
-            // A run whose lines do not read is left out and said, never the whole recording.
             match trace::from_bytes(&label, out.importtime.as_bytes()) {
-                Ok(_) => {
+                Ok(g) => {
                     trace::read_bytes(Path::new(&label), out.importtime.as_bytes(), builder)?;
                     timed += 1;
+                    with = Some(program_import_us(&g));
                 }
                 Err(e) => {
                     failures.push((run, format!("its import-time lines were unreadable: {e}")))
                 }
             }
         }
-        if let (Some(with), Some(without)) =
-            (program_us(&out.importtime), program_us(&no_gc.importtime))
-        {
+        if let (Some(with), Some(without)) = (with, program_us(&no_gc.importtime)) {
             gc.with_gc_us.push(with);
             gc.without_gc_us.push(without);
         }
