@@ -1,7 +1,14 @@
 """lmms-tui's helper for `lmms-tui record`, injected with PYTHONPATH, never in plain timed runs.
 
 LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written at exit:
-                      "edge  IMPORTER  MODULE"      an import statement (LMMS_TUI_EDGES=1)
+                      "edge  IMPORTER  MODULE  KIND  LINE  FILE  CODE"
+                                                    an import (LMMS_TUI_EDGES=1): KIND
+                                                    `statement` (an import statement ran) or
+                                                    `dynamic` (importlib.import_module, a call
+                                                    of __import__, C code); where it ran, FILE
+                                                    relative to its sys.path entry, and the
+                                                    statement's source for the program's own
+                                                    files (LINE, FILE, CODE empty when unknown)
                       "module  NAME  CLASS  ORIGIN" each loaded module, CLASS one of program,
                                                     third-party, stdlib, startup
                       "shutdown  NAME"              first imported after the program ended
@@ -148,8 +155,11 @@ def _outside(frame):
 
 def _install_edges():
     import importlib
+    import opcode
 
-    edges = set()
+    import_name = opcode.opmap["IMPORT_NAME"]
+    # (importer, module, kind) → {(file, line)}; C code has no site: (None, 0).
+    edges = {}
     original_import = builtins.__import__
     original_import_module = importlib.import_module
 
@@ -166,39 +176,69 @@ def _install_edges():
             return name
         return base + "." + name if name else base
 
-    def record(importer, target, fromlist):
+    def record(importer, target, fromlist, kind, site):
         if not importer or not target or _is_machinery(importer):
             return
-        edges.add((importer, target))
+        edges.setdefault((importer, target, kind), set()).add(site)
         for item in fromlist or ():
             if isinstance(item, str) and item != "*":
                 sub = target + "." + item
                 if sub in sys.modules:
-                    edges.add((importer, sub))
+                    edges.setdefault((importer, sub, kind), set()).add(site)
+
+    def site_of(frame):
+        if frame is None or _is_machinery(frame.f_globals.get("__name__")):
+            return (None, 0)
+        return (frame.f_code.co_filename, frame.f_lineno)
 
     def traced_import(name, globals=None, locals=None, fromlist=(), level=0):
-        module = original_import(name, globals, locals, fromlist, level)
         try:
+            return original_import(name, globals, locals, fromlist, level)
+        finally:
+            # Failed imports too: the module ran (and its time counts) before it raised.
+            note_import(name, globals, fromlist, level)
+
+    def note_import(name, globals, fromlist, level):
+        try:
+            frame = sys._getframe(2)
+            # An import statement: the caller's frame is running IMPORT_NAME with its own
+            # globals. Anything else (a call of __import__, C code) is a dynamic import.
+            statement = (
+                frame.f_globals is globals
+                and frame.f_code.co_code[frame.f_lasti] == import_name
+            )
             if isinstance(globals, dict) and not _is_machinery(globals.get("__name__")):
                 importer = globals.get("__name__")
             else:
-                importer = _importer(sys._getframe(1))
-            record(importer, resolve(name, globals, level), fromlist)
+                importer = _importer(frame)
+            record(importer, resolve(name, globals, level), fromlist,
+                   "statement" if statement else "dynamic", site_of(frame))
         except Exception:
             pass
-        return module
 
     def traced_import_module(name, package=None):
         module = original_import_module(name, package)
         try:
-            record(_importer(sys._getframe(1)), module.__name__, ())
+            frame = sys._getframe(1)
+            record(_importer(frame), module.__name__, (), "dynamic", site_of(frame))
         except Exception:
             pass
         return module
 
     def dump():
-        for importer, target in sorted(edges):
-            _findings.append("edge\t%s\t%s" % (importer, target))
+        import linecache
+
+        show = _site_path()
+        for (importer, target, kind), sites in sorted(edges.items()):
+            own = importer == "__main__" or _classify(
+                importer, sys.modules.get(importer)
+            )[0] == "program"
+            for path, line in sorted(sites, key=lambda s: (s[0] or "", s[1])):
+                code = ""
+                if own and path:
+                    code = " ".join(linecache.getline(path, line).split())
+                _findings.append("edge\t%s\t%s\t%s\t%s\t%s\t%s" % (
+                    importer, target, kind, line or "", show(path) if path else "", code))
         try:
             _findings.extend(_fingerprint())
         except Exception:
@@ -207,6 +247,25 @@ def _install_edges():
     builtins.__import__ = traced_import
     importlib.import_module = traced_import_module
     return dump
+
+
+def _site_path():
+    """A source file as a Python developer names it: relative to the sys.path entry it is under
+    (`requests/__init__.py`, `handler.py`), the longest such entry winning; else as it is."""
+    entries = sorted(
+        {os.path.abspath(p or os.curdir) for p in sys.path if isinstance(p, str)},
+        key=len, reverse=True)
+
+    def show(path):
+        if path.startswith("<"):
+            return path
+        full = os.path.abspath(path)
+        for entry in entries:
+            if full.startswith(entry.rstrip(os.sep) + os.sep):
+                return full[len(entry.rstrip(os.sep)) + 1:]
+        return path
+
+    return show
 
 
 def _fingerprint():

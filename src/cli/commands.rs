@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{BaselineArgs, CheckArgs, ExportArgs, MixingArgs, RecordArgs, ReportArgs, WhatIfArgs};
+use super::{
+    BaselineArgs, CheckArgs, ExportArgs, MixingArgs, RecordArgs, ReportArgs, WhatIfArgs, WhyArgs,
+};
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, Noise, comparison, kinship};
 use crate::output::printable::{Printable, printable};
@@ -123,6 +125,15 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     // Names come from traces: no escape byte reaches the terminal, whatever the format.
     let mut out = Printable(io::BufWriter::with_capacity(1 << 16, stdout.lock()));
     let written = args.format.write(&analysis, args.top, &mut out);
+    finish_output(written.and_then(|()| out.flush()))
+}
+
+pub fn why(args: WhyArgs) -> Result<ExitCode> {
+    let graph = load_one(&args.traces, &args.mixing)?;
+    let why = graph.why(graph.require(&args.module)?);
+    let stdout = io::stdout();
+    let mut out = Printable(io::BufWriter::new(stdout.lock()));
+    let written = args.format.write(&graph, &why, &mut out);
     finish_output(written.and_then(|()| out.flush()))
 }
 

@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 use crate::error::Result;
 use crate::output::ReportFormat;
 use crate::output::fast_path::Style;
+use crate::output::why::WhyFormat;
 pub use whatif_args::WhatIfArgs;
 
 #[derive(Parser, Debug)]
@@ -66,6 +67,23 @@ pub enum Command {
     Check(CheckArgs),
     /// Write fast_path.py (or PEP 810 lazy imports) for a plan
     Export(ExportArgs),
+    /// Why a module is loaded: who imports it from outside it, each importer's shortest chain
+    /// from the program, and the file and line of each import
+    Why(WhyArgs),
+}
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example: lmms-tui why urllib3 trace.json")]
+pub struct WhyArgs {
+    /// The module, by its full name
+    pub module: String,
+    /// Trace files (several are runs of one trace)
+    #[arg(required = true)]
+    pub traces: Vec<PathBuf>,
+    #[arg(long, value_parser = one_of(&WhyFormat::ALL, WhyFormat::name, WhyFormat::help), default_value = "text")]
+    pub format: WhyFormat,
+    #[command(flatten)]
+    pub mixing: MixingArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -125,7 +143,7 @@ pub struct CheckArgs {
 pub struct ExportArgs {
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
-    #[arg(long, value_parser = export_styles(), default_value = "fast-path")]
+    #[arg(long, value_parser = one_of(&Style::ALL, Style::name, Style::help), default_value = "fast-path")]
     pub style: Style,
     /// Write here instead of standard output
     #[arg(short, long)]
@@ -141,7 +159,7 @@ pub struct ReportArgs {
     /// Trace files (CPython `-X importtime` text or lmms-tui trace.json); several are runs
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
-    #[arg(long, value_parser = report_formats(), default_value = "text")]
+    #[arg(long, value_parser = one_of(&ReportFormat::ALL, ReportFormat::name, ReportFormat::help), default_value = "text")]
     pub format: ReportFormat,
     /// Show only the N slowest modules (text and markdown default: 25; json default: all)
     #[arg(long)]
@@ -154,22 +172,18 @@ pub struct ReportArgs {
     pub whatif: WhatIfArgs,
 }
 
-fn report_formats() -> impl TypedValueParser<Value = ReportFormat> {
-    PossibleValuesParser::new(
-        ReportFormat::ALL.map(|f| PossibleValue::new(f.name()).help(f.help())),
-    )
-    .map(|s| ReportFormat::from_name(&s).expect("a listed format"))
-}
-
-fn export_styles() -> impl TypedValueParser<Value = Style> {
-    PossibleValuesParser::new(Style::ALL.map(|s| PossibleValue::new(s.name()).help(s.help()))).map(
-        |name| {
-            Style::ALL
-                .into_iter()
-                .find(|s| s.name() == name)
-                .expect("a listed style")
-        },
-    )
+/// A flag whose values are a registry's entries, each with its help.
+fn one_of<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+    help: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(all.iter().map(|&v| PossibleValue::new(name(v)).help(help(v))))
+        .map(move |s| {
+            *all.iter()
+                .find(|&&v| name(v) == s)
+                .expect("a listed value")
+        })
 }
 
 pub fn main() -> ExitCode {
@@ -193,6 +207,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Record(args)) => commands::record(args),
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Export(args)) => commands::export(args),
+        Some(Command::Why(args)) => commands::why(args),
         None => commands::explore(cli.traces, cli.baseline, cli.mixing, cli.whatif),
     }
 }

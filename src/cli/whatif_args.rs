@@ -138,11 +138,7 @@ impl WhatIfArgs {
             Some(path) => plan::load(path, graph)?,
             None => (Plan::new(graph), Vec::new()),
         };
-        let find = |name: &str| {
-            graph
-                .find(name)
-                .ok_or_else(|| Error::new(format!("module `{name}` is not in the trace")))
-        };
+        let find = |name: &str| graph.require(name);
         for (names, decision) in [
             (&self.lazy, Decision::Lazy),
             (&self.lazy_everywhere, Decision::LazyEverywhere),

@@ -4,7 +4,9 @@
 //! turns them into `ModuleId`s.
 
 use super::names::Names;
+use super::graph::ModuleId;
 use super::origin::ModuleClass;
+use super::sites::{EdgeKind, NONE, Site};
 
 /// One run's figures for one module, in microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +138,10 @@ pub struct TraceBuilder {
     pub(crate) origins: Vec<Option<(ModuleClass, Option<Box<str>>)>>,
     /// Modules first imported after the program ended (interpreter shutdown).
     pub(crate) shutdown: Vec<u32>,
+    /// Recorded imports with their kind and place: (module, site).
+    pub(crate) sites: Vec<(u32, Site)>,
+    /// Files and statement sources the sites name.
+    pub(crate) site_texts: Names,
     pub meta: TraceMeta,
     /// Whether any file lacked complete edges; the trace is complete only if all were.
     saw_incomplete_edges: bool,
@@ -204,6 +210,40 @@ impl TraceBuilder {
             self.origins.resize(i + 1, None);
         }
         self.origins[i] = Some((class, origin.map(Box::from)));
+    }
+
+    /// A recorded import of `module` (also an edge): its kind, and the file and line that ran
+    /// it with the statement's source, when known.
+    pub fn site(
+        &mut self,
+        importer: Option<u32>,
+        module: u32,
+        kind: EdgeKind,
+        at: Option<(&str, u32)>,
+        code: Option<&str>,
+    ) {
+        self.edge(importer, module);
+        if importer == Some(module) {
+            return;
+        }
+        let (file, line) = match at {
+            Some((file, line)) if !file.is_empty() => (self.site_texts.intern(file), line),
+            _ => (NONE, 0),
+        };
+        let code = match code {
+            Some(code) if !code.is_empty() => self.site_texts.intern(code),
+            _ => NONE,
+        };
+        self.sites.push((
+            module,
+            Site {
+                importer: importer.map(ModuleId),
+                kind,
+                file,
+                line,
+                code,
+            },
+        ));
     }
 
     pub fn shutdown(&mut self, module: u32) {

@@ -6,6 +6,7 @@ use super::builder::{Sample, TraceBuilder, TraceMeta};
 use super::csr::Csr;
 use super::names::Names;
 use super::origin::{ModuleClass, is_stdlib_name};
+use super::sites::{EdgeKind, NONE, Site};
 use super::stats::Spread;
 use crate::error::{Error, Result};
 
@@ -51,6 +52,9 @@ pub struct ImportGraph {
     samples: Csr<Sample>,
     /// Where each module was loaded from, when recorded.
     origins: Vec<Option<Box<str>>>,
+    /// Each module's recorded imports, with kind and place (empty when none were recorded).
+    sites: Csr<Site>,
+    site_texts: Names,
     /// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`.
     package: Vec<u32>,
     runs: u32,
@@ -98,6 +102,8 @@ impl ImportGraph {
             meta,
             origins: recorded,
             shutdown,
+            sites,
+            site_texts,
             ..
         } = builder;
         let n = names.len();
@@ -203,7 +209,8 @@ impl ImportGraph {
         for (i, module) in modules.iter_mut().enumerate() {
             let recorded = recorded.get(i).and_then(Option::as_ref);
             // The timed runs' shape decides start-up; the tracer's run had its own.
-            let recorded = recorded.filter(|(class, _)| *class != ModuleClass::Startup);
+            let recorded = recorded
+                .filter(|(class, _)| !matches!(class, ModuleClass::Startup | ModuleClass::Unknown));
             module.class = match recorded {
                 _ if module.startup => ModuleClass::Startup,
                 Some((class, _)) => *class,
@@ -272,6 +279,8 @@ impl ImportGraph {
             }
         }
         let imports = Csr::from_pairs(n, &import_pairs);
+        let mut sites = Csr::from_pairs(n, &sites);
+        sites.dedup_rows();
         Ok(ImportGraph {
             modules,
             names,
@@ -282,6 +291,8 @@ impl ImportGraph {
             program_imports,
             samples,
             origins,
+            sites,
+            site_texts,
             package,
             runs,
             run_totals,
@@ -371,6 +382,45 @@ impl ImportGraph {
         self.package[importer.index()] == module.0
     }
 
+    /// The recorded imports of a module: who, how and where (empty for text traces).
+    pub fn sites(&self, id: ModuleId) -> &[Site] {
+        self.sites.row(id.index())
+    }
+
+    /// Whether the trace records how and where imports happened.
+    pub fn has_sites(&self) -> bool {
+        self.sites.len() > 0
+    }
+
+    /// `botocore/httpsession.py:10`: where a recorded import ran, when it ran in Python code.
+    pub fn site_place(&self, site: &Site) -> Option<String> {
+        (site.file != NONE).then(|| format!("{}:{}", self.site_texts.name(site.file), site.line))
+    }
+
+    /// The file a recorded import ran in.
+    pub fn site_file(&self, site: &Site) -> Option<&str> {
+        (site.file != NONE).then(|| self.site_texts.name(site.file))
+    }
+
+    /// The import statement's source, recorded for the program's own files.
+    pub fn site_code(&self, site: &Site) -> Option<&str> {
+        (site.code != NONE).then(|| self.site_texts.name(site.code))
+    }
+
+    /// How `importer` imports `module`: a package edge when the importer is its submodule,
+    /// else a statement when any recorded import was one, else dynamic, else unrecorded.
+    pub fn edge_kind(&self, importer: Importer, module: ModuleId) -> EdgeKind {
+        if importer.is_some_and(|i| self.is_package_edge(i, module)) {
+            return EdgeKind::Package;
+        }
+        self.sites(module)
+            .iter()
+            .filter(|s| s.importer == importer)
+            .map(|s| s.kind)
+            .min()
+            .unwrap_or(EdgeKind::Unrecorded)
+    }
+
     pub fn samples(&self, id: ModuleId) -> &[Sample] {
         self.samples.row(id.index())
     }
@@ -432,13 +482,17 @@ impl ImportGraph {
         chain
     }
 
-    /// `boto3 › boto3.session › botocore.session`: the chain as text.
-    /// Past 12 links the middle is elided (`a › b › … 999,990 more … › y › z`), so a
-    /// pathologically deep trace cannot make every report row megabytes long.
+    /// `boto3 › boto3.session › botocore.session`: the first-import chain as text.
     pub fn chain_text(&self, id: ModuleId) -> String {
+        self.path_text(&self.chain(id))
+    }
+
+    /// A chain of modules as text, `a › b › c`. Past 12 links the middle is elided
+    /// (`a › b › … 999,990 more … › y › z`), so a pathologically deep trace cannot make every
+    /// report row megabytes long.
+    pub fn path_text(&self, chain: &[ModuleId]) -> String {
         const HEAD: usize = 4;
         const TAIL: usize = 6;
-        let chain = self.chain(id);
         let mut text = String::new();
         let push = |text: &mut String, part: &str| {
             if !text.is_empty() {
@@ -447,7 +501,7 @@ impl ImportGraph {
             text.push_str(part);
         };
         if chain.len() <= HEAD + TAIL + 2 {
-            for &m in &chain {
+            for &m in chain {
                 push(&mut text, self.name(m));
             }
         } else {

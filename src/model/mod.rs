@@ -8,14 +8,17 @@ pub(crate) mod csr;
 mod dominators;
 mod graph;
 pub mod kinship;
+mod lookup;
 pub(crate) mod names;
 pub use names::is_python_module_name;
 pub mod order;
 mod origin;
 pub mod packages;
 pub(crate) mod rng;
+mod sites;
 mod stats;
 mod stdlib_names;
+mod why;
 
 pub use builder::{
     Fingerprint, GcRuns, LoadedAnyway, MAX_RUNS, Measured, Sample, TraceBuilder, TraceMeta,
@@ -25,4 +28,6 @@ pub use dominators::Dominators;
 pub use graph::{ImportGraph, Importer, Module, ModuleId};
 pub use order::{Keys, Sort, SortKey};
 pub use origin::{ModuleClass, is_stdlib_name};
+pub use sites::{EdgeKind, Site};
+pub use why::{Import, Reason, Why};
 pub use stats::{NOISY_SPREAD, PairedDifference, Spread, median, rank_test_p};

@@ -258,15 +258,12 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
     lines
 }
 
-/// `program › a › … › y › m`: an import chain, its middle elided past six links.
+/// `program › a › b › m`: an import chain from the program (elided as `ImportGraph::path_text`).
 pub fn chain_text(g: &ImportGraph, chain: &[crate::model::ModuleId]) -> String {
-    let names: Vec<&str> = chain.iter().map(|&m| g.name(m)).collect();
-    let shown: Vec<&str> = if names.len() > 6 {
-        [&names[..2], &["…"], &names[names.len() - 3..]].concat()
-    } else {
-        names
-    };
-    format!("program › {}", shown.join(" › "))
+    if chain.is_empty() {
+        return "program".into();
+    }
+    format!("program › {}", g.path_text(chain))
 }
 
 /// Why a deferred module stays loaded, in words, with the chain.

@@ -10,6 +10,7 @@ mod json;
 pub mod printable;
 mod table;
 pub mod units;
+pub mod why;
 
 use std::io::{self, Write};
 

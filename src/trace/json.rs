@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{ImportGraph, ModuleClass, ModuleId};
+use crate::model::{EdgeKind, ImportGraph, ModuleClass, ModuleId};
 use crate::model::{Sample, TraceBuilder};
 
 pub const FORMAT: &str = "lmms-tui-trace";
@@ -52,6 +52,26 @@ struct ModuleRecord<'a> {
     origin: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     shutdown: bool,
+    /// How and where each recorded import of the module ran.
+    #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
+    import_sites: Vec<SiteRecord<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteRecord<'a> {
+    /// `null`: the program itself.
+    #[serde(borrow)]
+    importer: Option<std::borrow::Cow<'a, str>>,
+    /// `statement` or `dynamic`.
+    #[serde(borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    file: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    code: Option<std::borrow::Cow<'a, str>>,
 }
 
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
@@ -154,6 +174,24 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             };
             builder.edge(importer, id);
         }
+        for site in &m.import_sites {
+            let importer = match &site.importer {
+                Some(name) => Some(lookup(builder, m, name, "importer")?),
+                None => None,
+            };
+            let kind = EdgeKind::from_key(&site.kind).ok_or_else(|| {
+                bad(
+                    m,
+                    format!("import kind `{}` is not statement or dynamic", site.kind),
+                )
+            })?;
+            let texts = [&site.file, &site.code];
+            if texts.into_iter().flatten().any(|t| has_control(t)) {
+                return Err(bad(m, "an import site holds control characters".into()));
+            }
+            let at = site.file.as_deref().zip(site.line);
+            builder.site(importer, id, kind, at, site.code.as_deref());
+        }
         if m.origin.as_deref().is_some_and(has_control) {
             return Err(bad(m, "`origin` holds control characters".into()));
         }
@@ -165,6 +203,9 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
                 )
             })?;
             builder.origin(id, class, m.origin.as_deref());
+        } else if let Some(origin) = &m.origin {
+            // Start-up modules keep their origin; their class is derived on reading.
+            builder.origin(id, ModuleClass::Unknown, Some(origin));
         }
         if m.shutdown {
             builder.shutdown(id);
@@ -251,6 +292,17 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
                 class,
                 origin: graph.origin(id).map(std::borrow::Cow::Borrowed),
                 shutdown: module.shutdown,
+                import_sites: graph
+                    .sites(id)
+                    .iter()
+                    .map(|site| SiteRecord {
+                        importer: site.importer.map(name),
+                        kind: site.kind.key().into(),
+                        file: graph.site_file(site).map(Into::into),
+                        line: graph.site_file(site).map(|_| site.line),
+                        code: graph.site_code(site).map(Into::into),
+                    })
+                    .collect(),
             }
         })
         .collect();

@@ -1,9 +1,10 @@
 //! The tracer's output file (`assets/tracer/sitecustomize.py`), one finding a line:
-//! `edge IMPORTER MODULE` (`__main__` is the program), `module NAME CLASS ORIGIN`,
+//! `edge IMPORTER MODULE KIND LINE FILE CODE` (`__main__` is the program; the last four may
+//! be empty or absent), `module NAME CLASS ORIGIN`,
 //! `shutdown NAME` and `loaded NAME IMPORTER`, tab-separated. Modules the trace does not hold
 //! are left out: the timed runs decide what loaded.
 
-use crate::model::{ModuleClass, TraceBuilder};
+use crate::model::{EdgeKind, ModuleClass, TraceBuilder};
 
 /// What a tracer run found beyond what goes into the builder.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -43,7 +44,15 @@ pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
                         None => continue,
                     },
                 };
-                builder.edge(importer, to);
+                match fields.next().and_then(EdgeKind::from_key) {
+                    Some(kind) => {
+                        let line = fields.next().and_then(|l| l.parse::<u32>().ok());
+                        let file = fields.next();
+                        let at = file.zip(line);
+                        builder.site(importer, to, kind, at, fields.next());
+                    }
+                    None => builder.edge(importer, to),
+                }
                 found.edges += 1;
             }
             "module" => {
@@ -86,14 +95,15 @@ pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{ImportGraph, ModuleClass, ModuleId, TraceBuilder};
+    use crate::model::{EdgeKind, ImportGraph, ModuleClass, ModuleId, TraceBuilder};
 
     #[test]
     fn findings_about_traced_modules_only() {
         let mut builder = TraceBuilder::new();
         let (a, b) = (builder.module("a"), builder.module("b"));
         let found = super::read(
-            "edge\t__main__\ta\nedge\ta\tb\nedge\tzzz\tb\nedge\ta\tmissing\nno tab\n\
+            "edge\t__main__\ta\tstatement\t3\tapp.py\timport a\nedge\ta\tb\tdynamic\t\t\t\n\
+             edge\tzzz\tb\nedge\ta\tmissing\nno tab\n\
              module\ta\tprogram\t/src/a.py\nmodule\tb\tthird-party\t\nmodule\tb\tnonsense\tx\n\
              module\tmissing\tstdlib\tx\nloaded\tb\ta\nshutdown\tb\nloaded\ta\t\x1b[2Jevil\n\
              fingerprint\tpython\tCPython 3.11.7\nfingerprint\tpackage\tboto3 1.35.0\n",
@@ -109,6 +119,12 @@ mod tests {
         // `a` by the program, `b` by `a` (and by nobody the trace lacks).
         assert!(g.importers(a).contains(&None));
         assert!(g.importers(b).contains(&Some(a)));
+        let site = g.sites(a)[0];
+        assert_eq!((site.importer, site.kind), (None, EdgeKind::Statement));
+        assert_eq!(g.site_place(&site).as_deref(), Some("app.py:3"));
+        assert_eq!(g.site_code(&site), Some("import a"));
+        assert_eq!(g.edge_kind(Some(a), b), EdgeKind::Dynamic);
+        assert_eq!(g.site_place(&g.sites(b)[0]), None);
         assert_eq!(g.module(a).class, ModuleClass::Program);
         assert_eq!(g.origin(a), Some("/src/a.py"));
         assert_eq!(g.module(b).class, ModuleClass::ThirdParty);
