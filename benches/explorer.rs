@@ -7,6 +7,7 @@ use lmms_tui::tui::action::Action;
 use lmms_tui::tui::app::{App, OutputFile};
 use lmms_tui::tui::cursor::Move;
 use lmms_tui::tui::render::render;
+use lmms_tui::tui::views::ViewId;
 use lmms_tui::whatif::{Analysis, Decision};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -57,6 +58,14 @@ fn explorer(c: &mut Criterion) {
         );
         keystroke("cycle_sort", &[Action::CycleSort]);
         keystroke("view_slowest", &[Action::NextView]);
+        // "Why is this loaded?" of the first module: one BFS over the whole graph, then a frame.
+        keystroke(
+            "view_importers",
+            &[
+                Action::Move(Move::Down),
+                Action::ShowView(ViewId::Importers),
+            ],
+        );
         // A what-if change: defer the heaviest module's first child, recompute, redraw.
         keystroke(
             "toggle_lazy",

@@ -178,12 +178,11 @@ fn one_of<T: Copy + Send + Sync + 'static>(
     name: fn(T) -> &'static str,
     help: fn(T) -> &'static str,
 ) -> impl TypedValueParser<Value = T> {
-    PossibleValuesParser::new(all.iter().map(|&v| PossibleValue::new(name(v)).help(help(v))))
-        .map(move |s| {
-            *all.iter()
-                .find(|&&v| name(v) == s)
-                .expect("a listed value")
-        })
+    PossibleValuesParser::new(
+        all.iter()
+            .map(|&v| PossibleValue::new(name(v)).help(help(v))),
+    )
+    .map(move |s| *all.iter().find(|&&v| name(v) == s).expect("a listed value"))
 }
 
 pub fn main() -> ExitCode {

@@ -3,8 +3,8 @@
 //! nothing about medians or views. Ids here are raw indices into the name table; the graph
 //! turns them into `ModuleId`s.
 
-use super::names::Names;
 use super::graph::ModuleId;
+use super::names::Names;
 use super::origin::ModuleClass;
 use super::sites::{EdgeKind, NONE, Site};
 

@@ -37,7 +37,11 @@ impl ImportGraph {
             .filter(|(score, _)| *score >= 0.85)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.len().cmp(&b.1.len())));
-        scored.into_iter().take(SUGGESTIONS).map(|(_, n)| n).collect()
+        scored
+            .into_iter()
+            .take(SUGGESTIONS)
+            .map(|(_, n)| n)
+            .collect()
     }
 }
 

@@ -29,5 +29,5 @@ pub use graph::{ImportGraph, Importer, Module, ModuleId};
 pub use order::{Keys, Sort, SortKey};
 pub use origin::{ModuleClass, is_stdlib_name};
 pub use sites::{EdgeKind, Site};
-pub use why::{Import, Reason, Why};
 pub use stats::{NOISY_SPREAD, PairedDifference, Spread, median, rank_test_p};
+pub use why::{Import, Reason, Why};

@@ -177,10 +177,34 @@ mod tests {
             );
         }
         b.site(None, app, EdgeKind::Statement, Some(("<string>", 1)), None);
-        b.site(Some(app), svc, EdgeKind::Statement, Some(("app.py", 2)), Some("import svc"));
-        b.site(Some(app), lib, EdgeKind::Statement, Some(("app.py", 3)), Some("import lib"));
-        b.site(Some(svc), sub, EdgeKind::Statement, Some(("svc.py", 1)), None);
-        b.site(Some(lib), cyc, EdgeKind::Statement, Some(("lib/__init__.py", 4)), None);
+        b.site(
+            Some(app),
+            svc,
+            EdgeKind::Statement,
+            Some(("app.py", 2)),
+            Some("import svc"),
+        );
+        b.site(
+            Some(app),
+            lib,
+            EdgeKind::Statement,
+            Some(("app.py", 3)),
+            Some("import lib"),
+        );
+        b.site(
+            Some(svc),
+            sub,
+            EdgeKind::Statement,
+            Some(("svc.py", 1)),
+            None,
+        );
+        b.site(
+            Some(lib),
+            cyc,
+            EdgeKind::Statement,
+            Some(("lib/__init__.py", 4)),
+            None,
+        );
         b.site(Some(cyc), lib, EdgeKind::Dynamic, None, None);
         b.set_edges_complete(true);
         ImportGraph::build(b).unwrap()
@@ -192,7 +216,12 @@ mod tests {
         let id = |n| g.find(n).unwrap();
         let why = g.why(id("lib"));
         assert_eq!(why.submodules, [id("lib.sub")]);
-        let got: Vec<(Option<&str>, Option<Vec<&str>>, Vec<(&str, EdgeKind)>)> = why
+        type Seen<'a> = (
+            Option<&'a str>,
+            Option<Vec<&'a str>>,
+            Vec<(&'a str, EdgeKind)>,
+        );
+        let got: Vec<Seen> = why
             .importers
             .iter()
             .map(|r| {
@@ -201,7 +230,10 @@ mod tests {
                     r.chain
                         .as_ref()
                         .map(|c| c.iter().map(|&m| g.name(m)).collect()),
-                    r.imports.iter().map(|i| (g.name(i.module), i.kind)).collect(),
+                    r.imports
+                        .iter()
+                        .map(|i| (g.name(i.module), i.kind))
+                        .collect(),
                 )
             })
             .collect();

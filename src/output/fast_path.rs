@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::figures::{edit_sites, edit_text};
 use super::units::{ms, number};
 use crate::model::{ModuleId, is_python_module_name};
 use crate::whatif::{Analysis, Decision, Suggestion};
@@ -58,6 +59,20 @@ fn docstring_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// Text from the trace (file names, statements) made safe inside a `#` comment: a control
+/// character or line separator is written as an escape, so nothing can end the comment.
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The file's text; refused when a module it would write is not a Python module name (a
@@ -234,6 +249,24 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
             );
             for &m in eager.iter().chain(&deferred) {
                 let _ = writeln!(out, "{}", line(m, "import "));
+            }
+        }
+    }
+    // Where the program itself imports each deferred module: the lines to change.
+    if !deferred.is_empty() {
+        let _ = writeln!(out, "\n# The edit, in your code:");
+        for &m in &deferred {
+            let sites = edit_sites(g, m);
+            if sites.is_empty() {
+                let why = if g.has_sites() {
+                    "no import statement of it in your code: other code imports it"
+                } else {
+                    "lines not recorded in this trace (`lmms-tui record` finds them)"
+                };
+                let _ = writeln!(out, "#   {}: {why}", g.name(m));
+            }
+            for site in sites {
+                let _ = writeln!(out, "#   {}", comment_text(&edit_text(g, site, m)));
             }
         }
     }

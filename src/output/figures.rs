@@ -266,6 +266,42 @@ pub fn chain_text(g: &ImportGraph, chain: &[crate::model::ModuleId]) -> String {
     format!("program › {}", g.path_text(chain))
 }
 
+/// `handler.py:3 `import pandas``, `requests/packages.py:9`, or `C code` for an import made
+/// with no Python frame.
+pub fn site_text(g: &ImportGraph, site: &crate::model::Site) -> String {
+    match (g.site_place(site), g.site_code(site)) {
+        (Some(place), Some(code)) => format!("{place} `{code}`"),
+        (Some(place), None) => place,
+        (None, _) => "C code".into(),
+    }
+}
+
+/// Where the program's own code imports `m`: the lines a deferral asks the user to edit.
+pub fn edit_sites(g: &ImportGraph, m: crate::model::ModuleId) -> Vec<&crate::model::Site> {
+    g.sites(m)
+        .iter()
+        .filter(|s| g.is_editable_import(s.importer, m) && g.site_place(s).is_some())
+        .collect()
+}
+
+/// The edit a deferral asks for at one line, in words.
+pub fn edit_text(g: &ImportGraph, site: &crate::model::Site, m: crate::model::ModuleId) -> String {
+    // PEP 810 puts `lazy` before the statement as written, when it is one whole statement.
+    let lazy = match g.site_code(site) {
+        Some(code)
+            if (code.starts_with("import ") || code.starts_with("from "))
+                && !code.contains(['(', ';', '#', '\\']) =>
+        {
+            format!("lazy {code}")
+        }
+        _ => format!("lazy import {}", g.name(m)),
+    };
+    format!(
+        "{} — move into the functions that use it, or `{lazy}` (Python 3.15+)",
+        site_text(g, site)
+    )
+}
+
 /// Why a deferred module stays loaded, in words, with the chain.
 pub fn kept_text(g: &ImportGraph, kept: &crate::whatif::Kept) -> String {
     let m = kept.module;

@@ -87,6 +87,31 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
                 rows,
             },
         )?;
+        // The lines the deferrals edit, where the trace recorded them.
+        let edits: Vec<String> = a
+            .projection()
+            .lazy
+            .iter()
+            .flat_map(|l| {
+                super::figures::edit_sites(graph, l.module)
+                    .into_iter()
+                    .map(|site| super::figures::edit_text(graph, site, l.module))
+            })
+            .collect();
+        if !edits.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}The edit, in your code:",
+                if style == Style::Text { "  " } else { "" }
+            )?;
+            for edit in edits {
+                match style {
+                    Style::Markdown => writeln!(out, "- {}", super::printable::markdown(&edit))?,
+                    Style::Text => writeln!(out, "    {edit}")?,
+                }
+            }
+        }
     }
 
     if let Some(c) = a.comparison() {

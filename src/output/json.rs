@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::figures::{decision_label, edges_label};
-use crate::model::{Delta, ImportGraph, ModuleId, Sort, SortKey};
+use crate::model::{Delta, ImportGraph, ModuleId, Site, Sort, SortKey};
 use crate::whatif::{Analysis, PercentileMethod};
 
 #[derive(Serialize)]
@@ -133,6 +133,31 @@ struct JsonLazy<'a> {
     usage_pct: f64,
     load_probability: f64,
     cost_ms: f64,
+    /// Where the program's own code imports it: the lines the deferral edits.
+    edit_at: Vec<JsonSite<'a>>,
+}
+
+/// One recorded import: who, how, and where it ran.
+#[derive(Serialize)]
+pub(super) struct JsonSite<'a> {
+    /// `null`: the program itself.
+    importer: Option<&'a str>,
+    kind: &'static str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    code: Option<&'a str>,
+}
+
+impl<'a> JsonSite<'a> {
+    pub(super) fn of(g: &'a ImportGraph, site: &Site) -> JsonSite<'a> {
+        JsonSite {
+            importer: site.importer.map(|i| g.name(i)),
+            kind: site.kind.key(),
+            file: g.site_file(site),
+            line: g.site_file(site).map(|_| site.line),
+            code: g.site_code(site),
+        }
+    }
 }
 
 pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<()> {
@@ -177,6 +202,10 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
                 usage_pct: a.plan().usage_pct(l.module),
                 load_probability: l.load_probability,
                 cost_ms: l.cost_us as f64 / 1000.0,
+                edit_at: super::figures::edit_sites(graph, l.module)
+                    .into_iter()
+                    .map(|site| JsonSite::of(graph, site))
+                    .collect(),
             })
             .collect(),
         kept_loaded: p
@@ -313,6 +342,15 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
                 json_importer(out, graph, importer)?;
             }
             out.write_all(b"]")?;
+        }
+        if !graph.sites(id).is_empty() {
+            out.write_all(b",\"imported_at\":")?;
+            let sites: Vec<JsonSite> = graph
+                .sites(id)
+                .iter()
+                .map(|site| JsonSite::of(graph, site))
+                .collect();
+            serde_json::to_writer(&mut *out, &sites)?;
         }
         out.write_all(b"}")?;
     }

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::figures::chain_text;
+use super::figures::{chain_text, site_text};
 use super::units::{ms, percent};
-use crate::model::{EdgeKind, ImportGraph, ModuleClass, Reason, Site, Why};
+use crate::model::{EdgeKind, ImportGraph, ModuleClass, Reason, Why};
 
 /// How many submodule names the one-line summary names.
 const SUBMODULES_NAMED: usize = 5;
@@ -42,21 +42,21 @@ impl WhyFormat {
     }
 }
 
-/// `handler.py:3 import pandas`, `requests/packages.py:9`, or `C code` for an import with no
-/// Python frame.
-pub fn site_text(g: &ImportGraph, site: &Site) -> String {
-    match (g.site_place(site), g.site_code(site)) {
-        (Some(place), Some(code)) => format!("{place} `{code}`"),
-        (Some(place), None) => place,
-        (None, _) => "C code".into(),
-    }
-}
-
 /// Who the importer is, in words: `requests (third-party)`, `the program itself`.
 pub fn importer_text(g: &ImportGraph, reason: &Reason) -> String {
     match reason.importer {
         None => "the program itself".into(),
         Some(i) => format!("{} ({})", g.name(i), g.module(i).class.key()),
+    }
+}
+
+/// `your code`, `your code?` (origin unknown, taken as yours) or nothing (third-party,
+/// standard library).
+pub fn ownership(g: &ImportGraph, reason: &Reason) -> &'static str {
+    match reason.importer.map(|i| g.module(i).class) {
+        _ if !reason.editable => "",
+        Some(ModuleClass::Unknown) => "your code?",
+        _ => "your code",
     }
 }
 
@@ -168,6 +168,17 @@ fn write_text(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
     if let Some(caveat) = caveat(g, why) {
         writeln!(out, "note: {caveat}")?;
     }
+    if why
+        .importers
+        .iter()
+        .any(|r| ownership(g, r) == "your code?")
+    {
+        writeln!(
+            out,
+            "note: `your code?` marks importers of unknown origin, taken as yours \
+             (`lmms-tui record` knows each module's origin)"
+        )?;
+    }
     let yours = why.importers.iter().filter(|r| r.editable).count();
     writeln!(
         out,
@@ -180,7 +191,10 @@ fn write_text(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
         }
     )?;
     for reason in &why.importers {
-        let mark = if reason.editable { "  [your code]" } else { "" };
+        let mark = match ownership(g, reason) {
+            "" => String::new(),
+            own => format!("  [{own}]"),
+        };
         writeln!(out, "  {}{mark}", importer_text(g, reason))?;
         writeln!(out, "      via {}", reach_text(g, why, reason))?;
         for line in import_lines(g, why, reason) {
@@ -228,14 +242,7 @@ struct JsonReason<'a> {
 struct JsonImport<'a> {
     module: &'a str,
     kind: &'static str,
-    sites: Vec<JsonSite<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonSite<'a> {
-    file: Option<&'a str>,
-    line: Option<u32>,
-    code: Option<&'a str>,
+    sites: Vec<super::json::JsonSite<'a>>,
 }
 
 fn write_json(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()> {
@@ -268,11 +275,7 @@ fn write_json(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
                         sites: i
                             .sites
                             .iter()
-                            .map(|s| JsonSite {
-                                file: g.site_file(s),
-                                line: g.site_file(s).map(|_| s.line),
-                                code: g.site_code(s),
-                            })
+                            .map(|s| super::json::JsonSite::of(g, s))
                             .collect(),
                     })
                     .collect(),

@@ -141,6 +141,33 @@ fn bad_json() {
         .as_bytes(),
         &["holds control characters"],
     );
+    let site = |site: &str| {
+        good.replace(
+            "\"cumulative_us\":[1]}",
+            &format!("\"cumulative_us\":[1],\"import_sites\":[{site}]}}"),
+        )
+    };
+    refused(
+        "kind.json",
+        site(r#"{"importer":null,"kind":"telepathy"}"#).as_bytes(),
+        &["import kind `telepathy`"],
+    );
+    refused(
+        "site-importer.json",
+        site(r#"{"importer":"ghost","kind":"statement"}"#).as_bytes(),
+        &["importer `ghost`"],
+    );
+    refused(
+        "site-code.json",
+        site(r#"{"importer":null,"kind":"statement","file":"a.py","line":1,"code":"import a\u001b[2J"}"#)
+            .as_bytes(),
+        &["import site holds control characters"],
+    );
+    refused(
+        "site-field.json",
+        site(r#"{"importer":null,"kind":"statement","evil":1}"#).as_bytes(),
+        &["evil"],
+    );
     refused(
         "cycle.json",
         br#"{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":false,"modules":[
@@ -305,4 +332,21 @@ fn run_counts_and_sums_cannot_overflow() {
     let (code, out, err) = lmms(&["check", huge.to_str().unwrap(), "--budget-ms", "1"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("✗ cold start"), "{out}");
+}
+
+#[test]
+fn why_an_unknown_module_offers_the_closest_names() {
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
+    let (code, stdout, stderr) = lmms(&["why", "urlib3", trace.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("module `urlib3` is not in the trace (closest: urllib3"),
+        "{stderr}"
+    );
+    // The same lookup serves --lazy.
+    let (code, _, stderr) = lmms(&["report", trace.to_str().unwrap(), "--lazy", "pandsa"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("closest: pandas"), "{stderr}");
 }

@@ -265,3 +265,177 @@ fn scientific_program_scope_and_measured_edits() {
         "{line}"
     );
 }
+
+/// "Why is urllib3 loaded?" on a real recording where requests and botocore both import it:
+/// both are listed, every chain is a real path of the recorded edges, each import statement's
+/// file:line holds that statement in the installed package, and the program's own lines are
+/// exact. Then the explorer, in a real 80×24 terminal, shows requests on its first screen.
+#[test]
+fn why_urllib3_lists_requests_and_botocore_with_real_chains_and_lines() {
+    let python = match venv() {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("SKIPPED why_urllib3_lists_requests_and_botocore: no PyPI packages ({why})");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("app.py"),
+        "import json\n\nimport boto3\nimport requests  # the HTTP client\n",
+    )
+    .unwrap();
+    succeeded(
+        Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
+            .arg(&python)
+            .args(["-c", "import app"])
+            .current_dir(d),
+    );
+    let why = |module: &str| -> serde_json::Value {
+        let (out, _) = succeeded(
+            Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+                .args(["why", module, "trace.json", "--format", "json"])
+                .current_dir(d),
+        );
+        serde_json::from_str(&out).unwrap()
+    };
+
+    // The recorded edges, as trace.json has them: importer → module.
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("trace.json")).unwrap()).unwrap();
+    let mut edges = std::collections::BTreeSet::new();
+    for m in trace["modules"].as_array().unwrap() {
+        let name = m["name"].as_str().unwrap().to_string();
+        let importers = m["importers"].as_array().unwrap().iter();
+        for importer in importers.chain(std::iter::once(&m["parent"])) {
+            edges.insert((importer.as_str().map(String::from), name.clone()));
+        }
+        // A submodule loads its package.
+        if let Some((package, _)) = name.rsplit_once('.') {
+            edges.insert((Some(name.clone()), package.to_string()));
+        }
+    }
+    let site_packages = {
+        let out = Command::new(&python)
+            .args([
+                "-c",
+                "import requests, os; print(os.path.dirname(os.path.dirname(requests.__file__)))",
+            ])
+            .output()
+            .unwrap();
+        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    };
+
+    let answer = why("urllib3");
+    let importers = answer["importers"].as_array().unwrap();
+    let names: Vec<&str> = importers
+        .iter()
+        .filter_map(|r| r["importer"].as_str())
+        .collect();
+    assert!(names.contains(&"requests"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("botocore.")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().all(|n| !n.starts_with("urllib3")),
+        "submodules are no reason: {names:?}"
+    );
+    assert!(!answer["submodules"].as_array().unwrap().is_empty());
+    let mut checked_lines = 0;
+    for reason in importers {
+        let importer = reason["importer"].as_str().unwrap();
+        assert_eq!(reason["your_code"], false, "{reason}");
+        // The chain starts at something the program imported and follows recorded edges.
+        let chain: Vec<String> = reason["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(chain.last().map(String::as_str), Some(importer));
+        let mut from: Option<String> = None;
+        for link in &chain {
+            assert!(
+                edges.contains(&(from.clone(), link.clone())) || (from.is_none() && link == "app"),
+                "{from:?} → {link} is no recorded edge: {chain:?}"
+            );
+            from = Some(link.clone());
+        }
+        // Each recorded statement is at its file:line in the installed package.
+        for import in reason["imports"].as_array().unwrap() {
+            let module = import["module"].as_str().unwrap();
+            assert!(edges.contains(&(Some(importer.to_string()), module.to_string())));
+            if import["kind"] != "statement" {
+                continue;
+            }
+            for site in import["sites"].as_array().unwrap() {
+                let file = site_packages.join(site["file"].as_str().unwrap());
+                let line = site["line"].as_u64().unwrap() as usize;
+                let text = std::fs::read_to_string(&file).unwrap();
+                let source = text.lines().nth(line - 1).unwrap();
+                assert!(
+                    source.contains("import") || source.trim_start().starts_with(')'),
+                    "{}:{line} is no import statement: {source:?}",
+                    file.display()
+                );
+                checked_lines += 1;
+            }
+        }
+    }
+    assert!(checked_lines >= 5, "{checked_lines}");
+    let requests = importers
+        .iter()
+        .find(|r| r["importer"] == "requests")
+        .unwrap();
+    let site = &requests["imports"][0]["sites"][0];
+    let source =
+        std::fs::read_to_string(site_packages.join(site["file"].as_str().unwrap())).unwrap();
+    let line = source
+        .lines()
+        .nth(site["line"].as_u64().unwrap() as usize - 1)
+        .unwrap();
+    assert!(line.contains("urllib3"), "{line}");
+
+    // The program's own import statements: exact file, line and source.
+    let answer = why("requests");
+    let app = &answer["importers"][0];
+    assert_eq!(app["importer"], "app");
+    assert_eq!(app["your_code"], true);
+    assert_eq!(app["chain"], serde_json::json!(["app"]));
+    assert_eq!(
+        app["imports"][0]["sites"],
+        serde_json::json!([{"importer": "app", "kind": "statement", "file": "app.py",
+                            "line": 4, "code": "import requests # the HTTP client"}])
+    );
+    let (text, _) = succeeded(
+        Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+            .args(["export", "trace.json", "--lazy", "requests"])
+            .current_dir(d),
+    );
+    assert!(
+        text.contains("#   app.py:4 `import requests # the HTTP client` — move into"),
+        "{text}"
+    );
+
+    // The explorer: search, Enter, 4 — requests among the importers on the first screen.
+    let tmux = crate::tmux_e2e::Tmux::new("why");
+    tmux.start_sized(
+        &format!(
+            "cd {} && {} trace.json; sleep 60",
+            d.display(),
+            env!("CARGO_BIN_EXE_lmms-tui")
+        ),
+        80,
+        24,
+    );
+    tmux.wait_for("modules");
+    tmux.search("urllib3");
+    tmux.wait_for("chain:");
+    tmux.keys(&["4"]);
+    let screen = tmux.wait_for("urllib3 ← ");
+    assert!(screen.contains("▸ requests"), "{screen}");
+    assert!(screen.contains("▸ botocore."), "{screen}");
+}

@@ -371,3 +371,59 @@ fn deep_chains_are_elided_in_reports() {
         "{row}"
     );
 }
+
+/// `why` on a CPython text trace: the first importer only, said so; text and JSON agree, and
+/// the chain is the trace's first-import chain.
+#[test]
+fn why_on_a_text_trace_says_only_first_importers_are_known() {
+    let (code, text, stderr) = lmms(&["why", "urllib3", TRACE]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(text.contains("first-import tree only"), "{text}");
+    assert!(
+        text.contains(
+            "first imported: program › handler › boto3 › boto3.compat › s3transfer.manager › \
+             s3transfer › botocore.compat › urllib3"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  botocore.compat (unknown)  [your code?]"),
+        "{text}"
+    );
+    let (code, json, _) = lmms(&["why", "urllib3", TRACE, "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["edges"], "tree");
+    let importers = v["importers"].as_array().unwrap();
+    // The first importers of urllib3 and of two submodules first loaded from outside it;
+    // shortest chain first.
+    let names: Vec<&str> = importers
+        .iter()
+        .map(|r| r["importer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "requests.adapters",
+            "botocore.compat",
+            "botocore.httpsession"
+        ]
+    );
+    assert_eq!(
+        importers[1]["chain"],
+        serde_json::json!([
+            "handler",
+            "boto3",
+            "boto3.compat",
+            "s3transfer.manager",
+            "s3transfer",
+            "botocore.compat"
+        ])
+    );
+    assert_eq!(importers[1]["imports"][0]["kind"], "unrecorded");
+    assert_eq!(
+        importers[0]["imports"][0]["module"],
+        "urllib3.contrib.socks"
+    );
+    assert!(v["submodules"].as_array().unwrap().len() > 10);
+}

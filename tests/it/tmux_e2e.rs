@@ -5,12 +5,20 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
+/// A tmux server of its own (its own socket), killed when dropped.
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
+    /// A server named after the process and `name`, so parallel tests never share one.
+    pub(crate) fn new(name: &str) -> Tmux {
+        Tmux {
+            socket: format!("lmms-{name}-{}", std::process::id()),
+        }
+    }
+
+    pub(crate) fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket])
             .args(args)
@@ -19,19 +27,20 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.run(&["capture-pane", "-p", "-t", "e2e"])
     }
 
-    fn wait_for(&self, what: &str) -> String {
+    pub(crate) fn wait_for(&self, what: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
             if screen.contains(what) {
                 return screen;
             }
-            if start.elapsed() > Duration::from_secs(10) {
-                panic!("waited 10 s for {what:?}; the screen is:\n{screen}");
+            // Generous: under a parallel test run a first frame can take seconds.
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("waited 30 s for {what:?}; the screen is:\n{screen}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -39,20 +48,35 @@ impl Tmux {
 
     /// A 120×40 session named `e2e` running `command` in a shell.
     fn start(&self, command: &str) {
+        self.start_sized(command, 120, 40);
+    }
+
+    /// A session named `e2e` of `width`×`height` running `command` in a shell.
+    pub(crate) fn start_sized(&self, command: &str, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
         self.run(&[
             "new-session",
             "-d",
             "-s",
             "e2e",
             "-x",
-            "120",
+            &w,
             "-y",
-            "40",
+            &h,
             command,
         ]);
     }
 
-    fn keys(&self, keys: &[&str]) {
+    /// `/`, the text, Enter: the explorer jumps to the best match.
+    pub(crate) fn search(&self, text: &str) {
+        self.keys(&["/"]);
+        self.wait_for("search");
+        self.keys(&["-l", text]);
+        self.wait_for(&format!("/ {text}"));
+        self.keys(&["Enter"]);
+    }
+
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "e2e"];
         args.extend_from_slice(keys);
         self.run(&args);
@@ -70,9 +94,7 @@ fn explorer_in_a_real_terminal() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let trace = root.join("assets/lambda-handler-5runs.txt");
-    let tmux = Tmux {
-        socket: format!("lmms-e2e-{}", std::process::id()),
-    };
+    let tmux = Tmux::new("e2e");
     let command = format!("{bin} {}; echo EXIT=$?; sleep 60", trace.display());
     tmux.start(&command);
 
@@ -87,11 +109,7 @@ fn explorer_in_a_real_terminal() {
         "1"
     );
 
-    tmux.keys(&["/"]);
-    tmux.wait_for("search");
-    tmux.keys(&["-l", "urllib3"]);
-    tmux.wait_for("/ urllib3");
-    tmux.keys(&["Enter"]);
+    tmux.search("urllib3");
     tmux.wait_for("chain: handler › boto3 › boto3.compat › s3transfer.manager › s3transfer › botocore.compat › urllib3");
 
     tmux.keys(&["?"]);
@@ -131,9 +149,7 @@ fn explorer_in_a_real_terminal() {
 fn no_color_keeps_the_selection_visible_in_reverse_video() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
     let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
-    let tmux = Tmux {
-        socket: format!("lmms-e2e-nocolor-{}", std::process::id()),
-    };
+    let tmux = Tmux::new("e2e-nocolor");
     for (name, env) in [("colour", ""), ("plain", "NO_COLOR=1 ")] {
         let command = format!("{env}{bin} {}; sleep 60", trace.display());
         tmux.start(&command);
@@ -177,9 +193,7 @@ fn signals_restore_the_terminal() {
     let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
     for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
-        let tmux = Tmux {
-            socket: format!("lmms-e2e-signal-{name}-{}", std::process::id()),
-        };
+        let tmux = Tmux::new(&format!("e2e-signal-{name}"));
         let pidfile = dir.path().join(format!("{name}.pid"));
         let command = format!(
             "sh -c 'echo $$ > {}; exec {bin} {}'; echo EXIT=$?; stty -a; sleep 60",

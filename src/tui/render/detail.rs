@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{BOLD, DIM};
-use crate::model::{ModuleClass, Spread};
+use crate::model::{Importer, ModuleClass, Spread};
 use crate::output::figures::delta_text;
 use crate::output::units::{ms, number, percent, seconds};
 use crate::tui::app::App;
@@ -60,6 +60,16 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         if g.runs() > 1 {
             first.push(Span::raw(format!("  in {}/{} runs", m.samples, g.runs())));
         }
+        // In "Importers of", how the selected importer imports the module comes first: its
+        // figures are in the table already.
+        if app.view() == ViewId::Importers
+            && let Some(text) = app.views().importers.detail(g)
+        {
+            lines.push(Line::from(vec![
+                Span::styled("why: ", BOLD),
+                Span::raw(text),
+            ]));
+        }
         lines.push(Line::from(first));
         // Where it comes from: what an edit of the program can defer.
         let class = match (m.class, g.origin(id)) {
@@ -78,24 +88,35 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(g.chain_text(id)),
             Span::styled(format!("  ({class})"), DIM),
         ]));
+        // Each importer with where its import statements are, when recorded.
+        let by = |importer: Importer| {
+            let who = importer.map_or("(the program)", |p| g.name(p));
+            let places: Vec<String> = g
+                .sites(id)
+                .iter()
+                .filter(|s| s.importer == importer)
+                .filter_map(|s| g.site_place(s))
+                .collect();
+            if places.is_empty() {
+                who.to_string()
+            } else {
+                format!("{who} at {}", places.join(", "))
+            }
+        };
         let others: Vec<String> = g
             .statement_importers(id)
             .filter(|i| *i != m.parent)
-            .map(|i| i.map_or("(the program)".to_string(), |p| g.name(p).to_string()))
+            .map(by)
             .collect();
         let importers = if !g.edges_complete() {
             format!(
                 "{} (first import); other importers unknown: this trace has the first-import tree only",
-                m.parent.map_or("(the program)", |p| g.name(p))
+                by(m.parent)
             )
         } else if others.is_empty() {
-            format!("only {}", m.parent.map_or("(the program)", |p| g.name(p)))
+            format!("only {}", by(m.parent))
         } else {
-            format!(
-                "{} (first), {}",
-                m.parent.map_or("(the program)", |p| g.name(p)),
-                others.join(", ")
-            )
+            format!("{} (first), {}", by(m.parent), others.join(", "))
         };
         lines.push(Line::from(vec![
             Span::styled("imported by: ", BOLD),
@@ -141,15 +162,6 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(
             "the program imports it directly (a top-level import)",
         ));
-    }
-    if app.view() == ViewId::Importers && app.views().importers.truncated {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "(showing the first {} paths' rows)",
-                crate::tui::views::MAX_IMPORTER_ROWS
-            ),
-            DIM,
-        )));
     }
     frame.render_widget(
         Paragraph::new(lines)

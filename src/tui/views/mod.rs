@@ -10,7 +10,7 @@ pub mod tree;
 use std::ops::Range;
 
 pub use changes::Changes;
-pub use importers::{Importers, MAX_ROWS as MAX_IMPORTER_ROWS};
+pub use importers::{Importers, Line as ImporterLine};
 pub use packages::Packages;
 pub use slowest::Slowest;
 pub use tree::TreeView;
