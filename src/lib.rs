@@ -4,12 +4,13 @@
 //! [`model`] ← [`trace`] readers ← [`whatif`] ← [`output`] / [`tui`] ← [`cli`], with [`record`]
 //! beside the readers. The binary is a thin shell over [`cli::main`].
 
-pub mod atomic;
 pub mod cli;
 pub mod error;
 pub mod model;
+pub mod outfile;
 pub mod output;
 pub mod record;
+pub mod signals;
 #[doc(hidden)]
 pub mod synth;
 pub mod trace;

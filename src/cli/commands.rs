@@ -189,7 +189,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let analysis = analyse(&sources, &args.whatif)?;
     let text = crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?;
     match args.output {
-        Some(path) => crate::atomic::write(&path, text.as_bytes())?,
+        Some(path) => crate::outfile::write(&path, text.as_bytes())?,
         None => {
             let stdout = io::stdout();
             let mut out = stdout.lock();
@@ -288,7 +288,7 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
 fn write_trace(path: &Path, graph: &ImportGraph) -> Result<()> {
     let mut json = Vec::new();
     trace::json::write(graph, &mut json).map_err(|e| Error::new(e.to_string()))?;
-    crate::atomic::write(path, &json)
+    crate::outfile::write(path, &json)
 }
 
 /// A closed pipe (`| head`) is the reader's choice, not an error.

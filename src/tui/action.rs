@@ -114,7 +114,7 @@ pub fn perform(effect: Effect) -> Action {
             let result = if !replace && path.exists() {
                 WriteResult::Exists
             } else {
-                match crate::atomic::write(&path, contents.as_bytes()) {
+                match crate::outfile::write(&path, contents.as_bytes()) {
                     Ok(()) => WriteResult::Done,
                     Err(e) => WriteResult::Failed(e.to_string()),
                 }

@@ -39,6 +39,8 @@ pub fn restore() {
 /// Holds the terminal in explorer mode; dropping it restores the terminal.
 pub struct Session {
     pub terminal: Term,
+    /// Restores the terminal on SIGTERM, SIGHUP, SIGINT or SIGQUIT before the process ends.
+    _signals: crate::signals::Guard,
 }
 
 impl Session {
@@ -54,7 +56,10 @@ impl Session {
             restore();
             Error::new(format!("cannot set up the terminal: {e}"))
         };
-        restore_on_signals().map_err(fail)?;
+        let signals = crate::signals::on_signal(|_| {
+            restore();
+            crate::signals::After::Exit
+        });
         terminal::enable_raw_mode().map_err(fail)?;
         execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(fail)?;
         let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
@@ -62,25 +67,11 @@ impl Session {
             io::stdout(),
         )))
         .map_err(fail)?;
-        Ok(Session { terminal })
+        Ok(Session {
+            terminal,
+            _signals: signals,
+        })
     }
-}
-
-/// A thread that, on SIGTERM, SIGHUP, SIGINT or SIGQUIT, restores the terminal and then ends
-/// the process as the signal would have (so the shell sees the conventional status).
-fn restore_on_signals() -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                restore();
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
-                std::process::exit(128 + signal);
-            }
-        })?;
-    Ok(())
 }
 
 impl Drop for Session {

@@ -463,3 +463,45 @@ fn another_setup_is_said_and_strict_fails_on_it() {
         "{out}"
     );
 }
+
+/// `-o` follows the output path policy: `-` and `/proc/self/fd/1` reach standard output (the
+/// latter a link to a pipe, written through, never replaced), a link's target is replaced and
+/// the link kept, and nothing else is left in the directory.
+#[cfg(unix)]
+#[test]
+fn export_output_paths_follow_links_and_never_replace_special_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let trace = "assets/lambda-handler-5runs.txt";
+    let (code, to_stdout, _) = lmms(&["export", trace, "--lazy", "pandas", "-o", "-"]);
+    assert_eq!(code, 0);
+    assert!(to_stdout.contains("fast_path.py"));
+    let (code, via_proc, err) =
+        lmms(&["export", trace, "--lazy", "pandas", "-o", "/proc/self/fd/1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(via_proc, to_stdout);
+    std::fs::create_dir(d.join("real")).unwrap();
+    std::fs::write(d.join("real/fast_path.py"), "old").unwrap();
+    std::os::unix::fs::symlink("real/fast_path.py", d.join("link.py")).unwrap();
+    let link = d.join("link.py");
+    let (code, _, err) = lmms(&[
+        "export",
+        trace,
+        "--lazy",
+        "pandas",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("real/fast_path.py")).unwrap(),
+        to_stdout
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_dir(d.join("real")).unwrap().count(), 1);
+}
