@@ -41,6 +41,13 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Whether `write` replaces what is at `path` atomically (a regular file, or nothing yet) —
+/// rather than writing to standard output or into a device or FIFO, where a second write
+/// would add to the first.
+pub fn replaced_atomically(path: &Path) -> bool {
+    path != Path::new("-") && std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
 /// The path a chain of symbolic links ends at (the path itself when it is no link).
 fn target(path: &Path) -> Result<PathBuf> {
     let mut at = path.to_path_buf();

@@ -17,6 +17,9 @@ LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written 
                                                     program loaded with its version (EDGES=1)
 LMMS_TUI_EDGES=1      records every import statement, imports of loaded modules included.
 LMMS_TUI_NO_GC=1      disables the cyclic garbage collector (to measure its share).
+LMMS_TUI_ONLY_MAIN=1  keeps child processes from printing import times into our stderr.
+LMMS_TUI_ACK=FILE     written at once, so lmms-tui knows this file was loaded at all (under
+                      `python -I`, `-E` or `-S`, or a launcher that resets PYTHONPATH, it is not).
 LMMS_TUI_MAIN=1       for `python -c "import _lmms_tui; _lmms_tui.run_main()" PROGRAM...` where
                       PROGRAM is `-c CODE | -m MODULE | SCRIPT` and its arguments:
                       `run_main()` runs it as python would have, compiling the program's
@@ -26,6 +29,7 @@ LMMS_TUI_MAIN=1       for `python -c "import _lmms_tui; _lmms_tui.run_main()" PR
                       Without LMMS_TUI_APPLY=1 the same work is done but nothing rewritten, so
                       the two runs differ by the edit alone.
 
+Every LMMS_TUI_ variable is taken out of the environment, so child processes never see them.
 Whatever sitecustomize this one shadows still runs afterwards.
 """
 import builtins
@@ -34,9 +38,21 @@ import sys
 
 _STARTUP = set(sys.modules)  # loaded before the program: interpreter start-up
 _NAME = __name__
-_OUT = os.environ.get("LMMS_TUI_OUT")
-_DEFER = [d for d in os.environ.get("LMMS_TUI_DEFER", "").split(",") if d]
-_APPLY = os.environ.get("LMMS_TUI_APPLY") == "1"
+# Taken out of the environment: the program's child processes are no part of this run.
+_ENV = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("LMMS_TUI_")}
+_OUT = _ENV.get("LMMS_TUI_OUT")
+_DEFER = [d for d in _ENV.get("LMMS_TUI_DEFER", "").split(",") if d]
+_APPLY = _ENV.get("LMMS_TUI_APPLY") == "1"
+if _ENV.get("LMMS_TUI_ONLY_MAIN"):
+    # Child processes (multiprocessing's spawn, subprocess) inherit the environment: without
+    # this they would print their own import times into the same standard error.
+    os.environ.pop("PYTHONPROFILEIMPORTTIME", None)
+if _ENV.get("LMMS_TUI_ACK"):
+    try:
+        with open(_ENV["LMMS_TUI_ACK"], "w") as _f:
+            _f.write("ack\n")
+    except OSError:
+        pass
 _findings = []
 _shutting_down = []
 
@@ -566,15 +582,15 @@ def _chain_to_shadowed():
             sys.modules[_NAME] = ours
 
 
-if os.environ.get("LMMS_TUI_NO_GC"):
+if _ENV.get("LMMS_TUI_NO_GC"):
     import gc
 
     gc.disable()
 if _OUT:
     _dumps = []
-    if os.environ.get("LMMS_TUI_EDGES"):
+    if _ENV.get("LMMS_TUI_EDGES"):
         _dumps.append(_install_edges())
-    if os.environ.get("LMMS_TUI_MAIN"):
+    if _ENV.get("LMMS_TUI_MAIN"):
         _install_edit(_DEFER, _APPLY)
     _watch_shutdown()
 

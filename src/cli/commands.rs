@@ -226,10 +226,27 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         Progress::Step(message) => bar.set_message(message),
         Progress::Done => bar.inc(1),
     };
-    let recording = record::record(&opts, &mut runner, &mut progress);
+    // The trace so far is written after each timed run (when the output is a file), so a
+    // failure or a signal later loses nothing.
+    let checkpoints = crate::outfile::replaced_atomically(&args.output);
+    let mut saved_runs = 0;
+    let mut checkpoint = |g: &ImportGraph| {
+        if checkpoints && write_trace(&args.output, g).is_ok() {
+            saved_runs = g.runs();
+        }
+    };
+    let recording = record::record(&opts, &mut runner, &mut progress, &mut checkpoint);
     bar.finish_and_clear();
-    let recording = recording?;
-    write_trace(&args.output, &recording.graph)?;
+    let kept = |e: Error| match saved_runs {
+        0 => e,
+        n => Error::new(format!(
+            "{e} — {} holds the trace of the first {n} timed run{}",
+            args.output.display(),
+            if n == 1 { "" } else { "s" }
+        )),
+    };
+    let recording = recording.map_err(kept)?;
+    write_trace(&args.output, &recording.graph).map_err(kept)?;
     let g = &recording.graph;
     eprintln!(
         "lmms-tui: wrote {}: {} run{}, {} modules, {} ms total import time; edges: {}{}",
@@ -274,6 +291,15 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     }
     if let Some(line) = crate::output::figures::noise_line(g) {
         eprintln!("lmms-tui: {line}");
+    }
+    if let Some(signal) = recording.interrupted {
+        eprintln!(
+            "lmms-tui: interrupted by signal {signal}: the program was stopped, and the trace \
+             holds the {} timed run{} that finished",
+            g.runs(),
+            if g.runs() == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(128u8.saturating_add(signal as u8)));
     }
     if recording.failures.is_empty() {
         Ok(ExitCode::SUCCESS)

@@ -30,6 +30,8 @@ pub struct RecordOptions {
 #[derive(Debug)]
 pub struct Recording {
     pub graph: ImportGraph,
+    /// The signal that stopped the recording early; the trace holds the runs that finished.
+    pub interrupted: Option<i32>,
     /// Timed runs whose program exited unsuccessfully: (run, how).
     pub failures: Vec<(u32, String)>,
     /// What the edge-recording steps found (said in the summary).
@@ -47,31 +49,139 @@ pub enum Progress {
     Done,
 }
 
-/// Where a recording is: the runner, the progress callback and the command.
+/// Where a recording is: the runner, the callbacks, the command and what was learnt about it.
 struct Session<'a> {
     runner: &'a mut dyn Runner,
     progress: &'a mut dyn FnMut(Progress),
+    /// Called with the trace so far after each timed run, so a late failure loses nothing.
+    checkpoint: &'a mut dyn FnMut(&ImportGraph),
     opts: &'a RecordOptions,
+    launch: Option<Launch>,
+    /// The program starts Python processes: timed runs load the helper that keeps their
+    /// import times out.
+    only_main: bool,
 }
 
 impl Session<'_> {
+    /// A run of the recorded command.
     fn job(&self, importtime: u8, tracer: Tracer, show: bool) -> Job {
+        let tracer = match tracer {
+            Tracer::Off if self.only_main && importtime > 0 => Tracer::OnlyMain,
+            t => t,
+        };
+        self.job_of(self.opts.command.clone(), importtime, tracer, show)
+    }
+
+    /// A run of `args`, an edit of the recorded command: with `-I` or `-E` the interpreter
+    /// ignores PYTHONPROFILEIMPORTTIME, so the level goes on its command line instead.
+    fn job_of(&self, mut args: Vec<String>, importtime: u8, tracer: Tracer, show: bool) -> Job {
+        let mut level = importtime;
+        if let Some(launch) = &self.launch
+            && launch.ignores_env
+            && importtime > 0
+        {
+            let option = match importtime {
+                1 => "importtime".to_string(),
+                n => format!("importtime={n}"),
+            };
+            args.splice(
+                launch.python + 1..launch.python + 1,
+                ["-X".to_string(), option],
+            );
+            level = 0;
+        }
         Job {
-            args: self.opts.command.clone(),
-            importtime,
+            args,
+            importtime: level,
             tracer,
             python_path: Vec::new(),
             show,
         }
     }
 
-    /// Runs a job as one progress step.
-    fn step(&mut self, what: String, job: &Job) -> Result<RunOutput> {
-        (self.progress)(Progress::Step(what));
-        let out = self.runner.run(job);
-        (self.progress)(Progress::Done);
-        out
+    /// Whether lmms-tui's helper can load in the interpreter at all.
+    fn helper_can_load(&self) -> bool {
+        self.launch
+            .as_ref()
+            .is_none_or(|l| !l.ignores_env && !l.no_site)
     }
+
+    /// Runs a job as one progress step; `None` when a signal stopped the recording (the run
+    /// in progress, cut short, is dropped).
+    fn step(&mut self, what: String, job: &Job) -> Result<Option<RunOutput>> {
+        if self.runner.interrupted().is_some() {
+            return Ok(None);
+        }
+        (self.progress)(Progress::Step(what));
+        let out = self.runner.run(job)?;
+        (self.progress)(Progress::Done);
+        Ok(self.runner.interrupted().is_none().then_some(out))
+    }
+}
+
+/// A command split where the Python interpreter is: launcher words before it (`env A=1`,
+/// `uv run`, `poetry run`), its options after it, then the program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    /// Index of the interpreter's word.
+    pub python: usize,
+    /// Index just after its options: where the program starts.
+    pub end: usize,
+    /// `-I` or `-E`: PYTHON* variables (PYTHONPATH, PYTHONPROFILEIMPORTTIME) are ignored.
+    pub ignores_env: bool,
+    /// `-S`: no `site`, so no sitecustomize either.
+    pub no_site: bool,
+}
+
+/// `python`, `python3`, `python3.13`, `python3.13t`, `pypy3`, `py` — and not `python-dateutil`.
+fn is_python_word(word: &str) -> bool {
+    let Some(name) = Path::new(word).file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name == "py" {
+        return true;
+    }
+    let Some(version) = name
+        .strip_prefix("python")
+        .or_else(|| name.strip_prefix("pypy"))
+    else {
+        return false;
+    };
+    let version = version.strip_suffix('t').unwrap_or(version);
+    version.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// Where the interpreter is in the command and what its options say; None when no word of it
+/// is a Python interpreter (a shell script, a console entry point), whose options lmms-tui
+/// cannot tell from the program's.
+pub fn launch(command: &[String]) -> Option<Launch> {
+    let python = command.iter().position(|w| is_python_word(w))?;
+    let mut launch = Launch {
+        python,
+        end: command.len(),
+        ignores_env: false,
+        no_site: false,
+    };
+    let mut i = python + 1;
+    while i < command.len() {
+        let arg = command[i].as_str();
+        match arg {
+            "-c" | "-m" => break,
+            "-X" | "-W" | "--check-hash-based-pycs" => i += 2,
+            "-" | "--" => return None,
+            _ if arg.starts_with("--") => i += 1,
+            _ if arg.starts_with("-X") || arg.starts_with("-W") => i += 1,
+            _ if arg.starts_with('-') => {
+                let flags = &arg[1..];
+                launch.ignores_env |= flags.contains(['I', 'E']);
+                launch.no_site |= flags.contains('S');
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    launch.end = i.min(command.len());
+    Some(launch)
 }
 
 /// The code our `-c` runs in an edit run: the tracer runs the program given after it.
@@ -80,7 +190,7 @@ const RUN_MAIN: &str = "import _lmms_tui; _lmms_tui.run_main()";
 /// `python [options] -c "RUN_MAIN" PROGRAM...` for `python [options] PROGRAM...`, where PROGRAM
 /// is `-c CODE`, `-m MODULE` or `SCRIPT` with its arguments; None for other launchers.
 pub fn edit_command(command: &[String]) -> Option<Vec<String>> {
-    let i = interpreter_len(command)?;
+    let i = launch(command)?.end;
     let program = command.get(i..).filter(|p| !p.is_empty())?;
     if matches!(program[0].as_str(), "-c" | "-m") && program.len() < 2 {
         return None;
@@ -91,32 +201,11 @@ pub fn edit_command(command: &[String]) -> Option<Vec<String>> {
     Some(edited)
 }
 
-/// How many words of the command are the interpreter and its options (`python3 -X dev -O`):
-/// None when the command does not start with a Python interpreter (`env`, `uv run`, a shell
-/// script), whose options lmms-tui cannot tell from the program's.
-fn interpreter_len(command: &[String]) -> Option<usize> {
-    let program = Path::new(command.first()?).file_name()?.to_str()?;
-    if !(program == "py" || program.starts_with("python") || program.starts_with("pypy")) {
-        return None;
-    }
-    let mut i = 1;
-    while i < command.len() {
-        let arg = command[i].as_str();
-        match arg {
-            "-c" | "-m" => break,
-            "-X" | "-W" => i += 2,
-            "-" | "--" => return None,
-            _ if arg.starts_with('-') => i += 1,
-            _ => break,
-        }
-    }
-    Some(i.min(command.len()))
-}
-
 pub fn record(
     opts: &RecordOptions,
     runner: &mut dyn Runner,
     progress: &mut dyn FnMut(Progress),
+    checkpoint: &mut dyn FnMut(&ImportGraph),
 ) -> Result<Recording> {
     if opts.command.is_empty() {
         return Err(Error::new(
@@ -126,20 +215,32 @@ pub fn record(
     if opts.runs == 0 {
         return Err(Error::new("--runs must be at least 1"));
     }
-    if !opts.lazy.is_empty() && edit_command(&opts.command).is_none() {
-        return Err(Error::new(format!(
-            "--lazy edits the program's imports, so it needs the interpreter itself: \
-             python [options] (-c CODE | -m MODULE | SCRIPT), not `{}`",
-            opts.command.join(" ")
-        )));
+    let launch = launch(&opts.command);
+    if !opts.lazy.is_empty() {
+        if edit_command(&opts.command).is_none() {
+            return Err(Error::new(format!(
+                "--lazy edits the program's imports, so it needs the interpreter itself: \
+                 python [options] (-c CODE | -m MODULE | SCRIPT), not `{}`",
+                opts.command.join(" ")
+            )));
+        }
+        if launch.as_ref().is_some_and(|l| l.ignores_env || l.no_site) {
+            return Err(Error::new(
+                "--lazy makes the edit through lmms-tui's helper, which `python -I`, `-E` and \
+                 `-S` keep out (they ignore PYTHONPATH or skip site): record without them",
+            ));
+        }
     }
-    let python = runner.python_version(&opts.command[0]);
+    let python = runner.python_version(&opts.command[launch.as_ref().map_or(0, |l| l.python)]);
     // 3.14's importtime=2 prints imports of already-loaded modules: every edge, no tracer.
     let full_edges = at_least(&python, 3, 14);
     let mut s = Session {
         runner,
         progress,
+        checkpoint,
         opts,
+        launch,
+        only_main: false,
     };
     (s.progress)(Progress::Steps(
         opts.warmup as u64 + opts.runs as u64 * if opts.lazy.is_empty() { 2 } else { 4 },
@@ -150,25 +251,33 @@ pub fn record(
     }
     let mut builder = TraceBuilder::new();
     builder.meta.python = python;
-    let failures = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
-    let mut notes = vec![traced_edges(&mut s, &mut builder, full_edges)?];
-    if full_edges {
-        builder.set_edges_complete(true);
-    } else {
-        notes.extend(entries_alone(&mut s, &mut builder)?);
+    builder.meta.command = Some(opts.command.clone());
+    let (failures, mut notes) = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
+    if s.runner.interrupted().is_none() {
+        notes.push(traced_edges(&mut s, &mut builder, full_edges)?);
+        if full_edges {
+            builder.set_edges_complete(true);
+        } else {
+            notes.extend(entries_alone(&mut s, &mut builder)?);
+        }
     }
-    if !opts.lazy.is_empty() {
+    if !opts.lazy.is_empty() && s.runner.interrupted().is_none() {
         match measured_lazy(&mut s, &opts.lazy)? {
             Some(measured) => builder.meta.measured.push(measured),
             None => notes
                 .push("the runs with the imports made lazy printed no import-time lines".into()),
         }
     }
-    builder.meta.command = Some(opts.command.clone());
+    let interrupted = s.runner.interrupted();
+    if interrupted.is_some() {
+        // Edges found before the signal are a part only.
+        builder.set_edges_complete(false);
+    }
     builder.meta.recorded_at =
         Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string());
     Ok(Recording {
         graph: ImportGraph::build(builder)?,
+        interrupted,
         failures,
         notes,
     })
@@ -192,30 +301,65 @@ fn program_import_us(g: &ImportGraph) -> u64 {
     g.total_us().saturating_sub(g.startup_us())
 }
 
+/// Runs whose program failed, and how: (run, what happened).
+type Failures = Vec<(u32, String)>;
+
+/// How many interpreters printed import times into one run's standard error (one header each).
+fn processes(importtime: &str) -> usize {
+    importtime
+        .lines()
+        .filter(|l| l.contains("import time: self [us]"))
+        .count()
+}
+
 /// Timed runs: nothing but the program and `-X importtime`, each paired with a run with the
-/// garbage collector off (which goes first alternates). Returns the failed runs.
+/// garbage collector off (which goes first alternates). Returns the failed runs and notes.
 fn timed_runs(
     s: &mut Session,
     level: u8,
     builder: &mut TraceBuilder,
-) -> Result<Vec<(u32, String)>> {
+) -> Result<(Failures, Vec<String>)> {
     let mut failures = Vec::new();
+    let mut notes = Vec::new();
     let mut timed = 0;
     let mut gc = GcRuns::default();
+    let mut gc_unmeasured = 0;
     let runs = s.opts.runs;
-    for run in 1..=runs {
+    'runs: for run in 1..=runs {
         let mut plain = None;
         let mut no_gc = None;
         for first in [run % 2 == 1, run % 2 == 0] {
             if first {
                 let job = s.job(level, Tracer::Off, true);
-                plain = Some(s.step(format!("timed run {run}/{runs}"), &job)?);
-            } else {
+                let Some(mut out) = s.step(format!("timed run {run}/{runs}"), &job)? else {
+                    break 'runs;
+                };
+                // Child processes printed their own import times: from now on the helper
+                // keeps them out, and this run is made again.
+                if processes(&out.importtime) > 1 && !s.only_main && s.helper_can_load() {
+                    s.only_main = true;
+                    notes.push(
+                        "the program starts Python processes: only the main process is traced \
+                         (lmms-tui's helper keeps the others' import times out; its load is \
+                         part of start-up)"
+                            .to_string(),
+                    );
+                    let job = s.job(level, Tracer::Off, true);
+                    let Some(again) = s.step(format!("timed run {run}/{runs}"), &job)? else {
+                        break 'runs;
+                    };
+                    out = again;
+                }
+                plain = Some(out);
+            } else if s.helper_can_load() {
                 let job = s.job(1, Tracer::NoGc, false);
-                no_gc = Some(s.step(format!("run {run}/{runs} without GC"), &job)?);
+                let Some(out) = s.step(format!("run {run}/{runs} without GC"), &job)? else {
+                    break 'runs;
+                };
+                no_gc = Some(out);
             }
         }
-        let (out, no_gc) = (plain.expect("ran"), no_gc.expect("ran"));
+        let out = plain.expect("ran");
         if !out.exit.success {
             failures.push((run, out.exit.description.clone()));
         }
@@ -235,30 +379,65 @@ fn timed_runs(
                 }
             }
         }
-        if let (Some(with), Some(without)) = (with, program_us(&no_gc.importtime)) {
-            gc.with_gc_us.push(with);
-            gc.without_gc_us.push(without);
+        // A run without GC counts only if the helper that turns the collector off loaded.
+        match no_gc.filter(|o| o.tracer_loaded) {
+            Some(no_gc) => {
+                if let (Some(with), Some(without)) = (with, program_us(&no_gc.importtime)) {
+                    gc.with_gc_us.push(with);
+                    gc.without_gc_us.push(without);
+                }
+            }
+            None => gc_unmeasured += 1,
+        }
+        if timed > 0 {
+            (s.checkpoint)(&ImportGraph::build(builder.clone())?);
         }
     }
-    if timed == 0 {
+    if timed == 0 && s.runner.interrupted().is_none() {
         return Err(Error::new(format!(
             "`{}` printed no import-time lines: is it a Python interpreter (python3, python -m …)?",
             s.opts.command.join(" ")
         )));
     }
+    if gc_unmeasured > 0 && gc.with_gc_us.is_empty() {
+        notes.push(format!("GC pauses not measured: {}", no_helper(s)));
+    }
     if !gc.with_gc_us.is_empty() {
         builder.meta.gc = Some(gc);
     }
     builder.meta.files.clear();
-    Ok(failures)
+    Ok((failures, notes))
+}
+
+/// Why lmms-tui's helper (tracer, GC switch) did not run in the program, in words.
+fn no_helper(s: &Session) -> String {
+    match &s.launch {
+        Some(l) if l.ignores_env => "`python -I`/`-E` ignores PYTHONPATH, which brings lmms-tui's \
+                                     helper in"
+            .into(),
+        Some(l) if l.no_site => "`python -S` skips site, which loads lmms-tui's helper".into(),
+        _ => format!(
+            "lmms-tui's helper did not load (does `{}` reset PYTHONPATH?)",
+            s.opts.command.join(" ")
+        ),
+    }
 }
 
 /// One run with the tracer: every import statement, already-loaded modules included, and
 /// where each module comes from. On 3.14 the timed runs have every edge already.
 fn traced_edges(s: &mut Session, builder: &mut TraceBuilder, full_edges: bool) -> Result<String> {
+    if !s.helper_can_load() {
+        builder.set_edges_complete(false);
+        return Ok(format!(
+            "edges are the first-import tree only and module origins unknown: {}",
+            no_helper(s)
+        ));
+    }
     (s.progress)(Progress::Steps(1));
     let job = s.job(0, Tracer::Edges, false);
-    let out = s.step("recording import edges and origins".into(), &job)?;
+    let Some(out) = s.step("recording import edges and origins".into(), &job)? else {
+        return Ok("interrupted before the import edges were recorded".into());
+    };
     Ok(match out.findings {
         Some(text) => {
             let found = trace::tracer::read(&text, builder);
@@ -269,6 +448,13 @@ fn traced_edges(s: &mut Session, builder: &mut TraceBuilder, full_edges: bool) -
             format!(
                 "{} import edges traced, {} module origins",
                 found.edges, found.origins
+            )
+        }
+        None if !out.tracer_loaded => {
+            builder.set_edges_complete(full_edges);
+            format!(
+                "module origins unknown, and edges the first-import tree only: {}",
+                no_helper(s)
             )
         }
         None if full_edges => "the tracer wrote nothing: module origins unknown".into(),
@@ -284,33 +470,36 @@ fn traced_edges(s: &mut Session, builder: &mut TraceBuilder, full_edges: bool) -
 /// Each entry import alone: its own tree shows what it needs even where another module imported
 /// that first — including imports made from C extensions.
 fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<String>> {
-    // The same interpreter and options; with another launcher the runs alone are not made,
-    // and the edges are not called complete.
-    let Some(i) = interpreter_len(&s.opts.command) else {
+    // The same launcher, interpreter and options, and the same environment; a command whose
+    // interpreter lmms-tui cannot find gets no runs alone, and its edges are not complete.
+    let Some(launch) = s.launch.clone() else {
         builder.set_edges_complete(false);
         return Ok(Some(format!(
-            "entry imports not run alone (`{}` is not a Python interpreter lmms-tui can call \
-             directly): imports made from C code may be missing",
-            s.opts.command[0]
+            "entry imports not run alone (no word of `{}` is a Python interpreter lmms-tui can \
+             call with its options): imports made from C code may be missing",
+            s.opts.command.join(" ")
         )));
     };
-    let interpreter = s.opts.command[..i].to_vec();
+    let interpreter = s.opts.command[..launch.end].to_vec();
     let provisional = ImportGraph::build(builder.clone())?;
-    let entries = provisional.entry_imports();
+    // Names from the trace become code (`import NAME`): only module names do.
+    let entries: Vec<_> = provisional
+        .entry_imports()
+        .into_iter()
+        .filter(|&m| crate::model::is_python_module_name(provisional.name(m)))
+        .collect();
     (s.progress)(Progress::Steps(entries.len() as u64));
     let mut alone_edges = 0;
     for &m in &entries {
         let name = provisional.name(m).to_string();
         let mut args = interpreter.clone();
         args.extend(["-c".to_string(), format!("import {name}")]);
-        let job = Job {
-            args,
-            importtime: 1,
-            tracer: Tracer::Off,
-            python_path: script_dir(&s.opts.command).into_iter().collect(),
-            show: false,
+        let mut job = s.job_of(args, 1, Tracer::Off, false);
+        job.python_path = script_dir(&s.opts.command, &launch).into_iter().collect();
+        let Some(out) = s.step(format!("importing {name} alone"), &job)? else {
+            builder.set_edges_complete(false);
+            break;
         };
-        let out = s.step(format!("importing {name} alone"), &job)?;
         if let Ok(alone) = trace::from_bytes(&name, out.importtime.as_bytes()) {
             for child in alone.ids() {
                 let Some(parent) = alone.module(child).parent else {
@@ -354,22 +543,20 @@ fn measured_lazy(s: &mut Session, lazy: &[String]) -> Result<Option<Measured>> {
             [true, false]
         };
         for apply in order {
-            let job = Job {
-                args: args.clone(),
-                importtime: 1,
-                tracer: Tracer::Edit {
-                    defer: lazy.clone(),
-                    apply,
-                },
-                python_path: Vec::new(),
-                show: false,
+            let tracer = Tracer::Edit {
+                defer: lazy.clone(),
+                apply,
             };
+            let job = s.job_of(args.clone(), 1, tracer, false);
             let what = if apply {
                 format!("run {run}/{runs} with {} made lazy", lazy.join(", "))
             } else {
                 format!("run {run}/{runs} unedited, for the pair")
             };
-            pair[apply as usize] = Some(s.step(what, &job)?);
+            let Some(out) = s.step(what, &job)? else {
+                return Ok((!measured.total_us.is_empty()).then_some(measured));
+            };
+            pair[apply as usize] = Some(out);
         }
         let [eager, edited] = pair.map(|o| o.expect("ran"));
         let (Some(eager_us), Some(edited_us)) = (
@@ -401,8 +588,8 @@ fn measured_lazy(s: &mut Session, lazy: &[String]) -> Result<Option<Measured>> {
 }
 
 /// For `python path/to/script.py`, the script's directory (on sys.path when it runs).
-fn script_dir(command: &[String]) -> Option<String> {
-    let script = command.iter().skip(1).find(|a| !a.starts_with('-'))?;
+fn script_dir(command: &[String], launch: &Launch) -> Option<String> {
+    let script = command.get(launch.end)?;
     if !script.ends_with(".py") {
         return None;
     }

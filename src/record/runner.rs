@@ -3,6 +3,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -18,6 +20,9 @@ pub enum Tracer {
     Edges,
     /// Only turns the cyclic garbage collector off.
     NoGc,
+    /// Does nothing but keep child processes from printing import times (a timed run of a
+    /// program that starts Python processes).
+    OnlyMain,
     /// The job's command runs the program through the tracer's `run_main` (see `edit_command`),
     /// which compiles the program's own modules from source and, when `apply`, rewrites their
     /// imports of `defer` to import on first use.
@@ -50,6 +55,9 @@ pub struct RunOutput {
     pub importtime: String,
     /// The tracer's findings file (None without a tracer, or when the program wrote none).
     pub findings: Option<String>,
+    /// Whether the tracer loaded at all (under `python -I`, `-E`, `-S`, or a launcher that
+    /// resets PYTHONPATH, it does not).
+    pub tracer_loaded: bool,
     pub exit: Exit,
 }
 
@@ -71,13 +79,32 @@ pub trait Runner {
     /// `major.minor.micro` of the interpreter, when `python` is one.
     fn python_version(&mut self, python: &str) -> Option<String>;
     fn run(&mut self, job: &Job) -> Result<RunOutput>;
+    /// The signal that asked the recording to stop, if one did: no run starts after it.
+    fn interrupted(&self) -> Option<i32> {
+        None
+    }
 }
 
 /// Runs real processes. Import-time lines never reach the user's terminal; the program's other
 /// standard-error lines go to `echo` when the job shows output.
+///
+/// Each run is a process group of its own, so SIGTERM, SIGHUP, SIGINT or SIGQUIT reaching
+/// lmms-tui is forwarded to the program and everything it started; the run in progress ends,
+/// no other starts, and the temporary directory goes with the runner.
 pub struct ProcessRunner {
     tracer_dir: tempfile::TempDir,
     echo: Box<dyn Fn(&str) + Send + Sync>,
+    state: Arc<SignalState>,
+    _signals: crate::signals::Guard,
+}
+
+/// What the signal handler shares with the runner.
+#[derive(Default)]
+struct SignalState {
+    /// The signal received, 0 while none was.
+    signal: AtomicI32,
+    /// The running program's process group, 0 between runs.
+    group: AtomicI32,
 }
 
 impl ProcessRunner {
@@ -86,7 +113,26 @@ impl ProcessRunner {
             tempfile::tempdir().map_err(|e| Error::new(format!("temporary directory: {e}")))?;
         std::fs::write(tracer_dir.path().join("sitecustomize.py"), TRACER)
             .map_err(|e| Error::new(format!("cannot write the tracer: {e}")))?;
-        Ok(ProcessRunner { tracer_dir, echo })
+        let state = Arc::new(SignalState::default());
+        let shared = Arc::clone(&state);
+        let signals = crate::signals::on_signal(move |signal| {
+            shared.signal.store(signal, Ordering::SeqCst);
+            let group = shared.group.load(Ordering::SeqCst);
+            if group > 0 {
+                // SAFETY: kill(2) with a negative pid signals that process group; no memory
+                // is touched.
+                unsafe {
+                    libc::kill(-group, signal);
+                }
+            }
+            crate::signals::After::Continue
+        });
+        Ok(ProcessRunner {
+            tracer_dir,
+            echo,
+            state,
+            _signals: signals,
+        })
     }
 
     fn python_path(&self, job: &Job) -> Option<String> {
@@ -107,6 +153,13 @@ impl ProcessRunner {
 }
 
 impl Runner for ProcessRunner {
+    fn interrupted(&self) -> Option<i32> {
+        match self.state.signal.load(Ordering::SeqCst) {
+            0 => None,
+            signal => Some(signal),
+        }
+    }
+
     fn python_version(&mut self, python: &str) -> Option<String> {
         let out = Command::new(python)
             .args(["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"])
@@ -128,8 +181,11 @@ impl Runner for ProcessRunner {
             }
         };
         let mut cmd = Command::new(program);
+        // Its own process group (signals are forwarded to all of it); no terminal input, which
+        // a process outside the foreground group could not read anyway.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         cmd.args(&job.args[1..])
-            .stdin(io(job.show))
+            .stdin(Stdio::null())
             .stdout(io(job.show))
             .stderr(Stdio::piped());
         // Any value turns tracing on (CPython reads "set", not "1"), so 0 leaves it unset.
@@ -140,9 +196,15 @@ impl Runner for ProcessRunner {
             cmd.env("PYTHONPATH", path);
         }
         let findings_file = self.tracer_dir.path().join("findings.tsv");
+        let ack_file = self.tracer_dir.path().join("ack");
         let _ = std::fs::remove_file(&findings_file);
+        let _ = std::fs::remove_file(&ack_file);
+        if job.tracer != Tracer::Off {
+            cmd.env("LMMS_TUI_ACK", &ack_file);
+            cmd.env("LMMS_TUI_ONLY_MAIN", "1");
+        }
         match &job.tracer {
-            Tracer::Off => {}
+            Tracer::Off | Tracer::OnlyMain => {}
             Tracer::NoGc => {
                 cmd.env("LMMS_TUI_NO_GC", "1");
             }
@@ -160,6 +222,16 @@ impl Runner for ProcessRunner {
         let mut child = cmd
             .spawn()
             .map_err(|e| Error::new(format!("cannot run `{program}`: {e}")))?;
+        self.state
+            .group
+            .store(child.id().try_into().unwrap_or(0), Ordering::SeqCst);
+        // A signal that came between the check before this run and the spawn is forwarded too.
+        if let Some(signal) = self.interrupted() {
+            // SAFETY: as in the handler.
+            unsafe {
+                libc::kill(-(child.id() as i32), signal);
+            }
+        }
         let stderr = child.stderr.take().expect("stderr is piped");
         let importtime = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
@@ -179,16 +251,17 @@ impl Runner for ProcessRunner {
             });
             reader.join().unwrap_or_default()
         });
-        let status = child
-            .wait()
-            .map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
+        let status = child.wait();
+        self.state.group.store(0, Ordering::SeqCst);
+        let status = status.map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
         let findings = match job.tracer {
-            Tracer::Off | Tracer::NoGc => None,
+            Tracer::Off | Tracer::NoGc | Tracer::OnlyMain => None,
             _ => std::fs::read_to_string(&findings_file).ok(),
         };
         Ok(RunOutput {
             importtime,
             findings,
+            tracer_loaded: ack_file.exists(),
             exit: Exit {
                 success: status.success(),
                 description: match status.code() {

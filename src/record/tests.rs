@@ -9,6 +9,15 @@ struct FakeRunner {
     version: Option<String>,
 }
 
+impl FakeRunner {
+    fn new(version: &str) -> FakeRunner {
+        FakeRunner {
+            jobs: Vec::new(),
+            version: Some(version.into()),
+        }
+    }
+}
+
 const RUN: &str = "\
 import time: self [us] | cumulative | imported package
 import time:       100 |        100 |   json
@@ -36,7 +45,7 @@ impl Runner for FakeRunner {
                 Tracer::Off if job.args[1] == "-c" && job.args[2] == "import json" => {
                     "import time:       100 |        100 | json\n".into()
                 }
-                Tracer::Off => RUN.into(),
+                Tracer::Off | Tracer::OnlyMain => RUN.into(),
             },
             findings: match &job.tracer {
                 Tracer::Edges => Some(
@@ -47,6 +56,7 @@ impl Runner for FakeRunner {
                 Tracer::Edit { apply: true, .. } => Some("loaded\tjson\tthird.party\n".into()),
                 _ => None,
             },
+            tracer_loaded: job.tracer != Tracer::Off,
             exit: Exit {
                 // The second timed run fails.
                 success: !(job.tracer == Tracer::Off && plain == 2),
@@ -72,7 +82,13 @@ fn phases_run_in_order_and_fill_the_trace() {
         version: Some("3.11.7".into()),
     };
     let mut events = Vec::new();
-    let r = record(&options(3, &["json"]), &mut runner, &mut |p| events.push(p)).unwrap();
+    let r = record(
+        &options(3, &["json"]),
+        &mut runner,
+        &mut |p| events.push(p),
+        &mut |_| {},
+    )
+    .unwrap();
     let tracers: Vec<&Tracer> = runner.jobs.iter().map(|j| &j.tracer).collect();
     // 3 timed runs alternated with 3 without GC, the edge run, `json` alone, 3 pairs of
     // unedited and edited runs.
@@ -143,27 +159,159 @@ fn entries_alone_reuse_the_interpreter_or_the_edges_are_not_complete() {
     opts.command = ["python3", "-X", "dev", "-c", "import handler"]
         .map(String::from)
         .to_vec();
-    record(&opts, &mut runner, &mut |_| {}).unwrap();
+    record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
     assert_eq!(
         runner.jobs.last().unwrap().args,
         ["python3", "-X", "dev", "-c", "import json"]
     );
-    // Another launcher: no runs alone, and the trace does not claim every edge.
-    let mut runner = FakeRunner {
-        jobs: Vec::new(),
-        version: Some("3.11.7".into()),
-    };
-    opts.command = ["env", "A=1", "python3", "-c", "import handler"]
+    // A launcher: the runs alone go through it, with the interpreter's options.
+    let mut runner = FakeRunner::new("3.11.7");
+    opts.command = ["env", "A=1", "python3", "-X", "dev", "-c", "import handler"]
         .map(String::from)
         .to_vec();
-    let r = record(&opts, &mut runner, &mut |_| {}).unwrap();
-    assert!(runner.jobs.iter().all(|j| j.args[0] == "env"));
+    let r = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+    assert_eq!(
+        runner.jobs.last().unwrap().args,
+        ["env", "A=1", "python3", "-X", "dev", "-c", "import json"]
+    );
+    assert!(r.graph.edges_complete());
+    // No word is an interpreter (a script): no runs alone, and not every edge claimed.
+    let mut runner = FakeRunner::new("3.11.7");
+    opts.command = ["./serve.sh", "--port", "1"].map(String::from).to_vec();
+    let r = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+    assert!(runner.jobs.iter().all(|j| j.args[0] == "./serve.sh"));
     assert!(!r.graph.edges_complete());
     assert!(
         r.notes.iter().any(|n| n.contains("not run alone")),
         "{:?}",
         r.notes
     );
+}
+
+#[test]
+fn interpreters_are_found_behind_launchers_and_their_flags_read() {
+    let cmd = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let l = launch(&cmd(&["poetry", "run", "python3.13t", "-IOs", "app.py"])).unwrap();
+    assert_eq!(
+        (l.python, l.end, l.ignores_env, l.no_site),
+        (2, 4, true, false)
+    );
+    let l = launch(&cmd(&["python", "-S", "-W", "error", "-c", "x"])).unwrap();
+    assert_eq!((l.end, l.ignores_env, l.no_site), (4, false, true));
+    assert_eq!(launch(&cmd(&["pip", "install", "python-dateutil"])), None);
+}
+
+#[test]
+fn isolated_and_no_site_interpreters_get_importtime_as_an_option_and_no_helper() {
+    for flag in ["-I", "-E", "-S"] {
+        let mut runner = FakeRunner::new("3.11.7");
+        let mut opts = options(2, &[]);
+        opts.command = ["python3", flag, "-c", "import handler"]
+            .map(String::from)
+            .to_vec();
+        let r = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+        let timed = &runner.jobs[0];
+        if flag == "-S" {
+            assert_eq!(timed.importtime, 1);
+        } else {
+            // The environment is ignored: the level is on the command line.
+            assert_eq!(timed.args[..4], ["python3", "-X", "importtime", flag]);
+            assert_eq!(timed.importtime, 0);
+        }
+        // Neither GC runs nor a tracer run: the helper cannot load; the trace says so.
+        assert!(
+            runner.jobs.iter().all(|j| j.tracer == Tracer::Off),
+            "{flag}"
+        );
+        assert_eq!(r.graph.runs(), 2);
+        assert!(!r.graph.edges_complete());
+        assert!(r.graph.meta().gc.is_none());
+        let notes = r.notes.join("; ");
+        assert!(
+            notes.contains(if flag == "-S" {
+                "skips site"
+            } else {
+                "ignores PYTHONPATH"
+            }),
+            "{notes}"
+        );
+        // --lazy says why it cannot work.
+        opts.lazy = vec!["json".into()];
+        let err = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap_err();
+        assert!(err.message().contains("`-S` keep out"), "{err}");
+    }
+}
+
+#[test]
+fn child_processes_are_kept_out_and_the_run_made_again() {
+    /// The first timed run shows two interpreters' lines (a spawned child's).
+    struct Spawning(FakeRunner);
+    impl Runner for Spawning {
+        fn python_version(&mut self, p: &str) -> Option<String> {
+            self.0.python_version(p)
+        }
+        fn run(&mut self, job: &Job) -> Result<RunOutput> {
+            let mut out = self.0.run(job)?;
+            if job.tracer == Tracer::Off && job.show {
+                out.importtime = format!("{RUN}{RUN}");
+            }
+            Ok(out)
+        }
+    }
+    let mut runner = Spawning(FakeRunner::new("3.11.7"));
+    let r = record(&options(3, &[]), &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+    assert_eq!(r.graph.runs(), 3, "as many runs as asked");
+    let timed: Vec<&Tracer> = runner
+        .0
+        .jobs
+        .iter()
+        .filter(|j| j.show)
+        .map(|j| &j.tracer)
+        .collect();
+    assert_eq!(
+        timed,
+        [
+            &Tracer::Off,
+            &Tracer::OnlyMain,
+            &Tracer::OnlyMain,
+            &Tracer::OnlyMain
+        ]
+    );
+    assert!(
+        r.notes[0].contains("starts Python processes"),
+        "{:?}",
+        r.notes
+    );
+}
+
+#[test]
+fn a_signal_stops_the_recording_and_keeps_the_runs_that_finished() {
+    /// Interrupted while the second timed run is in progress.
+    struct Interrupted(FakeRunner);
+    impl Runner for Interrupted {
+        fn python_version(&mut self, p: &str) -> Option<String> {
+            self.0.python_version(p)
+        }
+        fn run(&mut self, job: &Job) -> Result<RunOutput> {
+            self.0.run(job)
+        }
+        fn interrupted(&self) -> Option<i32> {
+            (self.0.jobs.iter().filter(|j| j.show).count() >= 2).then_some(15)
+        }
+    }
+    let mut runner = Interrupted(FakeRunner::new("3.11.7"));
+    let mut saved = Vec::new();
+    let r = record(&options(5, &["json"]), &mut runner, &mut |_| {}, &mut |g| {
+        saved.push(g.runs())
+    })
+    .unwrap();
+    assert_eq!(r.interrupted, Some(15));
+    assert_eq!(r.graph.runs(), 1, "the run cut short is dropped");
+    assert!(!r.graph.edges_complete());
+    assert_eq!(saved, [1], "each finished run was saved as it finished");
+    // Nothing started after the signal (run 2's GC-off run came first): no tracer run, no
+    // edit runs.
+    assert_eq!(runner.0.jobs.len(), 4);
 }
 
 #[test]
@@ -174,7 +322,7 @@ fn warm_up_runs_come_first_and_are_not_counted() {
     };
     let mut opts = options(2, &[]);
     opts.warmup = 2;
-    let r = record(&opts, &mut runner, &mut |_| {}).unwrap();
+    let r = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
     // Two warm-up runs, silent and untimed; then the two timed runs and their pairs.
     assert!(
         runner.jobs[..2]
@@ -199,10 +347,35 @@ fn the_edit_needs_the_interpreter_and_keeps_its_options() {
         edit_command(&cmd(&["py", "-m", "pkg.main", "x"])).unwrap(),
         cmd(&["py", "-c", RUN_MAIN, "-m", "pkg.main", "x"])
     );
+    // A launcher stays in front: `env`, `uv run`, `poetry run`.
     assert_eq!(
-        edit_command(&cmd(&["env", "A=1", "python3", "app.py"])),
-        None
+        edit_command(&cmd(&["env", "A=1", "python3", "app.py"])).unwrap(),
+        cmd(&["env", "A=1", "python3", "-c", RUN_MAIN, "app.py"])
     );
+    assert_eq!(
+        edit_command(&cmd(&[
+            "uv",
+            "run",
+            "--with",
+            "python-dateutil",
+            "python",
+            "-m",
+            "app"
+        ]))
+        .unwrap(),
+        cmd(&[
+            "uv",
+            "run",
+            "--with",
+            "python-dateutil",
+            "python",
+            "-c",
+            RUN_MAIN,
+            "-m",
+            "app"
+        ])
+    );
+    assert_eq!(edit_command(&cmd(&["./run.sh", "app.py"])), None);
     assert_eq!(edit_command(&cmd(&["python3"])), None);
     assert_eq!(edit_command(&cmd(&["python3", "-c"])), None);
     assert_eq!(edit_command(&cmd(&["python3", "-"])), None);
@@ -212,7 +385,7 @@ fn the_edit_needs_the_interpreter_and_keeps_its_options() {
     };
     let mut opts = options(1, &["json"]);
     opts.command = cmd(&["python3"]);
-    let err = record(&opts, &mut runner, &mut |_| {}).unwrap_err();
+    let err = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap_err();
     assert!(err.message().contains("needs the interpreter"), "{err}");
     assert!(runner.jobs.is_empty());
 }
@@ -223,7 +396,7 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
         jobs: Vec::new(),
         version: Some("3.14.0".into()),
     };
-    record(&options(2, &[]), &mut runner, &mut |_| {}).unwrap();
+    record(&options(2, &[]), &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
     // Timed and no-GC runs, then one tracer run for origins only.
     assert_eq!(runner.jobs.len(), 5);
     assert!(
@@ -243,6 +416,7 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
             Ok(RunOutput {
                 importtime: String::new(),
                 findings: None,
+                tracer_loaded: false,
                 exit: Exit {
                     success: true,
                     description: String::new(),
@@ -250,10 +424,10 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
             })
         }
     }
-    let err = record(&options(1, &[]), &mut Silent, &mut |_| {}).unwrap_err();
+    let err = record(&options(1, &[]), &mut Silent, &mut |_| {}, &mut |_| {}).unwrap_err();
     assert!(
         err.message().contains("printed no import-time lines"),
         "{err}"
     );
-    assert!(record(&options(0, &[]), &mut Silent, &mut |_| {}).is_err());
+    assert!(record(&options(0, &[]), &mut Silent, &mut |_| {}, &mut |_| {}).is_err());
 }

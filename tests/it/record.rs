@@ -250,3 +250,137 @@ fn a_programs_own_import_time_line_passes_through() {
         "{stderr}"
     );
 }
+
+/// A program that starts Python processes with multiprocessing's spawn: their import times
+/// are kept out, and the trace has the runs asked for.
+#[test]
+fn a_spawning_program_records_as_many_runs_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "app.py",
+            "import multiprocessing as mp\nimport json\n\n\ndef work(x):\n    import fractions\n    return x\n\n\
+             if __name__ == '__main__':\n    ctx = mp.get_context('spawn')\n    with ctx.Pool(2) as pool:\n        print(pool.map(work, range(4)))\n",
+        )],
+    );
+    let (_, stderr) = succeeded(
+        bin()
+            .args([
+                "record",
+                "--runs",
+                "2",
+                "--warmup",
+                "0",
+                "-o",
+                "trace.json",
+                "--",
+            ])
+            .args(["python3", "app.py"])
+            .current_dir(dir.path()),
+    );
+    assert!(stderr.contains("wrote trace.json: 2 runs"), "{stderr}");
+    assert!(stderr.contains("starts Python processes"), "{stderr}");
+    let report = report_json(dir.path(), &["trace.json"]);
+    assert_eq!(report["trace"]["runs"], 2);
+    // The children's own start-up is no part of this trace: `json` is the program's.
+    assert!(module_entry(&report, "json")["samples"] == 2);
+}
+
+/// `python -I` ignores PYTHONPROFILEIMPORTTIME and PYTHONPATH: the level goes on the command
+/// line, and the trace says edges and origins are not known, and why.
+#[test]
+fn an_isolated_interpreter_is_recorded_and_told() {
+    let dir = program();
+    let (_, stderr) = succeeded(
+        bin()
+            .args(["record", "--runs", "2", "-o", "trace.json", "--"])
+            .args(["python3", "-I", "-c", "import json, decimal"])
+            .current_dir(dir.path()),
+    );
+    assert!(stderr.contains("wrote trace.json: 2 runs"), "{stderr}");
+    assert!(stderr.contains("first-import tree only"), "{stderr}");
+    assert!(stderr.contains("ignores PYTHONPATH"), "{stderr}");
+    assert!(
+        !stderr.contains("cyclic-GC"),
+        "no GC figure without the helper: {stderr}"
+    );
+}
+
+/// SIGTERM to lmms-tui alone, mid-recording: the program's whole process group is stopped,
+/// the temporary directory removed, the runs that finished kept, and the status is 143.
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_the_program_and_keeps_the_finished_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    // Each run writes its pid, then imports slowly, with a grandchild in its process group.
+    write_files(
+        dir.path(),
+        &[(
+            "slow.py",
+            "import os, subprocess, time\n\
+             open('pids', 'a').write('%d\\n' % os.getpid())\n\
+             child = subprocess.Popen(['sleep', '60'])\n\
+             open('pids', 'a').write('%d\\n' % child.pid)\n\
+             time.sleep(0.4)\n\
+             child.kill()\n",
+        )],
+    );
+    let child = bin()
+        .args([
+            "record",
+            "--runs",
+            "50",
+            "--warmup",
+            "0",
+            "-o",
+            "trace.json",
+            "--",
+        ])
+        .args(["python3", "-c", "import slow"])
+        .current_dir(dir.path())
+        .env("TMPDIR", &tmp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until at least two timed runs have finished (a run and its GC pair each write two
+    // pids), then signal lmms-tui alone.
+    let started = std::time::Instant::now();
+    while std::fs::read_to_string(dir.path().join("pids")).map_or(0, |p| p.lines().count()) < 10 {
+        assert!(started.elapsed().as_secs() < 60, "the runs never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("interrupted by signal 15"), "{stderr}");
+    // Every process it started is gone: none left running with nobody to wait for it.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for pid in std::fs::read_to_string(dir.path().join("pids"))
+        .unwrap()
+        .lines()
+    {
+        let alive = Path::new("/proc").join(pid);
+        let state = std::fs::read_to_string(alive.join("stat")).unwrap_or_default();
+        assert!(
+            state.is_empty() || state.contains(") Z "),
+            "process {pid} still runs: {state}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "temporary files left"
+    );
+    let report = report_json(dir.path(), &["trace.json"]);
+    let runs = report["trace"]["runs"].as_u64().unwrap();
+    assert!((2..50).contains(&runs), "{runs}");
+}
