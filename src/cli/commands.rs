@@ -289,8 +289,12 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     if let Some(line) = crate::output::figures::gc_line(g) {
         eprintln!("lmms-tui: {line}");
     }
-    if let Some(line) = crate::output::figures::noise_line(g) {
-        eprintln!("lmms-tui: {line}");
+    let said = [
+        crate::output::figures::noise_line(g),
+        crate::output::figures::interleaved_line(g),
+    ];
+    for line in said.into_iter().flatten() {
+        eprintln!("lmms-tui: {}", printable(&line));
     }
     if let Some(signal) = recording.interrupted {
         eprintln!(

@@ -32,6 +32,36 @@ pub struct TraceMeta {
     pub gc: Option<GcRuns>,
     /// What the timings depend on besides the code, when recorded.
     pub fingerprint: Option<Fingerprint>,
+    /// Text lines whose nesting level dropped by more than one: interleaved output.
+    pub level_jumps: LevelJumps,
+}
+
+/// Where a text trace's nesting level dropped by more than one level from a line to the next —
+/// impossible in one interpreter's output, so lines of several processes or threads were
+/// interleaved, and the tree is a best guess.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LevelJumps {
+    pub count: u64,
+    /// The first few, as `file:line`.
+    pub at: Vec<String>,
+}
+
+impl LevelJumps {
+    /// How many places are kept.
+    pub const KEPT: usize = 10;
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub fn add(&mut self, places: impl IntoIterator<Item = String>) {
+        for place in places {
+            self.count += 1;
+            if self.at.len() < Self::KEPT {
+                self.at.push(place);
+            }
+        }
+    }
 }
 
 /// Interpreter, platform and the versions of the packages the program loaded.
@@ -244,6 +274,11 @@ impl TraceBuilder {
                 code,
             },
         ));
+    }
+
+    /// Level jumps found in a text trace (see `LevelJumps`).
+    pub fn level_jumps(&mut self, places: impl IntoIterator<Item = String>) {
+        self.meta.level_jumps.add(places);
     }
 
     pub fn shutdown(&mut self, module: u32) {

@@ -21,7 +21,8 @@ mod stdlib_names;
 mod why;
 
 pub use builder::{
-    Fingerprint, GcRuns, LoadedAnyway, MAX_RUNS, Measured, Sample, TraceBuilder, TraceMeta,
+    Fingerprint, GcRuns, LevelJumps, LoadedAnyway, MAX_RUNS, Measured, Sample, TraceBuilder,
+    TraceMeta,
 };
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;

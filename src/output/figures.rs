@@ -36,11 +36,34 @@ pub fn summary(graph: &ImportGraph) -> String {
             f.packages.len()
         ));
     }
-    if let Some(noise) = noise_line(graph) {
+    for extra in [noise_line(graph), interleaved_line(graph)]
+        .into_iter()
+        .flatten()
+    {
         line.push('\n');
-        line.push_str(&noise);
+        line.push_str(&extra);
     }
     line
+}
+
+/// Said when a text trace's lines were interleaved (levels dropping by more than one).
+pub fn interleaved_line(graph: &ImportGraph) -> Option<String> {
+    let jumps = &graph.meta().level_jumps;
+    (!jumps.is_empty()).then(|| {
+        let more = if jumps.count > jumps.at.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
+        format!(
+            "uncertain tree: {} level jump{} ({}{more}) — lines of several processes or threads \
+             were interleaved, which CPython calls unreliable; each line went to the next line \
+             exactly one level up where there was one",
+            jumps.count,
+            if jumps.count == 1 { "" } else { "s" },
+            jumps.at.join(", ")
+        )
+    })
 }
 
 /// `median of runs 276.1–472.0 ms`, or that one run has no spread.

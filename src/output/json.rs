@@ -15,6 +15,8 @@ struct JsonTrace<'a> {
     modules: usize,
     edges: &'static str,
     python: Option<&'a str>,
+    /// Interleaved lines of a text trace: the tree is a best guess where `count` > 0.
+    level_jumps: &'a crate::model::LevelJumps,
 }
 
 #[derive(Serialize)]
@@ -169,6 +171,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         modules: graph.len(),
         edges: edges_label(graph),
         python: graph.meta().python.as_deref(),
+        level_jumps: &graph.meta().level_jumps,
     };
     let projection = JsonProjection {
         cold_start_ms: p.cold_start_us as f64 / 1000.0,

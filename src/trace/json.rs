@@ -33,6 +33,9 @@ struct TraceFile<'a> {
     gc: Option<crate::model::GcRuns>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     fingerprint: Option<crate::model::Fingerprint>,
+    /// Interleaved text lines the tree was guessed across.
+    #[serde(default, skip_serializing_if = "crate::model::LevelJumps::is_empty")]
+    level_jumps: crate::model::LevelJumps,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -252,6 +255,16 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     if builder.meta.fingerprint.is_none() {
         builder.meta.fingerprint = file.fingerprint;
     }
+    if let Some(bad) = file.level_jumps.at.iter().find(|t| has_control(t)) {
+        return Err(Error::in_file(
+            path,
+            format!("`level_jumps` holds {bad:?}, with control characters"),
+        ));
+    }
+    let jumps = file.level_jumps;
+    let unlisted = jumps.count.saturating_sub(jumps.at.len() as u64);
+    builder.level_jumps(jumps.at);
+    builder.meta.level_jumps.count = builder.meta.level_jumps.count.saturating_add(unlisted);
     builder.file_edges_complete(file.edges_complete);
     Ok(())
 }
@@ -319,6 +332,7 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
         measured: meta.measured.clone(),
         gc: meta.gc.clone(),
         fingerprint: meta.fingerprint.clone(),
+        level_jumps: meta.level_jumps.clone(),
     };
     serde_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")

@@ -395,3 +395,92 @@ fn a_hundred_thousand_deep_chain_does_not_overflow() {
     );
     assert_eq!(g.roots().len(), 1);
 }
+
+/// tuna's two published cases (its issue #53): a clean chain, and interleaved lines where `e`
+/// (level 3) is followed by `d` (level 1). CPython's parent line is always one level up, so
+/// `e` goes to `c`, the next line at level 2, and the jump is reported with its line.
+#[test]
+fn level_jumps_keep_parents_one_level_up_and_are_reported() {
+    let clean = "\
+import time:       3 |    22 |     c
+import time:       2 |    15 |   b
+import time:       1 |    12 | a
+";
+    let g = lmms_tui::trace::from_bytes("clean.txt", clean.as_bytes()).unwrap();
+    assert_eq!(g.chain_text(g.find("c").unwrap()), "a › b › c");
+    assert!(g.meta().level_jumps.is_empty());
+
+    let interleaved = "\
+import time:       5 |    22 |       e
+import time:       4 |    22 |   d
+import time:       3 |    22 |     c
+import time:       2 |    15 |   b
+import time:       1 |    12 | a
+";
+    let g = lmms_tui::trace::from_bytes("mp.txt", interleaved.as_bytes()).unwrap();
+    let parent = |n: &str| {
+        g.module(g.find(n).unwrap())
+            .parent
+            .map(|p| g.name(p).to_string())
+    };
+    assert_eq!(parent("e").as_deref(), Some("c"));
+    assert_eq!(parent("d").as_deref(), Some("a"));
+    assert_eq!(parent("c").as_deref(), Some("b"));
+    assert_eq!(parent("b").as_deref(), Some("a"));
+    let jumps = &g.meta().level_jumps;
+    assert_eq!(
+        (jumps.count, jumps.at.clone()),
+        (1, vec!["mp.txt:2".to_string()])
+    );
+
+    // Said in the report (text and JSON) and kept by trace.json.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mp.txt");
+    std::fs::write(&path, interleaved).unwrap();
+    let p = path.to_str().unwrap();
+    let (code, text, _) = crate::common::lmms(&["report", p]);
+    assert_eq!(code, 0);
+    assert!(text.contains("uncertain tree: 1 level jump ("), "{text}");
+    let (_, json, _) = crate::common::lmms(&["report", p, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["trace"]["level_jumps"]["count"], 1);
+    let (_, converted, _) = crate::common::lmms(&["report", p, "--format", "trace-json"]);
+    let again = lmms_tui::trace::from_bytes("t.json", converted.as_bytes()).unwrap();
+    assert_eq!(again.meta().level_jumps.count, 1);
+    assert_eq!(again.meta().level_jumps.at, [format!("{p}:2")]);
+}
+
+/// A real capture: a program whose forked children import while the parent does, all into
+/// one standard error (CPython 3.11, `tests/data/cpython3.11-fork-interleaved.txt`). The jumps
+/// are found and every module is read.
+#[test]
+fn a_real_interleaved_capture_is_read_and_marked_uncertain() {
+    let path = crate::common::data("cpython3.11-fork-interleaved.txt");
+    let g = lmms_tui::trace::load(&[&path]).unwrap();
+    assert_eq!(g.runs(), 1);
+    let jumps = &g.meta().level_jumps;
+    assert!(jumps.count >= 3, "{jumps:?}");
+    // Every jump is a line whose level is more than one above the previous timed line's.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let level = |l: &str| {
+        let name = l.rsplit('|').next().unwrap();
+        (name.len() - name.trim_start().len() - 1) / 2
+    };
+    for at in &jumps.at {
+        let n: usize = at.rsplit(':').next().unwrap().parse().unwrap();
+        let previous = lines[..n - 1]
+            .iter()
+            .rev()
+            .find(|l| l.starts_with("import time:") && !l.contains("self [us]"))
+            .unwrap();
+        assert!(level(lines[n - 1]) + 1 < level(previous), "{at}");
+    }
+    let names = text
+        .lines()
+        .filter(|l| l.starts_with("import time:") && !l.contains("self [us]"));
+    for line in names {
+        let name = line.rsplit('|').next().unwrap().trim();
+        assert!(g.find(name).is_some(), "{name}");
+    }
+}

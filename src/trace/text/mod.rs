@@ -38,6 +38,8 @@ enum Figures {
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     module: u32,
+    /// Line number in the file, 1-based.
+    line: u32,
     /// Nesting level; for cached lines, only what the padding says (resolved later).
     level: u32,
     figures: Figures,
@@ -87,7 +89,7 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
         match parsed {
             Line::Header => {
                 // One header per interpreter: a repeated one starts the next run.
-                finish_run(&run, builder);
+                finish_run(&run, builder, path);
                 run.clear();
                 roots_in_run.clear();
                 after_last_root = 0;
@@ -113,13 +115,14 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
                     // A module is imported once per interpreter: a second top-level line for
                     // it means the next run began after the last completed top-level import.
                     let tail = run.split_off(after_last_root);
-                    finish_run(&run, builder);
+                    finish_run(&run, builder, path);
                     run = tail;
                     roots_in_run.clear();
                     roots_in_run.insert(module);
                 }
                 run.push(Entry {
                     module,
+                    line: line_no.try_into().unwrap_or(u32::MAX),
                     level,
                     figures,
                 });
@@ -129,7 +132,7 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             }
         }
     }
-    finish_run(&run, builder);
+    finish_run(&run, builder, path);
     if builder.runs > crate::model::MAX_RUNS {
         return Err(Error::in_file(
             path,
@@ -238,16 +241,78 @@ fn parse_us(field: &[u8], column: &str) -> std::result::Result<u64, String> {
 }
 
 /// Turns one run's lines into samples, tree parents and edges.
-fn finish_run(entries: &[Entry], builder: &mut TraceBuilder) {
+fn finish_run(entries: &[Entry], builder: &mut TraceBuilder, path: &Path) {
     if entries.is_empty() {
         return;
     }
     let run = builder.begin_run();
     let levels = resolve_levels(entries, &builder.names);
-    let n = entries.len();
+    let mut parent = post_order_parents(entries, &levels);
+    let jumps = level_jumps(entries, &levels);
+    if !jumps.is_empty() {
+        exact_level_parents(entries, &levels, &mut parent);
+        builder.level_jumps(
+            jumps
+                .iter()
+                .map(|&j| format!("{}:{}", path.display(), entries[j].line)),
+        );
+    }
+    samples_and_edges(entries, &parent, run, builder);
+}
 
-    // Post-order → tree: a line adopts every pending line deeper than itself. Cached lines
-    // wait on their own stack; the first timed line above them is their importer.
+/// Timed lines whose next timed line is more than one level up (`e` at level 3, then `d` at
+/// level 1). CPython prints a module's line right after its imports' lines, so its parent
+/// line is always one level up: a bigger drop means lines of several processes or threads
+/// were interleaved, which CPython documents as unreliable output.
+fn level_jumps(entries: &[Entry], levels: &[u32]) -> Vec<usize> {
+    let mut jumps = Vec::new();
+    let mut previous: Option<u32> = None;
+    for (i, entry) in entries.iter().enumerate() {
+        if !matches!(entry.figures, Figures::Timed { .. }) {
+            continue;
+        }
+        if previous.is_some_and(|p| levels[i] + 1 < p) {
+            jumps.push(i);
+        }
+        previous = Some(levels[i]);
+    }
+    jumps
+}
+
+/// For a run with level jumps: each timed line goes to the next timed line exactly one level
+/// up, where one comes before the run's next top-level line (tuna's rule); otherwise it keeps
+/// the post-order parent (the next line above it).
+fn exact_level_parents(entries: &[Entry], levels: &[u32], parent: &mut [Option<u32>]) {
+    let mut waiting: hashbrown::HashMap<u32, Vec<u32>> = hashbrown::HashMap::new();
+    let mut exact: Vec<Option<u32>> = vec![None; entries.len()];
+    for (i, entry) in entries.iter().enumerate() {
+        if !matches!(entry.figures, Figures::Timed { .. }) {
+            continue;
+        }
+        let level = levels[i];
+        if let Some(children) = waiting.remove(&(level + 1)) {
+            for c in children {
+                exact[c as usize] = Some(i as u32);
+            }
+        }
+        if level == 0 {
+            // A top-level line ends what came before it.
+            waiting.clear();
+        } else {
+            waiting.entry(level).or_default().push(i as u32);
+        }
+    }
+    for (i, entry) in entries.iter().enumerate() {
+        if matches!(entry.figures, Figures::Timed { .. }) && exact[i].is_some() {
+            parent[i] = exact[i];
+        }
+    }
+}
+
+/// Post-order → tree: a line adopts every pending line deeper than itself. Cached lines wait
+/// on their own stack; the first timed line above them is their importer.
+fn post_order_parents(entries: &[Entry], levels: &[u32]) -> Vec<Option<u32>> {
+    let n = entries.len();
     let mut parent: Vec<Option<u32>> = vec![None; n];
     let mut pending: Vec<u32> = Vec::new();
     let mut pending_cached: Vec<u32> = Vec::new();
@@ -267,7 +332,15 @@ fn finish_run(entries: &[Entry], builder: &mut TraceBuilder) {
         }
         pending.push(i as u32);
     }
+    parent
+}
 
+fn samples_and_edges(
+    entries: &[Entry],
+    parent: &[Option<u32>],
+    run: u32,
+    builder: &mut TraceBuilder,
+) {
     // A module is printed once per run unless a load failed and was retried, or a package
     // imported the submodule being loaded: only then is the pre-order walk needed.
     let mut seen = vec![false; builder.module_count()];
@@ -276,7 +349,7 @@ fn finish_run(entries: &[Entry], builder: &mut TraceBuilder) {
         .filter(|e| matches!(e.figures, Figures::Timed { .. }))
         .any(|e| std::mem::replace(&mut seen[e.module as usize], true));
     if repeated {
-        merge_repeated_loads(entries, &parent, run, builder);
+        merge_repeated_loads(entries, parent, run, builder);
     } else {
         for (i, entry) in entries.iter().enumerate() {
             if let Figures::Timed {

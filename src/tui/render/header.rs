@@ -46,6 +46,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             ms(total.max)
         )));
     }
+    if !g.meta().level_jumps.is_empty() {
+        first.push(Span::styled(" uncertain tree: interleaved lines", RED));
+    }
     if noise_line(g).is_some() {
         let apart = (total.relative() * 100.0).round();
         first.push(Span::styled(format!(" noisy: {apart}% apart"), RED));
