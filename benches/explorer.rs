@@ -105,7 +105,42 @@ fn explorer(c: &mut Criterion) {
             )
         });
     }
+    // A pathologically deep chain (100,000 links): the last row's indentation is bounded.
+    let deep = deep_chain(100_000);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    group.bench_function("end_of_deep_chain/100000", |b| {
+        b.iter_batched_ref(
+            || new_app(deep.clone()),
+            |app| {
+                app.update(Action::Move(Move::End));
+                frame(app, &mut terminal);
+            },
+            BatchSize::LargeInput,
+        )
+    });
     group.finish();
+}
+
+/// `m0 › m1 › … › m(n-1)`, one run, built directly (its text form would be O(n²) spaces).
+fn deep_chain(n: usize) -> ImportGraph {
+    let mut b = lmms_tui::model::TraceBuilder::new();
+    let run = b.begin_run();
+    let mut parent = None;
+    for i in 0..n {
+        let m = b.module(&format!("m{i}"));
+        b.tree_parent(m, parent);
+        b.sample(
+            m,
+            lmms_tui::model::Sample {
+                run,
+                self_us: 10,
+                cumulative_us: 10 * (n - i) as u64,
+            },
+        );
+        b.edge(parent, m);
+        parent = Some(m);
+    }
+    ImportGraph::build(b).unwrap()
 }
 
 fn new_app(graph: ImportGraph) -> App {

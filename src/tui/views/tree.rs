@@ -320,6 +320,19 @@ impl TreeView {
     }
 }
 
+/// Deepest nesting drawn as spaces; below it the depth is written as a number, so a
+/// pathologically deep chain costs a row no more than a shallow one.
+const MAX_INDENT: u32 = 32;
+
+/// Two spaces a level, up to `MAX_INDENT` levels; deeper, `·depth 123456·` after them.
+fn indent(depth: u32) -> String {
+    if depth <= MAX_INDENT {
+        "  ".repeat(depth as usize)
+    } else {
+        format!("{}·depth {depth}· ", "  ".repeat(MAX_INDENT as usize - 6))
+    }
+}
+
 impl View for TreeView {
     fn len(&self) -> usize {
         self.rows.len()
@@ -354,7 +367,7 @@ impl View for TreeView {
                         (true, true) => "▾ ",
                         (true, false) => "▸ ",
                     };
-                    let indent = "  ".repeat(row.depth as usize);
+                    let indent = indent(row.depth);
                     match row.node {
                         Node::Module(id) => {
                             let mut r =

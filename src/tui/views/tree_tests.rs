@@ -130,3 +130,12 @@ fn reveal_opens_startup_group() {
     assert_eq!(v.selected_module(), g.find("_io"));
     assert!(names(&g, &v).contains(&"    _io".to_string()));
 }
+
+#[test]
+fn deep_rows_are_indented_up_to_a_bound_then_numbered() {
+    assert_eq!(indent(3), "      ");
+    assert_eq!(indent(MAX_INDENT).len(), 2 * MAX_INDENT as usize);
+    let deep = indent(1_000_000);
+    assert!(deep.ends_with("·depth 1000000· "), "{deep:?}");
+    assert!(deep.chars().count() < 2 * MAX_INDENT as usize + 2);
+}
