@@ -186,7 +186,12 @@ pub type Ignored = Vec<String>;
 pub fn load(path: &Path, graph: &ImportGraph) -> Result<(Plan, Ignored)> {
     let bytes =
         std::fs::read(path).map_err(|e| Error::in_file(path, format!("cannot read plan: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    from_bytes(path, &bytes, graph)
+}
+
+/// A plan file's contents (`path` names it in errors) for this trace.
+pub fn from_bytes(path: &Path, bytes: &[u8], graph: &ImportGraph) -> Result<(Plan, Ignored)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let file: PlanFile =
         serde_json::from_slice(bytes).map_err(|e| Error::in_json(path, &e, "plan"))?;
     if file.format != FORMAT || file.version != VERSION {

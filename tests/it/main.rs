@@ -8,6 +8,7 @@ mod common;
 
 mod cpython_check;
 mod explorer;
+mod fuzz;
 mod properties;
 mod readers;
 mod record;

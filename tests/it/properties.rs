@@ -8,7 +8,7 @@ use lmms_tui::trace::{self};
 use proptest::prelude::*;
 
 /// Reading must return Ok or a clean error, and whatever reads must also build and report.
-fn survives(bytes: &[u8]) {
+pub(crate) fn survives(bytes: &[u8]) {
     if let Ok(g) = lmms_tui::trace::from_bytes("fuzz", bytes) {
         let mut sink = Vec::new();
         let a = lmms_tui::whatif::Analysis::of(g);
@@ -22,7 +22,7 @@ fn survives(bytes: &[u8]) {
     }
 }
 
-fn real_traces() -> Vec<Vec<u8>> {
+pub(crate) fn real_traces() -> Vec<Vec<u8>> {
     [
         "cpython3.11-numpy-3runs.txt",
         "cpython3.11-requests-websocket.txt",
@@ -34,7 +34,7 @@ fn real_traces() -> Vec<Vec<u8>> {
 }
 
 #[derive(Debug, Clone)]
-enum Mangle {
+pub(crate) enum Mangle {
     DeleteLine(usize),
     DuplicateLine(usize),
     SwapLines(usize, usize),
@@ -43,7 +43,7 @@ enum Mangle {
     Truncate(usize),
 }
 
-fn mangle() -> impl Strategy<Value = Mangle> {
+pub(crate) fn mangle() -> impl Strategy<Value = Mangle> {
     prop_oneof![
         any::<usize>().prop_map(Mangle::DeleteLine),
         any::<usize>().prop_map(Mangle::DuplicateLine),
@@ -64,7 +64,7 @@ fn mangle() -> impl Strategy<Value = Mangle> {
     ]
 }
 
-fn apply(bytes: &[u8], mangles: &[Mangle]) -> Vec<u8> {
+pub(crate) fn apply(bytes: &[u8], mangles: &[Mangle]) -> Vec<u8> {
     let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
     for m in mangles {
         let n = lines.len().max(1);
