@@ -263,7 +263,7 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         if recording.notes.is_empty() {
             String::new()
         } else {
-            format!(" ({})", recording.notes.join("; "))
+            format!(" ({})", printable(&recording.notes.join("; ")))
         },
     );
     let mut lazy = crate::whatif::Plan::new(g);
