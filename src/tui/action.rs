@@ -62,6 +62,8 @@ pub enum Action {
     /// `x`: write fast_path.py for the plan.
     ExportFastPath,
     Confirm(bool),
+    /// Leave the question unanswered: nothing written, nothing quit.
+    ConfirmCancel,
     /// `p`: the parameters panel.
     OpenParams,
     CloseParams,

@@ -251,7 +251,7 @@ fn table() -> Vec<Binding> {
         bind(
             Normal,
             &[(Char('q'), Quit), (Ctrl('c'), Quit)],
-            "quit",
+            "quit (with unsaved plan changes it asks: y save, n discard, Esc stay)",
             Some("quit"),
         ),
         bind(
@@ -312,9 +312,9 @@ fn table() -> Vec<Binding> {
                 (Char('Y'), Action::Confirm(true)),
                 (Char('n'), Action::Confirm(false)),
                 (Char('N'), Action::Confirm(false)),
-                (Code(KeyCode::Esc), Action::Confirm(false)),
+                (Code(KeyCode::Esc), Action::ConfirmCancel),
             ],
-            "answer the question: yes / no",
+            "answer the question: yes / no / leave it",
             None,
         ),
     ]

@@ -777,3 +777,49 @@ fn classes_filter_the_flat_view_and_start_up_cannot_be_deferred() {
         lmms_tui::whatif::Decision::Eager
     );
 }
+
+/// `q` with a changed plan asks: Esc stays, `n` quits without saving, `y` saves then quits;
+/// an unchanged plan (or one just saved) quits at once.
+#[test]
+fn quitting_with_an_unsaved_plan_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let fresh = |s: &mut Screen| {
+        s.app.plan_file = lmms_tui::tui::app::OutputFile {
+            path: plan.clone(),
+            owned: false,
+        };
+    };
+    // Unchanged: q quits.
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('q')]);
+    assert!(s.app.quit());
+
+    // Changed: q asks; Esc stays; n quits and writes nothing.
+    let mut s = Screen::new(120, 40);
+    fresh(&mut s);
+    s.keys(&[KeyCode::Down, KeyCode::Char('L'), KeyCode::Char('q')]);
+    assert!(!s.app.quit());
+    assert!(
+        s.text().contains("the plan has unsaved changes"),
+        "{}",
+        s.text()
+    );
+    s.keys(&[KeyCode::Esc]);
+    assert!(!s.app.quit());
+    s.keys(&[KeyCode::Char('q'), KeyCode::Char('n')]);
+    assert!(s.app.quit());
+    assert!(!plan.exists());
+
+    // y saves, and quits once the file is written.
+    let mut s = Screen::new(120, 40);
+    fresh(&mut s);
+    s.keys(&[
+        KeyCode::Down,
+        KeyCode::Char('L'),
+        KeyCode::Char('q'),
+        KeyCode::Char('y'),
+    ]);
+    assert!(plan.exists());
+    assert!(s.app.quit());
+}

@@ -238,3 +238,27 @@ fn signals_restore_the_terminal() {
         );
     }
 }
+
+/// In a real terminal, `q` after changing the plan asks before anything is lost; `n` then
+/// quits with status 0 and writes no plan.
+#[test]
+fn quitting_with_an_unsaved_plan_asks_in_a_real_terminal() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::new("e2e-quit");
+    tmux.start(&format!(
+        "cd {} && {bin} {}; echo EXIT=$?; sleep 60",
+        dir.path().display(),
+        trace.display()
+    ));
+    tmux.wait_for("869 modules");
+    tmux.keys(&["j", "L"]);
+    tmux.wait_for(" lazy ");
+    tmux.keys(&["q"]);
+    tmux.wait_for("the plan has unsaved changes");
+    tmux.keys(&["n"]);
+    let after = tmux.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(!dir.path().join("lmms-plan.json").exists());
+}

@@ -1,7 +1,7 @@
 //! The files the explorer writes, as effects: the event loop writes them and answers with
 //! `Action::Wrote`; files this session did not write are asked about first.
 
-use super::{App, Mode, OutputFile};
+use super::{App, Mode, OutputFile, Question};
 use crate::tui::action::{Effect, WriteResult, Written};
 use crate::whatif::plan;
 
@@ -45,10 +45,14 @@ impl App {
             WriteResult::Done => {
                 self.status = Some(format!("wrote {}", path.display()));
                 self.file(what).owned = true;
+                if what == Written::Plan {
+                    self.saved_plan = plan::to_json(self.analysis.plan(), self.analysis.graph());
+                    self.quit |= std::mem::take(&mut self.quit_after_save);
+                }
             }
             WriteResult::Exists => {
                 self.question = Some((
-                    what,
+                    Question::Overwrite(what),
                     format!(
                         "{} exists and was not written here: overwrite? (y/n)",
                         path.display()
@@ -56,7 +60,11 @@ impl App {
                 ));
                 self.mode = Mode::Confirm;
             }
-            WriteResult::Failed(e) => self.status = Some(e),
+            WriteResult::Failed(e) => {
+                // A save asked for on the way out that failed: stay, and say why.
+                self.quit_after_save = false;
+                self.status = Some(e);
+            }
         }
     }
 }

@@ -26,8 +26,18 @@ pub enum Mode {
     Params,
     /// A value is being typed (see `App::input`).
     Input,
-    /// A yes/no question (overwriting a file that is not ours).
+    /// A yes/no question (overwriting a file that is not ours, quitting with an unsaved plan).
     Confirm,
+}
+
+/// What a question in `Mode::Confirm` is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    /// Overwrite a file this session did not write: yes writes it.
+    Overwrite(Written),
+    /// Quit with a plan that differs from the one loaded or last saved: yes saves, then quits;
+    /// no quits without saving; cancel stays.
+    UnsavedPlan,
 }
 
 /// What a typed value sets.
@@ -67,8 +77,12 @@ pub struct App {
     param_cursor: usize,
     /// A value being typed and what it is for.
     input: Option<(InputTarget, String)>,
-    /// The question being asked in `Mode::Confirm`, and what a yes writes.
-    question: Option<(Written, String)>,
+    /// The question being asked in `Mode::Confirm`, in words.
+    question: Option<(Question, String)>,
+    /// The plan as last loaded or saved (its JSON): quitting with another one asks first.
+    saved_plan: String,
+    /// Quit once the plan being saved is written.
+    quit_after_save: bool,
     /// Where `w` saves the plan: the --plan file, or `lmms-plan.json`.
     pub plan_file: OutputFile,
     /// Where `x` writes fast_path.py.
@@ -85,6 +99,7 @@ impl App {
     pub fn new(analysis: Analysis, plan_file: OutputFile, width: u16, height: u16) -> App {
         let views = Views::new(&analysis);
         let search = Search::new(analysis.graph());
+        let saved_plan = crate::whatif::plan::to_json(analysis.plan(), analysis.graph());
         App {
             analysis,
             views,
@@ -96,6 +111,8 @@ impl App {
             param_cursor: 0,
             input: None,
             question: None,
+            saved_plan,
+            quit_after_save: false,
             plan_file,
             export_file: OutputFile {
                 path: PathBuf::from(DEFAULT_EXPORT),
@@ -143,6 +160,29 @@ impl App {
 
     pub fn input(&self) -> Option<&(InputTarget, String)> {
         self.input.as_ref()
+    }
+
+    /// `q`: quits, unless the plan changed since it was loaded or saved — then asks. Asked
+    /// already (a second `q` or ^C), it quits.
+    fn ask_before_quitting(&mut self) {
+        let asked = matches!(self.question, Some((Question::UnsavedPlan, _)));
+        if asked || !self.plan_changed() {
+            self.quit = true;
+            return;
+        }
+        self.question = Some((
+            Question::UnsavedPlan,
+            format!(
+                "the plan has unsaved changes: save to {} and quit? (y save · n discard · Esc stay)",
+                self.plan_file.path.display()
+            ),
+        ));
+        self.mode = Mode::Confirm;
+    }
+
+    /// Whether the plan differs from the one loaded or last saved.
+    pub fn plan_changed(&self) -> bool {
+        crate::whatif::plan::to_json(self.analysis.plan(), self.analysis.graph()) != self.saved_plan
     }
 
     pub fn question(&self) -> Option<&str> {
@@ -242,7 +282,7 @@ impl App {
         self.status = None;
         let height = self.body_height();
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.ask_before_quitting(),
             Action::Resize { width, height } => {
                 self.width = width;
                 self.height = height;
@@ -389,9 +429,25 @@ impl App {
             Action::Confirm(yes) => {
                 self.mode = Mode::Normal;
                 match self.question.take() {
-                    Some((what, _)) if yes => return self.write(what, true),
-                    _ => self.status = Some("not written".into()),
+                    Some((Question::Overwrite(what), _)) if yes => return self.write(what, true),
+                    Some((Question::UnsavedPlan, _)) if yes => {
+                        self.quit_after_save = true;
+                        return self.write(Written::Plan, false);
+                    }
+                    Some((Question::UnsavedPlan, _)) => self.quit = true,
+                    _ => {
+                        self.quit_after_save = false;
+                        self.status = Some("not written".into());
+                    }
                 }
+            }
+            Action::ConfirmCancel => {
+                self.mode = Mode::Normal;
+                self.quit_after_save = false;
+                self.status = match self.question.take() {
+                    Some((Question::UnsavedPlan, _)) => Some("not quitting".into()),
+                    _ => Some("not written".into()),
+                };
             }
             Action::Wrote { what, result } => self.wrote(what, result),
             Action::OpenParams => self.mode = Mode::Params,
