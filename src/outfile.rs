@@ -48,6 +48,12 @@ pub fn replaced_atomically(path: &Path) -> bool {
     path != Path::new("-") && std::fs::metadata(path).map_or(true, |m| m.is_file())
 }
 
+/// Whether writing `path` would replace an existing regular file (through any links): what a
+/// careful command asks about first.
+pub fn would_replace(path: &Path) -> bool {
+    path != Path::new("-") && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
 /// The path a chain of symbolic links ends at (the path itself when it is no link).
 fn target(path: &Path) -> Result<PathBuf> {
     let mut at = path.to_path_buf();

@@ -189,7 +189,12 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let analysis = analyse(&sources, &args.whatif)?;
     let text = crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?;
     match args.output {
-        Some(path) => crate::outfile::write(&path, text.as_bytes())?,
+        Some(path) => {
+            if !args.force && crate::outfile::would_replace(&path) && !ask_overwrite(&path)? {
+                return Err(Error::in_file(&path, "exists: not overwritten"));
+            }
+            crate::outfile::write(&path, text.as_bytes())?
+        }
         None => {
             let stdout = io::stdout();
             let mut out = stdout.lock();
@@ -313,6 +318,23 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         }
         Ok(ExitCode::from(1))
     }
+}
+
+/// Whether to overwrite an existing file: asked on a terminal; elsewhere (CI, a pipe) the
+/// answer is no, and the error says --force.
+fn ask_overwrite(path: &Path) -> Result<bool> {
+    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        return Err(Error::in_file(path, "exists: --force overwrites it"));
+    }
+    eprint!(
+        "lmms-tui: {} exists: overwrite? [y/N] ",
+        printable(&path.display().to_string())
+    );
+    let mut answer = String::new();
+    io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Error::new(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
 fn write_trace(path: &Path, graph: &ImportGraph) -> Result<()> {

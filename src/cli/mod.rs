@@ -145,9 +145,13 @@ pub struct ExportArgs {
     pub traces: Vec<PathBuf>,
     #[arg(long, value_parser = one_of(&Style::ALL, Style::name, Style::help), default_value = "fast-path")]
     pub style: Style,
-    /// Write here instead of standard output
+    /// Write here instead of standard output (an existing file is asked about on a terminal,
+    /// and refused elsewhere unless --force)
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Overwrite an existing --output file without asking
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub mixing: MixingArgs,
     #[command(flatten)]

@@ -484,14 +484,16 @@ fn export_output_paths_follow_links_and_never_replace_special_files() {
     std::fs::write(d.join("real/fast_path.py"), "old").unwrap();
     std::os::unix::fs::symlink("real/fast_path.py", d.join("link.py")).unwrap();
     let link = d.join("link.py");
-    let (code, _, err) = lmms(&[
-        "export",
-        trace,
-        "--lazy",
-        "pandas",
-        "-o",
-        link.to_str().unwrap(),
-    ]);
+    let l = link.to_str().unwrap();
+    // An existing file is never overwritten unasked: without a terminal, --force is needed.
+    let (code, _, err) = lmms(&["export", trace, "--lazy", "pandas", "-o", l]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("exists: --force overwrites it"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("real/fast_path.py")).unwrap(),
+        "old"
+    );
+    let (code, _, err) = lmms(&["export", trace, "--lazy", "pandas", "-o", l, "--force"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         std::fs::read_to_string(d.join("real/fast_path.py")).unwrap(),
