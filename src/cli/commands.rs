@@ -89,6 +89,15 @@ pub fn explore(
              `lmms-tui report TRACE...` prints the profile (see --help)",
         ));
     }
+    // `lmms-tui reprot x`: a mistyped command reads as a file name.
+    if let Some(first) = traces.first().filter(|p| !p.exists())
+        && let Some(command) = close_command(&first.to_string_lossy())
+    {
+        return Err(Error::in_file(
+            first,
+            format!("no such file — did you mean `lmms-tui {command}`?"),
+        ));
+    }
     crate::tui::terminal::require_terminal()?;
     // A --plan file that does not exist yet is where `w` will save a new plan.
     let mut flags = whatif.clone();
@@ -112,6 +121,19 @@ pub fn explore(
     app.set_status(notice);
     crate::tui::run(app)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The subcommand a word was probably meant to be (`reprot` → `report`).
+fn close_command(word: &str) -> Option<String> {
+    use clap::CommandFactory;
+    super::Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|name| name != "help")
+        .map(|name| (strsim::damerau_levenshtein(word, &name), name))
+        .filter(|(distance, name)| *distance <= 2 && *distance < name.len() / 2 + 1)
+        .min()
+        .map(|(_, name)| name)
 }
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {

@@ -80,6 +80,7 @@ pub struct WhyArgs {
     /// Trace files (several are runs of one trace)
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
+    /// How to print the answer
     #[arg(long, value_parser = one_of(&WhyFormat::ALL, WhyFormat::name, WhyFormat::help), default_value = "text")]
     pub format: WhyFormat,
     #[command(flatten)]
@@ -97,6 +98,7 @@ pub struct RecordArgs {
     /// Runs first, not counted (they compile `.pyc` files and warm the file cache)
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub warmup: u32,
+    /// Where the trace goes (`-` for standard output); written after each timed run too
     #[arg(short, long, default_value = "trace.json")]
     pub output: PathBuf,
     /// Also measure the edit: the program's own imports of MODULE made lazy, in runs alternated
@@ -115,6 +117,7 @@ pub struct RecordArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
+    /// The trace to judge (several files are several runs of one trace)
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
     #[command(flatten)]
@@ -141,8 +144,10 @@ pub struct CheckArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
+    /// Trace files the plan applies to (several are runs of one trace)
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
+    /// What to write
     #[arg(long, value_parser = one_of(&Style::ALL, Style::name, Style::help), default_value = "fast-path")]
     pub style: Style,
     /// Write here instead of standard output (an existing file is asked about on a terminal,
@@ -163,6 +168,7 @@ pub struct ReportArgs {
     /// Trace files (CPython `-X importtime` text or lmms-tui trace.json); several are runs
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
+    /// What to print
     #[arg(long, value_parser = one_of(&ReportFormat::ALL, ReportFormat::name, ReportFormat::help), default_value = "text")]
     pub format: ReportFormat,
     /// Show only the N slowest modules (text and markdown default: 25; json default: all)
@@ -212,5 +218,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Why(args)) => commands::why(args),
         None => commands::explore(cli.traces, cli.baseline, cli.mixing, cli.whatif),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every flag and argument of every command says what it is (help and README come from
+    /// these definitions).
+    #[test]
+    fn every_flag_and_argument_has_a_description() {
+        let cli = super::Cli::command();
+        let mut commands = vec![&cli];
+        commands.extend(cli.get_subcommands());
+        for command in commands {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                assert!(
+                    arg.get_help().is_some() || arg.get_long_help().is_some(),
+                    "`{} {id}` has no description",
+                    command.get_name()
+                );
+            }
+        }
     }
 }

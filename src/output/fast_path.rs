@@ -100,25 +100,19 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
         modules.iter().partition(|&&m| plan.decision(m).is_lazy());
 
     let mut out = String::new();
-    let date = g
-        .meta()
-        .recorded_at
-        .as_deref()
-        .and_then(|d| d.get(..10))
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10]
-                .to_string()
-        });
+    // The recording's date; a CPython text trace has none, and today is not it.
+    let profiled = match g.meta().recorded_at.as_deref().and_then(|d| d.get(..10)) {
+        Some(date) => format!("Profiled {}", docstring_text(date)),
+        None => "Profiled (date unknown)".to_string(),
+    };
     let source = docstring_text(&g.meta().files.join(", "));
-    let date = docstring_text(&date);
     let _ = writeln!(
         out,
         "\"\"\"fast_path.py: what loads at cold start, and why.\n"
     );
     let _ = write!(
         out,
-        "Profiled {date} with lmms-tui from {source} ({} run{}",
+        "{profiled} with lmms-tui from {source} ({} run{}",
         g.runs(),
         if g.runs() == 1 { "" } else { "s" }
     );
@@ -141,7 +135,7 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
             );
         }
         _ => {
-            let _ = writeln!(out, ". Target: none set (lmms-tui: p, budget).");
+            let _ = writeln!(out, ". Target: none set.");
         }
     }
     let _ = writeln!(

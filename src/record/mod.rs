@@ -232,6 +232,14 @@ pub fn record(
         }
     }
     let python = runner.python_version(&opts.command[launch.as_ref().map_or(0, |l| l.python)]);
+    // `-X importtime` came with 3.7: older interpreters print nothing to time.
+    if let Some(version) = &python
+        && !at_least(&python, 3, 7)
+    {
+        return Err(Error::new(format!(
+            "Python {version} has no `-X importtime`: lmms-tui record needs Python 3.7 or later"
+        )));
+    }
     // 3.14's importtime=2 prints imports of already-loaded modules: every edge, no tracer.
     let full_edges = at_least(&python, 3, 14);
     let mut s = Session {

@@ -431,3 +431,15 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
     );
     assert!(record(&options(0, &[]), &mut Silent, &mut |_| {}, &mut |_| {}).is_err());
 }
+
+#[test]
+fn interpreters_before_3_7_are_told_the_version_they_need() {
+    let mut runner = FakeRunner::new("3.6.15");
+    let err = record(&options(1, &[]), &mut runner, &mut |_| {}, &mut |_| {}).unwrap_err();
+    assert!(
+        err.message()
+            .contains("Python 3.6.15 has no `-X importtime`: lmms-tui record needs Python 3.7"),
+        "{err}"
+    );
+    assert!(runner.jobs.is_empty());
+}

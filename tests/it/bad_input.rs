@@ -350,3 +350,13 @@ fn why_an_unknown_module_offers_the_closest_names() {
     assert_eq!(code, 2);
     assert!(stderr.contains("closest: pandas"), "{stderr}");
 }
+
+#[test]
+fn a_mistyped_command_is_named() {
+    let (code, _, stderr) = lmms(&["reprot", "trace.json"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "lmms-tui: reprot: no such file — did you mean `lmms-tui report`?"
+    );
+}

@@ -507,3 +507,25 @@ fn export_output_paths_follow_links_and_never_replace_special_files() {
     );
     assert_eq!(std::fs::read_dir(d.join("real")).unwrap().count(), 1);
 }
+
+/// The export's header: the recording's date, or says it is unknown (never today's), and no
+/// instructions for the tool inside the user's source file.
+#[test]
+fn the_export_header_dates_the_profile_honestly() {
+    let (_, undated, _) = lmms(&["export", "assets/lambda-handler-5runs.txt"]);
+    assert!(
+        undated.contains("Profiled (date unknown) with lmms-tui"),
+        "{undated}"
+    );
+    assert!(undated.contains("Target: none set."), "{undated}");
+    assert!(!undated.contains("lmms-tui: p"), "{undated}");
+    let (_, dated, _) = lmms(&["export", "assets/lambda-handler-trace.json"]);
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("assets/lambda-handler-trace.json").unwrap())
+            .unwrap();
+    let day = &trace["recorded_at"].as_str().unwrap()[..10];
+    assert!(
+        dated.contains(&format!("Profiled {day} with lmms-tui")),
+        "{dated}"
+    );
+}
