@@ -1,7 +1,7 @@
 //! The figures every format shows, as labelled lines: the trace summary and the what-if
 //! projection. Text, markdown and the explorer's panel print these, so they always agree.
 
-use super::units::{ms, seconds, signed_ms, signed_percent};
+use super::units::{ms, per_day, signed_ms, signed_percent};
 use crate::model::{Delta, ImportGraph, NOISY_SPREAD};
 use crate::whatif::{Analysis, Decision, PercentileMethod, Percentiles, params};
 
@@ -117,12 +117,12 @@ impl Figure {
     pub fn label(self) -> &'static str {
         match self {
             Figure::Parameters => "parameters",
-            Figure::ColdStart => "cold start",
+            Figure::ColdStart => "cold start (new process)",
             Figure::Budget => "budget",
-            Figure::Latency => "request import latency",
-            Figure::ColdRequest => "cold request",
-            Figure::Daily => "daily import time",
-            Figure::Dropped => "leave cold start",
+            Figure::Latency => "import wait, a request",
+            Figure::ColdRequest => "new process, on average",
+            Figure::Daily => "import time per day",
+            Figure::Dropped => "no longer at start-up",
             Figure::Kept => "stays loaded",
             Figure::Measured => "measured",
             Figure::Gc => "garbage collection",
@@ -140,7 +140,7 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
         (
             Figure::ColdStart,
             format!(
-                "{} ms traced → {} ms what-if ({} ms, {}){}",
+                "{} ms traced → {} ms with this plan ({} ms, {}){}",
                 ms(p.traced_cold_start_us),
                 ms(p.cold_start_us),
                 signed_ms(p.cold_start_us as f64 - p.traced_cold_start_us as f64),
@@ -161,7 +161,12 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
     if let (Some(budget), Some(ok)) = (params.budget_ms, a.within_budget()) {
         lines.push((
             Figure::Budget,
-            format!("{} {budget} ms", if ok { "✓ within" } else { "✗ over" }),
+            format!(
+                "{} cold start {} ms {} the {budget} ms budget",
+                if ok { "✓" } else { "✗" },
+                ms(p.cold_start_us),
+                if ok { "within" } else { "over" }
+            ),
         ));
     }
     let pct = |x: &Percentiles| {
@@ -175,9 +180,15 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
     lines.push((
         Figure::Latency,
         format!(
-            "{} → {}{}",
+            "{} → {}{}{}",
             pct(&p.traced_percentiles),
             pct(&p.percentiles),
+            // Most requests land on a warm process, which imports nothing at all.
+            if p.traced_percentiles.p50_us == 0.0 {
+                "; P50 is 0: warm requests import nothing"
+            } else {
+                ""
+            },
             match p.method {
                 PercentileMethod::Exact => String::new(),
                 PercentileMethod::MonteCarlo { processes } => format!(
@@ -194,16 +205,16 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
     lines.push((
         Figure::ColdRequest,
         format!(
-            "{} ms expected import time",
+            "{} ms of imports for its first request, lazy ones included",
             ms(p.expected_cold_request_us.round() as u64)
         ),
     ));
     lines.push((
         Figure::Daily,
         format!(
-            "{} s → {} s ({})",
-            seconds(p.traced_daily_import_s),
-            seconds(p.daily_import_s),
+            "{} → {} ({}), all processes together",
+            per_day(p.traced_daily_import_s),
+            per_day(p.daily_import_s),
             signed_percent(p.traced_daily_import_s, p.daily_import_s)
         ),
     ));

@@ -37,6 +37,18 @@ pub fn seconds(s: f64) -> String {
     format!("{s:.1}")
 }
 
+/// A duration a day in the unit that reads best: `42.0 s`, `12.5 min`, `3.2 h` (the exact
+/// seconds are in JSON).
+pub fn per_day(s: f64) -> String {
+    if s >= 3600.0 {
+        format!("{:.1} h", s / 3600.0)
+    } else if s >= 600.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +61,13 @@ mod tests {
         assert_eq!(ms(1250), "1.3");
         assert_eq!(ms(389_696), "389.7");
         assert_eq!(ms(1_200_000), "1200.0");
+    }
+
+    #[test]
+    fn durations_a_day_scale() {
+        assert_eq!(per_day(42.04), "42.0 s");
+        assert_eq!(per_day(750.0), "12.5 min");
+        assert_eq!(per_day(53_036_000.0), "14732.2 h");
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl WhyFormat {
 /// Who the importer is, in words: `requests (third-party)`, `the program itself`.
 pub fn importer_text(g: &ImportGraph, reason: &Reason) -> String {
     match reason.importer {
-        None => "the program itself".into(),
+        None => "the program".into(),
         Some(i) => format!("{} ({})", g.name(i), g.module(i).class.key()),
     }
 }

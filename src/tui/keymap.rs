@@ -266,6 +266,20 @@ fn table() -> Vec<Binding> {
             None,
         ),
         bind(
+            HelpMode,
+            &[
+                (Char('j'), Move(self::Move::Down)),
+                (Char('k'), Move(self::Move::Up)),
+                (Code(KeyCode::Down), Move(self::Move::Down)),
+                (Code(KeyCode::Up), Move(self::Move::Up)),
+                (Code(KeyCode::PageDown), Move(self::Move::PageDown)),
+                (Code(KeyCode::PageUp), Move(self::Move::PageUp)),
+                (Char(' '), Move(self::Move::PageDown)),
+            ],
+            "scrolls this help",
+            None,
+        ),
+        bind(
             Search,
             &[
                 (Code(KeyCode::Enter), SearchConfirm),

@@ -148,10 +148,42 @@ fn first_screen_shows_where_the_time_goes() {
     assert!(s.selected_line().unwrap().contains("handler"));
 }
 
+/// Every screen at 80×24, 100×30, 160×45 and 200×60, so layout changes show in review: the
+/// tree with the what-if panel, the help, each view (importers of boto3) and the parameters.
 #[test]
-fn first_screen_snapshot() {
-    let mut s = Screen::new(100, 24);
-    insta::assert_snapshot!(s.text());
+fn screens_at_every_size_snapshot() {
+    let screens: [(&str, &[KeyCode]); 6] = [
+        ("tree", &[]),
+        ("help", &[KeyCode::Char('?')]),
+        ("slowest", &[KeyCode::Char('2')]),
+        ("packages", &[KeyCode::Char('3')]),
+        (
+            "importers",
+            &[KeyCode::Down, KeyCode::Down, KeyCode::Char('4')],
+        ),
+        ("params", &[KeyCode::Char('p')]),
+    ];
+    for (w, h) in [(80, 24), (100, 30), (160, 45), (200, 60)] {
+        for (name, keys) in screens {
+            let mut s = Screen::new(w, h);
+            s.keys(keys);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), s.text());
+        }
+    }
+}
+
+/// The help fits any screen: taller than it, it scrolls, and says so.
+#[test]
+fn the_help_scrolls_on_a_small_screen() {
+    let mut s = Screen::new(80, 24);
+    s.keys(&[KeyCode::Char('?')]);
+    let first = s.text();
+    assert!(first.contains("j k PgDn PgUp scroll"), "{first}");
+    assert!(!first.contains("answer the question"), "{first}");
+    s.keys(&[KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageDown]);
+    let last = s.text();
+    assert!(last.contains("answer the question"), "{last}");
+    assert!(last.contains("quit"), "{last}");
 }
 
 #[test]
@@ -412,8 +444,12 @@ fn any_size_renders_without_panic() {
         if w < 40 || h < 12 {
             assert!(text.contains("too") || w * h < 20, "{w}×{h}: {text}");
         } else {
-            assert!(text.contains("lmms-tui"), "{w}×{h}");
-            assert!(s.selected_line().is_some(), "{w}×{h}: selection visible");
+            // The header's figures come first: at 40 columns they are what it keeps.
+            assert!(text.contains("5 runs"), "{w}×{h}: {text}");
+            assert!(
+                s.selected_line().is_some(),
+                "{w}×{h}: selection visible\n{text}"
+            );
         }
         for mode_keys in [
             &[KeyCode::Char('?')][..],
@@ -436,7 +472,7 @@ fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
     let g = lambda();
     let before = s.text();
     assert!(
-        before.contains("286.8 ms traced → 286.8 ms what-if"),
+        before.contains("286.8 ms traced → 286.8 ms with this plan"),
         "{before}"
     );
     // Select pandas, set its usage to 5 %, defer it.
@@ -456,15 +492,15 @@ fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
     plan.set_usage_pct(pandas, 5.0);
     let p = lmms_tui::whatif::project(&g, &plan);
     let cold = format!(
-        "{} ms traced → {} ms what-if",
+        "{} ms traced → {} ms with this plan",
         ms(p.traced_cold_start_us),
         ms(p.cold_start_us)
     );
     assert!(text.contains(&cold), "{cold} in\n{text}");
     let daily = format!(
-        "{} s → {} s",
-        lmms_tui::output::units::seconds(p.traced_daily_import_s),
-        lmms_tui::output::units::seconds(p.daily_import_s)
+        "{} → {}",
+        lmms_tui::output::units::per_day(p.traced_daily_import_s),
+        lmms_tui::output::units::per_day(p.daily_import_s)
     );
     assert!(text.contains(&daily), "{daily} in\n{text}");
     let p99 = format!("P99 {} ms", ms(p.percentiles.p99_us.round() as u64));
@@ -512,7 +548,10 @@ fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
     s.keys(&[KeyCode::Char('-')]);
     assert_eq!(s.app.analysis().plan().usage_pct(pandas), 10.0);
     s.keys(&[KeyCode::Char('L')]);
-    assert!(s.text().contains("286.8 ms traced → 286.8 ms what-if"));
+    assert!(
+        s.text()
+            .contains("286.8 ms traced → 286.8 ms with this plan")
+    );
 }
 
 #[test]
@@ -708,8 +747,14 @@ fn the_baseline_view_needs_a_baseline() {
 #[test]
 fn a_short_panel_keeps_the_lines_that_matter() {
     let mut s = Screen::new(120, 24);
+    // The flat view fills the table, so the panel keeps its least height.
+    s.keys(&[KeyCode::Char('2')]);
     let text = s.text();
-    for line in ["cold start", "daily import time", "request import latency"] {
+    for line in [
+        "cold start",
+        "import time per day",
+        "import wait, a request",
+    ] {
         assert!(text.contains(line), "{line} in\n{text}");
     }
     assert!(!text.contains("parameters "), "{text}");

@@ -50,7 +50,7 @@ fn text_markdown_and_json_show_the_same_projection() {
     assert_eq!(boto3["load_probability"], 1);
     assert!(boto3["retained_us"].as_u64().unwrap() > 0);
 
-    let expect = format!("{:.1} ms traced → {:.1} ms what-if", base, cold);
+    let expect = format!("{:.1} ms traced → {:.1} ms with this plan", base, cold);
     for format in ["text", "markdown"] {
         let args: Vec<&str> = ["report", TRACE, "--format", format]
             .iter()
@@ -64,7 +64,7 @@ fn text_markdown_and_json_show_the_same_projection() {
             out.contains(&format!("{:.1} s", p["daily_import_s"].as_f64().unwrap())),
             "{format}"
         );
-        assert!(out.contains("✓ within 150 ms"), "{format}");
+        assert!(out.contains("within the 150 ms budget"), "{format}");
         assert!(out.contains("savings may be overstated"), "{format}");
     }
 }

@@ -9,7 +9,7 @@ mod files;
 mod mouse;
 
 use super::action::{Action, Effect, Written};
-use super::cursor::Cursor;
+use super::cursor::{Cursor, Move};
 use super::layout::{self, Area};
 use super::search::Search;
 use super::views::{Fold, View, ViewId, Views};
@@ -83,6 +83,8 @@ pub struct App {
     saved_plan: String,
     /// Quit once the plan being saved is written.
     quit_after_save: bool,
+    /// The help screen's first line shown.
+    help_scroll: usize,
     /// Where `w` saves the plan: the --plan file, or `lmms-plan.json`.
     pub plan_file: OutputFile,
     /// Where `x` writes fast_path.py.
@@ -113,6 +115,7 @@ impl App {
             question: None,
             saved_plan,
             quit_after_save: false,
+            help_scroll: 0,
             plan_file,
             export_file: OutputFile {
                 path: PathBuf::from(DEFAULT_EXPORT),
@@ -136,6 +139,36 @@ impl App {
 
     pub fn view(&self) -> ViewId {
         self.view
+    }
+
+    /// The screen's areas for the current view (a short table gives its room to the panels).
+    pub fn areas(&self) -> layout::Areas {
+        self.areas_in(self.size())
+    }
+
+    /// The same, for a screen of that size.
+    pub fn areas_in(&self, screen: Area) -> layout::Areas {
+        let whatif_lines = crate::output::figures::projection_lines(&self.analysis).len();
+        layout::areas(screen, self.current().len(), whatif_lines)
+    }
+
+    /// The table's columns at `width`, the name column sized for the longest name on screen
+    /// (drawing and mouse clicks use the same).
+    pub fn columns(&self, width: u16) -> Vec<(crate::tui::layout::Column, u16)> {
+        let view = self.current();
+        let start = view.cursor().scroll.min(view.len());
+        let end = (start + self.body_height()).min(view.len());
+        let wants = match view.rows(&self.analysis, self.sort, start..end) {
+            crate::tui::views::Rows::Modules(rows) => rows
+                .iter()
+                .map(|r| r.text.chars().count())
+                .max()
+                .unwrap_or(0),
+            crate::tui::views::Rows::Changes(_) => 24,
+        };
+        // The header too, with room for a sort mark (` (import order ▲)`).
+        let wants = wants.max(view.name_header().chars().count() + 17);
+        crate::tui::layout::columns(width, u16::try_from(wants + 1).unwrap_or(u16::MAX))
     }
 
     pub fn current(&self) -> &dyn View {
@@ -185,6 +218,11 @@ impl App {
         crate::whatif::plan::to_json(self.analysis.plan(), self.analysis.graph()) != self.saved_plan
     }
 
+    /// The help screen's scroll, in wrapped lines.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
+    }
+
     pub fn question(&self) -> Option<&str> {
         self.question.as_ref().map(|(_, q)| q.as_str())
     }
@@ -206,7 +244,7 @@ impl App {
     }
 
     fn body_height(&self) -> usize {
-        layout::areas(self.size()).body_height()
+        self.areas().body_height()
     }
 
     /// The module the detail panel describes.
@@ -288,7 +326,25 @@ impl App {
                 self.height = height;
                 self.refresh_view();
             }
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => {
+                self.mode = Mode::Help;
+                self.help_scroll = 0;
+            }
+            // The help's lines depend on the width it wraps to: drawing clamps the scroll.
+            Action::Move(m) if self.mode == Mode::Help => {
+                let page = self.height.saturating_sub(4).max(1) as usize;
+                let most = crate::tui::keymap::help().len() * 3;
+                self.help_scroll = match m {
+                    Move::Down => self.help_scroll + 1,
+                    Move::Up => self.help_scroll.saturating_sub(1),
+                    Move::PageDown => self.help_scroll + page,
+                    Move::PageUp => self.help_scroll.saturating_sub(page),
+                    Move::Home => 0,
+                    Move::End => most,
+                    Move::Scroll(n) => self.help_scroll.saturating_add_signed(n),
+                }
+                .min(most);
+            }
             Action::CloseHelp => self.mode = Mode::Normal,
             Action::Move(m) if self.mode == Mode::Params => {
                 let mut c = Cursor {

@@ -20,13 +20,14 @@ impl App {
         if self.mode != Mode::Normal {
             return;
         }
-        let areas = layout::areas(self.size());
+        let areas = self.areas();
         let table = areas.table;
         if column < table.x || column >= table.x + table.width {
             return;
         }
         if row == table.y {
-            let Some(col) = layout::column_at(table.width, column - table.x) else {
+            let columns = self.columns(table.width);
+            let Some(col) = layout::column_at(&columns, column - table.x) else {
                 return;
             };
             if let Some(key) = Self::sort_for_column(col) {

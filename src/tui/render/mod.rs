@@ -41,7 +41,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let areas = layout::areas(screen);
+    let areas = app.areas_in(screen);
     header::render(app, frame, rect(areas.header));
     table::render(app, frame, rect(areas.table));
     detail::render(app, frame, rect(areas.detail));
@@ -50,7 +50,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let editing_param = matches!(app.input(), Some((InputTarget::Param(_), _)));
     match app.mode() {
         Mode::Search => overlays::search(app, frame, rect(areas.table)),
-        Mode::Help => overlays::help(frame, area),
+        Mode::Help => overlays::help(frame, area, app.help_scroll()),
         Mode::Params => overlays::params(app, frame, rect(areas.table)),
         Mode::Input if editing_param => overlays::params(app, frame, rect(areas.table)),
         _ => {}

@@ -106,7 +106,9 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub(super) fn help(frame: &mut Frame, area: Rect) {
+/// Every key, its description wrapped to the screen; scrolls when taller than the screen
+/// (the title says how).
+pub(super) fn help(frame: &mut Frame, area: Rect, scroll: usize) {
     let help = keymap::help();
     let key_width = help
         .iter()
@@ -119,7 +121,21 @@ pub(super) fn help(frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(0);
     let width = area.width.min((key_width + text_width + 4) as u16);
-    let height = (help.len() as u16 + 4).min(area.height);
+    let wrap = (width as usize).saturating_sub(key_width + 4).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, what) in &help {
+        for (i, part) in wrap_words(what, wrap).into_iter().enumerate() {
+            let key: &str = if i == 0 { k.as_ref() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{key:<key_width$}  "), BOLD),
+                Span::raw(part),
+            ]));
+        }
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let shown = height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(shown));
+    let more = lines.len() > shown;
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -127,17 +143,67 @@ pub(super) fn help(frame: &mut Frame, area: Rect) {
         height,
     };
     frame.render_widget(Clear, popup);
-    let lines: Vec<Line> = help
-        .iter()
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(format!("{k:<key_width$}  "), BOLD),
-                Span::raw(*what),
-            ])
-        })
-        .collect();
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(" keys ", BOLD));
+    if more {
+        block = block.title(Span::raw(format!(
+            " {}–{} of {} · j k PgDn PgUp scroll ",
+            scroll + 1,
+            (scroll + shown).min(lines.len()),
+            lines.len()
+        )));
+    }
+    let lines: Vec<Line> = lines.into_iter().skip(scroll).take(shown).collect();
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces where it can be (a word
+/// longer than a line is cut).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut len = 0usize;
+    for word in text.split(' ') {
+        let mut chars: Vec<char> = word.chars().collect();
+        if len > 0 && len + 1 + chars.len() > width {
+            lines.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        if len > 0 {
+            line.push(' ');
+            len += 1;
+        }
+        while len + chars.len() > width {
+            let room = width - len;
+            line.extend(chars.drain(..room));
+            lines.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        len += chars.len();
+        line.extend(chars);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn words_wrap_at_spaces_and_long_words_are_cut() {
+        assert_eq!(
+            super::wrap_words("expand (or step in); in other views", 14),
+            ["expand (or", "step in); in", "other views"]
+        );
+        assert_eq!(super::wrap_words("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        for w in 1..40 {
+            for line in super::wrap_words("what-if: defer it in your code (your imports of it)", w)
+            {
+                assert!(line.chars().count() <= w, "{w}: {line:?}");
+            }
+        }
+    }
 }

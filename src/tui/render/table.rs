@@ -25,7 +25,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         Rows::Modules(rows) => rows,
     };
     let g = app.analysis().graph();
-    let columns = layout::columns(area.width);
+    let columns = app.columns(area.width);
     let total = g.total_us();
     let bar_share = |us: u64| {
         if total == 0 {
@@ -77,7 +77,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             let cells: Vec<Cell> = columns
                 .iter()
                 .map(|(col, width)| match col {
-                    Column::Name => Cell::from(Line::from(d.text.clone())),
+                    Column::Name => Cell::from(Line::from(layout::elide(&d.text, *width as usize))),
                     Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), *width),
                     Column::CumulativeMs => {
                         right(d.cumulative_us.map(ms).unwrap_or_default(), *width)

@@ -14,11 +14,12 @@ use crate::tui::app::App;
 fn rank(figure: Figure) -> u8 {
     match figure {
         Figure::ColdStart => 0,
-        Figure::Budget => 1,
-        Figure::Kept => 2,
-        Figure::Measured => 3,
-        Figure::Daily => 4,
-        Figure::Latency => 5,
+        Figure::Latency => 1,
+        Figure::Daily => 2,
+        Figure::Kept => 3,
+        // The title says within or over the budget already.
+        Figure::Budget => 4,
+        Figure::Measured => 5,
         Figure::Dropped => 6,
         Figure::Note => 7,
         Figure::Gc => 8,
@@ -49,9 +50,15 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         kept.iter()
             .map(|&i| {
                 let (figure, v) = &all[i];
+                let over =
+                    *figure == Figure::Budget && app.analysis().within_budget() == Some(false);
                 Line::from(vec![
-                    Span::styled(format!("{:<23}", figure.label()), BOLD),
-                    Span::raw(v.clone()),
+                    Span::styled(format!("{:<24} ", figure.label()), BOLD),
+                    if over {
+                        Span::styled(v.clone(), RED)
+                    } else {
+                        Span::raw(v.clone())
+                    },
                 ])
             })
             .collect()

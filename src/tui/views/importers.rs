@@ -309,7 +309,7 @@ impl Importers {
                         format!("  {fold} {}{yours}{cycle}", g.name(m)),
                         sort,
                     ),
-                    None => text_row(format!("  {fold} (the program itself)"), true, false),
+                    None => text_row(format!("  {fold} (the program)"), true, false),
                 }
             }
             Line::Link { importer, step } => match self.link(importer, step) {
