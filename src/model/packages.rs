@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::graph::ImportGraph;
-use super::order::{Sort, SortKey};
+use super::graph::{ImportGraph, ModuleId};
+use super::order::{Keys, Sort, SortKey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
@@ -12,6 +12,9 @@ pub struct Package {
     pub modules: u32,
     /// First appearance, for import-order sorting.
     pub first: u32,
+    /// The package's own module (`pandas`), when the trace has it: its cumulative and retained
+    /// costs are the package's, and deferring it defers the package.
+    pub root: Option<ModuleId>,
 }
 
 /// The top-level package of a dotted name (`botocore` for `botocore.utils`).
@@ -32,6 +35,7 @@ pub fn packages(graph: &ImportGraph) -> Vec<Package> {
                 self_us: 0,
                 modules: 0,
                 first: id.0,
+                root: graph.find(top),
             });
             out.len() - 1
         });
@@ -43,13 +47,16 @@ pub fn packages(graph: &ImportGraph) -> Vec<Package> {
     out
 }
 
-/// Packages have one time, their self sum: both time sorts use it.
-pub fn sort_packages(packages: &mut [Package], sort: Sort) {
+/// Self sorts by the package's Σ self; cumulative and retained by its own module's (a package
+/// whose own module is not in the trace counts as 0 there).
+pub fn sort_packages(packages: &mut [Package], keys: &Keys, sort: Sort) {
+    let time = |p: &Package| match sort.key {
+        SortKey::SelfTime => p.self_us,
+        key => p.root.and_then(|m| keys.time_us(key, m)).unwrap_or(0),
+    };
     packages.sort_by(|a, b| {
         let primary = match sort.key {
-            SortKey::Cumulative | SortKey::SelfTime | SortKey::Retained => {
-                a.self_us.cmp(&b.self_us)
-            }
+            SortKey::Cumulative | SortKey::SelfTime | SortKey::Retained => time(a).cmp(&time(b)),
             SortKey::Name => a.name.cmp(&b.name),
             SortKey::ImportOrder => a.first.cmp(&b.first),
         };
@@ -75,8 +82,13 @@ import time:         5 |         35 | boto3
 import time:        50 |         50 | botocorex
 ";
         let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
+        let dominators = crate::model::Dominators::compute(&g);
+        let keys = Keys {
+            graph: &g,
+            dominators: &dominators,
+        };
         let mut p = packages(&g);
-        sort_packages(&mut p, Sort::default());
+        sort_packages(&mut p, &keys, Sort::by(SortKey::SelfTime));
         let got: Vec<(&str, u64, u32)> = p
             .iter()
             .map(|p| (p.name.as_str(), p.self_us, p.modules))
@@ -85,5 +97,9 @@ import time:        50 |         50 | botocorex
             got,
             [("botocorex", 50, 1), ("botocore", 30, 2), ("boto3", 5, 1)]
         );
+        // Cumulative: the package's own module's (boto3 brings botocore in).
+        sort_packages(&mut p, &keys, Sort::by(SortKey::Cumulative));
+        let names: Vec<&str> = p.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["botocorex", "boto3", "botocore"]);
     }
 }

@@ -306,6 +306,10 @@ fn views_flat_packages_and_importers() {
     );
     s.keys(&[KeyCode::Char('3')]);
     assert_eq!(s.app.view(), ViewId::Packages);
+    // By cumulative: the package's own module's (handler brings everything in).
+    assert_eq!(s.app.views().packages.list[0].name, "handler");
+    // `s` sorts by self: the packages' Σ self.
+    s.keys(&[KeyCode::Char('s')]);
     let top = &s.app.views().packages.list[0];
     assert_eq!(top.name, "pandas");
     let pandas_self: u64 = g
@@ -559,6 +563,15 @@ fn rule_of_thumb_reset_and_parameters() {
     let mut s = Screen::new(130, 48);
     let g = lambda();
     let pandas = g.find("pandas").unwrap();
+    // At the defaults (usage 100 %) nothing qualifies, and `a` says why and what to set.
+    s.keys(&[KeyCode::Char('a')]);
+    assert_eq!(s.app.analysis().plan().lazy().count(), 0);
+    let said = s.text();
+    assert!(
+        said.contains("rule of thumb: nothing to defer")
+            && said.contains("usage is 100% until set"),
+        "{said}"
+    );
     s.keys(&[KeyCode::Down, KeyCode::Char('u')]);
     press(&mut s, "5");
     s.keys(&[KeyCode::Enter, KeyCode::Char('a')]);
@@ -568,7 +581,10 @@ fn rule_of_thumb_reset_and_parameters() {
         lmms_tui::whatif::Decision::Lazy
     );
     assert_eq!(s.app.analysis().plan().lazy().count(), 1);
-    assert!(s.text().contains("1 modules deferred"));
+    assert!(
+        s.text()
+            .contains("rule of thumb applied: 1 module deferred")
+    );
     // Parameters: a CLI (every request a cold start) and a budget.
     s.keys(&[KeyCode::Char('p')]);
     assert_eq!(s.app.mode(), Mode::Params);

@@ -472,9 +472,29 @@ impl App {
                     .count();
                 // Start-up modules were left eager above, so none is refused.
                 let _ = self.analysis.set_decisions(decisions);
-                self.status = Some(format!(
-                    "rule of thumb applied: {deferred} modules deferred"
-                ));
+                let t = &self.analysis.plan().thresholds;
+                self.status = Some(if deferred > 0 {
+                    format!(
+                        "rule of thumb applied: {deferred} module{} deferred",
+                        if deferred == 1 { "" } else { "s" }
+                    )
+                } else {
+                    // A dead key otherwise: say what the rule wants and what to set.
+                    let hot = self
+                        .analysis
+                        .graph()
+                        .ids()
+                        .filter(|&m| self.analysis.suggestion(m) == Suggestion::HotPath)
+                        .count();
+                    format!(
+                        "rule of thumb: nothing to defer (usage is 100% until set: u, +/-) — it \
+                         defers modules ≥ {} ms used by ≤ {}% of requests; {hot} heavy \
+                         module{} hot-path",
+                        crate::whatif::params::number(t.module_below_ms),
+                        crate::whatif::params::number(t.hot_path_usage_pct),
+                        if hot == 1 { " is" } else { "s are" },
+                    )
+                });
             }
             Action::ResetPlan => {
                 self.analysis.edit_plan(|plan| plan.reset());

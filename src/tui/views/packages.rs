@@ -48,19 +48,25 @@ impl View for Packages {
         if self.list.is_empty() {
             self.list = packages::packages(a.graph());
         }
-        packages::sort_packages(&mut self.list, sort);
+        packages::sort_packages(&mut self.list, &a.keys(), sort);
         self.sorted_by = Some(sort);
     }
 
-    fn rows(&self, _a: &Analysis, _sort: Sort, range: Range<usize>) -> Rows {
+    fn rows(&self, a: &Analysis, _sort: Sort, range: Range<usize>) -> Rows {
         Rows::Modules(
             self.list[range]
                 .iter()
                 .map(|p| Row {
-                    module: None,
-                    text: format!("{}  ({} modules)", p.name, p.modules),
+                    // The package's own module: its what-if columns, and `L` defers it.
+                    module: p.root,
+                    text: format!(
+                        "{}  ({} module{})",
+                        p.name,
+                        p.modules,
+                        if p.modules == 1 { "" } else { "s" }
+                    ),
                     self_us: Some(p.self_us),
-                    cumulative_us: None,
+                    cumulative_us: p.root.map(|m| a.graph().module(m).cumulative_us.median),
                     share_us: p.self_us,
                     dim: false,
                     bold: false,
