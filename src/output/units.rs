@@ -6,6 +6,18 @@ pub fn ms(us: u64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
+/// A duration in the unit that reads best: `286.8 ms` below 10 s, then `301.8 s`, then
+/// `12.5 min` (exact figures stay in reports and JSON).
+pub fn duration(us: u64) -> String {
+    if us < 10_000_000 {
+        format!("{} ms", ms(us))
+    } else if us < 600_000_000 {
+        format!("{:.1} s", us as f64 / 1e6)
+    } else {
+        format!("{:.1} min", us as f64 / 6e7)
+    }
+}
+
 /// A share in percent with one decimal.
 pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
@@ -61,6 +73,13 @@ mod tests {
         assert_eq!(ms(1250), "1.3");
         assert_eq!(ms(389_696), "389.7");
         assert_eq!(ms(1_200_000), "1200.0");
+    }
+
+    #[test]
+    fn durations_scale() {
+        assert_eq!(duration(286_800), "286.8 ms");
+        assert_eq!(duration(301_786_000), "301.8 s");
+        assert_eq!(duration(900_000_000), "15.0 min");
     }
 
     #[test]

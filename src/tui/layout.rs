@@ -137,7 +137,8 @@ pub fn columns(width: u16, name_wants: u16) -> Vec<(Column, u16)> {
     let mut cols = vec![
         (Column::SelfMs, 9),
         (Column::CumulativeMs, 10),
-        (Column::RetainedMs, 9),
+        // Wide enough for `retained ▼`.
+        (Column::RetainedMs, 10),
         (Column::UsagePct, 6),
         (Column::Decision, 5),
         (Column::Suggestion, 8),
@@ -275,7 +276,7 @@ mod tests {
         let wide = columns(160, 20);
         let bar = wide.iter().find(|c| c.0 == Column::Bar).unwrap().1;
         assert_eq!(bar, 40);
-        assert_eq!(wide[0].1, 52, "{wide:?}");
+        assert_eq!(wide[0].1, 51, "{wide:?}");
         let cols = columns(120, 24);
         assert_eq!(column_at(&cols, 0), Some(Column::Name));
         assert_eq!(column_at(&cols, cols[0].1 + 1), Some(Column::SelfMs));

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{BOLD, RED, SELECTED};
 use crate::output::figures::{delta_text, noise_line};
-use crate::output::units::ms;
+use crate::output::units::{duration, ms};
 use crate::tui::app::App;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -66,7 +66,10 @@ fn pieces(app: &App) -> Vec<(u8, Vec<Span<'static>>)> {
         ))],
     ));
     pieces.push((1, vec![Span::raw(format!("{} modules", g.len()))]));
-    pieces.push((0, vec![Span::raw(format!("total {} ms", ms(g.total_us())))]));
+    pieces.push((
+        0,
+        vec![Span::raw(format!("total {}", duration(g.total_us())))],
+    ));
     if let Some(c) = app.analysis().comparison() {
         let total = c.total();
         let style = if c.after_total_us > c.before_total_us {
