@@ -3,7 +3,7 @@
 //! nothing about medians or views. Ids here are raw indices into the name table; the graph
 //! turns them into `ModuleId`s.
 
-use super::graph::ModuleId;
+use super::id::ModuleId;
 use super::names::Names;
 use super::origin::ModuleClass;
 use super::sites::{EdgeKind, NONE, Site};

@@ -4,20 +4,12 @@
 
 use super::builder::{Sample, TraceBuilder, TraceMeta};
 use super::csr::Csr;
+pub use super::id::{Importer, ModuleId};
 use super::names::Names;
 use super::origin::{ModuleClass, is_stdlib_name};
 use super::sites::{EdgeKind, NONE, Site};
 use super::stats::Spread;
 use crate::error::{Error, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModuleId(pub u32);
-
-impl ModuleId {
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Module {
@@ -36,9 +28,6 @@ pub struct Module {
 }
 
 const NO_PACKAGE: u32 = u32::MAX;
-
-/// Who imports a module: another module, or the program itself.
-pub type Importer = Option<ModuleId>;
 
 #[derive(Debug, Clone)]
 pub struct ImportGraph {

@@ -7,6 +7,7 @@ pub mod comparison;
 pub(crate) mod csr;
 mod dominators;
 mod graph;
+mod id;
 pub mod kinship;
 mod lookup;
 pub(crate) mod names;

@@ -2,7 +2,7 @@
 //! need of its package; and for statements and dynamic imports made from Python, the file and
 //! line that ran it (and, in the program's own files, the statement's source).
 
-use super::graph::Importer;
+use super::id::Importer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EdgeKind {

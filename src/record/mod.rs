@@ -6,10 +6,15 @@
 //! runs of the program unedited and with its own imports of those modules made lazy. Each phase
 //! is a function; processes run behind `Runner`, progress goes to a callback.
 
+mod launch;
 mod runner;
 
 use std::path::Path;
 
+#[cfg(test)]
+use launch::RUN_MAIN;
+use launch::script_dir;
+pub use launch::{Launch, edit_command, launch};
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 
 use crate::error::{Error, Result};
@@ -117,88 +122,6 @@ impl Session<'_> {
         (self.progress)(Progress::Done);
         Ok(self.runner.interrupted().is_none().then_some(out))
     }
-}
-
-/// A command split where the Python interpreter is: launcher words before it (`env A=1`,
-/// `uv run`, `poetry run`), its options after it, then the program.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Launch {
-    /// Index of the interpreter's word.
-    pub python: usize,
-    /// Index just after its options: where the program starts.
-    pub end: usize,
-    /// `-I` or `-E`: PYTHON* variables (PYTHONPATH, PYTHONPROFILEIMPORTTIME) are ignored.
-    pub ignores_env: bool,
-    /// `-S`: no `site`, so no sitecustomize either.
-    pub no_site: bool,
-}
-
-/// `python`, `python3`, `python3.13`, `python3.13t`, `pypy3`, `py` — and not `python-dateutil`.
-fn is_python_word(word: &str) -> bool {
-    let Some(name) = Path::new(word).file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    if name == "py" {
-        return true;
-    }
-    let Some(version) = name
-        .strip_prefix("python")
-        .or_else(|| name.strip_prefix("pypy"))
-    else {
-        return false;
-    };
-    let version = version.strip_suffix('t').unwrap_or(version);
-    version.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-}
-
-/// Where the interpreter is in the command and what its options say; None when no word of it
-/// is a Python interpreter (a shell script, a console entry point), whose options lmms-tui
-/// cannot tell from the program's.
-pub fn launch(command: &[String]) -> Option<Launch> {
-    let python = command.iter().position(|w| is_python_word(w))?;
-    let mut launch = Launch {
-        python,
-        end: command.len(),
-        ignores_env: false,
-        no_site: false,
-    };
-    let mut i = python + 1;
-    while i < command.len() {
-        let arg = command[i].as_str();
-        match arg {
-            "-c" | "-m" => break,
-            "-X" | "-W" | "--check-hash-based-pycs" => i += 2,
-            "-" | "--" => return None,
-            _ if arg.starts_with("--") => i += 1,
-            _ if arg.starts_with("-X") || arg.starts_with("-W") => i += 1,
-            _ if arg.starts_with('-') => {
-                let flags = &arg[1..];
-                launch.ignores_env |= flags.contains(['I', 'E']);
-                launch.no_site |= flags.contains('S');
-                i += 1;
-            }
-            _ => break,
-        }
-    }
-    launch.end = i.min(command.len());
-    Some(launch)
-}
-
-/// The code our `-c` runs in an edit run: the tracer runs the program given after it.
-const RUN_MAIN: &str = "import _lmms_tui; _lmms_tui.run_main()";
-
-/// `python [options] -c "RUN_MAIN" PROGRAM...` for `python [options] PROGRAM...`, where PROGRAM
-/// is `-c CODE`, `-m MODULE` or `SCRIPT` with its arguments; None for other launchers.
-pub fn edit_command(command: &[String]) -> Option<Vec<String>> {
-    let i = launch(command)?.end;
-    let program = command.get(i..).filter(|p| !p.is_empty())?;
-    if matches!(program[0].as_str(), "-c" | "-m") && program.len() < 2 {
-        return None;
-    }
-    let mut edited = command[..i].to_vec();
-    edited.extend(["-c".to_string(), RUN_MAIN.to_string()]);
-    edited.extend(program.iter().cloned());
-    Some(edited)
 }
 
 pub fn record(
@@ -593,21 +516,6 @@ fn measured_lazy(s: &mut Session, lazy: &[String]) -> Result<Option<Measured>> {
         }
     }
     Ok((!measured.total_us.is_empty()).then_some(measured))
-}
-
-/// For `python path/to/script.py`, the script's directory (on sys.path when it runs).
-fn script_dir(command: &[String], launch: &Launch) -> Option<String> {
-    let script = command.get(launch.end)?;
-    if !script.ends_with(".py") {
-        return None;
-    }
-    let dir = Path::new(script).parent()?;
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    Some(dir.canonicalize().ok()?.display().to_string())
 }
 
 #[cfg(test)]

@@ -48,6 +48,9 @@ pub enum InputTarget {
     Param(usize),
 }
 
+/// The help's scroll is kept below this; drawing clamps it to the help's wrapped length.
+const HELP_SCROLL_MAX: usize = 200;
+
 /// Two clicks on the same row within this many milliseconds are a double click.
 const DOUBLE_CLICK_MS: u64 = 400;
 
@@ -333,7 +336,8 @@ impl App {
             // The help's lines depend on the width it wraps to: drawing clamps the scroll.
             Action::Move(m) if self.mode == Mode::Help => {
                 let page = self.height.saturating_sub(4).max(1) as usize;
-                let most = crate::tui::keymap::help().len() * 3;
+                // Drawing clamps to the help's real length, which depends on the width.
+                let most = HELP_SCROLL_MAX;
                 self.help_scroll = match m {
                     Move::Down => self.help_scroll + 1,
                     Move::Up => self.help_scroll.saturating_sub(1),
