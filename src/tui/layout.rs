@@ -46,6 +46,12 @@ impl Areas {
             .rows(self.table.y + 1, self.table.height.saturating_sub(1))
     }
 
+    /// Everything between the header and the footer: room for an overlay.
+    pub fn below_header(&self) -> Area {
+        self.table
+            .rows(self.table.y, self.footer.y.saturating_sub(self.table.y))
+    }
+
     pub fn body_height(&self) -> usize {
         self.body().height as usize
     }

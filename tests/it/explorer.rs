@@ -884,3 +884,25 @@ fn quitting_with_an_unsaved_plan_asks() {
     assert!(plan.exists());
     assert!(s.app.quit());
 }
+
+/// Keys that act on a module, pressed on a row that is none (the start-up group), say so.
+#[test]
+fn module_keys_on_a_row_without_a_module_say_so() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('G')]);
+    assert!(
+        s.selected_line()
+            .unwrap()
+            .contains("(interpreter start-up)")
+    );
+    for (key, said) in [('L', "deferring"), ('+', "usage"), ('u', "usage")] {
+        s.keys(&[KeyCode::Char(key)]);
+        assert!(
+            s.text()
+                .contains(&format!("{said} acts on a module: this row is none")),
+            "{key}"
+        );
+        assert_eq!(s.app.mode(), Mode::Normal);
+    }
+    assert!(!s.app.plan_changed());
+}

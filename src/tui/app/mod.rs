@@ -198,6 +198,13 @@ impl App {
         self.input.as_ref()
     }
 
+    /// A key that acts on a module, on a row that is none: said, never silently nothing.
+    fn say_no_module(&mut self, what: &str) {
+        self.status = Some(format!(
+            "{what} acts on a module: this row is none (select a module's row)"
+        ));
+    }
+
     /// `q`: quits, unless the plan changed since it was loaded or saved — then asks. Asked
     /// already (a second `q` or ^C), it quits.
     fn ask_before_quitting(&mut self) {
@@ -417,6 +424,8 @@ impl App {
                     if let Err(why) = self.analysis.set_decision(m, next) {
                         self.status = Some(why);
                     }
+                } else {
+                    self.say_no_module("deferring");
                 }
             }
             Action::CycleClass => {
@@ -438,12 +447,16 @@ impl App {
                         };
                         plan.set_usage_pct(m, next);
                     });
+                } else {
+                    self.say_no_module("usage");
                 }
             }
             Action::EditUsage => {
                 if let Some(m) = self.selected_module() {
                     self.input = Some((InputTarget::Usage(m), String::new()));
                     self.mode = Mode::Input;
+                } else {
+                    self.say_no_module("usage");
                 }
             }
             Action::InputChar(c) => {

@@ -48,6 +48,10 @@ pub(super) fn params(app: &App, frame: &mut Frame, table: Rect) {
             }
         })
         .collect();
+    // Shorter than the list: the selected parameter stays in view.
+    let shown = inner.height as usize;
+    let skip = (app.param_cursor() + 1).saturating_sub(shown);
+    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
