@@ -299,7 +299,12 @@ fn an_isolated_interpreter_is_recorded_and_told() {
             .current_dir(dir.path()),
     );
     assert!(stderr.contains("wrote trace.json: 2 runs"), "{stderr}");
-    assert!(stderr.contains("first-import tree only"), "{stderr}");
+    // Before 3.14 the tracer was the way to every edge; 3.14's timed runs have them all.
+    assert!(
+        stderr.contains("first-import tree only") || stderr.contains("edges: complete"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("module origins unknown"), "{stderr}");
     assert!(stderr.contains("ignores PYTHONPATH"), "{stderr}");
     assert!(
         !stderr.contains("cyclic-GC"),
