@@ -155,22 +155,35 @@ impl App {
         layout::areas(screen, self.current().len(), whatif_lines)
     }
 
-    /// The table's columns at `width`, the name column sized for the longest name on screen
-    /// (drawing and mouse clicks use the same).
-    pub fn columns(&self, width: u16) -> Vec<(crate::tui::layout::Column, u16)> {
+    /// The table's columns at `width` with `body` rows on screen, the name column sized for
+    /// the longest name shown (mouse clicks; drawing has the rows already: `columns_for`).
+    pub fn columns(&self, width: u16, body: usize) -> Vec<(crate::tui::layout::Column, u16)> {
         let view = self.current();
         let start = view.cursor().scroll.min(view.len());
-        let end = (start + self.body_height()).min(view.len());
-        let wants = match view.rows(&self.analysis, self.sort, start..end) {
-            crate::tui::views::Rows::Modules(rows) => rows
-                .iter()
-                .map(|r| r.text.chars().count())
-                .max()
-                .unwrap_or(0),
-            crate::tui::views::Rows::Changes(_) => 24,
-        };
+        let end = (start + body).min(view.len());
+        match view.rows(&self.analysis, self.sort, start..end) {
+            crate::tui::views::Rows::Modules(rows) => self.columns_for(width, &rows),
+            crate::tui::views::Rows::Changes(_) => self.columns_wanting(width, 24),
+        }
+    }
+
+    /// The table's columns at `width` for these rows on screen.
+    pub fn columns_for(
+        &self,
+        width: u16,
+        rows: &[crate::tui::views::Row],
+    ) -> Vec<(crate::tui::layout::Column, u16)> {
+        let longest = rows.iter().map(|r| r.text.chars().count()).max();
+        self.columns_wanting(width, longest.unwrap_or(0))
+    }
+
+    fn columns_wanting(
+        &self,
+        width: u16,
+        longest: usize,
+    ) -> Vec<(crate::tui::layout::Column, u16)> {
         // The header too, with room for a sort mark (` (import order ▲)`).
-        let wants = wants.max(view.name_header().chars().count() + 17);
+        let wants = longest.max(self.current().name_header().chars().count() + 17);
         crate::tui::layout::columns(width, u16::try_from(wants + 1).unwrap_or(u16::MAX))
     }
 

@@ -26,7 +26,7 @@ impl App {
             return;
         }
         if row == table.y {
-            let columns = self.columns(table.width);
+            let columns = self.columns(table.width, areas.body_height());
             let Some(col) = layout::column_at(&columns, column - table.x) else {
                 return;
             };

@@ -25,7 +25,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         Rows::Modules(rows) => rows,
     };
     let g = app.analysis().graph();
-    let columns = app.columns(area.width);
+    let columns = app.columns_for(area.width, &data);
     let total = g.total_us();
     let bar_share = |us: u64| {
         if total == 0 {
