@@ -107,6 +107,17 @@ struct SignalState {
     group: AtomicI32,
 }
 
+/// Sends `signal` to the process group `group` (a run's program and all it started); 0 is
+/// no group.
+fn signal_group(group: i32, signal: i32) {
+    if group > 0 {
+        // SAFETY: kill(2) with a negative pid signals that process group; no memory is touched.
+        unsafe {
+            libc::kill(-group, signal);
+        }
+    }
+}
+
 impl ProcessRunner {
     pub fn new(echo: Box<dyn Fn(&str) + Send + Sync>) -> Result<ProcessRunner> {
         let tracer_dir =
@@ -118,13 +129,7 @@ impl ProcessRunner {
         let signals = crate::signals::on_signal(move |signal| {
             shared.signal.store(signal, Ordering::SeqCst);
             let group = shared.group.load(Ordering::SeqCst);
-            if group > 0 {
-                // SAFETY: kill(2) with a negative pid signals that process group; no memory
-                // is touched.
-                unsafe {
-                    libc::kill(-group, signal);
-                }
-            }
+            signal_group(group, signal);
             crate::signals::After::Continue
         });
         Ok(ProcessRunner {
@@ -227,10 +232,7 @@ impl Runner for ProcessRunner {
             .store(child.id().try_into().unwrap_or(0), Ordering::SeqCst);
         // A signal that came between the check before this run and the spawn is forwarded too.
         if let Some(signal) = self.interrupted() {
-            // SAFETY: as in the handler.
-            unsafe {
-                libc::kill(-(child.id() as i32), signal);
-            }
+            signal_group(child.id().try_into().unwrap_or(0), signal);
         }
         let stderr = child.stderr.take().expect("stderr is piped");
         let importtime = std::thread::scope(|scope| {
