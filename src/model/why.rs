@@ -41,6 +41,13 @@ pub struct Import {
     pub sites: Vec<Site>,
 }
 
+impl Why {
+    /// How many of the importers are the program's own code.
+    pub fn yours(&self) -> usize {
+        self.importers.iter().filter(|r| r.editable).count()
+    }
+}
+
 impl Reason {
     /// Whether the chain stops at the target: loaded only after it.
     pub fn is_cycle(&self) -> bool {

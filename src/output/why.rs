@@ -179,7 +179,7 @@ fn write_text(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
              (`lmms-tui record` knows each module's origin)"
         )?;
     }
-    let yours = why.importers.iter().filter(|r| r.editable).count();
+    let yours = why.yours();
     writeln!(
         out,
         "\nimported from outside it by {} ({} your code):",

@@ -266,7 +266,7 @@ impl Importers {
         match line {
             Line::Target => {
                 let n = why.importers.len();
-                let yours = why.importers.iter().filter(|r| r.editable).count();
+                let yours = why.yours();
                 let mut row = module_row(
                     a,
                     why.target,
@@ -350,7 +350,7 @@ impl Importers {
             Line::Submodules | Line::Submodule(_) => words::submodules_text(g, why),
             Line::Note => words::caveat(g, why),
             Line::Target => {
-                let yours = why.importers.iter().filter(|r| r.editable).count();
+                let yours = why.yours();
                 let mut text = format!(
                     "{} module{} outside {} import{} it, {yours} of them your code",
                     why.importers.len(),
