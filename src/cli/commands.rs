@@ -12,7 +12,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, Noise, comparison, kinship};
 use crate::output::printable::{Printable, printable};
-use crate::output::units::ms;
+use crate::output::units::{count, ms};
 use crate::record::{self, Progress, RecordOptions};
 use crate::trace;
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
@@ -267,19 +267,18 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     let kept = |e: Error| match saved_runs {
         0 => e,
         n => Error::new(format!(
-            "{e} — {} holds the trace of the first {n} timed run{}",
+            "{e} — {} holds the trace of the first {}",
             args.output.display(),
-            if n == 1 { "" } else { "s" }
+            count(n, "timed run")
         )),
     };
     let recording = recording.map_err(kept)?;
     write_trace(&args.output, &recording.graph).map_err(kept)?;
     let g = &recording.graph;
     eprintln!(
-        "lmms-tui: wrote {}: {} run{}, {} modules, {} ms total import time; edges: {}{}",
+        "lmms-tui: wrote {}: {}, {} modules, {} ms total import time; edges: {}{}",
         args.output.display(),
-        g.runs(),
-        if g.runs() == 1 { "" } else { "s" },
+        count(g.runs(), "run"),
         g.len(),
         ms(g.total_us()),
         if g.edges_complete() {
@@ -326,9 +325,8 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     if let Some(signal) = recording.interrupted {
         eprintln!(
             "lmms-tui: interrupted by signal {signal}: the program was stopped, and the trace \
-             holds the {} timed run{} that finished",
-            g.runs(),
-            if g.runs() == 1 { "" } else { "s" }
+             holds the {} that finished",
+            count(g.runs(), "timed run")
         );
         return Ok(ExitCode::from(128u8.saturating_add(signal as u8)));
     }

@@ -47,6 +47,14 @@ pub fn packages(graph: &ImportGraph) -> Vec<Package> {
     out
 }
 
+/// The modules of a top-level package (`pandas` and every `pandas.*`), in id order.
+pub fn members(graph: &ImportGraph, package: &str) -> Vec<ModuleId> {
+    graph
+        .ids()
+        .filter(|&id| top_level(graph.name(id)) == package)
+        .collect()
+}
+
 /// Self sorts by the package's Σ self; cumulative and retained by its own module's (a package
 /// whose own module is not in the trace counts as 0 there).
 pub fn sort_packages(packages: &mut [Package], keys: &Keys, sort: Sort) {

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::figures::{edit_sites, edit_text};
-use super::units::{ms, number};
+use super::units::{count, ms, number};
 use crate::model::{ModuleId, is_python_module_name};
 use crate::whatif::{Analysis, Decision, Suggestion};
 
@@ -112,9 +112,8 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
     );
     let _ = write!(
         out,
-        "{profiled} with lmms-tui from {source} ({} run{}",
-        g.runs(),
-        if g.runs() == 1 { "" } else { "s" }
+        "{profiled} with lmms-tui from {source} ({}",
+        count(g.runs(), "run")
     );
     if let Some(python) = &g.meta().python {
         let _ = write!(out, ", Python {}", docstring_text(python));

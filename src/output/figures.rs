@@ -1,7 +1,7 @@
 //! The figures every format shows, as labelled lines: the trace summary and the what-if
 //! projection. Text, markdown and the explorer's panel print these, so they always agree.
 
-use super::units::{ms, per_day, signed_ms, signed_percent};
+use super::units::{count, ms, per_day, signed_ms, signed_percent};
 use crate::model::{Delta, ImportGraph, NOISY_SPREAD};
 use crate::whatif::{Analysis, Decision, PercentileMethod, Percentiles, params};
 
@@ -18,9 +18,9 @@ pub fn summary(graph: &ImportGraph) -> String {
     let files = graph.meta().files.join(", ");
     let runs = graph.runs();
     let mut line = format!(
-        "{files}: {runs} run{}, {} modules, {} ms total import time ({}; {} ms interpreter \
+        "{files}: {}, {} modules, {} ms total import time ({}; {} ms interpreter \
          start-up)",
-        if runs == 1 { "" } else { "s" },
+        count(runs, "run"),
         graph.len(),
         ms(graph.total_us()),
         run_spread(graph),
@@ -56,11 +56,10 @@ pub fn interleaved_line(graph: &ImportGraph) -> Option<String> {
             ""
         };
         format!(
-            "uncertain tree: {} level jump{} ({}{more}) — lines of several processes or threads \
+            "uncertain tree: {} ({}{more}) — lines of several processes or threads \
              were interleaved, which CPython calls unreliable; each line went to the next line \
              exactly one level up where there was one",
-            jumps.count,
-            if jumps.count == 1 { "" } else { "s" },
+            count(jumps.count, "level jump"),
             jumps.at.join(", ")
         )
     })
@@ -114,6 +113,66 @@ pub enum Figure {
 }
 
 impl Figure {
+    /// Every figure, in the reports' order.
+    pub const ALL: [Figure; 11] = [
+        Figure::Parameters,
+        Figure::ColdStart,
+        Figure::Budget,
+        Figure::Latency,
+        Figure::ColdRequest,
+        Figure::Daily,
+        Figure::Dropped,
+        Figure::Kept,
+        Figure::Measured,
+        Figure::Gc,
+        Figure::Note,
+    ];
+
+    /// What the line means, in one sentence (the explorer's help).
+    pub fn explain(self) -> &'static str {
+        match self {
+            Figure::Parameters => {
+                "the workload the figures assume: requests a day, how many start a new process, \
+                 latency besides imports, the budget (p changes them)"
+            }
+            Figure::ColdStart => {
+                "import time a new process spends before it can serve its first request, as \
+                 traced and with the plan's deferred imports left out"
+            }
+            Figure::Budget => "the cold start with this plan against your budget: red when over",
+            Figure::Latency => {
+                "import time one request waits, over all requests: warm requests wait for none, \
+                 the first request of a new process waits for cold start, and the first request \
+                 that uses a deferred module waits for it"
+            }
+            Figure::ColdRequest => {
+                "what the first request of a new process waits for on average: cold start plus \
+                 the deferred modules it is likely to use"
+            }
+            Figure::Daily => {
+                "import time summed over a day of new processes: cold start each time plus the \
+                 deferred modules their requests end up loading"
+            }
+            Figure::Dropped => {
+                "modules the plan takes out of start-up, heaviest first: they load later, and \
+                 only in processes whose requests need them"
+            }
+            Figure::Kept => {
+                "a module you deferred that other code still imports at start-up, so deferring \
+                 it saves nothing until that import changes"
+            }
+            Figure::Measured => {
+                "what the same edit really saved when `record --lazy` ran the program both ways, \
+                 next to the projection"
+            }
+            Figure::Gc => {
+                "how much of the import time is the cyclic garbage collector, measured by runs \
+                 with it off"
+            }
+            Figure::Note => "a caveat that bounds how far the figures above hold",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Figure::Parameters => "parameters",

@@ -61,6 +61,13 @@ pub fn per_day(s: f64) -> String {
     }
 }
 
+/// A count with its noun, plural when it is not one: `1 run`, `5 runs`.
+pub fn count(n: impl std::fmt::Display, what: &str) -> String {
+    let n = n.to_string();
+    let s = if n == "1" { "" } else { "s" };
+    format!("{n} {what}{s}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

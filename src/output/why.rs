@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::figures::{chain_text, site_text};
-use super::units::{ms, percent};
+use super::units::{count, ms, percent};
 use crate::model::{EdgeKind, ImportGraph, ModuleClass, Reason, Why};
 
 /// How many submodule names the one-line summary names.
@@ -205,10 +205,6 @@ fn write_text(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
         writeln!(out, "\n{summary}")?;
     }
     Ok(())
-}
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 #[derive(Serialize)]

@@ -186,7 +186,8 @@ fn table() -> Vec<Binding> {
         bind(
             Normal,
             &[(Char('L'), ToggleLazy(Decision::Lazy))],
-            "what-if: defer it in your code (your imports of it lazy), or eager again",
+            "what-if: defer it in your code (your imports of it lazy; in Packages, of every module \
+             in the package), or eager again",
             Some("defer"),
         ),
         bind(
@@ -198,7 +199,8 @@ fn table() -> Vec<Binding> {
         bind(
             Normal,
             &[(Char('e'), ToggleLazy(Decision::LazyEverywhere))],
-            "what-if: defer every import of it, packages' too (upper bound)",
+            "what-if: defer every import of it, packages' too (upper bound); in Packages, of the \
+             whole package",
             None,
         ),
         bind(
@@ -247,7 +249,12 @@ fn table() -> Vec<Binding> {
             "write fast_path.py for the plan",
             None,
         ),
-        bind(Normal, &[(Char('?'), Help)], "this help", Some("help")),
+        bind(
+            Normal,
+            &[(Char('?'), Help)],
+            "this help: every key, then what each what-if line means",
+            Some("help"),
+        ),
         bind(
             Normal,
             &[(Char('q'), Quit), (Ctrl('c'), Quit)],

@@ -6,6 +6,15 @@ use super::plan::{Decision, Plan};
 use super::projection::{self, AsTraced, Projection};
 use crate::model::{Comparison, Dominators, ImportGraph, Keys, ModuleId};
 
+/// A module's usage as the explorer shows it (percent of requests).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Usage {
+    /// Set in the plan (100 until set).
+    Planned(f64),
+    /// Implied by the deferred modules it loads with.
+    WithDeferred(f64),
+}
+
 pub struct Analysis {
     graph: ImportGraph,
     dominators: Dominators,
@@ -88,6 +97,18 @@ impl Analysis {
     /// What deferring every import of the module (other packages' too) would save.
     pub fn retained_everywhere_us(&self, m: ModuleId) -> u64 {
         self.dominators.retained_everywhere_us(m)
+    }
+
+    /// How many requests need a module, in percent: the plan's usage — or, for an eager module
+    /// that now loads only with deferred ones, what their usage implies (its own usage counts
+    /// only once it is deferred itself).
+    pub fn usage(&self, m: ModuleId) -> Usage {
+        let p = &self.projection;
+        if self.plan.decision(m) == Decision::Eager && p.load_probability[m.index()] < 1.0 {
+            Usage::WithDeferred(p.use_probability[m.index()] * 100.0)
+        } else {
+            Usage::Planned(self.plan.usage_pct(m))
+        }
     }
 
     /// The rule-of-thumb label of a module under the plan.

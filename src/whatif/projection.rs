@@ -64,6 +64,9 @@ pub struct Projection {
     pub overlapping: bool,
     /// Probability each module is loaded in a process (1 for eager).
     pub load_probability: Vec<f64>,
+    /// Probability a request needs each module: 1 for eager, a deferred module's usage, and for
+    /// a module loaded with deferred ones the chance a request uses one of them.
+    pub use_probability: Vec<f64>,
     /// Whether the projection rests on every import edge or only the first-import tree.
     pub edges_complete: bool,
 }
@@ -306,8 +309,10 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
     for m in &eager {
         load_probability[m.index()] = 1.0;
     }
+    let mut use_probability = load_probability.clone();
     for m in &touched {
         load_probability[m.index()] = 1.0 - never_in_process(&owners[m.index()]);
+        use_probability[m.index()] = 1.0 - never_in_request(&owners[m.index()]);
     }
 
     // Costs run by run: every figure is computed for each run, then summarised (the median of
@@ -425,6 +430,7 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
         assumed,
         overlapping,
         load_probability,
+        use_probability,
         edges_complete: graph.edges_complete(),
     }
 }

@@ -180,10 +180,17 @@ fn the_help_scrolls_on_a_small_screen() {
     let first = s.text();
     assert!(first.contains("j k PgDn PgUp scroll"), "{first}");
     assert!(!first.contains("answer the question"), "{first}");
-    s.keys(&[KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageDown]);
+    let mut pages = String::new();
+    for _ in 0..3 {
+        s.keys(&[KeyCode::PageDown]);
+        pages.push_str(&s.text());
+    }
+    assert!(pages.contains("answer the question"), "{pages}");
+    assert!(pages.contains("quit"), "{pages}");
+    // The end: the last what-if line's meaning.
+    s.keys(&[KeyCode::End]);
     let last = s.text();
-    assert!(last.contains("answer the question"), "{last}");
-    assert!(last.contains("quit"), "{last}");
+    assert!(last.contains("note: a caveat"), "{last}");
 }
 
 #[test]
@@ -363,7 +370,8 @@ fn views_flat_packages_and_importers() {
 
 #[test]
 fn help_lists_every_key() {
-    let mut s = Screen::new(120, 40);
+    // Wide enough that no description wraps.
+    let mut s = Screen::new(200, 60);
     s.keys(&[KeyCode::Char('?')]);
     let text = s.text();
     for (key, what) in keymap::help() {
@@ -738,6 +746,15 @@ fn a_baseline_shows_in_the_header_and_the_detail() {
     s.keys(&[KeyCode::Char('G')]);
     let last = s.selected_line().unwrap();
     assert!(last.contains("pandas ") && last.contains("gone"), "{last}");
+    // Sort keys do not reorder it, and say so; the other views' sort is unchanged.
+    let sort = s.app.sort();
+    s.keys(&[KeyCode::Char('s')]);
+    assert!(
+        s.text().contains("view keeps its own order"),
+        "{}",
+        s.text()
+    );
+    assert_eq!(s.app.sort(), sort);
 }
 
 #[test]
@@ -905,4 +922,137 @@ fn module_keys_on_a_row_without_a_module_say_so() {
         assert_eq!(s.app.mode(), Mode::Normal);
     }
     assert!(!s.app.plan_changed());
+}
+
+/// `L` in the Packages view defers every module of the package (in your code); again, makes
+/// them eager. The projection is the one of deciding each module by hand.
+#[test]
+fn l_in_packages_defers_the_whole_package() {
+    let mut s = Screen::new(140, 40);
+    s.keys(&[KeyCode::Char('3')]);
+    let row = s
+        .app
+        .views()
+        .packages
+        .list
+        .iter()
+        .position(|p| p.name == "pandas")
+        .unwrap();
+    for _ in 0..row {
+        s.keys(&[KeyCode::Down]);
+    }
+    s.keys(&[KeyCode::Char('L')]);
+    let g = s.app.analysis().graph().clone();
+    let members: Vec<_> = g
+        .ids()
+        .filter(|&m| g.name(m) == "pandas" || g.name(m).starts_with("pandas."))
+        .collect();
+    assert!(members.len() > 100, "{}", members.len());
+    let plan = s.app.analysis().plan();
+    assert!(
+        members
+            .iter()
+            .all(|&m| plan.decision(m) == lmms_tui::whatif::Decision::Lazy)
+    );
+    assert_eq!(plan.lazy().count(), members.len());
+    assert!(
+        s.text()
+            .contains(&format!("{} modules deferred in your code", members.len())),
+        "{}",
+        s.text()
+    );
+    // The same plan made module by module projects the same figures.
+    let mut by_hand = Analysis::of(g.clone());
+    by_hand
+        .set_decisions(
+            members
+                .iter()
+                .map(|&m| (m, lmms_tui::whatif::Decision::Lazy)),
+        )
+        .unwrap();
+    assert_eq!(
+        by_hand.projection().cold_start_us,
+        s.app.analysis().projection().cold_start_us
+    );
+    assert!(
+        s.app.analysis().projection().cold_start_us
+            < s.app.analysis().projection().traced_cold_start_us
+    );
+    s.keys(&[KeyCode::Char('L')]);
+    assert_eq!(s.app.analysis().plan().lazy().count(), 0);
+    assert!(s.text().contains("modules eager again"), "{}", s.text());
+}
+
+/// Folding keys in a view without folds say so instead of doing nothing.
+#[test]
+fn folding_keys_in_a_flat_view_say_so() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Char('2'), KeyCode::Char('h')]);
+    assert_eq!(s.app.view(), ViewId::Slowest);
+    assert!(
+        s.text()
+            .contains("the Slowest view has no folds: Enter or → on a module shows it"),
+        "{}",
+        s.text()
+    );
+    // → still shows the selection in the tree.
+    s.keys(&[KeyCode::Right]);
+    assert_eq!(s.app.view(), ViewId::Tree);
+}
+
+/// A module that loads only with a deferred one shows the usage that implies (`↳5`), not its
+/// own 100 %, which counts only once it is deferred itself.
+#[test]
+fn children_of_a_deferred_module_show_the_usage_it_implies() {
+    let g = lambda();
+    let pandas = g.find("pandas").unwrap();
+    let child = g.ids().find(|&m| g.name(m) == "pandas.core.frame").unwrap();
+    let mut a = Analysis::of(g);
+    a.set_decision(pandas, lmms_tui::whatif::Decision::Lazy)
+        .unwrap();
+    a.edit_plan(|p| p.set_usage_pct(pandas, 5.0));
+    assert_eq!(
+        a.usage(pandas),
+        lmms_tui::whatif::Usage::Planned(5.0),
+        "a deferred module keeps its own usage"
+    );
+    match a.usage(child) {
+        lmms_tui::whatif::Usage::WithDeferred(pct) => assert!((pct - 5.0).abs() < 1e-9, "{pct}"),
+        other => panic!("{other:?}"),
+    }
+    let mut s = Screen::with(a, 160, 45);
+    s.keys(&[KeyCode::Char('/')])
+        .typed("pandas.core.frame")
+        .keys(&[KeyCode::Enter]);
+    let line = s.selected_line().unwrap();
+    assert!(line.contains("↳5 ") && line.contains("↳lazy"), "{line}");
+    assert!(
+        s.text().contains("5.0% of requests need it"),
+        "{}",
+        s.text()
+    );
+}
+
+/// `?` explains every line the what-if panel can show, from the figures' own list.
+#[test]
+fn help_explains_each_what_if_line() {
+    let mut s = Screen::new(100, 30);
+    s.keys(&[KeyCode::Char('?')]);
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen.push_str(&s.text());
+        s.keys(&[KeyCode::PageDown]);
+    }
+    let flat = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for figure in lmms_tui::output::figures::Figure::ALL {
+        assert!(
+            flat.contains(&format!("{}:", figure.label())),
+            "{}",
+            figure.label()
+        );
+        // The sentence's last words, past any wrap.
+        let words: Vec<&str> = figure.explain().split_whitespace().collect();
+        let tail = words[words.len() - 3..].join(" ");
+        assert!(flat.contains(&tail), "{tail}");
+    }
 }

@@ -2,6 +2,7 @@
 //! terminal types and no file I/O (files are written by the event loop, from `Effect`s), so
 //! journeys are tested by feeding actions and rendering to a test backend.
 
+use crate::output::units::count;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -49,7 +50,7 @@ pub enum InputTarget {
 }
 
 /// The help's scroll is kept below this; drawing clamps it to the help's wrapped length.
-const HELP_SCROLL_MAX: usize = 200;
+const HELP_SCROLL_MAX: usize = 400;
 
 /// Two clicks on the same row within this many milliseconds are a double click.
 const DOUBLE_CLICK_MS: u64 = 400;
@@ -218,6 +219,54 @@ impl App {
         ));
     }
 
+    /// `L`/`e`: defers what the view targets (a module, or every module of a package), or makes
+    /// it eager again when all of it already is deferred so.
+    fn toggle_lazy(&mut self, scope: Decision) {
+        let targets = self.current().targets(&self.analysis);
+        let graph = self.analysis.graph();
+        let (deferrable, startup): (Vec<ModuleId>, Vec<ModuleId>) = targets
+            .iter()
+            .partition(|&&m| check_deferrable(graph, m).is_ok());
+        let first = match (deferrable.first(), targets.first()) {
+            (_, None) => return self.say_no_module("deferring"),
+            (None, Some(&m)) => {
+                // Start-up modules only: the reason, once.
+                self.status = check_deferrable(graph, m).err();
+                return;
+            }
+            (Some(&m), _) => m,
+        };
+        let plan = self.analysis.plan();
+        let next = if deferrable.iter().all(|&m| plan.decision(m) == scope) {
+            Decision::Eager
+        } else {
+            scope
+        };
+        let n = deferrable.len();
+        let many = targets.len() > 1 || self.current().selected(&self.analysis) != Some(first);
+        let said = many.then(|| {
+            let what = match next {
+                Decision::Eager => "eager again",
+                Decision::Lazy => "deferred in your code",
+                Decision::LazyEverywhere => "deferred at every import",
+            };
+            let left = if startup.is_empty() {
+                String::new()
+            } else {
+                format!("; {} left eager", count(startup.len(), "start-up module"))
+            };
+            format!("{} {what}{left}", count(n, "module"))
+        });
+        if let Err(why) = self
+            .analysis
+            .set_decisions(deferrable.into_iter().map(|m| (m, next)))
+        {
+            self.status = Some(why);
+        } else {
+            self.status = said;
+        }
+    }
+
     /// `q`: quits, unless the plan changed since it was loaded or saved — then asks. Asked
     /// already (a second `q` or ^C), it quits.
     fn ask_before_quitting(&mut self) {
@@ -334,8 +383,17 @@ impl App {
     fn fold(&mut self, fold: Fold) {
         let height = self.body_height();
         let view = self.views.get_mut(self.view);
-        if let Some(m) = view.fold(fold, &self.analysis, height) {
-            self.jump_to(m);
+        let folds = view.folds();
+        match view.fold(fold, &self.analysis, height) {
+            Some(m) => self.jump_to(m),
+            // Said, never silently nothing.
+            None if !folds => {
+                self.status = Some(format!(
+                    "the {} view has no folds: Enter or → on a module shows it in the Tree",
+                    self.view.title()
+                ))
+            }
+            None => {}
         }
     }
 
@@ -384,6 +442,13 @@ impl App {
             Action::Toggle => self.fold(Fold::Toggle),
             Action::ExpandAll => self.fold(Fold::ExpandAll),
             Action::CollapseAll => self.fold(Fold::CollapseAll),
+            Action::CycleSort | Action::ReverseSort if !self.current().sorts() => {
+                self.status = Some(format!(
+                    "the {} view keeps its own order (most grown first, most shrunk last); s and S sort the \
+                     other views",
+                    self.view.title()
+                ))
+            }
             Action::CycleSort => self.set_sort(Sort::by(self.sort.key.next())),
             Action::ReverseSort => self.set_sort(Sort {
                 descending: !self.sort.descending,
@@ -427,20 +492,7 @@ impl App {
             }
             Action::ShowView(v) => self.show_view(v),
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
-            Action::ToggleLazy(scope) => {
-                if let Some(m) = self.selected_module() {
-                    let next = if self.analysis.plan().decision(m) == scope {
-                        Decision::Eager
-                    } else {
-                        scope
-                    };
-                    if let Err(why) = self.analysis.set_decision(m, next) {
-                        self.status = Some(why);
-                    }
-                } else {
-                    self.say_no_module("deferring");
-                }
-            }
+            Action::ToggleLazy(scope) => self.toggle_lazy(scope),
             Action::CycleClass => {
                 if self.view != ViewId::Slowest {
                     self.show_view(ViewId::Slowest);
@@ -505,8 +557,8 @@ impl App {
                 let t = &self.analysis.plan().thresholds;
                 self.status = Some(if deferred > 0 {
                     format!(
-                        "rule of thumb applied: {deferred} module{} deferred",
-                        if deferred == 1 { "" } else { "s" }
+                        "rule of thumb applied: {} deferred",
+                        count(deferred, "module")
                     )
                 } else {
                     // A dead key otherwise: say what the rule wants and what to set.

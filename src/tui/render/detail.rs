@@ -12,6 +12,7 @@ use crate::output::units::{ms, number, percent, seconds};
 use crate::tui::app::App;
 use crate::tui::views::ViewId;
 use crate::tui::views::tree::Node;
+use crate::whatif::Usage;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let g = app.analysis().graph();
@@ -134,7 +135,14 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         let retained = app.analysis().retained_us(id);
         let everywhere = app.analysis().retained_everywhere_us(id);
-        let usage = app.analysis().plan().usage_pct(id);
+        let used = match app.analysis().usage(id) {
+            Usage::Planned(pct) => format!("used by {}% of requests", number(pct)),
+            Usage::WithDeferred(pct) => format!(
+                "loads with deferred modules, so {pct:.1}% of requests need it (its own usage, \
+                 {}%, counts once it is deferred)",
+                number(app.analysis().plan().usage_pct(id))
+            ),
+        };
         let (eager_s, lazy_s) = app.analysis().module_daily_s(id);
         // Both scopes when they differ: what your edit saves, and the upper bound.
         let saves = if everywhere == retained {
@@ -149,9 +157,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::styled("what-if: ", BOLD),
             Span::raw(format!(
-                "{saves} · used by {}% of requests · loaded in {:.1}% of \
-                 processes · {} s/day eager, {} s/day deferred alone · rule of thumb: {}",
-                number(usage),
+                "{saves} · {used} · loaded in {:.1}% of processes · {} s/day eager, {} s/day \
+                 deferred alone · rule of thumb: {}",
                 app.analysis().projection().load_probability[id.index()] * 100.0,
                 seconds(eager_s),
                 seconds(lazy_s),

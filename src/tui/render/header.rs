@@ -59,11 +59,7 @@ fn pieces(app: &App) -> Vec<(u8, Vec<Span<'static>>)> {
     }
     pieces.push((
         0,
-        vec![Span::raw(format!(
-            "{} run{}",
-            g.runs(),
-            if g.runs() == 1 { "" } else { "s" }
-        ))],
+        vec![Span::raw(crate::output::units::count(g.runs(), "run"))],
     ));
     pieces.push((1, vec![Span::raw(format!("{} modules", g.len()))]));
     pieces.push((

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{BOLD, DIM, MATCH, SELECTED};
+use crate::output::figures::Figure;
 use crate::output::units::ms;
 use crate::tui::app::App;
 use crate::tui::keymap;
@@ -110,7 +111,7 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Every key, its description wrapped to the screen; scrolls when taller than the screen
+/// Every key, its description wrapped to the screen, then what each what-if line means; scrolls when taller than the screen
 /// (the title says how).
 pub(super) fn help(frame: &mut Frame, area: Rect, scroll: usize) {
     let help = keymap::help();
@@ -136,6 +137,25 @@ pub(super) fn help(frame: &mut Frame, area: Rect, scroll: usize) {
             ]));
         }
     }
+    // The what-if panel's lines, each in one sentence, from the figures' own home.
+    let inner = (width as usize).saturating_sub(2).max(10);
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("the what-if panel", BOLD)));
+    for figure in Figure::ALL {
+        let text = format!("{}: {}", figure.label(), figure.explain());
+        for (i, part) in wrap_words(&text, inner - 2).into_iter().enumerate() {
+            lines.push(if i == 0 {
+                // The label bold, the sentence plain.
+                let (label, rest) = part.split_at(part.find(':').unwrap_or(part.len()));
+                Line::from(vec![
+                    Span::styled(label.to_string(), BOLD),
+                    Span::raw(rest.to_string()),
+                ])
+            } else {
+                Line::from(format!("  {part}"))
+            });
+        }
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
     let shown = height.saturating_sub(2) as usize;
     let scroll = scroll.min(lines.len().saturating_sub(shown));
@@ -149,7 +169,7 @@ pub(super) fn help(frame: &mut Frame, area: Rect, scroll: usize) {
     frame.render_widget(Clear, popup);
     let mut block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(" keys ", BOLD));
+        .title(Span::styled(" keys · what-if panel ", BOLD));
     if more {
         block = block.title(Span::raw(format!(
             " {}–{} of {} · j k PgDn PgUp scroll ",

@@ -12,7 +12,7 @@ use crate::output::units::{ms, number, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
 use crate::tui::views::Rows;
-use crate::whatif::Decision;
+use crate::whatif::{Decision, Usage};
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.current();
@@ -90,7 +90,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                     ),
                     Column::UsagePct => right(
                         d.module
-                            .map(|m| number(app.analysis().plan().usage_pct(m)))
+                            .map(|m| usage_text(app.analysis().usage(m)))
                             .unwrap_or_default(),
                         *width,
                     ),
@@ -124,6 +124,17 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
     );
+}
+
+/// A planned usage as set (`42.5`); an implied one marked and whole (`↳5`, `↳<1`), since it
+/// is a consequence of other modules' usage, not a setting (never rounded to 0 or 100).
+fn usage_text(usage: Usage) -> String {
+    match usage {
+        Usage::Planned(pct) => number(pct),
+        Usage::WithDeferred(pct) if pct > 0.0 && pct < 1.0 => "↳<1".into(),
+        Usage::WithDeferred(pct) if pct > 99.0 && pct < 100.0 => "↳>99".into(),
+        Usage::WithDeferred(pct) => format!("↳{pct:.0}"),
+    }
 }
 
 /// `lazy` for a module deferred in your code, `lazy+` for every import of it, `kept` for a

@@ -35,6 +35,11 @@ impl View for Changes {
         a.graph().find(&d.name)
     }
 
+    /// Ordered by the change itself.
+    fn sorts(&self) -> bool {
+        false
+    }
+
     fn refresh(&mut self, a: &Analysis, _sort: Sort) {
         self.len = a.comparison().map_or(0, |c| c.modules.len());
     }

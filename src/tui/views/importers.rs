@@ -2,6 +2,7 @@
 //! module outside it that imports it, each unfolding into its shortest chain from the program;
 //! its own submodules (which load it as their package) in one folded row.
 
+use crate::output::units::count;
 use std::ops::Range;
 
 use super::{Fold, Row, Rows, View, module_row};
@@ -98,6 +99,10 @@ impl View for Importers {
                 .map(|&line| self.row(a, g, sort, line))
                 .collect(),
         )
+    }
+
+    fn folds(&self) -> bool {
+        true
     }
 
     fn fold(&mut self, fold: Fold, a: &Analysis, _height: usize) -> Option<ModuleId> {
@@ -271,9 +276,9 @@ impl Importers {
                     a,
                     why.target,
                     format!(
-                        "{} ← {n} importer{}, {yours} yours",
+                        "{} ← {}, {yours} yours",
                         g.name(why.target),
-                        if n == 1 { "" } else { "s" }
+                        count(n, "importer")
                     ),
                     sort,
                 );

@@ -75,6 +75,18 @@ pub trait View {
     fn cursor_mut(&mut self) -> &mut Cursor;
     /// The module the detail panel describes.
     fn selected(&self, a: &Analysis) -> Option<ModuleId>;
+    /// What `L` and `e` decide: the selected module, or every module of a package.
+    fn targets(&self, a: &Analysis) -> Vec<ModuleId> {
+        self.selected(a).into_iter().collect()
+    }
+    /// Whether the view has folds of its own (others show the selection in the tree instead).
+    fn folds(&self) -> bool {
+        false
+    }
+    /// Whether the sort keys reorder the view.
+    fn sorts(&self) -> bool {
+        true
+    }
     /// Brings rows up to date with the sort (called when shown and when the sort changes).
     fn refresh(&mut self, _a: &Analysis, _sort: Sort) {}
     /// Called when the view is shown; `from` is what was selected where the user came from.

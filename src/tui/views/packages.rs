@@ -1,5 +1,6 @@
 //! "Packages": top-level packages by the sum of their modules' self time.
 
+use crate::output::units::count;
 use std::ops::Range;
 
 use super::{Row, Rows, View};
@@ -41,6 +42,13 @@ impl View for Packages {
         a.graph().find(&p.name)
     }
 
+    /// The whole package: every module in it, under the key's scope.
+    fn targets(&self, a: &Analysis) -> Vec<ModuleId> {
+        self.list
+            .get(self.cursor.selected)
+            .map_or_else(Vec::new, |p| packages::members(a.graph(), &p.name))
+    }
+
     fn refresh(&mut self, a: &Analysis, sort: Sort) {
         if self.sorted_by == Some(sort) {
             return;
@@ -59,12 +67,7 @@ impl View for Packages {
                 .map(|p| Row {
                     // The package's own module: its what-if columns, and `L` defers it.
                     module: p.root,
-                    text: format!(
-                        "{}  ({} module{})",
-                        p.name,
-                        p.modules,
-                        if p.modules == 1 { "" } else { "s" }
-                    ),
+                    text: format!("{}  ({})", p.name, count(p.modules, "module")),
                     self_us: Some(p.self_us),
                     cumulative_us: p.root.map(|m| a.graph().module(m).cumulative_us.median),
                     share_us: p.self_us,

@@ -395,6 +395,10 @@ impl View for TreeView {
         self.cursor.apply(m, self.rows.len(), height);
     }
 
+    fn folds(&self) -> bool {
+        true
+    }
+
     fn fold(&mut self, fold: Fold, a: &Analysis, height: usize) -> Option<ModuleId> {
         let graph = a.graph();
         match fold {
