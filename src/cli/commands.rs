@@ -150,6 +150,33 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     finish_output(written.and_then(|()| out.flush()))
 }
 
+/// `completions SHELL`: the script, generated from the CLI definition.
+pub fn completions(mut cli: clap::Command, shell: clap_complete::Shell) -> Result<ExitCode> {
+    clap_complete::generate(shell, &mut cli, "lmms-tui", &mut io::stdout());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `man`: the top page on standard output, or every page (one a subcommand) into a directory.
+pub fn man(cli: clap::Command, dir: Option<PathBuf>) -> Result<ExitCode> {
+    let failed = |e: io::Error| Error::new(format!("cannot write the manual: {e}"));
+    match dir {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(Error::in_file(&dir, "is not a directory"));
+            }
+            clap_mangen::generate_to(cli, &dir).map_err(|e| Error::in_file(&dir, e))?;
+        }
+        None => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cli)
+                .render(&mut out)
+                .map_err(failed)?;
+            io::stdout().write_all(&out).map_err(failed)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn why(args: WhyArgs) -> Result<ExitCode> {
     let graph = load_one(&args.traces, &args.mixing)?;
     let why = graph.why(graph.require(&args.module)?);
@@ -276,10 +303,10 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     write_trace(&args.output, &recording.graph).map_err(kept)?;
     let g = &recording.graph;
     eprintln!(
-        "lmms-tui: wrote {}: {}, {} modules, {} ms total import time; edges: {}{}",
+        "lmms-tui: wrote {}: {}, {}, {} ms total import time; edges: {}{}",
         args.output.display(),
         count(g.runs(), "run"),
-        g.len(),
+        count(g.len(), "module"),
         ms(g.total_us()),
         if g.edges_complete() {
             "complete"

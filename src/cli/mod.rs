@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::error::Result;
 use crate::output::ReportFormat;
@@ -70,6 +70,21 @@ pub enum Command {
     /// Why a module is loaded: who imports it from outside it, each importer's shortest chain
     /// from the program, and the file and line of each import
     Why(WhyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Example: lmms-tui completions bash > ~/.local/share/bash-completion/completions/lmms-tui"
+    )]
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these same definitions
+    #[command(after_help = "Example: lmms-tui man > lmms-tui.1 && man -l lmms-tui.1")]
+    Man {
+        /// Write every page instead (lmms-tui.1, lmms-tui-report.1, …) into this directory
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -217,6 +232,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Why(args)) => commands::why(args),
+        Some(Command::Completions { shell }) => commands::completions(Cli::command(), shell),
+        Some(Command::Man { dir }) => commands::man(Cli::command(), dir),
         None => commands::explore(cli.traces, cli.baseline, cli.mixing, cli.whatif),
     }
 }

@@ -18,10 +18,9 @@ pub fn summary(graph: &ImportGraph) -> String {
     let files = graph.meta().files.join(", ");
     let runs = graph.runs();
     let mut line = format!(
-        "{files}: {}, {} modules, {} ms total import time ({}; {} ms interpreter \
-         start-up)",
+        "{files}: {}, {}, {} ms total import time ({}; {} ms interpreter start-up)",
         count(runs, "run"),
-        graph.len(),
+        count(graph.len(), "module"),
         ms(graph.total_us()),
         run_spread(graph),
         ms(graph.startup_us()),

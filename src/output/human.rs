@@ -41,13 +41,19 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
     }
 
     heading(out, "What-if")?;
-    for (figure, value) in projection_lines(a) {
+    let lines = projection_lines(a);
+    let width = lines
+        .iter()
+        .map(|(f, _)| f.label().chars().count())
+        .max()
+        .unwrap_or(0);
+    for (figure, value) in lines {
         let label = figure.label();
         match style {
             Style::Markdown => {
                 writeln!(out, "- **{label}**: {}", super::printable::markdown(&value))?
             }
-            Style::Text => writeln!(out, "  {label:<23} {value}")?,
+            Style::Text => writeln!(out, "  {label:<width$} {value}")?,
         }
     }
     if !a.projection().lazy.is_empty() {

@@ -51,13 +51,27 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<TraceBuilder> {
         return Err(Error::new("no trace file given"));
     }
     let mut builder = TraceBuilder::new();
+    let mut stdin_read = false;
     for path in paths {
         let path = path.as_ref();
-        let bytes = read_file(path)?;
-        read_bytes(path, &bytes, &mut builder)?;
+        let (label, bytes) = if path == Path::new(STDIN) {
+            if std::mem::replace(&mut stdin_read, true) {
+                return Err(Error::new("`-` (standard input) can be given only once"));
+            }
+            let label = Path::new(STDIN_LABEL);
+            (label, read_bounded(label, std::io::stdin().lock())?)
+        } else {
+            (path, read_file(path)?)
+        };
+        read_bytes(label, &bytes, &mut builder)?;
     }
     Ok(builder)
 }
+
+/// The file name that means standard input (`python -X importtime … 2>&1 | lmms-tui -`).
+pub const STDIN: &str = "-";
+/// How standard input is named in errors and headers.
+pub const STDIN_LABEL: &str = "<stdin>";
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
     if path.is_dir() {
@@ -66,22 +80,26 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
             "is a directory, expected a trace file",
         ));
     }
-    let cannot = |e: std::io::Error| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => e.to_string(),
-        };
-        Error::in_file(path, format!("cannot read: {why}"))
+    let file = std::fs::File::open(path).map_err(|e| cannot(path, e))?;
+    read_bounded(path, file)
+}
+
+fn cannot(path: &Path, e: std::io::Error) -> Error {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
     };
-    // Bounded, so `/dev/zero` or a runaway pipe is an error rather than all of memory.
+    Error::in_file(path, format!("cannot read: {why}"))
+}
+
+/// Reads everything, bounded, so `/dev/zero` or a runaway pipe is an error rather than all of
+/// memory.
+fn read_bounded(path: &Path, input: impl std::io::Read) -> Result<Vec<u8>> {
     let limit = max_input_bytes();
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open(path).map_err(cannot)?, limit + 1),
-        &mut bytes,
-    )
-    .map_err(cannot)?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(input, limit + 1), &mut bytes)
+        .map_err(|e| cannot(path, e))?;
     if bytes.len() as u64 > limit {
         return Err(Error::in_file(
             path,

@@ -14,9 +14,17 @@ use crate::error::{Error, Result};
 
 pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
-/// Refuses to start without a terminal on both ends.
+/// Refuses to start without a terminal to draw on and one to read keys from: standard input,
+/// or — when a trace is piped in (`lmms-tui -`) — the controlling terminal, which is where
+/// crossterm reads keys then.
 pub fn require_terminal() -> Result<()> {
-    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+    let keys = io::stdin().is_terminal()
+        || std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok();
+    if keys && io::stdout().is_terminal() {
         Ok(())
     } else {
         Err(Error::new(

@@ -1,6 +1,6 @@
 //! `lmms-tui report` with what-if flags and plans: text, markdown and JSON agree.
 
-use crate::common::lmms;
+use crate::common::{asset, bin, lmms};
 
 const TRACE: &str = "assets/lambda-handler-5runs.txt";
 
@@ -426,4 +426,82 @@ fn why_on_a_text_trace_says_only_first_importers_are_known() {
         "urllib3.contrib.socks"
     );
     assert!(v["submodules"].as_array().unwrap().len() > 10);
+}
+
+/// `-` reads the trace from standard input: the same report as from the file, named `<stdin>`.
+#[test]
+fn a_trace_from_standard_input() {
+    let trace = asset("lambda-handler-5runs.txt");
+    let from_file = lmms(&["report", trace.to_str().unwrap()]);
+    let mut child = bin()
+        .args(["report", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        &std::fs::read(&trace).unwrap(),
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let piped = String::from_utf8(out.stdout).unwrap();
+    assert!(piped.starts_with("<stdin>: 5 runs"), "{piped}");
+    assert_eq!(
+        piped.replacen("<stdin>", trace.to_str().unwrap(), 1),
+        from_file.1
+    );
+    // Given twice, or empty: one line naming standard input, status 2.
+    let (code, _, err) = lmms(&["report", "-", "-"]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("<stdin>") || err.contains("standard input"),
+        "{err}"
+    );
+}
+
+/// Completion scripts and manual pages come from the CLI definition: every subcommand and
+/// flag is in them, and bash accepts its script.
+#[test]
+fn completions_and_manual_pages() {
+    let (code, bash, _) = lmms(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    for word in [
+        "report",
+        "record",
+        "check",
+        "export",
+        "why",
+        "--budget-ms",
+        "--lazy",
+    ] {
+        assert!(bash.contains(word), "{word}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("lmms-tui.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(syntax.success());
+    let (_, fish, _) = lmms(&["completions", "fish"]);
+    assert!(fish.contains("complete -c lmms-tui"), "{fish}");
+    let (code, _, err) = lmms(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "{err}");
+
+    let (code, page, _) = lmms(&["man"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH lmms-tui 1"), "{page}");
+    let out = dir.path().join("man");
+    std::fs::create_dir(&out).unwrap();
+    let (code, _, err) = lmms(&["man", "--dir", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(out.join("lmms-tui-report.1")).unwrap();
+    assert!(report.contains("\\-\\-budget\\-ms"), "{report}");
+    let (code, _, err) = lmms(&["man", "--dir", "/nonexistent/dir"]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
 }

@@ -262,3 +262,23 @@ fn quitting_with_an_unsaved_plan_asks_in_a_real_terminal() {
     assert!(after.contains("EXIT=0"), "{after}");
     assert!(!dir.path().join("lmms-plan.json").exists());
 }
+
+/// A trace piped in from CPython (`… 2>&1 | lmms-tui -`) opens the explorer, which reads keys
+/// from the terminal: search moves the selection, `q` quits with status 0.
+#[test]
+fn a_piped_trace_opens_the_explorer() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let tmux = Tmux::new("e2e-pipe");
+    tmux.start(&format!(
+        "python3 -X importtime -c 'import json, email.parser' 2>&1 | {bin} -; echo EXIT=$?; sleep 60"
+    ));
+    let first = tmux.wait_for("<stdin>");
+    assert!(first.contains("json"), "{first}");
+    tmux.search("email.feedparser");
+    tmux.wait_for("detail ─");
+    let screen = tmux.wait_for("chain: ");
+    assert!(screen.contains("email.feedparser"), "{screen}");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+}

@@ -61,7 +61,10 @@ fn pieces(app: &App) -> Vec<(u8, Vec<Span<'static>>)> {
         0,
         vec![Span::raw(crate::output::units::count(g.runs(), "run"))],
     ));
-    pieces.push((1, vec![Span::raw(format!("{} modules", g.len()))]));
+    pieces.push((
+        1,
+        vec![Span::raw(crate::output::units::count(g.len(), "module"))],
+    ));
     pieces.push((
         0,
         vec![Span::raw(format!("total {}", duration(g.total_us())))],
