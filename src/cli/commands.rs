@@ -217,8 +217,11 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
         strict: args.strict,
     };
     let verdict = crate::whatif::check::check(&analysis, options);
-    let text = crate::output::check::render(&analysis, &verdict);
+    let text = args.format.render(&analysis, &verdict);
     let text = printable(&text);
+    if args.format == crate::output::check::CheckFormat::Github {
+        append_step_summary(&crate::output::check::summary_markdown(&analysis, &verdict))?;
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     finish_output(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
@@ -227,6 +230,21 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Appends to the job summary GitHub Actions names in `$GITHUB_STEP_SUMMARY` (appending is
+/// its protocol: several steps share the file); nothing when unset.
+fn append_step_summary(markdown: &str) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(printable(markdown).as_bytes()))
+        .map_err(|e| Error::in_file(&path, format!("cannot append the job summary: {e}")))
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {

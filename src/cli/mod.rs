@@ -13,6 +13,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::error::Result;
 use crate::output::ReportFormat;
+use crate::output::check::CheckFormat;
 use crate::output::fast_path::Style;
 use crate::output::why::WhyFormat;
 pub use whatif_args::WhatIfArgs;
@@ -153,6 +154,9 @@ pub struct CheckArgs {
     /// Fail when the interpreter, platform or a package version differs from the baseline's
     #[arg(long)]
     pub strict: bool,
+    /// How to print the verdict
+    #[arg(long, value_parser = one_of(&CheckFormat::ALL, CheckFormat::name, CheckFormat::help), default_value = "text")]
+    pub format: CheckFormat,
     #[command(flatten)]
     pub whatif: WhatIfArgs,
 }

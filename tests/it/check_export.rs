@@ -529,3 +529,81 @@ fn the_export_header_dates_the_profile_honestly() {
         "{dated}"
     );
 }
+
+/// `--format github`: the text plus one annotation per failure, and the job summary appended
+/// to `$GITHUB_STEP_SUMMARY`; `--format json`: the same verdict as figures. Same exit status.
+#[test]
+fn check_annotates_github_and_speaks_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let regressed = boto3_regressed(dir.path());
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args([
+            "check",
+            &regressed,
+            "--baseline",
+            TRACE,
+            "--budget-ms",
+            "100",
+        ])
+        .args(["--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert_eq!(errors.len(), 2, "{text}");
+    assert!(
+        errors[0].starts_with("::error title=lmms-tui check::cold start ")
+            && errors[0].ends_with("over the 100 ms budget"),
+        "{text}"
+    );
+    assert!(
+        errors[1].starts_with(
+            "::error title=lmms-tui check%3A packages that regressed::boto3 3.7 [3.5–6.2] ms → 5.5"
+        ) && errors[1].ends_with("p = 0.004"),
+        "{text}"
+    );
+    // The plain verdict follows, for the log.
+    assert!(text.contains("✗ packages that regressed:") && text.ends_with("check FAILED\n"));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with("earlier step\n### lmms-tui check FAILED ✗"),
+        "{md}"
+    );
+    assert!(md.contains("  - boto3 3.7 \\[3.5–6.2\\] ms"), "{md}");
+
+    let (code, json, _) = lmms(&[
+        "check",
+        &regressed,
+        "--baseline",
+        TRACE,
+        "--budget-ms",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["budget"]["within"], false);
+    let boto3 = &v["baseline"]["regressed_packages"][0];
+    assert_eq!(boto3["name"], "boto3");
+    // The text's figures, unrounded.
+    let tenths = |v: &serde_json::Value| (v.as_f64().unwrap() * 10.0).round() / 10.0;
+    assert_eq!(tenths(&boto3["before_runs"]["median_ms"]), 3.7);
+    assert_eq!(tenths(&boto3["after_runs"]["median_ms"]), 5.5);
+    assert_eq!(tenths(&boto3["after_runs"]["max_ms"]), 9.3);
+    assert!(
+        (boto3["p"].as_f64().unwrap() - 0.004).abs() < 0.0005,
+        "{boto3}"
+    );
+    // Passing: status 0 in every format.
+    for format in ["text", "github", "json"] {
+        let (code, _, _) = lmms(&["check", TRACE, "--baseline", TRACE, "--format", format]);
+        assert_eq!(code, 0, "{format}");
+    }
+}

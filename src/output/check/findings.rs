@@ -1,0 +1,217 @@
+//! `check`'s verdict as findings: every line says what was judged against what, marked as a
+//! pass, a failure, a warning or a note. Text, GitHub annotations and the markdown summary are
+//! all drawn from these lines.
+
+use crate::model::Spread;
+use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST, smallest_p};
+use crate::output::figures::{change_text, delta_text, summary};
+use crate::output::units::ms;
+use crate::whatif::Analysis;
+use crate::whatif::check::{Judged, NAMED, Verdict};
+
+/// `median [min–max]` of a side's runs, in ms.
+fn runs_text(runs: &[u64]) -> String {
+    if runs.len() <= 1 {
+        return runs
+            .first()
+            .map_or("absent".into(), |&v| format!("{} ms", ms(v)));
+    }
+    let s = Spread::of(&mut runs.to_vec());
+    format!("{} [{}–{}] ms", ms(s.median), ms(s.min), ms(s.max))
+}
+
+/// Before and after as median [range], the change, and the rank test's p.
+fn judged_text(j: &Judged) -> String {
+    let d = &j.delta;
+    let mut text = format!(
+        "{} → {} ({})",
+        runs_text(&d.before_runs),
+        runs_text(&d.after_runs),
+        change_text(d)
+    );
+    if let Some(p) = j.p {
+        text.push_str(&format!(", p = {p:.3}"));
+    }
+    text
+}
+
+/// How a finding counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Context: the trace, the verdict.
+    Plain,
+    Pass,
+    Fail,
+    /// Worth a look, does not fail the check.
+    Warn,
+    /// How something was judged.
+    Note,
+    /// Introduces the failures listed under it.
+    FailHeading,
+    /// One failure of a list.
+    FailItem,
+    /// One entry of a list that is not a failure.
+    Item,
+}
+
+impl Mark {
+    /// The text's line prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Mark::Plain => "",
+            Mark::Pass => "✓ ",
+            Mark::Fail | Mark::FailHeading => "✗ ",
+            Mark::Warn => "! ",
+            Mark::Note => "  ",
+            Mark::FailItem | Mark::Item => "    ",
+        }
+    }
+}
+
+pub fn findings(a: &Analysis, verdict: &Verdict) -> Vec<(Mark, String)> {
+    let mut out: Vec<(Mark, String)> = vec![(Mark::Plain, summary(a.graph()))];
+    let mark = |ok: bool| if ok { Mark::Pass } else { Mark::Fail };
+    match &verdict.budget {
+        Some(b) => out.push((
+            mark(b.within),
+            format!(
+                "cold start {} ms {} the {} ms budget{}",
+                ms(b.cold_start_us),
+                if b.within { "within" } else { "over" },
+                b.budget_ms,
+                if b.with_plan {
+                    " (with the plan's deferred imports)"
+                } else {
+                    ""
+                }
+            ),
+        )),
+        None => out.push((
+            Mark::Note,
+            format!(
+                "cold start {} ms (no budget: --budget-ms)",
+                ms(verdict.cold_start_us)
+            ),
+        )),
+    }
+    if let Some(c) = &verdict.against {
+        let noise = c.noise;
+        let how = if c.tested {
+            let mut how = format!(
+                "a shift counts past {}% and {} ms, and a rank test p ≤ {ALPHA} for the total, \
+                 ≤ {ALPHA_EACH} for each package or module, over {} and {} runs",
+                noise.tolerance_pct, noise.min_ms, c.runs.0, c.runs.1
+            );
+            let floor = smallest_p(c.runs.0, c.runs.1);
+            if floor > ALPHA_EACH {
+                how.push_str(&format!(
+                    " — with so few runs the test cannot go below p = {floor:.3}: {} cannot fail \
+                     the check; record more runs",
+                    if floor > ALPHA {
+                        "no shift"
+                    } else {
+                        "no package or module"
+                    }
+                ));
+            }
+            how
+        } else {
+            format!(
+                "{} and {} runs: too few for a rank test (≥ {MIN_RUNS_FOR_TEST} a side), so only \
+                 shifts past {}% and {} ms count — record more runs",
+                c.runs.0, c.runs.1, noise.tolerance_pct, noise.min_ms
+            )
+        };
+        out.push((Mark::Note, format!("vs the baseline: {how}")));
+        out.push((
+            if c.uniform_slowdown {
+                Mark::Warn
+            } else {
+                mark(!c.total.regressed)
+            },
+            format!("total import time {}", judged_text(&c.total)),
+        ));
+        if c.uniform_slowdown {
+            out.push((
+                Mark::Note,
+                "it grew, but no package's share of it moved: everything ran slower alike — a \
+                 slower or busier machine, not this code (not counted)"
+                    .into(),
+            ));
+        }
+        for (what, list) in [
+            ("package", Some(&c.regressed_packages)),
+            ("module", c.regressed_modules.as_ref()),
+        ] {
+            let Some(list) = list else { continue };
+            if list.is_empty() {
+                out.push((Mark::Pass, format!("no {what} regressed")));
+            } else {
+                out.push((Mark::FailHeading, format!("{what}s that regressed:")));
+                for j in list {
+                    out.push((
+                        Mark::FailItem,
+                        format!("{:<30} {}", j.delta.name, judged_text(j)),
+                    ));
+                }
+            }
+        }
+        if !c.grew_most.is_empty() {
+            out.push((
+                Mark::Plain,
+                "grew most past the floors (modules, cumulative):".into(),
+            ));
+            for d in &c.grew_most {
+                out.push((Mark::Item, format!("{:<40} {}", d.name, delta_text(d))));
+            }
+        }
+        if !c.new_modules.is_empty() {
+            let shown = NAMED * 2;
+            out.push((
+                Mark::Plain,
+                format!(
+                    "new modules: {}{}",
+                    c.new_modules
+                        .iter()
+                        .take(shown)
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if c.new_modules.len() > shown {
+                        format!(" and {} more", c.new_modules.len() - shown)
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+        if !c.fingerprint.is_empty() {
+            out.push((
+                if verdict.strict_failed {
+                    Mark::Fail
+                } else {
+                    Mark::Warn
+                },
+                format!(
+                    "recorded with a different setup: {}{}",
+                    c.fingerprint.join(", "),
+                    if verdict.strict_failed {
+                        ""
+                    } else {
+                        " (--strict fails on this)"
+                    }
+                ),
+            ));
+        }
+    }
+    out.push((
+        Mark::Plain,
+        if verdict.passed {
+            "check passed"
+        } else {
+            "check FAILED"
+        }
+        .into(),
+    ));
+    out
+}

@@ -1,0 +1,80 @@
+//! `check --format json`: the verdict as figures, for CI systems other than GitHub's.
+
+use serde_json::{Value, json};
+
+use crate::model::{Delta, Spread};
+use crate::whatif::Analysis;
+use crate::whatif::check::{Judged, Verdict};
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
+/// A side's runs as median, min and max in ms (`null` when the name is absent on that side).
+fn runs(runs: &[u64]) -> Value {
+    if runs.is_empty() {
+        return Value::Null;
+    }
+    let s = Spread::of(&mut runs.to_vec());
+    json!({ "median_ms": ms(s.median), "min_ms": ms(s.min), "max_ms": ms(s.max) })
+}
+
+fn delta(d: &Delta) -> Value {
+    json!({
+        "name": d.name,
+        "before_ms": d.before_us.map(ms),
+        "after_ms": d.after_us.map(ms),
+        "change_ms": d.change_us() as f64 / 1000.0,
+        "change_pct": d.change_pct(),
+    })
+}
+
+fn judged(j: &Judged) -> Value {
+    let mut v = delta(&j.delta);
+    v["before_runs"] = runs(&j.delta.before_runs);
+    v["after_runs"] = runs(&j.delta.after_runs);
+    v["p"] = json!(j.p);
+    v["regressed"] = json!(j.regressed);
+    v
+}
+
+pub fn render(a: &Analysis, verdict: &Verdict) -> String {
+    let g = a.graph();
+    let baseline = verdict.against.as_ref().map(|c| {
+        json!({
+            "runs": [c.runs.0, c.runs.1],
+            "rank_test": c.tested,
+            "tolerance_pct": c.noise.tolerance_pct,
+            "min_ms": c.noise.min_ms,
+            "total": judged(&c.total),
+            "uniform_slowdown": c.uniform_slowdown,
+            "regressed_packages": c.regressed_packages.iter().map(judged).collect::<Vec<_>>(),
+            "regressed_modules": c.regressed_modules.as_ref()
+                .map(|l| l.iter().map(judged).collect::<Vec<_>>()),
+            "grew_most": c.grew_most.iter().map(delta).collect::<Vec<_>>(),
+            "new_modules": c.new_modules,
+            "fingerprint_differences": c.fingerprint,
+        })
+    });
+    let doc = json!({
+        "passed": verdict.passed,
+        "trace": {
+            "files": g.meta().files,
+            "runs": g.runs(),
+            "modules": g.len(),
+            "total_ms": ms(g.total_us()),
+        },
+        "cold_start_ms": ms(verdict.cold_start_us),
+        "budget": verdict.budget.as_ref().map(|b| json!({
+            "budget_ms": b.budget_ms,
+            "cold_start_ms": ms(b.cold_start_us),
+            "within": b.within,
+            "with_plan": b.with_plan,
+        })),
+        "baseline": baseline,
+        "strict_failed": verdict.strict_failed,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+    text.push('\n');
+    text
+}

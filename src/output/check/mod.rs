@@ -1,0 +1,60 @@
+//! `check`'s verdict, one file per format. The findings (`findings.rs`) are the one list of
+//! what was judged; text, GitHub annotations and the markdown summary are drawn from it, JSON
+//! gives the same verdict as numbers.
+
+mod findings;
+mod github;
+mod json;
+
+pub use findings::{Mark, findings};
+pub use github::summary_markdown;
+
+use crate::whatif::Analysis;
+use crate::whatif::check::Verdict;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Github,
+    Json,
+}
+
+impl CheckFormat {
+    pub const ALL: [CheckFormat; 3] = [CheckFormat::Text, CheckFormat::Github, CheckFormat::Json];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckFormat::Text => "text",
+            CheckFormat::Github => "github",
+            CheckFormat::Json => "json",
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            CheckFormat::Text => "one line per judgement, marked ✓ ✗ !",
+            CheckFormat::Github => {
+                "the text, plus ::error/::warning annotations for GitHub Actions (and a markdown \
+                 summary appended to $GITHUB_STEP_SUMMARY when set)"
+            }
+            CheckFormat::Json => "the verdict as one JSON document, figures in ms",
+        }
+    }
+
+    /// The verdict as this format prints it.
+    pub fn render(self, a: &Analysis, verdict: &Verdict) -> String {
+        match self {
+            CheckFormat::Text => text(a, verdict),
+            CheckFormat::Github => github::annotations(a, verdict) + &text(a, verdict),
+            CheckFormat::Json => json::render(a, verdict),
+        }
+    }
+}
+
+/// Every finding on its line, after its mark.
+pub fn text(a: &Analysis, verdict: &Verdict) -> String {
+    findings(a, verdict)
+        .into_iter()
+        .map(|(mark, line)| format!("{}{line}\n", mark.prefix()))
+        .collect()
+}
