@@ -3,11 +3,15 @@
 //! CLI's `--format` values and help are generated from it.
 
 pub mod check;
+mod chrome_trace;
 pub mod fast_path;
 pub mod figures;
+mod folded;
 mod human;
 mod json;
 pub mod printable;
+pub mod run_tree;
+mod speedscope;
 mod table;
 pub mod units;
 pub mod why;
@@ -22,14 +26,20 @@ pub enum ReportFormat {
     Json,
     Markdown,
     TraceJson,
+    Speedscope,
+    Folded,
+    ChromeTrace,
 }
 
 impl ReportFormat {
-    pub const ALL: [ReportFormat; 4] = [
+    pub const ALL: [ReportFormat; 7] = [
         ReportFormat::Text,
         ReportFormat::Json,
         ReportFormat::Markdown,
         ReportFormat::TraceJson,
+        ReportFormat::Speedscope,
+        ReportFormat::Folded,
+        ReportFormat::ChromeTrace,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +48,9 @@ impl ReportFormat {
             ReportFormat::Json => "json",
             ReportFormat::Markdown => "markdown",
             ReportFormat::TraceJson => "trace-json",
+            ReportFormat::Speedscope => "speedscope",
+            ReportFormat::Folded => "folded",
+            ReportFormat::ChromeTrace => "chrome-trace",
         }
     }
 
@@ -49,6 +62,17 @@ impl ReportFormat {
             ReportFormat::TraceJson => {
                 "the whole trace as lmms-tui trace.json (converts a text trace)"
             }
+            ReportFormat::Speedscope => {
+                "speedscope's file format (speedscope.app, VS Code): one profile per run, imports \
+                 nested as frames"
+            }
+            ReportFormat::Folded => {
+                "collapsed stacks for flamegraph.pl / inferno, self time as weight (one root \
+                 frame per run when there are several)"
+            }
+            ReportFormat::ChromeTrace => {
+                "trace-event JSON for Perfetto / chrome://tracing: one track per run"
+            }
         }
     }
 
@@ -56,7 +80,7 @@ impl ReportFormat {
     pub fn default_top(self) -> Option<usize> {
         match self {
             ReportFormat::Text | ReportFormat::Markdown => Some(25),
-            ReportFormat::Json | ReportFormat::TraceJson => None,
+            _ => None,
         }
     }
 
@@ -72,6 +96,9 @@ impl ReportFormat {
             ReportFormat::Markdown => human::write_markdown(a, top, out),
             ReportFormat::Json => json::write_json(a, top, out),
             ReportFormat::TraceJson => crate::trace::json::write(a.graph(), out),
+            ReportFormat::Speedscope => speedscope::write(a, out),
+            ReportFormat::Folded => folded::write(a, out),
+            ReportFormat::ChromeTrace => chrome_trace::write(a, out),
         }
     }
 }

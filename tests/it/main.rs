@@ -9,6 +9,7 @@ mod common;
 mod cpython_check;
 mod explorer;
 mod fuzz;
+mod profiles;
 mod properties;
 mod readers;
 mod record;
