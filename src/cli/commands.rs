@@ -82,6 +82,7 @@ pub fn explore(
     baseline: BaselineArgs,
     mixing: MixingArgs,
     whatif: WhatIfArgs,
+    config: Option<PathBuf>,
 ) -> Result<ExitCode> {
     if traces.is_empty() {
         return Err(Error::new(
@@ -119,6 +120,7 @@ pub fn explore(
     };
     let mut app = App::new(analysis, plan_file, 80, 24);
     app.set_status(notice);
+    app.set_config(config.map(|c| c.display().to_string()));
     crate::tui::run(app)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,13 +3,15 @@
 //! style values from the output registries.
 
 mod commands;
+mod config;
 mod whatif_args;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::Result;
 use crate::output::ReportFormat;
@@ -28,6 +30,10 @@ pub use whatif_args::WhatIfArgs;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Read defaults for the long flags from this file's [tool.lmms-tui] table [default: the
+    /// nearest pyproject.toml that has one, from the current directory up]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Trace files to explore (several files are several runs of one trace)
     pub traces: Vec<PathBuf>,
     #[command(flatten)]
@@ -215,8 +221,8 @@ fn one_of<T: Copy + Send + Sync + 'static>(
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let result = parse(std::env::args_os().collect()).and_then(|(cli, config)| run(cli, config));
+    match result {
         Ok(code) => code,
         Err(e) => {
             // Errors quote names from traces: never a raw escape byte on the terminal.
@@ -229,7 +235,56 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> Result<ExitCode> {
+/// The command line, with the defaults of a `[tool.lmms-tui]` table for the flags it does not
+/// give; and the file they came from. `--help`, `--version` and usage errors exit as clap does.
+pub fn parse(argv: Vec<OsString>) -> Result<(Cli, Option<PathBuf>)> {
+    let mut cli = Cli::command();
+    // Built, so each argument says how many values it takes.
+    cli.build();
+    let matches = cli.clone().get_matches_from(&argv);
+    let (command, sub) = match matches.subcommand() {
+        Some((name, sub)) => (cli.find_subcommand(name).expect("parsed"), sub),
+        None => (&cli, &matches),
+    };
+    let explicit = sub.get_one::<PathBuf>("config").map(PathBuf::as_path);
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let Some(config) = config::Config::find(explicit, &here)? else {
+        return Ok((from_matches(&matches)?, None));
+    };
+    let flags = config.flags(&cli, command, sub)?;
+    if flags.is_empty() {
+        return Ok((from_matches(&matches)?, Some(config.path)));
+    }
+    // The file's flags go right after the subcommand's name (first, for the explorer), so they
+    // never land among a program's own arguments (`record … -- python …`).
+    let at = match matches.subcommand_name() {
+        Some(name) => argv
+            .iter()
+            .skip(1)
+            .position(|a| a == name)
+            .map_or(1, |i| i + 2),
+        None => 1,
+    };
+    let mut full = argv;
+    full.splice(at..at, flags);
+    let matches = cli
+        .try_get_matches_from(&full)
+        .map_err(|e| config.error(clap_message(&e)))?;
+    Ok((from_matches(&matches)?, Some(config.path)))
+}
+
+fn from_matches(matches: &clap::ArgMatches) -> Result<Cli> {
+    Cli::from_arg_matches(matches).map_err(|e| crate::error::Error::new(clap_message(&e)))
+}
+
+/// clap's message in one line, without its `error:` prefix and usage.
+fn clap_message(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    first.trim_start_matches("error: ").to_string()
+}
+
+pub fn run(cli: Cli, config: Option<PathBuf>) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Report(args)) => commands::report(args),
         Some(Command::Record(args)) => commands::record(args),
@@ -238,7 +293,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Why(args)) => commands::why(args),
         Some(Command::Completions { shell }) => commands::completions(Cli::command(), shell),
         Some(Command::Man { dir }) => commands::man(Cli::command(), dir),
-        None => commands::explore(cli.traces, cli.baseline, cli.mixing, cli.whatif),
+        None => commands::explore(cli.traces, cli.baseline, cli.mixing, cli.whatif, config),
     }
 }
 

@@ -5,6 +5,7 @@ mod bad_input;
 mod cached_lines;
 mod check_export;
 mod common;
+mod config;
 
 mod cpython_check;
 mod explorer;

@@ -282,3 +282,29 @@ fn a_piped_trace_opens_the_explorer() {
     let after = tmux.wait_for("EXIT=");
     assert!(after.contains("EXIT=0"), "{after}");
 }
+
+/// The explorer names the pyproject.toml whose [tool.lmms-tui] table it read, and uses it.
+#[test]
+fn the_explorer_names_its_configuration() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.lmms-tui]\nbudget-ms = 150\n",
+    )
+    .unwrap();
+    let tmux = Tmux::new("e2e-config");
+    tmux.start_sized(
+        &format!(
+            "cd {} && {bin} {}; sleep 60",
+            dir.path().display(),
+            trace.display()
+        ),
+        200,
+        50,
+    );
+    let screen = tmux.wait_for("config: ");
+    assert!(screen.contains("pyproject.toml"), "{screen}");
+    assert!(screen.contains("over the 150 ms budget"), "{screen}");
+}

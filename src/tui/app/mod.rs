@@ -96,6 +96,8 @@ pub struct App {
     width: u16,
     height: u16,
     status: Option<String>,
+    /// Where the flags' defaults came from (`pyproject.toml`), when a file gave them.
+    config: Option<String>,
     quit: bool,
     last_click: Option<(u16, u64)>,
 }
@@ -128,6 +130,7 @@ impl App {
             width,
             height,
             status: None,
+            config: None,
             quit: false,
             last_click: None,
         }
@@ -293,6 +296,15 @@ impl App {
     /// The help screen's scroll, in wrapped lines.
     pub fn help_scroll(&self) -> usize {
         self.help_scroll
+    }
+
+    /// The configuration file the flags' defaults came from, as the header names it.
+    pub fn config(&self) -> Option<&str> {
+        self.config.as_deref()
+    }
+
+    pub fn set_config(&mut self, config: Option<String>) {
+        self.config = config;
     }
 
     pub fn question(&self) -> Option<&str> {

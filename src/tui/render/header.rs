@@ -98,6 +98,9 @@ fn pieces(app: &App) -> Vec<(u8, Vec<Span<'static>>)> {
     if let Some(python) = &g.meta().python {
         pieces.push((3, vec![Span::raw(format!("Python {python}"))]));
     }
+    if let Some(config) = app.config() {
+        pieces.push((5, vec![Span::raw(format!("config: {config}"))]));
+    }
     if g.runs() > 1 {
         pieces.push((
             5,
