@@ -30,9 +30,9 @@ pub fn summary(graph: &ImportGraph) -> String {
     }
     if let Some(f) = &graph.meta().fingerprint {
         line.push_str(&format!(
-            ", {}, {} package versions recorded",
+            ", {}, {} recorded",
             f.platform,
-            f.packages.len()
+            count(f.packages.len(), "package version")
         ));
     }
     for extra in [noise_line(graph), interleaved_line(graph)]

@@ -1,6 +1,7 @@
 //! Integration tests, one crate: readers, the what-if model, the CLI, the explorer (journeys and
 //! a real terminal under tmux) and comparisons against CPython.
 
+mod action;
 mod bad_input;
 mod cached_lines;
 mod check_export;
@@ -18,3 +19,4 @@ mod report_cli;
 mod scope;
 mod tmux_e2e;
 mod whatif;
+mod wheel;
