@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{
-    BaselineArgs, CheckArgs, ExportArgs, MixingArgs, RecordArgs, ReportArgs, WhatIfArgs, WhyArgs,
+    BaselineArgs, CheckArgs, ExportArgs, MixingArgs, OutputArgs, RecordArgs, ReportArgs,
+    WhatIfArgs, WhyArgs,
 };
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, Noise, comparison, kinship};
@@ -145,6 +146,13 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         mixing: &args.mixing,
     };
     let analysis = analyse(&sources, &args.whatif)?;
+    if args.output.output.is_some() {
+        let mut bytes = Printable(Vec::new());
+        args.format
+            .write(&analysis, args.top, &mut bytes)
+            .map_err(|e| Error::new(format!("cannot write the report: {e}")))?;
+        return write_output(&args.output, &bytes.0);
+    }
     let stdout = io::stdout();
     // Names come from traces: no escape byte reaches the terminal, whatever the format.
     let mut out = Printable(io::BufWriter::with_capacity(1 << 16, stdout.lock()));
@@ -257,20 +265,25 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     };
     let analysis = analyse(&sources, &args.whatif)?;
     let text = crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?;
-    match args.output {
+    write_output(&args.output, text.as_bytes())
+}
+
+/// Writes to `-o` (asking before replacing a file, unless --force) or standard output.
+fn write_output(args: &OutputArgs, bytes: &[u8]) -> Result<ExitCode> {
+    match &args.output {
         Some(path) => {
-            if !args.force && crate::outfile::would_replace(&path) && !ask_overwrite(&path)? {
-                return Err(Error::in_file(&path, "exists: not overwritten"));
+            if !args.force && crate::outfile::would_replace(path) && !ask_overwrite(path)? {
+                return Err(Error::in_file(path, "exists: not overwritten"));
             }
-            crate::outfile::write(&path, text.as_bytes())?
+            crate::outfile::write(path, bytes)?;
+            Ok(ExitCode::SUCCESS)
         }
         None => {
             let stdout = io::stdout();
             let mut out = stdout.lock();
-            finish_output(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
+            finish_output(out.write_all(bytes).and_then(|()| out.flush()))
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 pub fn record(args: RecordArgs) -> Result<ExitCode> {

@@ -175,6 +175,17 @@ pub struct ExportArgs {
     /// What to write
     #[arg(long, value_parser = one_of(&Style::ALL, Style::name, Style::help), default_value = "fast-path")]
     pub style: Style,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub mixing: MixingArgs,
+    #[command(flatten)]
+    pub whatif: WhatIfArgs,
+}
+
+/// Where `report` and `export` write.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct OutputArgs {
     /// Write here instead of standard output (an existing file is asked about on a terminal,
     /// and refused elsewhere unless --force)
     #[arg(short, long)]
@@ -182,10 +193,6 @@ pub struct ExportArgs {
     /// Overwrite an existing --output file without asking
     #[arg(long)]
     pub force: bool,
-    #[command(flatten)]
-    pub mixing: MixingArgs,
-    #[command(flatten)]
-    pub whatif: WhatIfArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -199,6 +206,8 @@ pub struct ReportArgs {
     /// Show only the N slowest modules (text and markdown default: 25; json default: all)
     #[arg(long)]
     pub top: Option<usize>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub baseline: BaselineArgs,
     #[command(flatten)]

@@ -7,6 +7,7 @@ mod chrome_trace;
 pub mod fast_path;
 pub mod figures;
 mod folded;
+mod html;
 mod human;
 mod json;
 pub mod printable;
@@ -29,10 +30,11 @@ pub enum ReportFormat {
     Speedscope,
     Folded,
     ChromeTrace,
+    Html,
 }
 
 impl ReportFormat {
-    pub const ALL: [ReportFormat; 7] = [
+    pub const ALL: [ReportFormat; 8] = [
         ReportFormat::Text,
         ReportFormat::Json,
         ReportFormat::Markdown,
@@ -40,6 +42,7 @@ impl ReportFormat {
         ReportFormat::Speedscope,
         ReportFormat::Folded,
         ReportFormat::ChromeTrace,
+        ReportFormat::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +54,7 @@ impl ReportFormat {
             ReportFormat::Speedscope => "speedscope",
             ReportFormat::Folded => "folded",
             ReportFormat::ChromeTrace => "chrome-trace",
+            ReportFormat::Html => "html",
         }
     }
 
@@ -72,6 +76,10 @@ impl ReportFormat {
             }
             ReportFormat::ChromeTrace => {
                 "trace-event JSON for Perfetto / chrome://tracing: one track per run"
+            }
+            ReportFormat::Html => {
+                "one self-contained page to share (no network): figures, the what-if, the \
+                 import tree, why the heaviest are loaded"
             }
         }
     }
@@ -99,6 +107,7 @@ impl ReportFormat {
             ReportFormat::Speedscope => speedscope::write(a, out),
             ReportFormat::Folded => folded::write(a, out),
             ReportFormat::ChromeTrace => chrome_trace::write(a, out),
+            ReportFormat::Html => html::write(a, out),
         }
     }
 }

@@ -1,0 +1,178 @@
+//! `report --format html`: one self-contained page, checked as written and in a real headless
+//! Chromium (the distribution's package, which `.ci/run` installs): the page loads without a
+//! script error, a deep link opens the tree down to a module, it reads with JavaScript off, and
+//! its screenshots (desktop and phone) hold a drawn page.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::lmms;
+
+/// The browser: Chromium under one of its usual names.
+fn chromium() -> PathBuf {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|dir| dir.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+        .expect("Chromium is installed (.ci/run installs the distribution's chromium)")
+}
+
+/// Runs headless Chromium on `url` with `args`: (stdout, stderr).
+fn browse(args: &[&str], url: &str) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .arg(url)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Script errors Chromium logged (`--enable-logging=stderr`).
+fn script_errors(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains("Uncaught")).collect()
+}
+
+/// How many different colours a screenshot holds (a blank page has one).
+fn colours(png: &Path) -> usize {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let step = info.color_type.samples();
+    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    for px in bytes.chunks(step) {
+        seen.insert(px);
+    }
+    seen.len()
+}
+
+#[test]
+fn the_html_report_is_one_page_that_works_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let (code, _, err) = lmms(&[
+        "report",
+        "--format",
+        "html",
+        "assets/lambda-handler-5runs.txt",
+        "--lazy",
+        "pandas",
+        "--usage",
+        "pandas=5",
+        "--budget-ms",
+        "150",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+
+    // Self-contained: nothing loads from elsewhere.
+    for outside in ["src=", "<link", "@import", "url(", "http://", "https://"] {
+        assert!(!html.contains(outside), "{outside}");
+    }
+    // The figures, the what-if of the plan given, every module in the tree, why chains.
+    for figure in [
+        "286.8 ms",
+        "286.8 ms traced → 125.3 ms with this plan",
+        "✓ cold start 125.3 ms within the 150 ms budget",
+        "<span class=\"tag lazy\">deferred</span>",
+        "imported from outside it by",
+    ] {
+        assert!(html.contains(figure), "{figure}");
+    }
+    assert_eq!(html.matches("<li id=\"").count(), 869);
+
+    let url = format!("file://{}", page.display());
+    // Scripts on: no error; a deep link opens the tree down to the module and marks it.
+    let (dom, stderr) = browse(
+        &["--enable-logging=stderr", "--v=0", "--dump-dom"],
+        &format!("{url}#pandas.core.frame"),
+    );
+    assert!(script_errors(&stderr).is_empty(), "{stderr}");
+    assert!(
+        dom.contains("<li id=\"pandas.core.frame\" class=\"node target\">"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("placeholder=\"Find a module"),
+        "the search box is added"
+    );
+    // Every <details> from the top down to pandas.core.frame is open.
+    let at = dom.find("<li id=\"pandas.core.frame\"").unwrap();
+    let before = &dom[..at];
+    for ancestor in [
+        "handler",
+        "pandas",
+        "pandas.core.api",
+        "pandas.core.groupby",
+    ] {
+        let li = before
+            .rfind(&format!("<li id=\"{ancestor}\""))
+            .unwrap_or_else(|| panic!("{ancestor}"));
+        assert!(
+            before[li..].starts_with(&format!(
+                "<li id=\"{ancestor}\" class=\"node\"><details open=\"\">"
+            )) || before[li..].starts_with(&format!(
+                "<li id=\"{ancestor}\" class=\"node\"><details open>"
+            )),
+            "{ancestor}: {}",
+            &before[li..li + 80]
+        );
+    }
+    // The error check can fail: a broken script is caught.
+    let broken = dir.path().join("broken.html");
+    std::fs::write(
+        &broken,
+        html.replace("\"use strict\";", "\"use strict\"; nosuch();"),
+    )
+    .unwrap();
+    let (_, stderr) = browse(
+        &["--enable-logging=stderr", "--v=0", "--dump-dom"],
+        &format!("file://{}", broken.display()),
+    );
+    assert_eq!(script_errors(&stderr).len(), 1, "{stderr}");
+
+    // Without its script (as with JavaScript off; headless Chromium's own switch does not stop
+    // scripts from running): the same tree and figures, no search box.
+    let start = html.find("<script>").unwrap();
+    let end = html.find("</script>").unwrap() + "</script>".len();
+    let plain = dir.path().join("plain.html");
+    std::fs::write(&plain, format!("{}{}", &html[..start], &html[end..])).unwrap();
+    let plain_url = format!("file://{}", plain.display());
+    let (dom, _) = browse(&["--dump-dom"], &plain_url);
+    assert_eq!(dom.matches("<li id=\"").count(), 869);
+    assert!(
+        dom.contains("125.3 ms with this plan") && !dom.contains("placeholder=\"Find a module")
+    );
+
+    // Screenshots on a desktop and a phone, with scripts and without: a drawn page each.
+    for (size, js) in [("1200,1600", true), ("390,844", true), ("390,844", false)] {
+        let shot = dir.path().join(format!("{size}-{js}.png"));
+        let args = [
+            format!("--screenshot={}", shot.display()),
+            format!("--window-size={size}"),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        browse(&args, if js { &url } else { &plain_url });
+        let n = colours(&shot);
+        assert!(n > 20, "{size} js={js}: {n} colours");
+    }
+}
