@@ -1,4 +1,8 @@
-//! Reading traces and printing reports at 1k and 200k modules (seeded synthetic traces).
+//! Reading traces and printing reports at 1k, 200k and 1M modules (seeded synthetic traces),
+//! next to the floor parser (`floor.rs`) on the same text.
+
+#[path = "floor.rs"]
+mod floor;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lmms_tui::model::ImportGraph;
@@ -13,8 +17,11 @@ fn read(text: &[u8]) -> ImportGraph {
 fn readers(c: &mut Criterion) {
     let mut group = c.benchmark_group("read");
     group.sample_size(20);
-    for modules in [1_000usize, 200_000] {
+    for modules in [1_000usize, 200_000, 1_000_000] {
         let text = SynthTree::generate(modules, 42).to_importtime();
+        group.bench_function(format!("floor/{modules}"), |b| {
+            b.iter(|| floor::parse(black_box(text.as_bytes())))
+        });
         group.bench_function(format!("text_to_graph/{modules}"), |b| {
             b.iter(|| read(black_box(text.as_bytes())))
         });

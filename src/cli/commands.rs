@@ -140,6 +140,12 @@ fn close_command(word: &str) -> Option<String> {
 }
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
+    if args.top.is_some() && args.format.default_top().is_none() {
+        return Err(Error::new(format!(
+            "--top does not apply to --format {}: it holds every module",
+            args.format.name()
+        )));
+    }
     let sources = Sources {
         traces: &args.traces,
         baseline: &args.baseline.baseline,

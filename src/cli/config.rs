@@ -14,6 +14,10 @@ use crate::error::{Error, Result};
 /// Flags a file cannot set: where output goes, and this file itself.
 const NOT_IN_FILE: &[&str] = &["config", "output", "force", "dir", "help", "version"];
 
+/// Keys a subcommand does not take from the file though it has a flag of that name: `lazy` is a
+/// what-if decision everywhere else, but for `record` it would add timed runs of an edit.
+const NOT_FOR: &[(&str, &str)] = &[("record", "lazy")];
+
 /// The configuration in force: the file and its table.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -95,6 +99,9 @@ impl Config {
         for (key, value) in &self.table {
             if NOT_IN_FILE.contains(&key.as_str()) {
                 return Err(self.error(format!("`{key}` can only be given on the command line")));
+            }
+            if NOT_FOR.contains(&(command.get_name(), key.as_str())) {
+                continue;
             }
             let Some(arg) = command.get_arguments().find(|a| a.get_long() == Some(key)) else {
                 let elsewhere = std::iter::once(cli)

@@ -19,8 +19,7 @@ const TREE_MODULES: usize = 20_000;
 /// Deeper than this, modules are listed flat under their ancestor at this depth (browsers cap
 /// how deep they nest elements), each marked with its real depth.
 const TREE_DEPTH: u32 = 64;
-/// The slowest table's rows and the packages whose importers are explained.
-const SLOWEST: usize = 25;
+/// The packages whose importers are explained.
 const EXPLAINED: usize = 8;
 
 const STYLE: &str = include_str!("html/style.css");
@@ -43,7 +42,8 @@ fn esc(text: &str) -> String {
     out
 }
 
-pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
+/// `top`: the slowest table's rows.
+pub fn write(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<()> {
     let mut page = String::with_capacity(64 * 1024 + a.graph().len() * 200);
     let g = a.graph();
     let files = g.meta().files.join(", ");
@@ -58,7 +58,7 @@ pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
     );
     header(a, &mut page);
     whatif(a, &mut page);
-    slowest(a, &mut page);
+    slowest(a, top, &mut page);
     tree(a, &mut page);
     why(a, &mut page);
     let _ = write!(
@@ -157,7 +157,7 @@ fn cells(a: &Analysis, m: ModuleId) -> String {
     out
 }
 
-fn slowest(a: &Analysis, page: &mut String) {
+fn slowest(a: &Analysis, top: usize, page: &mut String) {
     let g = a.graph();
     let _ = write!(
         page,
@@ -167,13 +167,13 @@ fn slowest(a: &Analysis, page: &mut String) {
          <thead><tr><th>module</th><th>class</th><th class=\"num\">self ms</th>\
          <th class=\"num\">cumulative ms</th><th class=\"num\">retained ms</th>\
          <th class=\"num\">% total</th></tr></thead>\n<tbody>\n",
-        SLOWEST.min(g.len())
+        top.min(g.len())
     );
     let keys = a.keys();
     for m in Sort::by(SortKey::Cumulative)
         .all(&keys)
         .into_iter()
-        .take(SLOWEST)
+        .take(top)
     {
         let _ = writeln!(
             page,

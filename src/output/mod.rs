@@ -84,11 +84,16 @@ impl ReportFormat {
         }
     }
 
-    /// Rows shown when `--top` is not given (`None`: all).
-    pub fn default_top(self) -> Option<usize> {
+    /// Rows shown when `--top` is not given (`Some(None)`: all); `None` for the formats that
+    /// hold every module whatever `--top` says (a trace, a profile), where it is refused.
+    pub fn default_top(self) -> Option<Option<usize>> {
         match self {
-            ReportFormat::Text | ReportFormat::Markdown => Some(25),
-            _ => None,
+            ReportFormat::Text | ReportFormat::Markdown | ReportFormat::Html => Some(Some(25)),
+            ReportFormat::Json => Some(None),
+            ReportFormat::TraceJson
+            | ReportFormat::Speedscope
+            | ReportFormat::Folded
+            | ReportFormat::ChromeTrace => None,
         }
     }
 
@@ -98,7 +103,7 @@ impl ReportFormat {
 
     /// Writes the report; `top` limits the module rows (formats with rows only).
     pub fn write(self, a: &Analysis, top: Option<usize>, out: &mut impl Write) -> io::Result<()> {
-        let top = top.or(self.default_top()).unwrap_or(usize::MAX);
+        let top = top.or(self.default_top().flatten()).unwrap_or(usize::MAX);
         match self {
             ReportFormat::Text => human::write_text(a, top, out),
             ReportFormat::Markdown => human::write_markdown(a, top, out),
@@ -107,7 +112,7 @@ impl ReportFormat {
             ReportFormat::Speedscope => speedscope::write(a, out),
             ReportFormat::Folded => folded::write(a, out),
             ReportFormat::ChromeTrace => chrome_trace::write(a, out),
-            ReportFormat::Html => html::write(a, out),
+            ReportFormat::Html => html::write(a, top, out),
         }
     }
 }

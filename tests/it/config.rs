@@ -159,3 +159,38 @@ fn the_nearest_file_with_the_table_counts() {
     );
     assert_eq!(named["projection"]["budget_ms"], 99.0);
 }
+
+/// `record` takes its own keys (`runs`) from the table, but not `lazy`, which would add timed
+/// runs of an edit the file meant for the what-if.
+#[test]
+fn record_takes_runs_but_not_lazy() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "pyproject.toml",
+            "[tool.lmms-tui]\nruns = 2\nwarmup = 0\nlazy = [\"json\"]\n",
+        )],
+    );
+    let out = bin()
+        .args([
+            "record",
+            "-o",
+            "t.json",
+            "--",
+            "python3",
+            "-c",
+            "import json",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = report_json(dir.path(), &["t.json"]);
+    assert_eq!(json["trace"]["runs"], 2);
+    assert!(json["projection"]["measured"].is_null());
+}

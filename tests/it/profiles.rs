@@ -202,3 +202,20 @@ fn chrome_trace_tracks_are_runs_and_nest() {
         }
     }
 }
+
+/// The profile formats hold every module: `--top` is refused rather than ignored.
+#[test]
+fn top_is_refused_where_every_module_is_kept() {
+    for format in ["speedscope", "folded", "chrome-trace", "trace-json"] {
+        let (code, _, err) = lmms(&[
+            "report",
+            "--format",
+            format,
+            "--top",
+            "3",
+            "assets/lambda-handler-5runs.txt",
+        ]);
+        assert_eq!(code, 2, "{format}");
+        assert!(err.contains("--top does not apply"), "{err}");
+    }
+}

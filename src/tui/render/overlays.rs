@@ -111,8 +111,8 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Every key, its description wrapped to the screen, then what each what-if line means; scrolls when taller than the screen
-/// (the title says how).
+/// Every key, its description wrapped to the screen, then what each what-if line means;
+/// scrolls when taller than the screen (the title says how).
 pub(super) fn help(frame: &mut Frame, area: Rect, scroll: usize) {
     let help = keymap::help();
     let key_width = help
