@@ -49,11 +49,16 @@ pub fn run(mut app: App) -> Result<()> {
         },
     );
     let started = Instant::now();
+    // Drawn only after something changed: an idle explorer writes nothing to the terminal.
+    let mut changed = true;
     loop {
-        session
-            .terminal
-            .draw(|frame| render::render(&app, frame))
-            .map_err(io)?;
+        if changed {
+            session
+                .terminal
+                .draw(|frame| render::render(&app, frame))
+                .map_err(io)?;
+            changed = false;
+        }
         if app.quit() {
             break;
         }
@@ -61,7 +66,7 @@ pub fn run(mut app: App) -> Result<()> {
         let wait = if app.search_pending() {
             Duration::ZERO
         } else {
-            Duration::from_millis(500)
+            Duration::from_secs(60)
         };
         if event::poll(wait).map_err(io)? {
             // Drain what is queued so a burst of keys costs one redraw.
@@ -69,6 +74,7 @@ pub fn run(mut app: App) -> Result<()> {
                 let ev = event::read().map_err(io)?;
                 if let Some(action) = action_for_event(&app, ev, started) {
                     dispatch(&mut app, action);
+                    changed = true;
                 }
                 if app.quit() || !event::poll(Duration::ZERO).map_err(io)? {
                     break;
@@ -77,6 +83,7 @@ pub fn run(mut app: App) -> Result<()> {
         }
         if app.search_pending() {
             app.step_search(SEARCH_SLICE);
+            changed = true;
         }
     }
     drop(session);

@@ -308,3 +308,32 @@ fn the_explorer_names_its_configuration() {
     assert!(screen.contains("pyproject.toml"), "{screen}");
     assert!(screen.contains("over the 150 ms budget"), "{screen}");
 }
+
+/// Idle, the explorer writes nothing to the terminal; a key redraws.
+#[test]
+fn an_idle_explorer_writes_nothing() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("output");
+    let tmux = Tmux::new("e2e-idle");
+    tmux.start(&format!("{bin} {}; sleep 60", trace.display()));
+    tmux.wait_for("869 modules");
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.run(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "e2e",
+        &format!("cat >> {}", log.display()),
+    ]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let idle = std::fs::metadata(&log).map_or(0, |m| m.len());
+    assert_eq!(idle, 0, "bytes written while idle");
+    tmux.keys(&["j"]);
+    let start = Instant::now();
+    while std::fs::metadata(&log).map_or(0, |m| m.len()) == 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "a key redraws");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
