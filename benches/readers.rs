@@ -37,6 +37,22 @@ fn readers(c: &mut Criterion) {
             })
         });
         let g = read(text.as_bytes());
+        // The reports alone, on an analysis already made.
+        let a = lmms_tui::whatif::Analysis::of(g.clone());
+        for format in [
+            lmms_tui::output::ReportFormat::Json,
+            lmms_tui::output::ReportFormat::Text,
+        ] {
+            // One buffer, as a pipe would be: no page faults of the bench's own making.
+            let mut out = Vec::with_capacity(modules * 400);
+            group.bench_function(format!("write_{}/{modules}", format.name()), |b| {
+                b.iter(|| {
+                    out.clear();
+                    format.write(&a, None, &mut out).unwrap();
+                    out.len()
+                })
+            });
+        }
         let mut json = Vec::new();
         trace::json::write(&g, &mut json).unwrap();
         group.bench_function(format!("trace_json_to_graph/{modules}"), |b| {

@@ -95,37 +95,89 @@ impl Sort {
 
     /// Every module of the graph in this order.
     pub fn all(self, keys: &Keys) -> Vec<ModuleId> {
+        self.top(keys, usize::MAX)
+    }
+
+    /// The first `k` modules of the graph in this order: a partial selection, then a sort of
+    /// those `k` only — the same modules in the same order as the head of `all`.
+    pub fn top(self, keys: &Keys, k: usize) -> Vec<ModuleId> {
         let mut ids: Vec<ModuleId> = keys.graph.ids().collect();
+        if k < ids.len() {
+            let graph = keys.graph;
+            if self.key == SortKey::Name {
+                ids.select_nth_unstable_by(k, |&a, &b| self.by_name(graph, a, b));
+            } else {
+                let mut keyed = self.keyed(keys, &ids);
+                keyed.select_nth_unstable(k);
+                keyed.truncate(k);
+                ids = keyed.into_iter().map(|(_, id)| id).collect();
+            }
+            ids.truncate(k);
+        }
         self.sort(keys, &mut ids);
         ids
     }
 
-    /// Sorts ids; ties fall back to import order, whatever the direction. Time keys are
-    /// gathered first so the sort does not chase modules around memory.
-    pub fn sort(self, keys: &Keys, ids: &mut [ModuleId]) {
-        let graph = keys.graph;
-        if self.key == SortKey::Name {
-            ids.sort_unstable_by(|&a, &b| {
-                let by_name = graph.name(a).cmp(graph.name(b));
-                if self.descending {
-                    by_name.reverse()
-                } else {
-                    by_name
-                }
-                .then(a.cmp(&b))
-            });
-            return;
+    fn by_name(self, graph: &ImportGraph, a: ModuleId, b: ModuleId) -> std::cmp::Ordering {
+        let by_name = graph.name(a).cmp(graph.name(b));
+        if self.descending {
+            by_name.reverse()
+        } else {
+            by_name
         }
-        let mut keyed: Vec<(u64, ModuleId)> = ids
-            .iter()
+        .then(a.cmp(&b))
+    }
+
+    /// Each id with its sort key, so comparisons do not chase modules around memory; unique,
+    /// since ties fall back to import order.
+    fn keyed(self, keys: &Keys, ids: &[ModuleId]) -> Vec<(u64, ModuleId)> {
+        ids.iter()
             .map(|&id| {
                 let v = keys.time_us(self.key, id).unwrap_or(u64::from(id.0));
                 (if self.descending { u64::MAX - v } else { v }, id)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Sorts ids; ties fall back to import order, whatever the direction.
+    pub fn sort(self, keys: &Keys, ids: &mut [ModuleId]) {
+        let graph = keys.graph;
+        if self.key == SortKey::Name {
+            ids.sort_unstable_by(|&a, &b| self.by_name(graph, a, b));
+            return;
+        }
+        let mut keyed = self.keyed(keys, ids);
         keyed.sort_unstable();
         for (slot, (_, id)) in ids.iter_mut().zip(keyed) {
             *slot = id;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::SynthTree;
+
+    /// `top(k)` is the head of `all`, for every key, direction and a spread of k.
+    #[test]
+    fn top_is_the_head_of_the_full_order() {
+        let text = SynthTree::generate(3000, 7).to_importtime();
+        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
+        let d = Dominators::compute(&g);
+        let keys = Keys {
+            graph: &g,
+            dominators: &d,
+        };
+        for key in SortKey::ALL {
+            for descending in [true, false] {
+                let sort = Sort { key, descending };
+                let all = sort.all(&keys);
+                assert_eq!(all.len(), g.len());
+                for k in [0, 1, 25, 2999, 3000, 5000] {
+                    assert_eq!(sort.top(&keys, k), all[..k.min(all.len())], "{key:?} {k}");
+                }
+            }
         }
     }
 }

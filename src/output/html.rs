@@ -170,11 +170,7 @@ fn slowest(a: &Analysis, top: usize, page: &mut String) {
         top.min(g.len())
     );
     let keys = a.keys();
-    for m in Sort::by(SortKey::Cumulative)
-        .all(&keys)
-        .into_iter()
-        .take(top)
-    {
+    for m in Sort::by(SortKey::Cumulative).top(&keys, top) {
         let _ = writeln!(
             page,
             "<tr><td><a href=\"#{0}\">{0}</a></td><td>{1}</td>{2}</tr>",

@@ -174,12 +174,12 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
     for (title, order, by_self) in [
         (
             "by cumulative time",
-            Sort::by(SortKey::Cumulative).all(&a.keys()),
+            Sort::by(SortKey::Cumulative).top(&a.keys(), top),
             false,
         ),
         (
             "by self time",
-            Sort::by(SortKey::SelfTime).all(&a.keys()),
+            Sort::by(SortKey::SelfTime).top(&a.keys(), top),
             true,
         ),
     ] {
@@ -201,7 +201,6 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
         ]);
         let rows = order
             .iter()
-            .take(top)
             .enumerate()
             .map(|(rank, &id)| {
                 let m = graph.module(id);
