@@ -1,7 +1,11 @@
 //! Fuzzy search over module names (fuzzy-matcher's skim algorithm). Matching runs in
 //! time-boxed steps so typing never waits for 200,000 names; a query that extends the
-//! previous one only rescans the previous matches.
+//! previous one only rescans the previous matches. A name the query is not a subsequence of
+//! cannot match, so a byte scan turns it away before the scorer runs; and the results are
+//! ordered in time-boxed steps too, best block first, so the list on screen is right as soon
+//! as the scan ends.
 
+use std::cmp::Reverse;
 use std::time::{Duration, Instant};
 
 use fuzzy_matcher::FuzzyMatcher;
@@ -15,11 +19,40 @@ pub struct Search {
     /// What is left to scan: all modules, or the matches of a shorter query.
     candidates: Candidates,
     next: usize,
-    /// Matches so far, best first once `done`.
+    /// Matches so far; the first `ordered` are in their final order (all, once `done`).
     matches: Vec<(i64, ModuleId)>,
+    /// Each match's place in the order, gathered when it matched: best score, then shorter
+    /// names, then heavier modules, then import order.
+    keys: Vec<OrderKey>,
+    ordered: usize,
+    /// The query in ASCII lower case, for the subsequence pre-filter (`None`: not ASCII).
+    ascii_query: Option<Vec<u8>>,
     pub done: bool,
     /// Selected result in the list.
     pub selected: usize,
+}
+
+type OrderKey = (Reverse<i64>, u32, Reverse<u64>, ModuleId);
+
+/// Matches ordered per round: a block of a sixteenth of the rest (within these bounds) is
+/// selected from the rest and sorted, so a round stays short however many matched.
+const ORDER_BLOCK: (usize, usize) = (4096, 65536);
+
+/// Whether `query` (ASCII, lower case) is a subsequence of `name`, ignoring ASCII case: the
+/// skim matcher finds nothing otherwise (names that are not ASCII go to the scorer).
+fn could_match(name: &str, query: &[u8]) -> bool {
+    if !name.is_ascii() {
+        return true;
+    }
+    let mut rest = query;
+    for &b in name.as_bytes() {
+        match rest.split_first() {
+            Some((&q, tail)) if b.to_ascii_lowercase() == q => rest = tail,
+            Some(_) => {}
+            None => break,
+        }
+    }
+    rest.is_empty()
 }
 
 enum Candidates {
@@ -61,6 +94,9 @@ impl Search {
             candidates: Candidates::All(graph.len()),
             next: 0,
             matches: Vec::new(),
+            keys: Vec::new(),
+            ordered: 0,
+            ascii_query: Some(Vec::new()),
             done: true,
             selected: 0,
         }
@@ -86,11 +122,18 @@ impl Search {
         self.candidates = candidates;
         self.next = 0;
         self.matches.clear();
+        self.keys.clear();
+        self.ordered = 0;
+        self.ascii_query = self
+            .query
+            .is_ascii()
+            .then(|| self.query.to_ascii_lowercase().into_bytes());
         self.selected = 0;
         self.done = self.query.is_empty();
     }
 
-    /// Scans candidates until `budget` runs out; returns true when the search is complete.
+    /// Scans candidates, then orders the matches, until `budget` runs out; returns true when
+    /// the search is complete.
     pub fn step(&mut self, graph: &ImportGraph, budget: Duration) -> bool {
         if self.done {
             return true;
@@ -101,8 +144,20 @@ impl Search {
             let end = (self.next + 2048).min(len);
             for i in self.next..end {
                 let id = self.candidates.get(i);
-                if let Some(score) = self.matcher.fuzzy_match(graph.name(id), &self.query) {
+                let name = graph.name(id);
+                if let Some(q) = &self.ascii_query
+                    && !could_match(name, q)
+                {
+                    continue;
+                }
+                if let Some(score) = self.matcher.fuzzy_match(name, &self.query) {
                     self.matches.push((score, id));
+                    self.keys.push((
+                        Reverse(score),
+                        name.len() as u32,
+                        Reverse(graph.module(id).cumulative_us.median),
+                        id,
+                    ));
                 }
             }
             self.next = end;
@@ -110,19 +165,26 @@ impl Search {
                 return false;
             }
         }
-        // Best score first; ties: shorter names, then heavier modules.
-        self.matches.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(graph.name(a.1).len().cmp(&graph.name(b.1).len()))
-                .then(
-                    graph
-                        .module(b.1)
-                        .cumulative_us
-                        .median
-                        .cmp(&graph.module(a.1).cumulative_us.median),
-                )
-                .then(a.1.cmp(&b.1))
-        });
+        // Best first, a block per round: the block's best are selected from the rest (linear)
+        // and sorted, so the head of the list is right first and no round sorts everything.
+        while self.ordered < self.keys.len() {
+            let rest = &mut self.keys[self.ordered..];
+            let block = (rest.len() / 16)
+                .clamp(ORDER_BLOCK.0, ORDER_BLOCK.1)
+                .min(rest.len());
+            if block < rest.len() {
+                rest.select_nth_unstable(block);
+            }
+            rest[..block].sort_unstable();
+            for i in self.ordered..self.ordered + block {
+                let key = self.keys[i];
+                self.matches[i] = (key.0.0, key.3);
+            }
+            self.ordered += block;
+            if self.ordered < self.keys.len() && start.elapsed() >= budget {
+                return false;
+            }
+        }
         self.done = true;
         true
     }
@@ -152,6 +214,43 @@ impl Search {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pre-filter turns away only names the scorer would not match, and the ordering in
+    /// rounds gives the order one full sort gives.
+    #[test]
+    fn prefilter_and_rounds_agree_with_the_scorer_and_one_sort() {
+        let text = crate::synth::SynthTree::generate(20_000, 3).to_importtime();
+        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
+        let matcher = SkimMatcherV2::default().ignore_case();
+        for query in ["m", "M1", "ab", "pkg.z9", "xyzq", "e.e"] {
+            let mut s = Search::new(&g);
+            for c in query.chars() {
+                s.push(&g, c);
+            }
+            s.finish(&g);
+            let mut expected: Vec<OrderKey> = g
+                .ids()
+                .filter_map(|id| {
+                    let name = g.name(id);
+                    let score = matcher.fuzzy_match(name, query)?;
+                    Some((
+                        Reverse(score),
+                        name.len() as u32,
+                        Reverse(g.module(id).cumulative_us.median),
+                        id,
+                    ))
+                })
+                .collect();
+            expected.sort_unstable();
+            if query == "m" {
+                assert!(expected.len() > 2 * ORDER_BLOCK.0, "several rounds");
+            }
+            let got: Vec<(i64, ModuleId)> = expected.iter().map(|k| (k.0.0, k.3)).collect();
+            assert_eq!(s.matches(), &got[..], "{query}");
+        }
+        assert!(could_match("Botocore.Utils", b"bcu"));
+        assert!(!could_match("botocore", b"bcu"));
+    }
 
     #[test]
     fn finds_narrows_and_widens() {
