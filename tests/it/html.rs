@@ -25,7 +25,10 @@ fn chromium() -> PathBuf {
 /// Runs headless Chromium on `url` with `args`: (stdout, stderr).
 fn browse(args: &[&str], url: &str) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(chromium())
+    // Bounded: a browser that hangs fails the test instead of holding the whole run.
+    let out = Command::new("timeout")
+        .arg("120")
+        .arg(chromium())
         .args([
             "--headless",
             "--no-sandbox",
