@@ -12,7 +12,7 @@ use super::printable::printable;
 use super::units::{count, ms, percent};
 use super::why::WhyFormat;
 use crate::model::{ModuleClass, ModuleId, Sort, SortKey, packages};
-use crate::whatif::{Analysis, Decision};
+use crate::whatif::{Analysis, Effect};
 
 /// Past this many modules the tree leaves out imports too small to see, and says how many.
 const TREE_MODULES: usize = 20_000;
@@ -184,17 +184,12 @@ fn slowest(a: &Analysis, top: usize, page: &mut String) {
 
 /// What the plan does to a module, as a tag.
 fn plan_tag(a: &Analysis, m: ModuleId) -> &'static str {
-    let loaded = a.projection().load_probability[m.index()];
-    match a.plan().decision(m) {
-        Decision::Lazy | Decision::LazyEverywhere
-            if a.projection().kept.iter().any(|k| k.module == m) =>
-        {
-            "<span class=\"tag kept\">deferred, kept loaded</span>"
-        }
-        Decision::Lazy => "<span class=\"tag lazy\">deferred</span>",
-        Decision::LazyEverywhere => "<span class=\"tag lazy\">deferred everywhere</span>",
-        Decision::Eager if loaded < 1.0 => "<span class=\"tag lazy\">leaves start-up</span>",
-        Decision::Eager => "",
+    match a.effect(m) {
+        Effect::Kept => "<span class=\"tag kept\">deferred, kept loaded</span>",
+        Effect::Lazy => "<span class=\"tag lazy\">deferred</span>",
+        Effect::LazyEverywhere => "<span class=\"tag lazy\">deferred everywhere</span>",
+        Effect::WithDeferred => "<span class=\"tag lazy\">leaves start-up</span>",
+        Effect::Eager => "",
     }
 }
 

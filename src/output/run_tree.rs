@@ -36,30 +36,26 @@ pub fn spans(g: &ImportGraph, run: u32) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
     // (module, parent span): iterative, so deep chains cannot overflow the stack.
     let mut stack: Vec<(ModuleId, Option<usize>)> = Vec::new();
-    let visit = |m: ModuleId, parent: Option<usize>, stack: &mut Vec<_>, spans: &mut Vec<Span>| {
-        match self_in_run(m) {
-            Some(self_us) => {
-                let depth = parent.map_or(0, |p: usize| spans[p].depth + 1);
-                spans.push(Span {
-                    module: m,
-                    parent,
-                    depth,
-                    self_us,
-                    start_us: 0,
-                    duration_us: self_us,
-                });
-                let me = Some(spans.len() - 1);
-                stack.extend(g.children(m).iter().rev().map(|&c| (c, me)));
-            }
-            // Not loaded in this run: its imports that were hang from its parent.
-            None => stack.extend(g.children(m).iter().rev().map(|&c| (c, parent))),
-        }
-    };
     for &root in g.roots().iter().rev() {
         stack.push((root, None));
     }
     while let Some((m, parent)) = stack.pop() {
-        visit(m, parent, &mut stack, &mut spans);
+        let under = match self_in_run(m) {
+            Some(self_us) => {
+                spans.push(Span {
+                    module: m,
+                    parent,
+                    depth: parent.map_or(0, |p| spans[p].depth + 1),
+                    self_us,
+                    start_us: 0,
+                    duration_us: self_us,
+                });
+                Some(spans.len() - 1)
+            }
+            // Not loaded in this run: its imports that were hang from its parent.
+            None => parent,
+        };
+        stack.extend(g.children(m).iter().rev().map(|&c| (c, under)));
     }
     // Durations bottom-up (children come after their parent), then starts top-down.
     for i in (0..spans.len()).rev() {

@@ -15,6 +15,20 @@ pub enum Usage {
     WithDeferred(f64),
 }
 
+/// What the plan does to a module, as the explorer's `defer` column and the HTML report say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Deferred, but other code still loads it at start-up.
+    Kept,
+    /// Deferred in your code.
+    Lazy,
+    /// Every import of it deferred.
+    LazyEverywhere,
+    /// Eager itself, but it now loads only with deferred modules.
+    WithDeferred,
+    Eager,
+}
+
 pub struct Analysis {
     graph: ImportGraph,
     dominators: Dominators,
@@ -103,11 +117,24 @@ impl Analysis {
     /// that now loads only with deferred ones, what their usage implies (its own usage counts
     /// only once it is deferred itself).
     pub fn usage(&self, m: ModuleId) -> Usage {
-        let p = &self.projection;
-        if self.plan.decision(m) == Decision::Eager && p.load_probability[m.index()] < 1.0 {
-            Usage::WithDeferred(p.use_probability[m.index()] * 100.0)
+        if self.effect(m) == Effect::WithDeferred {
+            Usage::WithDeferred(self.projection.use_probability[m.index()] * 100.0)
         } else {
             Usage::Planned(self.plan.usage_pct(m))
+        }
+    }
+
+    /// What the plan does to a module.
+    pub fn effect(&self, m: ModuleId) -> Effect {
+        let p = &self.projection;
+        match self.plan.decision(m) {
+            Decision::Lazy | Decision::LazyEverywhere if p.kept.iter().any(|k| k.module == m) => {
+                Effect::Kept
+            }
+            Decision::Lazy => Effect::Lazy,
+            Decision::LazyEverywhere => Effect::LazyEverywhere,
+            Decision::Eager if p.load_probability[m.index()] < 1.0 => Effect::WithDeferred,
+            Decision::Eager => Effect::Eager,
         }
     }
 

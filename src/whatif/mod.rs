@@ -10,7 +10,7 @@ pub mod plan;
 mod projection;
 mod rule;
 
-pub use analysis::{Analysis, Usage};
+pub use analysis::{Analysis, Effect, Usage};
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
 pub use plan::{Decision, Plan, check_deferrable};

@@ -12,7 +12,7 @@ use crate::output::units::{ms, number, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
 use crate::tui::views::Rows;
-use crate::whatif::{Decision, Usage};
+use crate::whatif::{Effect, Usage};
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.current();
@@ -141,14 +141,12 @@ fn usage_text(usage: Usage) -> String {
 /// deferred module other code still loads at start-up; `↳lazy` for one that leaves cold start
 /// with a deferred importer.
 fn decision_mark(app: &App, m: ModuleId) -> &'static str {
-    let p = app.analysis().projection();
-    let loaded = p.load_probability[m.index()];
-    match app.analysis().plan().decision(m) {
-        Decision::Lazy | Decision::LazyEverywhere if p.kept.iter().any(|k| k.module == m) => "kept",
-        Decision::Lazy => "lazy",
-        Decision::LazyEverywhere => "lazy+",
-        Decision::Eager if loaded < 1.0 => "↳lazy",
-        Decision::Eager => "",
+    match app.analysis().effect(m) {
+        Effect::Kept => "kept",
+        Effect::Lazy => "lazy",
+        Effect::LazyEverywhere => "lazy+",
+        Effect::WithDeferred => "↳lazy",
+        Effect::Eager => "",
     }
 }
 
