@@ -20,6 +20,11 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Item lines are aligned with runs of spaces for text; one space is enough here.
+fn one_spaced(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// One annotation for each failure (`::error`) and each warning (`::warning`).
 pub fn annotations(a: &Analysis, verdict: &Verdict) -> String {
     let mut out = String::new();
@@ -39,8 +44,7 @@ pub fn annotations(a: &Analysis, verdict: &Verdict) -> String {
         } else {
             "lmms-tui check".into()
         };
-        // Item lines are aligned for text; one space is enough in an annotation.
-        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = one_spaced(&line);
         out.push_str(&format!(
             "::{level} title={}::{}\n",
             escape_property(&title),
@@ -61,7 +65,7 @@ pub fn summary_markdown(a: &Analysis, verdict: &Verdict) -> String {
         }
     );
     for (mark, line) in findings(a, verdict) {
-        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = one_spaced(&line);
         let line = markdown(&line);
         let bullet = match mark {
             Mark::FailItem | Mark::Item => "  -",
