@@ -17,19 +17,21 @@ impl<T: Copy> Csr<T> {
         for i in 0..rows {
             start[i + 1] += start[i];
         }
-        let mut fill: Vec<u32> = start[..rows].to_vec();
-        let mut items: Vec<Option<T>> = vec![None; pairs.len()];
-        for &(row, item) in pairs {
-            items[fill[row as usize] as usize] = Some(item);
-            fill[row as usize] += 1;
-        }
-        Csr {
-            start,
-            items: items
-                .into_iter()
-                .map(|i| i.expect("every slot filled"))
-                .collect(),
-        }
+        // Pairs already in row order (one run's samples, read in id order) are the items as
+        // they stand; otherwise each goes to its row's next slot. Any item fills the slots
+        // first: every one is overwritten.
+        let items = if pairs.is_sorted_by_key(|&(row, _)| row) {
+            pairs.iter().map(|&(_, item)| item).collect()
+        } else {
+            let mut fill: Vec<u32> = start[..rows].to_vec();
+            let mut items: Vec<T> = vec![pairs[0].1; pairs.len()];
+            for &(row, item) in pairs {
+                items[fill[row as usize] as usize] = item;
+                fill[row as usize] += 1;
+            }
+            items
+        };
+        Csr { start, items }
     }
 
     /// Sorts each row and drops repeats within it, compacting in place.

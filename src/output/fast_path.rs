@@ -211,7 +211,7 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
                         out,
                         "#   {}; loads in {:.0}% of processes",
                         line(m, "import "),
-                        p.load_probability[m.index()] * 100.0
+                        p.load_probability(m) * 100.0
                     );
                 }
             }

@@ -376,7 +376,7 @@ impl ModuleLine {
         out.write_all(b",\"decision\":\"")?;
         out.write_all(decision_label(a.plan().decision(id)).as_bytes())?;
         out.write_all(b"\",\"load_probability\":")?;
-        json_f64(out, floats, p.load_probability[id.index()])?;
+        json_f64(out, floats, p.load_probability(id))?;
         out.write_all(b",\"suggestion\":\"")?;
         out.write_all(a.suggestion(id).label().as_bytes())?;
         out.write_all(b"\"")?;

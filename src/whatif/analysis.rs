@@ -2,6 +2,7 @@
 //! plan, its projection and an optional comparison with a baseline trace. The reports, `check`,
 //! `export` and the explorer all read this one value, so they always show the same figures.
 
+use super::eager::EagerClosure;
 use super::plan::{Decision, Plan};
 use super::projection::{self, AsTraced, Projection};
 use crate::model::{Comparison, Dominators, ImportGraph, Keys, ModuleId};
@@ -33,6 +34,8 @@ pub struct Analysis {
     graph: ImportGraph,
     dominators: Dominators,
     traced: AsTraced,
+    /// The plan's eager closure, updated as decisions change.
+    eager: EagerClosure,
     plan: Plan,
     projection: Projection,
     comparison: Option<Comparison>,
@@ -42,11 +45,13 @@ impl Analysis {
     pub fn new(graph: ImportGraph, plan: Plan, comparison: Option<Comparison>) -> Analysis {
         let dominators = Dominators::compute(&graph);
         let traced = AsTraced::new(&graph);
-        let projection = projection::project_from(&graph, &traced, &plan);
+        let eager = EagerClosure::new(&graph, &plan);
+        let projection = projection::project_from(&graph, &traced, &eager, &plan);
         Analysis {
             graph,
             dominators,
             traced,
+            eager,
             plan,
             projection,
             comparison,
@@ -78,7 +83,7 @@ impl Analysis {
     /// Changes the plan and projects it again, so the projection never goes stale.
     pub fn edit_plan<R>(&mut self, edit: impl FnOnce(&mut Plan) -> R) -> R {
         let result = edit(&mut self.plan);
-        self.projection = projection::project_from(&self.graph, &self.traced, &self.plan);
+        self.project();
         result
     }
 
@@ -99,8 +104,15 @@ impl Analysis {
                 break;
             }
         }
-        self.projection = projection::project_from(&self.graph, &self.traced, &self.plan);
+        self.project();
         result
+    }
+
+    /// Projects the plan as it now stands; the eager closure follows only what changed.
+    fn project(&mut self) {
+        self.eager.update(&self.graph, &self.plan);
+        self.projection =
+            projection::project_from(&self.graph, &self.traced, &self.eager, &self.plan);
     }
 
     /// What deferring the module alone would save.
@@ -118,7 +130,7 @@ impl Analysis {
     /// only once it is deferred itself).
     pub fn usage(&self, m: ModuleId) -> Usage {
         if self.effect(m) == Effect::WithDeferred {
-            Usage::WithDeferred(self.projection.use_probability[m.index()] * 100.0)
+            Usage::WithDeferred(self.projection.use_probability(m) * 100.0)
         } else {
             Usage::Planned(self.plan.usage_pct(m))
         }
@@ -133,7 +145,7 @@ impl Analysis {
             }
             Decision::Lazy => Effect::Lazy,
             Decision::LazyEverywhere => Effect::LazyEverywhere,
-            Decision::Eager if p.load_probability[m.index()] < 1.0 => Effect::WithDeferred,
+            Decision::Eager if p.load_probability(m) < 1.0 => Effect::WithDeferred,
             Decision::Eager => Effect::Eager,
         }
     }

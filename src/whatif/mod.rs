@@ -4,6 +4,7 @@
 
 mod analysis;
 pub mod check;
+mod eager;
 pub mod params;
 mod percentiles;
 pub mod plan;
@@ -11,6 +12,7 @@ mod projection;
 mod rule;
 
 pub use analysis::{Analysis, Effect, Usage};
+pub use eager::EagerClosure;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
 pub use plan::{Decision, Plan, check_deferrable};

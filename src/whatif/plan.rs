@@ -88,6 +88,11 @@ impl Plan {
         self.decisions[m.index()]
     }
 
+    /// Every module's decision, by id.
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+
     /// Sets a decision; deferring a start-up module is refused (`check_deferrable`).
     pub fn set_decision(
         &mut self,

@@ -12,8 +12,10 @@
 //!   it is the first to use (probability u_i(1 − u_i)^(k−1)); percentiles are over all
 //!   requests, exact for disjoint closures, else a seeded Monte-Carlo over processes.
 
+use super::eager::EagerClosure;
 use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
 use super::plan::{Decision, Plan};
+use crate::model::csr::Csr;
 use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId, Spread, median};
 
 /// Exact percentiles enumerate every subset of lazy modules at every request position; past
@@ -62,16 +64,41 @@ pub struct Projection {
     pub assumed: Vec<(ModuleId, ModuleId)>,
     /// Lazy closures share modules (their costs depend on which loads first).
     pub overlapping: bool,
-    /// Probability each module is loaded in a process (1 for eager).
-    pub load_probability: Vec<f64>,
-    /// Probability a request needs each module: 1 for eager, a deferred module's usage, and for
-    /// a module loaded with deferred ones the chance a request uses one of them.
-    pub use_probability: Vec<f64>,
+    /// Which modules load at start-up.
+    eager: Vec<bool>,
+    /// For each module loaded only with deferred ones, its place (+1) in `deferred`: the
+    /// probability a process loads it and that a request needs it. 0 elsewhere.
+    slot: Vec<u32>,
+    deferred: Vec<(f64, f64)>,
     /// Whether the projection rests on every import edge or only the first-import tree.
     pub edges_complete: bool,
 }
 
 impl Projection {
+    /// Probability the module is loaded in a process (1 for eager).
+    pub fn load_probability(&self, m: ModuleId) -> f64 {
+        self.probabilities(m).0
+    }
+
+    /// Probability a request needs the module: 1 for eager, a deferred module's usage, and for
+    /// a module loaded with deferred ones the chance a request uses one of them.
+    pub fn use_probability(&self, m: ModuleId) -> f64 {
+        self.probabilities(m).1
+    }
+
+    fn probabilities(&self, m: ModuleId) -> (f64, f64) {
+        match self.slot[m.index()] {
+            _ if self.eager[m.index()] => (1.0, 1.0),
+            0 => (0.0, 0.0),
+            j => self.deferred[j as usize - 1],
+        }
+    }
+
+    /// Whether the module still loads at start-up.
+    pub fn is_eager(&self, m: ModuleId) -> bool {
+        self.eager[m.index()]
+    }
+
     pub fn within_budget(&self, plan: &Plan) -> Option<bool> {
         plan.params
             .budget_ms
@@ -101,37 +128,6 @@ pub fn blocked(graph: &ImportGraph, plan: &Plan, from: Importer, to: ModuleId) -
     }
 }
 
-/// Everything loaded from the program through imports the plan does not block, breadth
-/// first; `via`, when given, gets the importer each module was first reached from.
-fn reach(
-    graph: &ImportGraph,
-    plan: Option<&Plan>,
-    seen: &mut [bool],
-    mut via: Option<&mut [Importer]>,
-    out: &mut Vec<ModuleId>,
-) {
-    let pass = |from: Importer, to: ModuleId| plan.is_none_or(|p| !blocked(graph, p, from, to));
-    for &m in graph.program_imports() {
-        if !seen[m.index()] && pass(None, m) {
-            seen[m.index()] = true;
-            out.push(m);
-        }
-    }
-    let mut next = 0;
-    while let Some(&m) = out.get(next) {
-        next += 1;
-        for &to in graph.imports(m) {
-            if !seen[to.index()] && pass(Some(m), to) {
-                seen[to.index()] = true;
-                if let Some(via) = via.as_deref_mut() {
-                    via[to.index()] = Some(m);
-                }
-                out.push(to);
-            }
-        }
-    }
-}
-
 /// A deferred module that still loads at start-up, and the chain of imports that loads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kept {
@@ -158,21 +154,87 @@ impl Kept {
 /// so an analysis computes it once.
 #[derive(Debug, Clone)]
 pub struct AsTraced {
-    /// Every module the program reaches, in reach order.
-    loaded: Vec<ModuleId>,
+    /// Every module the program reaches, heaviest cumulative first (ties by id): a plan's
+    /// dropped modules are read off it in order, with no sort per projection.
+    heaviest_first: Vec<ModuleId>,
+    /// The same modules, by id.
+    loaded: Vec<bool>,
     /// Σ self of those modules in each run: the graph's run totals.
     run_costs: Vec<u64>,
 }
 
 impl AsTraced {
     pub fn new(graph: &ImportGraph) -> AsTraced {
-        let mut seen = vec![false; graph.len()];
-        let mut loaded = Vec::new();
-        reach(graph, None, &mut seen, None, &mut loaded);
-        let mut run_costs = graph.run_sums(loaded.iter().copied());
+        let all = EagerClosure::new(graph, &Plan::new(graph));
+        let list: Vec<ModuleId> = graph.ids().filter(|&m| all.contains(m)).collect();
+        let mut run_costs = graph.run_sums(list.iter().copied());
         // A trace without runs (nothing read) still has one run of nothing.
         run_costs.resize(graph.runs().max(1) as usize, 0);
-        AsTraced { loaded, run_costs }
+        let mut heaviest_first = list;
+        heaviest_first.sort_unstable_by_key(|&m| {
+            (std::cmp::Reverse(graph.module(m).cumulative_us.median), m)
+        });
+        AsTraced {
+            heaviest_first,
+            loaded: all.as_slice().to_vec(),
+            run_costs,
+        }
+    }
+}
+
+/// A shortest chain of open imports from the program down to `m`, which loads at start-up:
+/// walked back from `m` through loaded importers, so only its ancestors are visited.
+fn chain_to(graph: &ImportGraph, plan: &Plan, eager: &[bool], m: ModuleId) -> Vec<ModuleId> {
+    let mut via: hashbrown::HashMap<ModuleId, ModuleId> = hashbrown::HashMap::new();
+    let mut queue = vec![m];
+    let mut next = 0;
+    while let Some(&at) = queue.get(next) {
+        next += 1;
+        for &from in graph.importers(at) {
+            if blocked(graph, plan, from, at) {
+                continue;
+            }
+            match from {
+                None => {
+                    // The program imports it: the chain runs from here down to `m`.
+                    let mut chain = vec![at];
+                    while let Some(&below) = via.get(chain.last().expect("not empty")) {
+                        chain.push(below);
+                    }
+                    return chain;
+                }
+                Some(f) if eager[f.index()] && f != m && !via.contains_key(&f) => {
+                    via.insert(f, at);
+                    queue.push(f);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    vec![m]
+}
+
+/// Adds each module's self time, run by run, to the sums of its group (`group(m)`, `None` for
+/// none). With `few` listing every member and making up a small part of the graph, module by
+/// module; otherwise in one pass in id order, which reads the samples in sequence instead of
+/// at random.
+fn sum_groups(
+    graph: &ImportGraph,
+    few: Option<&[ModuleId]>,
+    group: impl Fn(ModuleId) -> Option<usize>,
+    sums: &mut [Vec<u64>],
+) {
+    let mut add = |m: ModuleId| {
+        if let Some(g) = group(m) {
+            for s in graph.samples(m) {
+                let sum = &mut sums[g][s.run as usize];
+                *sum = sum.saturating_add(s.self_us);
+            }
+        }
+    };
+    match few {
+        Some(members) if members.len() * 16 < graph.len() => members.iter().for_each(|&m| add(m)),
+        _ => graph.ids().for_each(add),
     }
 }
 
@@ -188,37 +250,30 @@ struct RunFigures {
 }
 
 pub fn project(graph: &ImportGraph, plan: &Plan) -> Projection {
-    project_from(graph, &AsTraced::new(graph), plan)
+    let eager = EagerClosure::new(graph, plan);
+    project_from(graph, &AsTraced::new(graph), &eager, plan)
 }
 
-pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Projection {
+/// The projection of `plan`, whose eager closure `eager` is.
+pub fn project_from(
+    graph: &ImportGraph,
+    traced: &AsTraced,
+    eager: &EagerClosure,
+    plan: &Plan,
+) -> Projection {
     let params = plan.params;
     let n_requests = params.requests_per_process();
     let cold_per_day = params.cold_start_rate_pct / 100.0 * params.requests_per_day;
     let alpha = params.init_cpu_factor;
     let runs = graph.runs().max(1) as usize;
 
-    // Eager closure: every import the plan leaves at start-up.
-    let mut eager_seen = vec![false; graph.len()];
-    let mut via = vec![None; graph.len()];
-    let mut eager = Vec::new();
-    reach(
-        graph,
-        Some(plan),
-        &mut eager_seen,
-        Some(&mut via),
-        &mut eager,
-    );
+    let eager_seen = eager.as_slice();
     let kept: Vec<Kept> = plan
         .lazy()
         .filter(|m| eager_seen[m.index()])
-        .map(|m| {
-            let mut chain = vec![m];
-            while let Some(importer) = via[chain[chain.len() - 1].index()] {
-                chain.push(importer);
-            }
-            chain.reverse();
-            Kept { module: m, chain }
+        .map(|m| Kept {
+            module: m,
+            chain: chain_to(graph, plan, eager_seen, m),
         })
         .collect();
     // Deferred modules whose imports in code of unknown origin were taken as the user's.
@@ -238,22 +293,24 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
         }
     }
     // Heaviest first, so the modules that matter lead any list.
-    let mut dropped: Vec<(std::cmp::Reverse<u64>, ModuleId)> = traced
-        .loaded
+    let dropped: Vec<ModuleId> = traced
+        .heaviest_first
         .iter()
+        .copied()
         .filter(|m| !eager_seen[m.index()])
-        .map(|&m| (std::cmp::Reverse(graph.module(m).cumulative_us.median), m))
         .collect();
-    dropped.sort_unstable();
-    let dropped: Vec<ModuleId> = dropped.into_iter().map(|(_, m)| m).collect();
 
     // Each lazy module's closure beyond eager modules and other lazy modules; which lazy
     // modules own each module (several owners = overlapping closures).
     // Sorted by name, so nothing depends on the order modules were read in.
     let mut lazy_ids: Vec<ModuleId> = plan.lazy().collect();
     lazy_ids.sort_by(|a, b| graph.name(*a).cmp(graph.name(*b)));
-    let mut owners: Vec<Vec<u32>> = vec![Vec::new(); graph.len()];
+    // (j, k): lazy module k owns `touched[j]`; `slot` finds j for a module.
     let mut touched: Vec<ModuleId> = Vec::new();
+    let mut owned: Vec<(u32, u32)> = Vec::new();
+    // j + 1, so the table starts zeroed and only touched pages are written.
+    let mut slot = vec![0u32; graph.len()];
+    let mut stack = Vec::new();
     // Visited marks per lazy module: `k + 1` for the k-th, so no array is cleared between them.
     let mut visit = vec![0u32; graph.len()];
     for (k, &i) in lazy_ids.iter().enumerate() {
@@ -264,12 +321,14 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
         // The lazy module itself is entered; other lazy modules stay deferred where the plan
         // blocks the import.
         visit[i.index()] = mark;
-        let mut stack = vec![i];
+        stack.push(i);
         while let Some(m) = stack.pop() {
-            if owners[m.index()].is_empty() {
+            let j = &mut slot[m.index()];
+            if *j == 0 {
                 touched.push(m);
+                *j = touched.len() as u32;
             }
-            owners[m.index()].push(k as u32);
+            owned.push((*j - 1, k as u32));
             for &next in graph.imports(m) {
                 if visit[next.index()] != mark
                     && !eager_seen[next.index()]
@@ -281,7 +340,9 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
             }
         }
     }
-    let overlapping = touched.iter().any(|m| owners[m.index()].len() > 1);
+    // Each touched module's owners, in increasing k.
+    let owners = Csr::from_pairs(touched.len(), &owned);
+    let overlapping = owners.len() > touched.len();
     let usage: Vec<f64> = lazy_ids
         .iter()
         .map(|&i| plan.usage_pct(i) / 100.0)
@@ -293,42 +354,86 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
 
     // Modules grouped by their owners ("atoms"); an atom loads unless none of its owners is
     // used: probability 1 − Π over owners of (1 − u)^N.
-    let mut atoms: std::collections::BTreeMap<&[u32], Vec<ModuleId>> =
-        std::collections::BTreeMap::new();
-    for &m in &touched {
-        atoms
-            .entry(owners[m.index()].as_slice())
-            .or_default()
-            .push(m);
+    // Atoms are numbered in owner order, so nothing depends on the walk's order; neighbours
+    // mostly share owners, so the last atom is tried before the map.
+    let mut atom_index: std::collections::BTreeMap<&[u32], u32> = std::collections::BTreeMap::new();
+    let mut atom_of: Vec<u32> = Vec::with_capacity(touched.len());
+    let mut last: Option<(&[u32], u32)> = None;
+    for j in 0..touched.len() {
+        let o = owners.row(j);
+        let same = |l: &[u32]| match (l, o) {
+            ([x], [y]) => x == y, // one owner, the usual case: no call to compare slices
+            _ => l == o,
+        };
+        let a = match last {
+            Some((l, a)) if same(l) => a,
+            _ => {
+                let fresh = atom_index.len() as u32;
+                let a = *atom_index.entry(o).or_insert(fresh);
+                last = Some((o, a));
+                a
+            }
+        };
+        atom_of.push(a);
     }
+    let mut renumber = vec![0u32; atom_index.len()];
+    for (sorted, &first_seen) in atom_index.values().enumerate() {
+        renumber[first_seen as usize] = sorted as u32;
+    }
+    for a in &mut atom_of {
+        *a = renumber[*a as usize];
+    }
+    let atoms: Vec<&[u32]> = atom_index.into_keys().collect();
     let never_in_process =
         |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - p_load[k as usize]).product() };
     let never_in_request =
         |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - usage[k as usize]).product() };
-    let mut load_probability = vec![0.0; graph.len()];
-    for m in &eager {
-        load_probability[m.index()] = 1.0;
-    }
-    let mut use_probability = load_probability.clone();
-    for m in &touched {
-        load_probability[m.index()] = 1.0 - never_in_process(&owners[m.index()]);
-        use_probability[m.index()] = 1.0 - never_in_request(&owners[m.index()]);
-    }
+    // In `touched` order, found through `slot`; eager modules read 1 from the closure.
+    let deferred: Vec<(f64, f64)> = (0..touched.len())
+        .map(|j| {
+            let o = owners.row(j);
+            (1.0 - never_in_process(o), 1.0 - never_in_request(o))
+        })
+        .collect();
 
     // Costs run by run: every figure is computed for each run, then summarised (the median of
     // what happened, not a figure of per-module medians).
     // A trace without runs (nothing read) counts as one run of nothing.
-    let sums = |modules: &[ModuleId]| {
-        let mut sums = graph.run_sums(modules.iter().copied());
-        sums.resize(runs, 0);
-        sums
-    };
-    let cold_runs = sums(&eager);
     let traced_runs = &traced.run_costs;
-    let atom_runs: Vec<(&[u32], Vec<u64>)> = atoms
-        .iter()
-        .map(|(&o, members)| (o, sums(members)))
-        .collect();
+    // Eager modules are the traced ones minus the dropped (exact unless a traced total
+    // saturated): the dropped are usually the fewer.
+    let cold_runs = if traced_runs.contains(&u64::MAX) {
+        let mut sums = vec![vec![0; runs]];
+        sum_groups(
+            graph,
+            None,
+            |m| eager_seen[m.index()].then_some(0),
+            &mut sums,
+        );
+        sums.remove(0)
+    } else {
+        let mut gone = vec![vec![0; runs]];
+        let dropped_now = |m: ModuleId| traced.loaded[m.index()] && !eager_seen[m.index()];
+        sum_groups(
+            graph,
+            Some(&dropped),
+            |m| dropped_now(m).then_some(0),
+            &mut gone,
+        );
+        traced_runs
+            .iter()
+            .zip(&gone[0])
+            .map(|(t, d)| t - d)
+            .collect()
+    };
+    let mut atom_sums = vec![vec![0; runs]; atoms.len()];
+    sum_groups(
+        graph,
+        Some(&touched),
+        |m| (slot[m.index()] != 0).then(|| atom_of[slot[m.index()] as usize - 1] as usize),
+        &mut atom_sums,
+    );
+    let atom_runs: Vec<(&[u32], Vec<u64>)> = atoms.into_iter().zip(atom_sums).collect();
     let own_runs: Vec<Vec<u64>> = (0..lazy_ids.len() as u32)
         .map(|k| {
             atom_runs
@@ -429,8 +534,9 @@ pub fn project_from(graph: &ImportGraph, traced: &AsTraced, plan: &Plan) -> Proj
         kept,
         assumed,
         overlapping,
-        load_probability,
-        use_probability,
+        eager: eager_seen.to_vec(),
+        slot,
+        deferred,
         edges_complete: graph.edges_complete(),
     }
 }

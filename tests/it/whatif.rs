@@ -2,7 +2,7 @@
 //! shared dependencies, and its invariants on random graphs.
 
 use lmms_tui::model::{ImportGraph, ModuleId};
-use lmms_tui::whatif::{Decision, Plan};
+use lmms_tui::whatif::{Analysis, Decision, Plan, check_deferrable};
 use lmms_tui::whatif::{PercentileMethod, project};
 use proptest::prelude::*;
 
@@ -309,5 +309,95 @@ proptest! {
             v
         };
         prop_assert_eq!(dropped(&a, &g), dropped(&b, &reversed));
+    }
+}
+
+/// After each change of a few decisions, the analysis (whose eager closure follows only what
+/// changed) projects exactly what a projection from scratch does.
+fn assert_incremental_matches(g: &ImportGraph, seed: u64, steps: usize) {
+    let mut rng = lmms_tui::synth::Rng::new(seed);
+    let mut analysis = Analysis::of(g.clone());
+    let mut deferred: Vec<ModuleId> = Vec::new();
+    for step in 0..steps {
+        // One module (a key press) or several (a package); past four deferred, some go back to
+        // eager, so the percentiles stay exact (a Monte-Carlo per step would make the test
+        // slow, not stronger).
+        let count = if rng.below(6) == 0 {
+            2 + rng.below(5)
+        } else {
+            1
+        };
+        let mut changes: Vec<(ModuleId, Decision)> = Vec::new();
+        for _ in 0..count {
+            let m = ModuleId(rng.below(g.len() as u64) as u32);
+            if check_deferrable(g, m).is_ok() {
+                let d = [Decision::Lazy, Decision::LazyEverywhere][rng.below(2) as usize];
+                changes.push((m, d));
+                deferred.push(m);
+            }
+        }
+        while deferred.len() > 4 {
+            let m = deferred.remove(rng.below(deferred.len() as u64) as usize);
+            changes.push((m, Decision::Eager));
+        }
+        analysis.set_decisions(changes).unwrap();
+        let fresh = project(g, analysis.plan());
+        assert!(
+            *analysis.projection() == fresh,
+            "seed {seed}, step {step}: the updated projection differs from a fresh one"
+        );
+    }
+}
+
+#[test]
+fn incremental_projection_matches_a_fresh_one_on_real_traces() {
+    for file in [
+        "assets/lambda-handler-trace.json",
+        "assets/lambda-handler-5runs.txt",
+        "../shared/traces/cpython3.11-requests-websocket.txt",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        if !path.exists() {
+            continue; // the shared traces sit beside the repository, not in it
+        }
+        let g = lmms_tui::trace::load(&[path]).unwrap();
+        assert_incremental_matches(&g, 7, 60);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn incremental_projection_matches_a_fresh_one(
+        modules in 2usize..200,
+        extra in 0usize..400,
+        seed in any::<u64>(),
+    ) {
+        let g = random_graph(modules, extra, seed, false);
+        assert_incremental_matches(&g, seed, 25);
+    }
+}
+
+#[test]
+fn incremental_projection_leaves_shutdown_imports_out() {
+    // `late` is imported by the program only as it exits: no decision brings it into start-up.
+    let json = r#"{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":true,"modules":[
+        {"name":"app","parent":null,"self_us":[100],"cumulative_us":[150],"importers":[null]},
+        {"name":"dep","parent":"app","self_us":[50],"cumulative_us":[50],"importers":["app"]},
+        {"name":"late","parent":null,"self_us":[70],"cumulative_us":[70],"importers":[null,"app"],"shutdown":true}]}"#;
+    let g = lmms_tui::trace::from_bytes("t.json", json.as_bytes()).unwrap();
+    let late = g.find("late").unwrap();
+    let mut analysis = Analysis::of(g.clone());
+    for d in [
+        Decision::LazyEverywhere,
+        Decision::Eager,
+        Decision::Lazy,
+        Decision::Eager,
+    ] {
+        analysis.set_decision(late, d).unwrap();
+        assert!(*analysis.projection() == project(&g, analysis.plan()));
+        assert!(!analysis.projection().is_eager(late));
+        assert_eq!(analysis.projection().cold_start_us, 150);
     }
 }

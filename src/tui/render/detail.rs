@@ -159,7 +159,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(format!(
                 "{saves} · {used} · loaded in {:.1}% of processes · {} s/day eager, {} s/day \
                  deferred alone · rule of thumb: {}",
-                app.analysis().projection().load_probability[id.index()] * 100.0,
+                app.analysis().projection().load_probability(id) * 100.0,
                 seconds(eager_s),
                 seconds(lazy_s),
                 app.analysis().suggestion(id).label(),
