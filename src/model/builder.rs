@@ -184,7 +184,12 @@ impl TraceBuilder {
 
     /// The id of a module name, interning it on first sight (ids follow first appearance).
     pub fn module(&mut self, name: &str) -> u32 {
-        let id = self.names.intern(name);
+        self.module_hashed(name, self.names.hash(name))
+    }
+
+    /// `module` with the name's hash (`name_hasher`) already computed.
+    pub fn module_hashed(&mut self, name: &str, hash: u64) -> u32 {
+        let id = self.names.intern_hashed(name, hash);
         if id as usize == self.parent.len() {
             self.parent.push(None);
         }
@@ -193,6 +198,15 @@ impl TraceBuilder {
 
     pub fn lookup(&self, name: &str) -> Option<u32> {
         self.names.get(name)
+    }
+
+    pub fn lookup_hashed(&self, name: &str, hash: u64) -> Option<u32> {
+        self.names.get_hashed(name, hash)
+    }
+
+    /// Hashes names as `module_hashed` and `lookup_hashed` expect, on any thread.
+    pub fn name_hasher(&self) -> hashbrown::DefaultHashBuilder {
+        self.names.hasher()
     }
 
     /// Starts a new run and returns its index.
@@ -205,12 +219,15 @@ impl TraceBuilder {
         self.samples.push((module, sample));
     }
 
-    /// Records the first-import parent; the first run a module appears in decides it.
-    pub fn tree_parent(&mut self, module: u32, parent: Option<u32>) {
+    /// Records the first-import parent; the first run a module appears in decides it. True
+    /// when this call set it: that import is an edge of the graph without `edge`.
+    pub fn tree_parent(&mut self, module: u32, parent: Option<u32>) -> bool {
         let slot = &mut self.parent[module as usize];
-        if slot.is_none() {
+        let first = slot.is_none();
+        if first {
             *slot = Some(parent);
         }
+        first
     }
 
     pub fn edge(&mut self, importer: Option<u32>, module: u32) {

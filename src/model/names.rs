@@ -40,13 +40,30 @@ impl Names {
     }
 
     pub fn get(&self, name: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(name);
+        self.get_hashed(name, self.hash(name))
+    }
+
+    /// The hash `get_hashed` and `intern_hashed` take: computed by `hasher()` anywhere, so a
+    /// reader can hash names on another thread.
+    pub fn hash(&self, name: &str) -> u64 {
+        self.hasher.hash_one(name)
+    }
+
+    pub fn hasher(&self) -> DefaultHashBuilder {
+        self.hasher.clone()
+    }
+
+    pub fn get_hashed(&self, name: &str, hash: u64) -> Option<u32> {
         self.index.find(hash, |&id| self.name(id) == name).copied()
     }
 
     /// The id of `name`, adding it on first sight; ids follow first appearance.
     pub fn intern(&mut self, name: &str) -> u32 {
-        let hash = self.hasher.hash_one(name);
+        self.intern_hashed(name, self.hash(name))
+    }
+
+    /// `intern` with the name's `hash` already computed.
+    pub fn intern_hashed(&mut self, name: &str, hash: u64) -> u32 {
         let Names {
             text,
             ends,

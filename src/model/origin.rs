@@ -60,8 +60,7 @@ fn minor_version(python: &str) -> Option<u32> {
 /// 3.7–3.13 when the version is unknown).
 pub fn is_stdlib_name(name: &str, python: Option<&str>) -> bool {
     // One hash lookup: every module of a trace asks.
-    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&str, u8>> =
-        std::sync::OnceLock::new();
+    static BY_NAME: std::sync::OnceLock<hashbrown::HashMap<&str, u8>> = std::sync::OnceLock::new();
     let top = name.split('.').next().unwrap_or(name);
     let Some(&mask) = BY_NAME
         .get_or_init(|| STDLIB.iter().copied().collect())

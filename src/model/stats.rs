@@ -23,10 +23,18 @@ impl Spread {
 
     /// Median of an even count is the mean of the two middle samples, rounded half up.
     pub fn of(values: &mut [u64]) -> Spread {
-        if values.is_empty() {
-            return Spread::default();
+        match *values {
+            [] => return Spread::default(),
+            // One run, the usual case: no sort.
+            [v] => {
+                return Spread {
+                    median: v,
+                    min: v,
+                    max: v,
+                };
+            }
+            _ => values.sort_unstable(),
         }
-        values.sort_unstable();
         let n = values.len();
         let median = if n % 2 == 1 {
             values[n / 2]

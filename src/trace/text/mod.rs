@@ -55,8 +55,20 @@ enum Line<'a> {
     },
 }
 
+/// One marked line, parsed, with its name's hash for the name table.
+struct Parsed<'a> {
+    /// Line number in the file, 1-based.
+    line_no: u32,
+    line: Line<'a>,
+    hash: u64,
+}
+
+/// Lines per block handed from the parsing thread to the one building runs.
+const BLOCK: usize = 4096;
+/// From this input size, lines are parsed on a second core while the first builds runs.
+const PARALLEL_FROM: usize = 1 << 20;
+
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
-    let finder = memmem::Finder::new(MARKER);
     // Size the name table once from the first run (up to a second header): CPython lines
     // run ~60–90 bytes, names ~25.
     if builder.names.is_empty() {
@@ -65,74 +77,30 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             .unwrap_or(bytes.len());
         builder.names.reserve(first_run / 80, first_run / 80 * 25);
     }
-    let mut run: Vec<Entry> = Vec::new();
-    // Modules already printed at level 0 in this run: seeing one again there starts a new run.
-    let mut roots_in_run: HashSet<u32> = HashSet::new();
-    // Index in `run` just after the last level-0 line: lines after it belong to a top-level
-    // import still in progress, and move to the next run when a new run is detected.
-    let mut after_last_root = 0;
-    let mut any_line = false;
-    let mut any_cached = false;
-
-    for (index, raw) in lines(bytes).enumerate() {
-        // Clean lines start with the marker; log exports put it further in.
-        let at = if raw.starts_with(MARKER) {
-            0
-        } else {
-            let Some(at) = finder.find(raw) else { continue };
-            at
-        };
-        let line_no = index + 1;
-        let rest = &raw[at + MARKER.len()..];
-        let parsed = parse_line(rest).map_err(|why| Error::at_line(path, line_no, why))?;
-        any_line = true;
-        match parsed {
-            Line::Header => {
-                // One header per interpreter: a repeated one starts the next run.
-                finish_run(&run, builder, path);
-                run.clear();
-                roots_in_run.clear();
-                after_last_root = 0;
+    let hasher = builder.name_hasher();
+    let mut runs = Runs::default();
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let parsed = if bytes.len() >= PARALLEL_FROM && two_cores {
+        std::thread::scope(|scope| {
+            // A few blocks in flight: the parser stays ahead without holding the whole file.
+            let (tx, rx) = std::sync::mpsc::sync_channel(4);
+            let parser =
+                scope.spawn(move || parse_blocks(bytes, &hasher, |block| tx.send(block).is_ok()));
+            for block in rx {
+                runs.take(block, builder, path);
             }
-            Line::Entry {
-                name,
-                level,
-                figures,
-            } => {
-                let timed = matches!(figures, Figures::Timed { .. });
-                any_cached |= !timed;
-                // A cached line for a module never timed was loaded before tracing began
-                // (`sys`, `builtins`): an edge to something that costs nothing.
-                let module = if timed {
-                    builder.module(name)
-                } else {
-                    match builder.lookup(name) {
-                        Some(module) => module,
-                        None => continue,
-                    }
-                };
-                if timed && level == 0 && !roots_in_run.insert(module) {
-                    // A module is imported once per interpreter: a second top-level line for
-                    // it means the next run began after the last completed top-level import.
-                    let tail = run.split_off(after_last_root);
-                    finish_run(&run, builder, path);
-                    run = tail;
-                    roots_in_run.clear();
-                    roots_in_run.insert(module);
-                }
-                run.push(Entry {
-                    module,
-                    line: line_no.try_into().unwrap_or(u32::MAX),
-                    level,
-                    figures,
-                });
-                if timed && level == 0 {
-                    after_last_root = run.len();
-                }
-            }
-        }
-    }
-    finish_run(&run, builder, path);
+            parser
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    } else {
+        parse_blocks(bytes, &hasher, |block| {
+            runs.take(block, builder, path);
+            true
+        })
+    };
+    parsed.map_err(|(line_no, why)| Error::at_line(path, line_no, why))?;
+    finish_run(&runs.run, builder, path);
     if builder.runs > crate::model::MAX_RUNS {
         return Err(Error::in_file(
             path,
@@ -143,15 +111,126 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             ),
         ));
     }
-    if !any_line {
+    if !runs.any_line {
         return Err(Error::in_file(
             path,
             "no import-time lines found: expected CPython `-X importtime` output \
              (`import time: self [us] | cumulative | imported package`) or an lmms-tui trace.json",
         ));
     }
-    builder.file_edges_complete(any_cached);
+    builder.file_edges_complete(runs.any_cached);
     Ok(())
+}
+
+/// Parses every marked line, handing blocks of them to `sink` in file order (until it returns
+/// false); the first bad line ends it with its line number and why.
+fn parse_blocks<'a>(
+    bytes: &'a [u8],
+    hasher: &hashbrown::DefaultHashBuilder,
+    mut sink: impl FnMut(Vec<Parsed<'a>>) -> bool,
+) -> std::result::Result<(), (usize, String)> {
+    use std::hash::BuildHasher;
+    let finder = memmem::Finder::new(MARKER);
+    let mut block = Vec::with_capacity(BLOCK);
+    for (index, raw) in lines(bytes).enumerate() {
+        // Clean lines start with the marker; log exports put it further in.
+        let at = if raw.starts_with(MARKER) {
+            0
+        } else {
+            let Some(at) = finder.find(raw) else { continue };
+            at
+        };
+        let line_no = index + 1;
+        let line = parse_line(&raw[at + MARKER.len()..]).map_err(|why| (line_no, why))?;
+        let hash = match line {
+            Line::Entry { name, .. } => hasher.hash_one(name),
+            Line::Header => 0,
+        };
+        block.push(Parsed {
+            line_no: line_no.try_into().unwrap_or(u32::MAX),
+            line,
+            hash,
+        });
+        if block.len() == BLOCK && !sink(std::mem::replace(&mut block, Vec::with_capacity(BLOCK))) {
+            return Ok(());
+        }
+    }
+    if !block.is_empty() {
+        sink(block);
+    }
+    Ok(())
+}
+
+/// Parsed lines becoming runs: where the current run is, and what was seen.
+#[derive(Default)]
+struct Runs {
+    run: Vec<Entry>,
+    /// Modules already printed at level 0 in this run: seeing one again there starts a new run.
+    roots_in_run: HashSet<u32>,
+    /// Index in `run` just after the last level-0 line: lines after it belong to a top-level
+    /// import still in progress, and move to the next run when a new run is detected.
+    after_last_root: usize,
+    any_line: bool,
+    any_cached: bool,
+}
+
+impl Runs {
+    fn take(&mut self, block: Vec<Parsed<'_>>, builder: &mut TraceBuilder, path: &Path) {
+        for Parsed {
+            line_no,
+            line,
+            hash,
+        } in block
+        {
+            self.any_line = true;
+            match line {
+                Line::Header => {
+                    // One header per interpreter: a repeated one starts the next run.
+                    finish_run(&self.run, builder, path);
+                    self.run.clear();
+                    self.roots_in_run.clear();
+                    self.after_last_root = 0;
+                }
+                Line::Entry {
+                    name,
+                    level,
+                    figures,
+                } => {
+                    let timed = matches!(figures, Figures::Timed { .. });
+                    self.any_cached |= !timed;
+                    // A cached line for a module never timed was loaded before tracing began
+                    // (`sys`, `builtins`): an edge to something that costs nothing.
+                    let module = if timed {
+                        builder.module_hashed(name, hash)
+                    } else {
+                        match builder.lookup_hashed(name, hash) {
+                            Some(module) => module,
+                            None => continue,
+                        }
+                    };
+                    if timed && level == 0 && !self.roots_in_run.insert(module) {
+                        // A module is imported once per interpreter: a second top-level line
+                        // for it means the next run began after the last completed top-level
+                        // import.
+                        let tail = self.run.split_off(self.after_last_root);
+                        finish_run(&self.run, builder, path);
+                        self.run = tail;
+                        self.roots_in_run.clear();
+                        self.roots_in_run.insert(module);
+                    }
+                    self.run.push(Entry {
+                        module,
+                        line: line_no,
+                        level,
+                        figures,
+                    });
+                    if timed && level == 0 {
+                        self.after_last_root = self.run.len();
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn parse_line(rest: &[u8]) -> std::result::Result<Line<'_>, String> {
@@ -174,11 +253,17 @@ fn parse_line(rest: &[u8]) -> std::result::Result<Line<'_>, String> {
     if name.is_empty() {
         return Err(format!("{expected}, found no module name"));
     }
-    let name =
-        std::str::from_utf8(name).map_err(|_| "module name is not valid UTF-8".to_string())?;
-    if name.contains(|c: char| c.is_whitespace() || c == '|') {
-        return Err(format!("`{name}` is not a module name ({expected})"));
-    }
+    let name = if name.iter().all(|&b| b > b' ' && b < 0x7f && b != b'|') {
+        // Printable ASCII without spaces or bars, the usual name: valid as it stands.
+        std::str::from_utf8(name).expect("ASCII is UTF-8")
+    } else {
+        let name =
+            std::str::from_utf8(name).map_err(|_| "module name is not valid UTF-8".to_string())?;
+        if name.contains(|c: char| c.is_whitespace() || c == '|') {
+            return Err(format!("`{name}` is not a module name ({expected})"));
+        }
+        name
+    };
     // The format puts one space after `|`; the rest is the indentation.
     let pad = spaces.saturating_sub(1) as u32;
     if first == b"cached" {
@@ -348,6 +433,7 @@ fn samples_and_edges(
         .iter()
         .filter(|e| matches!(e.figures, Figures::Timed { .. }))
         .any(|e| std::mem::replace(&mut seen[e.module as usize], true));
+    let mut first_import = vec![false; if repeated { 0 } else { entries.len() }];
     if repeated {
         merge_repeated_loads(entries, parent, run, builder);
     } else {
@@ -357,7 +443,12 @@ fn samples_and_edges(
                 cumulative_us,
             } = entry.figures
             {
-                builder.tree_parent(entry.module, parent[i].map(|p| entries[p as usize].module));
+                let importer = parent[i].map(|p| entries[p as usize].module);
+                // The tree's edges join the graph's edges where it is built: a module's first
+                // import needs no copy here.
+                if builder.tree_parent(entry.module, importer) {
+                    first_import[i] = true;
+                }
                 builder.sample(
                     entry.module,
                     Sample {
@@ -370,6 +461,9 @@ fn samples_and_edges(
         }
     }
     for (i, entry) in entries.iter().enumerate() {
+        if first_import.get(i) == Some(&true) {
+            continue;
+        }
         let importer = parent[i].map(|p| entries[p as usize].module);
         builder.edge(importer, entry.module);
     }

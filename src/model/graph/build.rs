@@ -1,0 +1,273 @@
+//! Building the graph from what the readers collected: medians, the first-import tree,
+//! start-up, classes, run totals and every edge, deduplicated.
+
+use super::{ImportGraph, Importer, Module, ModuleId, NO_PACKAGE, is_startup_root};
+use crate::error::{Error, Result};
+use crate::model::builder::{Sample, TraceBuilder};
+use crate::model::csr::Csr;
+use crate::model::names::Names;
+use crate::model::origin::{ModuleClass, is_stdlib_name};
+use crate::model::stats::Spread;
+
+impl ImportGraph {
+    pub fn build(builder: TraceBuilder) -> Result<ImportGraph> {
+        let TraceBuilder {
+            names,
+            parent,
+            samples,
+            edges,
+            runs,
+            meta,
+            origins: recorded,
+            shutdown,
+            sites,
+            site_texts,
+            ..
+        } = builder;
+        let n = names.len();
+        let context = || meta.files.join(", ");
+
+        // What the names alone say (each module's package, standard library or not) needs
+        // nothing else: on a large trace a second core works it out while the tree is built.
+        let python = meta.python.as_deref();
+        let name_facts = || {
+            let package = packages_of(&names);
+            let stdlib = stdlib_flags(&names, &package, python);
+            (package, stdlib)
+        };
+        let build_tree = || first_import_tree(&names, &parent, &samples, &shutdown, &context);
+        let (tree, (package, stdlib)) = if n >= PARALLEL_FROM {
+            std::thread::scope(|scope| {
+                let facts = scope.spawn(name_facts);
+                let tree = build_tree();
+                let facts = facts
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (tree, facts)
+            })
+        } else {
+            (build_tree(), name_facts())
+        };
+        let (mut modules, children, roots, samples) = tree?;
+        drop(parent);
+        // The recording's class where there is one, else what start-up and the name say.
+        for (i, module) in modules.iter_mut().enumerate() {
+            let recorded = recorded.get(i).and_then(Option::as_ref);
+            // The timed runs' shape decides start-up; the tracer's run had its own.
+            let recorded = recorded
+                .filter(|(class, _)| !matches!(class, ModuleClass::Startup | ModuleClass::Unknown));
+            module.class = match recorded {
+                _ if module.startup => ModuleClass::Startup,
+                Some((class, _)) => *class,
+                None if stdlib[i] => ModuleClass::Stdlib,
+                None => ModuleClass::Unknown,
+            };
+        }
+        let origins: Vec<Option<Box<str>>> =
+            if recorded.iter().any(|r| matches!(r, Some((_, Some(_))))) {
+                (0..n)
+                    .map(|i| recorded.get(i).and_then(|r| r.as_ref()?.1.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        drop(recorded);
+        // Whole-trace figures are computed per run, then summarised: the median of run totals
+        // is a total that happened, which a sum of per-module medians is not.
+        let run_sums = |keep: &dyn Fn(&Module) -> bool| {
+            let mut sums = vec![0u64; runs as usize];
+            for (i, module) in modules.iter().enumerate() {
+                if keep(module) {
+                    for s in samples.row(i) {
+                        let sum = &mut sums[s.run as usize];
+                        *sum = sum.saturating_add(s.self_us);
+                    }
+                }
+            }
+            sums
+        };
+        let run_totals = run_sums(&|m| !m.shutdown);
+        let total = Spread::of(&mut run_totals.clone());
+        let startup_us = Spread::of(&mut run_sums(&|m| m.startup)).median;
+
+        // All edges, deduplicated per row; the tree edges are among them.
+        let mut importer_pairs: Vec<(u32, Importer)> = Vec::with_capacity(edges.len() + n);
+        importer_pairs.extend(edges.iter().map(|&(from, to)| (to, from.map(ModuleId))));
+        importer_pairs.extend(
+            modules
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (i as u32, m.parent)),
+        );
+        drop(edges);
+        // A submodule always loads its package first (CPython imports `a` before `a.b`).
+        for (i, &p) in package.iter().enumerate() {
+            if p != NO_PACKAGE {
+                importer_pairs.push((p, Some(ModuleId(i as u32))));
+            }
+        }
+        let mut importers = Csr::from_pairs(n, &importer_pairs);
+        importers.dedup_rows();
+        drop(importer_pairs);
+        let mut import_pairs: Vec<(u32, ModuleId)> = Vec::with_capacity(importers.len());
+        let mut program_imports: Vec<ModuleId> = Vec::new();
+        for (to, module) in modules.iter().enumerate() {
+            // Shutdown imports are no part of what the program loads.
+            if module.shutdown {
+                continue;
+            }
+            for from in importers.row(to) {
+                match from {
+                    Some(from) => import_pairs.push((from.0, ModuleId(to as u32))),
+                    None => program_imports.push(ModuleId(to as u32)),
+                }
+            }
+        }
+        let imports = Csr::from_pairs(n, &import_pairs);
+        let mut sites = Csr::from_pairs(n, &sites);
+        sites.dedup_rows();
+        Ok(ImportGraph {
+            modules,
+            names,
+            roots,
+            children,
+            importers,
+            imports,
+            program_imports,
+            samples,
+            origins,
+            sites,
+            site_texts,
+            package,
+            runs,
+            run_totals,
+            total,
+            startup_us,
+            meta,
+        })
+    }
+}
+
+/// From this many modules, `build` works on two cores.
+const PARALLEL_FROM: usize = 20_000;
+
+type Tree = (Vec<Module>, Csr<ModuleId>, Vec<ModuleId>, Csr<Sample>);
+
+/// Modules with their medians, first-import children and roots, depths, start-up and
+/// shutdown marks; an error for parent links that form a cycle.
+fn first_import_tree(
+    names: &Names,
+    parent: &[Option<Option<u32>>],
+    samples: &[(u32, Sample)],
+    shutdown: &[u32],
+    context: &dyn Fn() -> String,
+) -> Result<Tree> {
+    let n = names.len();
+    let samples = Csr::from_pairs(n, samples);
+    let mut modules: Vec<Module> = Vec::with_capacity(n);
+    let mut values = Vec::new();
+    for (i, first_parent) in parent.iter().enumerate() {
+        let row = samples.row(i);
+        values.clear();
+        values.extend(row.iter().map(|s| s.self_us));
+        let self_us = Spread::of(&mut values);
+        values.clear();
+        values.extend(row.iter().map(|s| s.cumulative_us));
+        let cumulative_us = Spread::of(&mut values);
+        modules.push(Module {
+            parent: first_parent.flatten().map(ModuleId),
+            depth: 0,
+            self_us,
+            cumulative_us,
+            samples: row.len() as u32,
+            startup: false,
+            shutdown: false,
+            class: ModuleClass::Unknown,
+        });
+    }
+
+    // Children in first-appearance order (ids follow it); roots likewise.
+    let child_pairs: Vec<(u32, ModuleId)> = modules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.parent.map(|p| (p.0, ModuleId(i as u32))))
+        .collect();
+    let children = Csr::from_pairs(n, &child_pairs);
+    let roots: Vec<ModuleId> = (0..n as u32)
+        .map(ModuleId)
+        .filter(|m| modules[m.index()].parent.is_none())
+        .collect();
+
+    // Depths by a walk from the roots; anything not reached sits on a parent cycle,
+    // which only a hand-edited trace.json can hold.
+    let mut reached = vec![false; n];
+    let mut stack: Vec<ModuleId> = roots.clone();
+    while let Some(m) = stack.pop() {
+        reached[m.index()] = true;
+        let depth = modules[m.index()].depth;
+        for &c in children.row(m.index()) {
+            modules[c.index()].depth = depth + 1;
+            stack.push(c);
+        }
+    }
+    if let Some(unreached) = reached.iter().position(|r| !r) {
+        // Walking up n parents from an unreached module lands on the cycle itself.
+        let mut at = unreached;
+        for _ in 0..n {
+            at = modules[at].parent.map_or(at, ModuleId::index);
+        }
+        return Err(Error::new(format!(
+            "{}: parent links form a cycle through `{}`",
+            context(),
+            names.name(at as u32)
+        )));
+    }
+
+    // Interpreter start-up: top-level imports up to `site`, or a known prefix without it.
+    let site = roots.iter().position(|r| names.name(r.0) == "site");
+    let startup_roots = match site {
+        Some(pos) => pos + 1,
+        None => roots
+            .iter()
+            .take_while(|r| is_startup_root(names.name(r.0)))
+            .count(),
+    };
+    let mut stack: Vec<ModuleId> = roots[..startup_roots].to_vec();
+    while let Some(m) = stack.pop() {
+        modules[m.index()].startup = true;
+        stack.extend_from_slice(children.row(m.index()));
+    }
+    for &m in shutdown {
+        modules[m as usize].shutdown = true;
+    }
+    Ok((modules, children, roots, samples))
+}
+
+/// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`.
+fn packages_of(names: &Names) -> Vec<u32> {
+    let mut package = vec![NO_PACKAGE; names.len()];
+    for (i, slot) in package.iter_mut().enumerate() {
+        if let Some((parent, _)) = names.name(i as u32).rsplit_once('.')
+            && let Some(p) = names.get(parent)
+        {
+            *slot = p;
+        }
+    }
+    package
+}
+
+/// Whether each module is in the standard library, by top-level name, so a package's answer
+/// serves its submodules (usually read first).
+fn stdlib_flags(names: &Names, package: &[u32], python: Option<&str>) -> Vec<bool> {
+    let n = names.len();
+    let mut stdlib = vec![false; n];
+    for i in 0..n {
+        let p = package[i] as usize;
+        stdlib[i] = if p < i {
+            stdlib[p]
+        } else {
+            is_stdlib_name(names.name(i as u32), python)
+        };
+    }
+    stdlib
+}
