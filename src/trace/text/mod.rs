@@ -69,6 +69,12 @@ const BLOCK: usize = 4096;
 const PARALLEL_FROM: usize = 1 << 20;
 
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    read_with(path, bytes, builder, bytes.len() >= PARALLEL_FROM && two_cores)
+}
+
+/// `read`, parsing on a second thread or not.
+fn read_with(path: &Path, bytes: &[u8], builder: &mut TraceBuilder, parallel: bool) -> Result<()> {
     // Size the name table once from the first run (up to a second header): CPython lines
     // run ~60–90 bytes, names ~25.
     if builder.names.is_empty() {
@@ -79,8 +85,7 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     }
     let hasher = builder.name_hasher();
     let mut runs = Runs::default();
-    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let parsed = if bytes.len() >= PARALLEL_FROM && two_cores {
+    let parsed = if parallel {
         std::thread::scope(|scope| {
             // A few blocks in flight: the parser stays ahead without holding the whole file.
             let (tx, rx) = std::sync::mpsc::sync_channel(4);
@@ -624,6 +629,56 @@ mod tests {
                 }
             })
         );
+    }
+
+    /// The same trace, with every feature of the reader: read on one thread and on two.
+    fn both_ways(text: &str) -> [std::result::Result<Vec<u8>, String>; 2] {
+        [false, true].map(|parallel| {
+            let mut builder = TraceBuilder::new();
+            read_with(Path::new("t.txt"), text.as_bytes(), &mut builder, parallel)
+                .map_err(|e| e.to_string())?;
+            let graph = crate::model::ImportGraph::build(builder).map_err(|e| e.to_string())?;
+            let mut out = Vec::new();
+            crate::trace::json::write(&graph, &mut out).unwrap();
+            Ok(out)
+        })
+    }
+
+    #[test]
+    fn two_threads_read_what_one_does() {
+        // Three runs of 30,000 modules (several blocks each), log prefixes, a cached line of a
+        // module timed earlier, a level jump, and a repeated load.
+        let run = crate::synth::SynthTree::generate(30_000, 9).to_importtime();
+        let mut text = String::new();
+        for r in 0..3 {
+            for (i, line) in run.lines().enumerate() {
+                if i % 7 == 3 {
+                    text.push_str("2026-11-28T09:00:00Z req-1 ");
+                }
+                text.push_str(line);
+                text.push('\n');
+                if r == 1 && i == 5000 {
+                    text.push_str("import time: cached    | cached     |   pkg0\n");
+                    text.push_str("warning: not an import line\n");
+                }
+            }
+        }
+        text.push_str("import time:        10 |         10 |       deep\n");
+        text.push_str("import time:        10 |         20 |   mid\n");
+        text.push_str("import time:        10 |         10 |       deep\n");
+        text.push_str("import time:        10 |         40 | top\n");
+        let [one, two] = both_ways(&text);
+        assert!(one.is_ok(), "{one:?}");
+        assert!(one == two, "two threads built a different trace");
+
+        // A bad line late in the file is named by its line number either way.
+        let bad_line = text.lines().count() + 1;
+        text.push_str("import time: 12 | x | broken\n");
+        text.push_str(&run);
+        let [one, two] = both_ways(&text);
+        let one = one.unwrap_err();
+        assert!(one.contains(&format!("t.txt:{bad_line}")), "{one}");
+        assert_eq!(Err(one), two);
     }
 
     #[test]
