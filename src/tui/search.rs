@@ -3,13 +3,14 @@
 //! previous one only rescans the previous matches. A name the query is not a subsequence of
 //! cannot match, so a byte scan turns it away before the scorer runs; and the results are
 //! ordered in time-boxed steps too, best block first, so the list on screen is right as soon
-//! as the scan ends.
+//! as the scan ends. Each step's names are matched on every core.
 
 use std::cmp::Reverse;
 use std::time::{Duration, Instant};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
+use rayon::prelude::*;
 
 use crate::model::{ImportGraph, ModuleId};
 
@@ -37,6 +38,9 @@ type OrderKey = (Reverse<i64>, u32, Reverse<u64>, ModuleId);
 /// Matches ordered per round: a block of a sixteenth of the rest (within these bounds) is
 /// selected from the rest and sorted, so a round stays short however many matched.
 const ORDER_BLOCK: (usize, usize) = (4096, 65536);
+
+/// Candidates matched per slab (spread over the cores) between looks at the clock.
+const SLAB: usize = 8192;
 
 /// Whether `query` (ASCII, lower case) is a subsequence of `name`, ignoring ASCII case: the
 /// skim matcher finds nothing otherwise (names that are not ASCII go to the scorer).
@@ -141,25 +145,30 @@ impl Search {
         let start = Instant::now();
         let len = self.candidates.len();
         while self.next < len {
-            let end = (self.next + 2048).min(len);
-            for i in self.next..end {
-                let id = self.candidates.get(i);
-                let name = graph.name(id);
-                if let Some(q) = &self.ascii_query
-                    && !could_match(name, q)
-                {
-                    continue;
-                }
-                if let Some(score) = self.matcher.fuzzy_match(name, &self.query) {
-                    self.matches.push((score, id));
-                    self.keys.push((
+            // A slab at a time, matched on every core; results keep the candidates' order.
+            let end = (self.next + SLAB).min(len);
+            let (candidates, matcher) = (&self.candidates, &self.matcher);
+            let (query, ascii_query) = (self.query.as_str(), self.ascii_query.as_deref());
+            let found: Vec<OrderKey> = (self.next..end)
+                .into_par_iter()
+                .with_min_len(1024)
+                .filter_map(|i| {
+                    let id = candidates.get(i);
+                    let name = graph.name(id);
+                    if ascii_query.is_some_and(|q| !could_match(name, q)) {
+                        return None;
+                    }
+                    let score = matcher.fuzzy_match(name, query)?;
+                    Some((
                         Reverse(score),
                         name.len() as u32,
                         Reverse(graph.module(id).cumulative_us.median),
                         id,
-                    ));
-                }
-            }
+                    ))
+                })
+                .collect();
+            self.matches.extend(found.iter().map(|k| (k.0.0, k.3)));
+            self.keys.extend(found);
             self.next = end;
             if start.elapsed() >= budget {
                 return false;
