@@ -43,10 +43,16 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn new(graph: ImportGraph, plan: Plan, comparison: Option<Comparison>) -> Analysis {
-        let dominators = Dominators::compute(&graph);
-        let traced = AsTraced::new(&graph);
-        let eager = EagerClosure::new(&graph, &plan);
-        let projection = projection::project_from(&graph, &traced, &eager, &plan);
+        // The dominators and the projection need only the graph: one core each.
+        let (dominators, (traced, eager, projection)) = rayon::join(
+            || Dominators::compute(&graph),
+            || {
+                let traced = AsTraced::new(&graph);
+                let eager = EagerClosure::new(&graph, &plan);
+                let projection = projection::project_from(&graph, &traced, &eager, &plan);
+                (traced, eager, projection)
+            },
+        );
         Analysis {
             graph,
             dominators,

@@ -170,10 +170,14 @@ impl AsTraced {
         let mut run_costs = graph.run_sums(list.iter().copied());
         // A trace without runs (nothing read) still has one run of nothing.
         run_costs.resize(graph.runs().max(1) as usize, 0);
-        let mut heaviest_first = list;
-        heaviest_first.sort_unstable_by_key(|&m| {
-            (std::cmp::Reverse(graph.module(m).cumulative_us.median), m)
-        });
+        // Keys gathered once in id order, then sorted on every core: a key looked up per
+        // comparison would be a cache miss each.
+        let mut keyed: Vec<(std::cmp::Reverse<u64>, ModuleId)> = list
+            .iter()
+            .map(|&m| (std::cmp::Reverse(graph.module(m).cumulative_us.median), m))
+            .collect();
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut keyed[..]);
+        let heaviest_first = keyed.into_iter().map(|(_, m)| m).collect();
         AsTraced {
             heaviest_first,
             loaded: all.as_slice().to_vec(),

@@ -70,7 +70,12 @@ const PARALLEL_FROM: usize = 1 << 20;
 
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    read_with(path, bytes, builder, bytes.len() >= PARALLEL_FROM && two_cores)
+    read_with(
+        path,
+        bytes,
+        builder,
+        bytes.len() >= PARALLEL_FROM && two_cores,
+    )
 }
 
 /// `read`, parsing on a second thread or not.
