@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use serde::Serialize;
 
 use super::figures::{decision_label, edges_label};
@@ -289,13 +291,9 @@ fn write_modules(
     order: &[ModuleId],
     chunk_len: usize,
 ) -> io::Result<()> {
-    let mut line = ModuleLine {
-        numbers: itoa::Buffer::new(),
-        floats: ryu::Buffer::new(),
-    };
-    let mut lines: Vec<u8> = Vec::new();
     let mut by_id: Vec<(ModuleId, u32)> = Vec::with_capacity(chunk_len.min(order.len()));
-    let mut spans: Vec<(u32, u32)> = Vec::with_capacity(chunk_len.min(order.len()));
+    // Each line's place: (part, start, end).
+    let mut spans: Vec<(u32, u32, u32)> = Vec::with_capacity(chunk_len.min(order.len()));
     for (c, chunk) in order.chunks(chunk_len).enumerate() {
         by_id.clear();
         by_id.extend(
@@ -305,20 +303,53 @@ fn write_modules(
                 .map(|(rank, &id)| (id, rank as u32)),
         );
         by_id.sort_unstable();
-        lines.clear();
+        // The chunk's lines are made on every core, a run of ids each.
+        let share = by_id
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(1024);
+        let parts: Vec<Part> = by_id
+            .par_chunks(share)
+            .map(|ids| Part::of(a, ids))
+            .collect::<io::Result<_>>()?;
         spans.clear();
-        spans.resize(chunk.len(), (0, 0));
-        for &(id, rank) in &by_id {
-            let start = lines.len() as u32;
-            line.write(&mut lines, a, id)?;
-            spans[rank as usize] = (start, lines.len() as u32);
+        spans.resize(chunk.len(), (0, 0, 0));
+        for (p, part) in parts.iter().enumerate() {
+            for &(rank, start, end) in &part.spans {
+                spans[rank as usize] = (p as u32, start, end);
+            }
         }
-        for (i, &(start, end)) in spans.iter().enumerate() {
+        for (i, &(p, start, end)) in spans.iter().enumerate() {
             out.write_all(if c == 0 && i == 0 { b"\n  " } else { b",\n  " })?;
-            out.write_all(&lines[start as usize..end as usize])?;
+            out.write_all(&parts[p as usize].lines[start as usize..end as usize])?;
         }
     }
     Ok(())
+}
+
+/// Lines of a run of modules (by id), and where each sits: (rank in the chunk, start, end).
+struct Part {
+    lines: Vec<u8>,
+    spans: Vec<(u32, u32, u32)>,
+}
+
+impl Part {
+    fn of(a: &Analysis, ids: &[(ModuleId, u32)]) -> io::Result<Part> {
+        let mut line = ModuleLine {
+            numbers: itoa::Buffer::new(),
+            floats: ryu::Buffer::new(),
+        };
+        let mut part = Part {
+            lines: Vec::with_capacity(ids.len() * 256),
+            spans: Vec::with_capacity(ids.len()),
+        };
+        for &(id, rank) in ids {
+            let start = part.lines.len() as u32;
+            line.write(&mut part.lines, a, id)?;
+            part.spans.push((rank, start, part.lines.len() as u32));
+        }
+        Ok(part)
+    }
 }
 
 /// Formatters reused from one module's line to the next.
