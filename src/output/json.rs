@@ -304,10 +304,7 @@ fn write_modules(
         );
         by_id.sort_unstable();
         // The chunk's lines are made on every core, a run of ids each.
-        let share = by_id
-            .len()
-            .div_ceil(rayon::current_num_threads())
-            .max(1024);
+        let share = by_id.len().div_ceil(rayon::current_num_threads()).max(1024);
         let parts: Vec<Part> = by_id
             .par_chunks(share)
             .map(|ids| Part::of(a, ids))
