@@ -2,8 +2,7 @@
 //! does not block. Kept between projections, so a change of a few decisions walks again only
 //! what those modules can reach, not the whole graph.
 
-use super::plan::{Decision, Plan};
-use super::projection::blocked;
+use super::plan::{Decision, Plan, blocked};
 use crate::model::{ImportGraph, Importer, ModuleId};
 
 /// The eager closure of one plan's decisions.

@@ -15,8 +15,8 @@ pub use analysis::{Analysis, Effect, Usage};
 pub use eager::EagerClosure;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
-pub use plan::{Decision, Plan, check_deferrable};
+pub use plan::{Decision, Plan, blocked, check_deferrable};
 pub use projection::{
-    AsTraced, Kept, LazyCost, PercentileMethod, Projection, blocked, module_daily_s, project,
+    AsTraced, Kept, LazyCost, PercentileMethod, Projection, module_daily_s, project,
 };
 pub use rule::Suggestion;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{self, Param, Params, Thresholds, Value};
 use crate::error::{Error, Result};
-use crate::model::{ImportGraph, ModuleClass, ModuleId};
+use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId};
 
 pub const FORMAT: &str = "lmms-tui-plan";
 pub const VERSION: u32 = 1;
@@ -42,6 +42,17 @@ pub fn check_deferrable(graph: &ImportGraph, m: ModuleId) -> std::result::Result
         ));
     }
     Ok(())
+}
+
+/// Whether the plan stops this import from happening at start-up. A deferred module's imports
+/// by editable code (the program's, or of unknown origin) become lazy; `LazyEverywhere` makes
+/// every import lazy. A submodule always loads its package: that edge is never blocked.
+pub fn blocked(graph: &ImportGraph, plan: &Plan, from: Importer, to: ModuleId) -> bool {
+    match plan.decision(to) {
+        Decision::Eager => false,
+        Decision::Lazy => graph.is_editable_import(from, to),
+        Decision::LazyEverywhere => from.is_none_or(|f| !graph.is_package_edge(f, to)),
+    }
 }
 
 /// A usage share: a number from 0 to 100, or why not.

@@ -14,9 +14,9 @@
 
 use super::eager::EagerClosure;
 use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
-use super::plan::{Decision, Plan};
+use super::plan::{Decision, Plan, blocked};
 use crate::model::csr::Csr;
-use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId, Spread, median};
+use crate::model::{ImportGraph, ModuleClass, ModuleId, Spread, median};
 
 /// Exact percentiles enumerate every subset of lazy modules at every request position; past
 /// this many (positions × subsets) the Monte-Carlo takes over.
@@ -115,17 +115,6 @@ pub fn module_daily_s(plan: &Plan, retained_us: u64, usage_pct: f64) -> (f64, f6
     let load = 1.0 - (1.0 - usage_pct / 100.0).powf(p.requests_per_process());
     let eager = if p.snapstart { 0.0 } else { cold_per_day * t };
     (eager, cold_per_day * p.init_cpu_factor * load * t)
-}
-
-/// Whether the plan stops this import from happening at start-up. A deferred module's imports
-/// by editable code (the program's, or of unknown origin) become lazy; `LazyEverywhere` makes
-/// every import lazy. A submodule always loads its package: that edge is never blocked.
-pub fn blocked(graph: &ImportGraph, plan: &Plan, from: Importer, to: ModuleId) -> bool {
-    match plan.decision(to) {
-        Decision::Eager => false,
-        Decision::Lazy => graph.is_editable_import(from, to),
-        Decision::LazyEverywhere => from.is_none_or(|f| !graph.is_package_edge(f, to)),
-    }
 }
 
 /// A deferred module that still loads at start-up, and the chain of imports that loads it.
