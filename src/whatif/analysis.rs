@@ -48,7 +48,7 @@ impl Analysis {
             || Dominators::compute(&graph),
             || {
                 let traced = AsTraced::new(&graph);
-                let eager = EagerClosure::new(&graph, &plan);
+                let eager = traced.eager_closure(&graph, &plan);
                 let projection = projection::project_from(&graph, &traced, &eager, &plan);
                 (traced, eager, projection)
             },

@@ -146,8 +146,8 @@ pub struct AsTraced {
     /// Every module the program reaches, heaviest cumulative first (ties by id): a plan's
     /// dropped modules are read off it in order, with no sort per projection.
     heaviest_first: Vec<ModuleId>,
-    /// The same modules, by id.
-    loaded: Vec<bool>,
+    /// The same modules, by id: the closure of a plan deferring nothing.
+    loaded: EagerClosure,
     /// Σ self of those modules in each run: the graph's run totals.
     run_costs: Vec<u64>,
 }
@@ -169,9 +169,17 @@ impl AsTraced {
         let heaviest_first = keyed.into_iter().map(|(_, m)| m).collect();
         AsTraced {
             heaviest_first,
-            loaded: all.as_slice().to_vec(),
+            loaded: all,
             run_costs,
         }
+    }
+
+    /// The eager closure of `plan`, from what loads as traced: only what the plan's deferred
+    /// modules reach is walked again.
+    pub fn eager_closure(&self, graph: &ImportGraph, plan: &Plan) -> EagerClosure {
+        let mut eager = self.loaded.clone();
+        eager.update(graph, plan);
+        eager
     }
 }
 
@@ -243,8 +251,9 @@ struct RunFigures {
 }
 
 pub fn project(graph: &ImportGraph, plan: &Plan) -> Projection {
-    let eager = EagerClosure::new(graph, plan);
-    project_from(graph, &AsTraced::new(graph), &eager, plan)
+    let traced = AsTraced::new(graph);
+    let eager = traced.eager_closure(graph, plan);
+    project_from(graph, &traced, &eager, plan)
 }
 
 /// The projection of `plan`, whose eager closure `eager` is.
@@ -406,7 +415,7 @@ pub fn project_from(
         sums.remove(0)
     } else {
         let mut gone = vec![vec![0; runs]];
-        let dropped_now = |m: ModuleId| traced.loaded[m.index()] && !eager_seen[m.index()];
+        let dropped_now = |m: ModuleId| traced.loaded.contains(m) && !eager_seen[m.index()];
         sum_groups(
             graph,
             Some(&dropped),
