@@ -279,39 +279,38 @@ fn samples_and_edges(
         .iter()
         .filter(|e| matches!(e.figures, Figures::Timed { .. }))
         .any(|e| std::mem::replace(&mut seen[e.module as usize], true));
-    let mut first_import = vec![false; if repeated { 0 } else { entries.len() }];
+    let edge = |i: usize, builder: &mut TraceBuilder| {
+        let importer = parent[i].map(|p| entries[p as usize].module);
+        builder.edge(importer, entries[i].module);
+    };
     if repeated {
         merge_repeated_loads(entries, parent, run, builder);
-    } else {
-        for (i, entry) in entries.iter().enumerate() {
-            if let Figures::Timed {
-                self_us,
-                cumulative_us,
-            } = entry.figures
-            {
-                let importer = parent[i].map(|p| entries[p as usize].module);
-                // The tree's edges join the graph's edges where it is built: a module's first
-                // import needs no copy here.
-                if builder.tree_parent(entry.module, importer) {
-                    first_import[i] = true;
-                }
-                builder.sample(
-                    entry.module,
-                    Sample {
-                        run,
-                        self_us,
-                        cumulative_us,
-                    },
-                );
-            }
-        }
+        (0..entries.len()).for_each(|i| edge(i, builder));
+        return;
     }
     for (i, entry) in entries.iter().enumerate() {
-        if first_import.get(i) == Some(&true) {
+        let Figures::Timed {
+            self_us,
+            cumulative_us,
+        } = entry.figures
+        else {
+            edge(i, builder);
             continue;
-        }
+        };
         let importer = parent[i].map(|p| entries[p as usize].module);
-        builder.edge(importer, entry.module);
+        // The tree's edges join the graph's edges where it is built: a module's first import
+        // needs no copy here.
+        if !builder.tree_parent(entry.module, importer) {
+            builder.edge(importer, entry.module);
+        }
+        builder.sample(
+            entry.module,
+            Sample {
+                run,
+                self_us,
+                cumulative_us,
+            },
+        );
     }
 }
 
