@@ -37,14 +37,7 @@ impl ImportGraph {
         };
         let build_tree = || first_import_tree(&names, &parent, &samples, &shutdown, &context);
         let (tree, (package, stdlib)) = if n >= PARALLEL_FROM {
-            std::thread::scope(|scope| {
-                let facts = scope.spawn(name_facts);
-                let tree = build_tree();
-                let facts = facts
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (tree, facts)
-            })
+            rayon::join(build_tree, name_facts)
         } else {
             (build_tree(), name_facts())
         };
