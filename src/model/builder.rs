@@ -161,7 +161,10 @@ pub struct TraceBuilder {
     pub(crate) names: Names,
     /// Tree parent from the run where the module first appeared; `None` until set.
     pub(crate) parent: Vec<Option<Option<u32>>>,
-    pub(crate) samples: Vec<(u32, Sample)>,
+    /// Samples in the order they came, and the module of each (two lists, so that samples
+    /// already in module order become the graph's rows without a copy).
+    pub(crate) samples: Vec<Sample>,
+    pub(crate) sample_modules: Vec<u32>,
     pub(crate) edges: Vec<(Option<u32>, u32)>,
     pub(crate) runs: u32,
     /// Class and origin (file, `built-in`, `frozen`) where the recording said.
@@ -216,7 +219,8 @@ impl TraceBuilder {
     }
 
     pub fn sample(&mut self, module: u32, sample: Sample) {
-        self.samples.push((module, sample));
+        self.samples.push(sample);
+        self.sample_modules.push(module);
     }
 
     /// Records the first-import parent; the first run a module appears in decides it. True
@@ -284,7 +288,7 @@ impl TraceBuilder {
         self.sites.push((
             module,
             Site {
-                importer: importer.map(ModuleId),
+                importer: importer.map(ModuleId::new),
                 kind,
                 file,
                 line,

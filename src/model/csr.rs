@@ -10,26 +10,26 @@ pub struct Csr<T> {
 impl<T: Copy> Csr<T> {
     /// Groups `(row, item)` pairs into `rows` rows, keeping the pairs' order within a row.
     pub fn from_pairs(rows: usize, pairs: &[(u32, T)]) -> Self {
-        let mut start = vec![0u32; rows + 1];
-        for &(row, _) in pairs {
-            start[row as usize + 1] += 1;
-        }
-        for i in 0..rows {
-            start[i + 1] += start[i];
-        }
+        let start = starts(rows, pairs.iter().map(|&(row, _)| row));
         // Pairs already in row order (one run's samples, read in id order) are the items as
-        // they stand; otherwise each goes to its row's next slot. Any item fills the slots
-        // first: every one is overwritten.
+        // they stand; otherwise each goes to its row's next slot.
         let items = if pairs.is_sorted_by_key(|&(row, _)| row) {
             pairs.iter().map(|&(_, item)| item).collect()
         } else {
-            let mut fill: Vec<u32> = start[..rows].to_vec();
-            let mut items: Vec<T> = vec![pairs[0].1; pairs.len()];
-            for &(row, item) in pairs {
-                items[fill[row as usize] as usize] = item;
-                fill[row as usize] += 1;
-            }
+            place(&start, pairs.iter().copied())
+        };
+        Csr { start, items }
+    }
+
+    /// The same from two lists, `items[i]` going to row `row_of[i]`: items already in row
+    /// order become the rows as they are, neither copied nor held twice.
+    pub fn from_rows(rows: usize, row_of: &[u32], items: Vec<T>) -> Self {
+        debug_assert_eq!(row_of.len(), items.len());
+        let start = starts(rows, row_of.iter().copied());
+        let items = if row_of.is_sorted() {
             items
+        } else {
+            place(&start, row_of.iter().copied().zip(items))
         };
         Csr { start, items }
     }
@@ -73,6 +73,34 @@ impl<T: Copy> Csr<T> {
     }
 }
 
+/// Row offsets for items whose rows come in `row_of`.
+fn starts(rows: usize, row_of: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut start = vec![0u32; rows + 1];
+    for row in row_of {
+        start[row as usize + 1] += 1;
+    }
+    for i in 0..rows {
+        start[i + 1] += start[i];
+    }
+    start
+}
+
+/// Each item in its row's next slot (`start` from `starts` over the same rows). Any item fills
+/// the slots first: every one is overwritten.
+fn place<T: Copy>(start: &[u32], mut pairs: impl ExactSizeIterator<Item = (u32, T)>) -> Vec<T> {
+    let len = pairs.len();
+    let Some((row, first)) = pairs.next() else {
+        return Vec::new();
+    };
+    let mut fill: Vec<u32> = start[..start.len() - 1].to_vec();
+    let mut items: Vec<T> = vec![first; len];
+    for (row, item) in std::iter::once((row, first)).chain(pairs) {
+        items[fill[row as usize] as usize] = item;
+        fill[row as usize] += 1;
+    }
+    items
+}
+
 impl<T> Default for Csr<T> {
     fn default() -> Self {
         Csr {
@@ -94,6 +122,24 @@ mod tests {
         assert_eq!(csr.row(2), &['a', 'c']);
         assert_eq!(csr.rows(), 3);
         assert_eq!(csr.len(), 3);
+    }
+
+    #[test]
+    fn rows_from_two_lists_match_pairs() {
+        for pairs in [
+            vec![(2, 'a'), (0, 'b'), (2, 'c')],
+            vec![(0, 'x'), (1, 'y'), (1, 'z')],
+        ] {
+            let (row_of, items): (Vec<u32>, Vec<char>) = pairs.iter().copied().unzip();
+            assert_eq!(
+                Csr::from_rows(3, &row_of, items),
+                Csr::from_pairs(3, &pairs)
+            );
+        }
+        assert_eq!(
+            Csr::<u8>::from_rows(2, &[], Vec::new()).row(1),
+            &[] as &[u8]
+        );
     }
 
     #[test]

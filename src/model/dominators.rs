@@ -59,13 +59,13 @@ impl Dominators {
         };
         let successor_count = |v: usize| match v {
             ROOT => graph.program_imports().len(),
-            v if v <= modules => graph.imports(ModuleId(v as u32 - 1)).len(),
+            v if v <= modules => graph.imports(ModuleId::new(v as u32 - 1)).len(),
             _ => 1,
         };
         let successor = |v: usize, i: usize| match v {
             ROOT => target(None, graph.program_imports()[i]),
             v if v <= modules => {
-                let from = ModuleId(v as u32 - 1);
+                let from = ModuleId::new(v as u32 - 1);
                 target(Some(from), graph.imports(from)[i])
             }
             v => node(gates[v - modules - 1]),
@@ -73,7 +73,7 @@ impl Dominators {
         let predecessors = |v: usize, out: &mut Vec<usize>| {
             out.clear();
             let (to, at_gate) = if v <= modules {
-                (ModuleId(v as u32 - 1), false)
+                (ModuleId::new(v as u32 - 1), false)
             } else {
                 (gates[v - modules - 1], true)
             };
@@ -194,7 +194,7 @@ impl Dominators {
         // A gate's dominator is reported as the module it stands for.
         let module_of = |v: usize| match v {
             ROOT => None,
-            v if v <= modules => Some(ModuleId(v as u32 - 1)),
+            v if v <= modules => Some(ModuleId::new(v as u32 - 1)),
             v => Some(gates[v - modules - 1]),
         };
         Dominators {

@@ -15,8 +15,8 @@ impl Keys<'_> {
     pub fn time_us(&self, key: SortKey, id: ModuleId) -> Option<u64> {
         let m = self.graph.module(id);
         match key {
-            SortKey::Cumulative => Some(m.cumulative_us.median),
-            SortKey::SelfTime => Some(m.self_us.median),
+            SortKey::Cumulative => Some(m.cumulative_us),
+            SortKey::SelfTime => Some(m.self_us),
             SortKey::Retained => Some(self.dominators.retained_us(id)),
             SortKey::Name | SortKey::ImportOrder => None,
         }
@@ -133,7 +133,7 @@ impl Sort {
     fn keyed(self, keys: &Keys, ids: &[ModuleId]) -> Vec<(u64, ModuleId)> {
         ids.iter()
             .map(|&id| {
-                let v = keys.time_us(self.key, id).unwrap_or(u64::from(id.0));
+                let v = keys.time_us(self.key, id).unwrap_or(u64::from(id.raw()));
                 (if self.descending { u64::MAX - v } else { v }, id)
             })
             .collect()

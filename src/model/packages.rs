@@ -34,14 +34,12 @@ pub fn packages(graph: &ImportGraph) -> Vec<Package> {
                 name: top.to_string(),
                 self_us: 0,
                 modules: 0,
-                first: id.0,
+                first: id.raw(),
                 root: graph.find(top),
             });
             out.len() - 1
         });
-        out[i].self_us = out[i]
-            .self_us
-            .saturating_add(graph.module(id).self_us.median);
+        out[i].self_us = out[i].self_us.saturating_add(graph.module(id).self_us);
         out[i].modules += 1;
     }
     out

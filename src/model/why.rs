@@ -140,7 +140,7 @@ impl ImportGraph {
             (
                 r.chain.as_ref().map_or(usize::MAX, Vec::len),
                 r.importer
-                    .map_or(0, |i| u64::MAX - self.module(i).cumulative_us.median),
+                    .map_or(0, |i| u64::MAX - self.module(i).cumulative_us),
                 r.importer.map(|i| self.name(i).to_string()),
             )
         });

@@ -145,14 +145,14 @@ fn cells(a: &Analysis, m: ModuleId) -> String {
     let module = g.module(m);
     let retained = a.retained_us(m);
     let mut out = String::new();
-    for us in [module.self_us.median, module.cumulative_us.median, retained] {
+    for us in [module.self_us, module.cumulative_us, retained] {
         let _ = write!(out, "<td class=\"num\" data-v=\"{us}\">{}</td>", ms(us));
     }
     let _ = write!(
         out,
         "<td class=\"num\" data-v=\"{0}\">{1}%</td>",
-        module.cumulative_us.median,
-        percent(module.cumulative_us.median, g.total_us())
+        module.cumulative_us,
+        percent(module.cumulative_us, g.total_us())
     );
     out
 }
@@ -198,7 +198,7 @@ fn tree(a: &Analysis, page: &mut String) {
     let total = g.total_us().max(1);
     // On huge traces, the imports below this cumulative time are counted, not drawn.
     let floor_us = if g.len() > TREE_MODULES {
-        let mut cumulative: Vec<u64> = g.ids().map(|m| g.module(m).cumulative_us.median).collect();
+        let mut cumulative: Vec<u64> = g.ids().map(|m| g.module(m).cumulative_us).collect();
         let nth = TREE_MODULES;
         cumulative.select_nth_unstable_by(nth, |x, y| y.cmp(x));
         cumulative[nth] + 1
@@ -232,14 +232,11 @@ fn tree(a: &Analysis, page: &mut String) {
     let push_children = |stack: &mut Vec<Step>, children: &[ModuleId]| {
         let (shown, hidden): (Vec<ModuleId>, Vec<ModuleId>) = children
             .iter()
-            .partition(|&&c| g.module(c).cumulative_us.median >= floor_us);
+            .partition(|&&c| g.module(c).cumulative_us >= floor_us);
         if !hidden.is_empty() {
             stack.push(Step::Hidden {
                 count: hidden.len(),
-                us: hidden
-                    .iter()
-                    .map(|&c| g.module(c).cumulative_us.median)
-                    .sum(),
+                us: hidden.iter().map(|&c| g.module(c).cumulative_us).sum(),
             });
         }
         stack.extend(shown.into_iter().rev().map(Step::Enter));
@@ -265,7 +262,7 @@ fn tree(a: &Analysis, page: &mut String) {
                 let module = g.module(m);
                 let children = g.children(m);
                 let depth = module.depth;
-                let share = module.cumulative_us.median as f64 * 100.0 / total as f64;
+                let share = module.cumulative_us as f64 * 100.0 / total as f64;
                 let class = match module.class {
                     ModuleClass::Startup => " startup",
                     ModuleClass::Program => " program",
@@ -281,8 +278,8 @@ fn tree(a: &Analysis, page: &mut String) {
                      {cum_ms}</span><span class=\"bar\" style=\"--w:{share:.2}%\"></span>",
                     name = esc(g.name(m)),
                     tag = plan_tag(a, m),
-                    self_ms = ms(module.self_us.median),
-                    cum_ms = ms(module.cumulative_us.median),
+                    self_ms = ms(module.self_us),
+                    cum_ms = ms(module.cumulative_us),
                 );
                 let id = esc(g.name(m));
                 if children.is_empty() {
@@ -345,7 +342,7 @@ fn why(a: &Analysis, page: &mut String) {
             "<details class=\"why\"><summary><span class=\"name\">{}</span> <span class=\"num\">{} \
              ms</span></summary><pre>{}</pre></details>",
             esc(g.name(m)),
-            ms(g.module(m).cumulative_us.median),
+            ms(g.module(m).cumulative_us),
             esc(&String::from_utf8_lossy(&text))
         );
     }

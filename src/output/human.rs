@@ -204,13 +204,17 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
             .enumerate()
             .map(|(rank, &id)| {
                 let m = graph.module(id);
-                let shown = if by_self { m.self_us } else { m.cumulative_us };
+                let shown = if by_self {
+                    graph.self_spread(id)
+                } else {
+                    graph.cumulative_spread(id)
+                };
                 let usage = a.plan().usage_pct(id);
                 let retained = a.retained_us(id);
                 let mut row = vec![
                     (rank + 1).to_string(),
-                    ms(m.cumulative_us.median),
-                    ms(m.self_us.median),
+                    ms(m.cumulative_us),
+                    ms(m.self_us),
                     ms(retained),
                     format!("{}%", percent(shown.median, total)),
                 ];

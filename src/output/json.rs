@@ -368,15 +368,16 @@ impl ModuleLine {
         out.write_all(b",\"parent\":")?;
         json_importer(out, graph, m.parent)?;
         let retained = a.retained_us(id);
+        let (self_us, cumulative_us) = (graph.self_spread(id), graph.cumulative_spread(id));
         for (key, value) in [
             ("depth", u64::from(m.depth)),
-            ("self_us", m.self_us.median),
-            ("cumulative_us", m.cumulative_us.median),
+            ("self_us", m.self_us),
+            ("cumulative_us", m.cumulative_us),
             ("samples", u64::from(m.samples)),
-            ("self_us_min", m.self_us.min),
-            ("self_us_max", m.self_us.max),
-            ("cumulative_us_min", m.cumulative_us.min),
-            ("cumulative_us_max", m.cumulative_us.max),
+            ("self_us_min", self_us.min),
+            ("self_us_max", self_us.max),
+            ("cumulative_us_min", cumulative_us.min),
+            ("cumulative_us_max", cumulative_us.max),
             ("retained_us", retained),
         ] {
             out.write_all(b",\"")?;

@@ -158,9 +158,9 @@ fn write_text(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
         "{}: {}, {} ms cumulative ({}% of total), {} ms self, loaded in {}/{} runs",
         g.name(target),
         m.class.key(),
-        ms(m.cumulative_us.median),
-        percent(m.cumulative_us.median, g.total_us()),
-        ms(m.self_us.median),
+        ms(m.cumulative_us),
+        percent(m.cumulative_us, g.total_us()),
+        ms(m.self_us),
         m.samples,
         g.runs()
     )?;
@@ -247,8 +247,8 @@ fn write_json(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
     let doc = JsonWhy {
         module: g.name(why.target),
         class: m.class.key(),
-        self_us: m.self_us.median,
-        cumulative_us: m.cumulative_us.median,
+        self_us: m.self_us,
+        cumulative_us: m.cumulative_us,
         runs: g.runs(),
         loaded_in_runs: m.samples,
         edges: super::figures::edges_label(g),

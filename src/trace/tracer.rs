@@ -115,7 +115,7 @@ mod tests {
         assert_eq!(fingerprint.python, "CPython 3.11.7");
         assert_eq!(fingerprint.packages["boto3"], "1.35.0");
         let g = ImportGraph::build(builder).unwrap();
-        let (a, b) = (ModuleId(a), ModuleId(b));
+        let (a, b) = (ModuleId::new(a), ModuleId::new(b));
         // `a` by the program, `b` by `a` (and by nobody the trace lacks).
         assert!(g.importers(a).contains(&None));
         assert!(g.importers(b).contains(&Some(a)));

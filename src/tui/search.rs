@@ -74,7 +74,7 @@ impl Candidates {
 
     fn get(&self, i: usize) -> ModuleId {
         match self {
-            Candidates::All(_) => ModuleId(i as u32),
+            Candidates::All(_) => ModuleId::new(i as u32),
             Candidates::These(v) => v[i],
         }
     }
@@ -162,7 +162,7 @@ impl Search {
                     Some((
                         Reverse(score),
                         name.len() as u32,
-                        Reverse(graph.module(id).cumulative_us.median),
+                        Reverse(graph.module(id).cumulative_us),
                         id,
                     ))
                 })
@@ -245,7 +245,7 @@ mod tests {
                     Some((
                         Reverse(score),
                         name.len() as u32,
-                        Reverse(g.module(id).cumulative_us.median),
+                        Reverse(g.module(id).cumulative_us),
                         id,
                     ))
                 })

@@ -59,7 +59,7 @@ impl EagerClosure {
             .zip(plan.decisions())
             .enumerate()
             .filter(|(_, (old, new))| old != new)
-            .map(|(i, _)| ModuleId(i as u32))
+            .map(|(i, _)| ModuleId::new(i as u32))
             .collect();
         if changed.is_empty() {
             return;

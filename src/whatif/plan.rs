@@ -152,7 +152,7 @@ impl Plan {
             .iter()
             .enumerate()
             .filter(|(_, d)| d.is_lazy())
-            .map(|(i, _)| ModuleId(i as u32))
+            .map(|(i, _)| ModuleId::new(i as u32))
     }
 
     /// Back to all eager and 100 % usage; parameters and thresholds stay.

@@ -163,7 +163,7 @@ impl AsTraced {
         // comparison would be a cache miss each.
         let mut keyed: Vec<(std::cmp::Reverse<u64>, ModuleId)> = list
             .iter()
-            .map(|&m| (std::cmp::Reverse(graph.module(m).cumulative_us.median), m))
+            .map(|&m| (std::cmp::Reverse(graph.module(m).cumulative_us), m))
             .collect();
         rayon::slice::ParallelSliceMut::par_sort_unstable(&mut keyed[..]);
         let heaviest_first = keyed.into_iter().map(|(_, m)| m).collect();

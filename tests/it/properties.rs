@@ -136,8 +136,8 @@ proptest! {
         let cumulative = tree.cumulative_us();
         for i in 0..modules {
             let m = g.module(g.find(&tree.names[i]).unwrap());
-            prop_assert_eq!(m.self_us.median, tree.self_us[i]);
-            prop_assert_eq!(m.cumulative_us.median, cumulative[i]);
+            prop_assert_eq!(m.self_us, tree.self_us[i]);
+            prop_assert_eq!(m.cumulative_us, cumulative[i]);
             prop_assert_eq!(m.parent.map(|p| g.name(p).to_string()), tree.parent[i].map(|p| tree.names[p].clone()));
             prop_assert_eq!(m.depth as usize, tree.depth(i));
         }

@@ -39,11 +39,11 @@ fn assert_matches_raw_single_run(file: &str) {
                 .filter(|l| l.name == line.name)
                 .map(|l| l.self_us)
                 .sum();
-            assert_eq!(m.self_us.median, selfs, "{}", line.name);
+            assert_eq!(m.self_us, selfs, "{}", line.name);
             continue;
         }
-        assert_eq!(m.self_us.median, line.self_us, "{}", line.name);
-        assert_eq!(m.cumulative_us.median, line.cumulative_us, "{}", line.name);
+        assert_eq!(m.self_us, line.self_us, "{}", line.name);
+        assert_eq!(m.cumulative_us, line.cumulative_us, "{}", line.name);
         let parent = m.parent.map(|p| g.name(p));
         assert_eq!(parent, raw_parent(run, i), "parent of {}", line.name);
         // Depth follows the line's level, unless an ancestor was loaded twice (the tree
@@ -86,10 +86,7 @@ fn websocket_trace_spot_checks() {
     let g = graph::load(&[data("cpython3.11-requests-websocket.txt")]).unwrap();
     let logging = g.module(g.find("logging").unwrap());
     // Raw line: "import time:      2641 |      21252 |     logging"
-    assert_eq!(
-        (logging.self_us.median, logging.cumulative_us.median),
-        (2641, 21252)
-    );
+    assert_eq!((logging.self_us, logging.cumulative_us), (2641, 21252));
     assert_eq!(
         g.chain_text(g.find("logging").unwrap()),
         "requests › urllib3 › logging"
@@ -97,7 +94,7 @@ fn websocket_trace_spot_checks() {
     // `nt` fails five times in a row under the same importer (raw lines 152-156).
     let nt = g.module(g.find("nt").unwrap());
     assert_eq!(
-        (nt.self_us.median, nt.cumulative_us.median),
+        (nt.self_us, nt.cumulative_us),
         (61 + 55 + 61 + 54 + 53, 284)
     );
     assert!(g.module(g.find("site").unwrap()).startup);
@@ -127,16 +124,16 @@ fn assert_medians_match(g: &ImportGraph, runs: &[Vec<crate::common::RawLine>]) {
         if repeated.contains(name) {
             continue; // checked separately: occurrences merge within a run
         }
-        let m = g.module(g.find(name).unwrap());
+        let id = g.find(name).unwrap();
+        let m = g.module(id);
         assert_eq!(m.samples as usize, selfs.len(), "{name}");
-        assert_eq!(m.self_us.median, median(selfs.clone()), "{name}");
-        assert_eq!(m.self_us.min, *selfs.iter().min().unwrap(), "{name}");
-        assert_eq!(m.self_us.max, *selfs.iter().max().unwrap(), "{name}");
-        assert_eq!(
-            m.cumulative_us.median,
-            median(cum_samples[name].clone()),
-            "{name}"
-        );
+        assert_eq!(m.self_us, median(selfs.clone()), "{name}");
+        let spread = g.self_spread(id);
+        assert_eq!(spread.median, m.self_us, "{name}");
+        assert_eq!(spread.min, *selfs.iter().min().unwrap(), "{name}");
+        assert_eq!(spread.max, *selfs.iter().max().unwrap(), "{name}");
+        assert_eq!(g.cumulative_spread(id).median, m.cumulative_us, "{name}");
+        assert_eq!(m.cumulative_us, median(cum_samples[name].clone()), "{name}");
     }
 }
 
@@ -215,11 +212,11 @@ import time:       233 |        876 | v.exceptions
 ";
     let g = from_text("nested.txt", text);
     let urllib3 = g.module(g.find("v.pkg.urllib3").unwrap());
-    assert_eq!(urllib3.self_us.median, 156 + 7);
-    assert_eq!(urllib3.cumulative_us.median, 638);
+    assert_eq!(urllib3.self_us, 156 + 7);
+    assert_eq!(urllib3.cumulative_us, 638);
     let exceptions = g.find("v.pkg.urllib3.exceptions").unwrap();
-    assert_eq!(g.module(exceptions).self_us.median, 310);
-    assert_eq!(g.module(exceptions).cumulative_us.median, 644);
+    assert_eq!(g.module(exceptions).self_us, 310);
+    assert_eq!(g.module(exceptions).cumulative_us, 644);
     // The tree follows the load that started first.
     assert_eq!(
         g.chain_text(g.find("v.pkg").unwrap()),
@@ -338,9 +335,9 @@ fn json_and_text_runs_combine() {
     std::fs::write(&path, &out).unwrap();
     let both = graph::load(&[path.clone(), data("cpython3.11-stdlib.txt")]).unwrap();
     assert_eq!(both.runs(), 2);
-    let site = both.module(both.find("site").unwrap());
-    assert_eq!(site.samples, 2);
-    assert_eq!(site.self_us.min, site.self_us.max);
+    let site = both.find("site").unwrap();
+    assert_eq!(both.module(site).samples, 2);
+    assert_eq!(both.self_spread(site).min, both.self_spread(site).max);
 }
 
 #[test]

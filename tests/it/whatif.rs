@@ -273,7 +273,7 @@ proptest! {
         let g = random_graph(modules, extra, seed, false);
         let names: Vec<(String, f64)> = picks
             .iter()
-            .map(|&(i, u)| (g.name(ModuleId((i % modules) as u32)).to_string(), u))
+            .map(|&(i, u)| (g.name(ModuleId::new((i % modules) as u32)).to_string(), u))
             .collect();
 
         // Deferring never raises cold start, and more deferring never raises it either.
@@ -329,7 +329,7 @@ fn assert_incremental_matches(g: &ImportGraph, seed: u64, steps: usize) {
         };
         let mut changes: Vec<(ModuleId, Decision)> = Vec::new();
         for _ in 0..count {
-            let m = ModuleId(rng.below(g.len() as u64) as u32);
+            let m = ModuleId::new(rng.below(g.len() as u64) as u32);
             if check_deferrable(g, m).is_ok() {
                 let d = [Decision::Lazy, Decision::LazyEverywhere][rng.below(2) as usize];
                 changes.push((m, d));

@@ -15,6 +15,7 @@ impl ImportGraph {
             names,
             parent,
             samples,
+            sample_modules,
             edges,
             runs,
             meta,
@@ -35,7 +36,10 @@ impl ImportGraph {
             let stdlib = stdlib_flags(&names, &package, python);
             (package, stdlib)
         };
-        let build_tree = || first_import_tree(&names, &parent, &samples, &shutdown, &context);
+        let build_tree = || {
+            let samples = Csr::from_rows(n, &sample_modules, samples);
+            first_import_tree(&names, &parent, samples, &shutdown, &context)
+        };
         let (tree, (package, stdlib)) = if n >= PARALLEL_FROM {
             rayon::join(build_tree, name_facts)
         } else {
@@ -85,7 +89,11 @@ impl ImportGraph {
 
         // All edges, deduplicated per row; the tree edges are among them.
         let mut importer_pairs: Vec<(u32, Importer)> = Vec::with_capacity(edges.len() + n);
-        importer_pairs.extend(edges.iter().map(|&(from, to)| (to, from.map(ModuleId))));
+        importer_pairs.extend(
+            edges
+                .iter()
+                .map(|&(from, to)| (to, from.map(ModuleId::new))),
+        );
         importer_pairs.extend(
             modules
                 .iter()
@@ -96,7 +104,7 @@ impl ImportGraph {
         // A submodule always loads its package first (CPython imports `a` before `a.b`).
         for (i, &p) in package.iter().enumerate() {
             if p != NO_PACKAGE {
-                importer_pairs.push((p, Some(ModuleId(i as u32))));
+                importer_pairs.push((p, Some(ModuleId::new(i as u32))));
             }
         }
         let mut importers = Csr::from_pairs(n, &importer_pairs);
@@ -111,8 +119,8 @@ impl ImportGraph {
             }
             for from in importers.row(to) {
                 match from {
-                    Some(from) => import_pairs.push((from.0, ModuleId(to as u32))),
-                    None => program_imports.push(ModuleId(to as u32)),
+                    Some(from) => import_pairs.push((from.raw(), ModuleId::new(to as u32))),
+                    None => program_imports.push(ModuleId::new(to as u32)),
                 }
             }
         }
@@ -151,24 +159,23 @@ type Tree = (Vec<Module>, Csr<ModuleId>, Vec<ModuleId>, Csr<Sample>);
 fn first_import_tree(
     names: &Names,
     parent: &[Option<Option<u32>>],
-    samples: &[(u32, Sample)],
+    samples: Csr<Sample>,
     shutdown: &[u32],
     context: &dyn Fn() -> String,
 ) -> Result<Tree> {
     let n = names.len();
-    let samples = Csr::from_pairs(n, samples);
     let mut modules: Vec<Module> = Vec::with_capacity(n);
     let mut values = Vec::new();
     for (i, first_parent) in parent.iter().enumerate() {
         let row = samples.row(i);
         values.clear();
         values.extend(row.iter().map(|s| s.self_us));
-        let self_us = Spread::of(&mut values);
+        let self_us = Spread::of(&mut values).median;
         values.clear();
         values.extend(row.iter().map(|s| s.cumulative_us));
-        let cumulative_us = Spread::of(&mut values);
+        let cumulative_us = Spread::of(&mut values).median;
         modules.push(Module {
-            parent: first_parent.flatten().map(ModuleId),
+            parent: first_parent.flatten().map(ModuleId::new),
             depth: 0,
             self_us,
             cumulative_us,
@@ -183,11 +190,11 @@ fn first_import_tree(
     let child_pairs: Vec<(u32, ModuleId)> = modules
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| m.parent.map(|p| (p.0, ModuleId(i as u32))))
+        .filter_map(|(i, m)| m.parent.map(|p| (p.raw(), ModuleId::new(i as u32))))
         .collect();
     let children = Csr::from_pairs(n, &child_pairs);
     let roots: Vec<ModuleId> = (0..n as u32)
-        .map(ModuleId)
+        .map(ModuleId::new)
         .filter(|m| modules[m.index()].parent.is_none())
         .collect();
 
@@ -217,12 +224,12 @@ fn first_import_tree(
     }
 
     // Interpreter start-up: top-level imports up to `site`, or a known prefix without it.
-    let site = roots.iter().position(|r| names.name(r.0) == "site");
+    let site = roots.iter().position(|r| names.name(r.raw()) == "site");
     let startup_roots = match site {
         Some(pos) => pos + 1,
         None => roots
             .iter()
-            .take_while(|r| is_startup_root(names.name(r.0)))
+            .take_while(|r| is_startup_root(names.name(r.raw())))
             .count(),
     };
     let mut stack: Vec<ModuleId> = roots[..startup_roots].to_vec();

@@ -53,9 +53,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(g.name(id).to_string(), BOLD),
             Span::raw(format!(
                 "  self {}  cumulative {}  {}% of total",
-                spread(m.self_us),
-                spread(m.cumulative_us),
-                percent(m.cumulative_us.median, g.total_us())
+                spread(g.self_spread(id)),
+                spread(g.cumulative_spread(id)),
+                percent(m.cumulative_us, g.total_us())
             )),
         ];
         if g.runs() > 1 {

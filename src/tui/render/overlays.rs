@@ -99,7 +99,7 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
             })
             .collect();
         spans.push(Span::styled(
-            format!("  {} ms", ms(g.module(id).cumulative_us.median)),
+            format!("  {} ms", ms(g.module(id).cumulative_us)),
             DIM,
         ));
         let mut line = Line::from(spans);

@@ -182,8 +182,8 @@ impl Importers {
         let time = |i: usize| {
             let m = why.importers[i].importer.map(|m| g.module(m));
             match sort.key {
-                SortKey::SelfTime => m.map_or(u64::MAX, |m| m.self_us.median),
-                _ => m.map_or(u64::MAX, |m| m.cumulative_us.median),
+                SortKey::SelfTime => m.map_or(u64::MAX, |m| m.self_us),
+                _ => m.map_or(u64::MAX, |m| m.cumulative_us),
             }
         };
         let name = |i: usize| why.importers[i].importer.map_or("", |m| g.name(m));

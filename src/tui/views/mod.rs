@@ -183,12 +183,12 @@ pub fn module_row(a: &Analysis, id: ModuleId, text: String, sort: Sort) -> Row {
     Row {
         module: Some(id),
         text,
-        self_us: Some(m.self_us.median),
-        cumulative_us: Some(m.cumulative_us.median),
+        self_us: Some(m.self_us),
+        cumulative_us: Some(m.cumulative_us),
         share_us: if sort.key == crate::model::SortKey::SelfTime {
-            m.self_us.median
+            m.self_us
         } else {
-            m.cumulative_us.median
+            m.cumulative_us
         },
         dim: m.startup,
         bold: false,

@@ -69,7 +69,7 @@ impl View for Packages {
                     module: p.root,
                     text: format!("{}  ({})", p.name, count(p.modules, "module")),
                     self_us: Some(p.self_us),
-                    cumulative_us: p.root.map(|m| a.graph().module(m).cumulative_us.median),
+                    cumulative_us: p.root.map(|m| a.graph().module(m).cumulative_us),
                     share_us: p.self_us,
                     dim: false,
                     bold: false,

@@ -115,7 +115,7 @@ impl TreeView {
         self.sort = sort;
         let pairs: Vec<(u32, ModuleId)> = graph
             .ids()
-            .filter_map(|id| graph.module(id).parent.map(|p| (p.0, id)))
+            .filter_map(|id| graph.module(id).parent.map(|p| (p.raw(), id)))
             .collect();
         self.children = Csr::from_pairs(graph.len(), &pairs);
         for i in 0..graph.len() {
@@ -168,22 +168,21 @@ impl TreeView {
             .iter()
             .copied()
             .filter(|r| !graph.module(*r).startup)
-            .max_by_key(|r| (graph.module(*r).cumulative_us.median, std::cmp::Reverse(*r)));
+            .max_by_key(|r| (graph.module(*r).cumulative_us, std::cmp::Reverse(*r)));
         let Some(mut at) = heaviest else { return };
         loop {
             self.expanded[at.index()] = true;
-            let parent_us = graph.module(at).cumulative_us.median as f64;
+            let parent_us = graph.module(at).cumulative_us as f64;
             let next = self
                 .children
                 .row(at.index())
                 .iter()
                 .copied()
-                .max_by_key(|c| (graph.module(*c).cumulative_us.median, std::cmp::Reverse(*c)));
+                .max_by_key(|c| (graph.module(*c).cumulative_us, std::cmp::Reverse(*c)));
             match next {
                 Some(c)
                     if !self.children.row(c.index()).is_empty()
-                        && graph.module(c).cumulative_us.median as f64
-                            >= DOMINANT_SHARE * parent_us =>
+                        && graph.module(c).cumulative_us as f64 >= DOMINANT_SHARE * parent_us =>
                 {
                     at = c
                 }
@@ -373,7 +372,7 @@ impl View for TreeView {
                             let mut r =
                                 module_row(a, id, format!("{indent}{marker}{}", g.name(id)), sort);
                             // The tree's bars always show cumulative time: the nesting is of it.
-                            r.share_us = g.module(id).cumulative_us.median;
+                            r.share_us = g.module(id).cumulative_us;
                             r
                         }
                         Node::Startup => Row {
