@@ -126,17 +126,23 @@ impl Dominators {
             }
             a
         };
+        // In reverse post-order every predecessor of a node comes before it unless an import
+        // cycle closes there: without cycles one pass is exact, and only a pass that met a
+        // retreating edge needs another.
         let mut changed = true;
         let mut preds: Vec<usize> = Vec::new();
         while changed {
             changed = false;
+            let mut retreating = false;
             for &v in rpo.iter().skip(1) {
                 let mut new_idom: Option<usize> = None;
                 predecessors(v, &mut preds);
                 for &p in &preds {
                     if idom[p] == UNSEEN {
+                        retreating |= rpo_number[p] != UNSEEN && p != v;
                         continue;
                     }
+                    retreating |= rpo_number[p] > rpo_number[v];
                     new_idom = Some(match new_idom {
                         None => p,
                         Some(current) => intersect(&idom, p, current),
@@ -149,6 +155,7 @@ impl Dominators {
                     changed = true;
                 }
             }
+            changed &= retreating;
         }
 
         // Retained, run by run: children before parents (reverse RPO), gates weighing nothing;
