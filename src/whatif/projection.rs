@@ -215,18 +215,18 @@ fn chain_to(graph: &ImportGraph, plan: &Plan, eager: &[bool], m: ModuleId) -> Ve
     vec![m]
 }
 
-/// Adds each module's self time, run by run, to the sums of its group (`group(m)`, `None` for
-/// none). With `few` listing every member and making up a small part of the graph, module by
-/// module; otherwise in one pass in id order, which reads the samples in sequence instead of
-/// at random.
-fn sum_groups(
+/// Adds each module's self time, run by run, to the sums of its groups (`groups(m)`, none or
+/// several). With `few` listing every member once (in disjoint lists) and making up a small
+/// part of the graph, module by module; otherwise in one pass in id order, which reads the
+/// samples in sequence instead of at random.
+fn sum_groups<G: IntoIterator<Item = usize>>(
     graph: &ImportGraph,
-    few: Option<&[ModuleId]>,
-    group: impl Fn(ModuleId) -> Option<usize>,
+    few: Option<&[&[ModuleId]]>,
+    groups: impl Fn(ModuleId) -> G,
     sums: &mut [Vec<u64>],
 ) {
     let mut add = |m: ModuleId| {
-        if let Some(g) = group(m) {
+        for g in groups(m) {
             for s in graph.samples(m) {
                 let sum = &mut sums[g][s.run as usize];
                 *sum = sum.saturating_add(s.self_us);
@@ -234,7 +234,9 @@ fn sum_groups(
         }
     };
     match few {
-        Some(members) if members.len() * 16 < graph.len() => members.iter().for_each(|&m| add(m)),
+        Some(lists) if lists.iter().map(|l| l.len()).sum::<usize>() * 16 < graph.len() => {
+            lists.iter().flat_map(|l| l.iter()).for_each(|&m| add(m))
+        }
         _ => graph.ids().for_each(add),
     }
 }
@@ -403,8 +405,34 @@ pub fn project_from(
     // A trace without runs (nothing read) counts as one run of nothing.
     let traced_runs = &traced.run_costs;
     // Eager modules are the traced ones minus the dropped (exact unless a traced total
-    // saturated): the dropped are usually the fewer.
-    let cold_runs = if traced_runs.contains(&u64::MAX) {
+    // saturated): the dropped are usually the fewer. Their costs (the last row) are summed in
+    // the same pass as the atoms'.
+    let mut atom_sums = vec![vec![0; runs]; atoms.len() + 1];
+    let gone = atoms.len();
+    let dropped_now = |m: ModuleId| traced.loaded.contains(m) && !eager_seen[m.index()];
+    let untouched_dropped: Vec<ModuleId>;
+    let few = if (touched.len() + dropped.len()) * 16 < graph.len() {
+        untouched_dropped = dropped
+            .iter()
+            .copied()
+            .filter(|m| slot[m.index()] == 0)
+            .collect();
+        Some([&touched[..], &untouched_dropped[..]])
+    } else {
+        None
+    };
+    sum_groups(
+        graph,
+        few.as_ref().map(|lists| &lists[..]),
+        |m| {
+            let atom =
+                (slot[m.index()] != 0).then(|| atom_of[slot[m.index()] as usize - 1] as usize);
+            atom.into_iter().chain(dropped_now(m).then_some(gone))
+        },
+        &mut atom_sums,
+    );
+    let gone_runs = atom_sums.pop().unwrap_or_default();
+    let cold_runs: Vec<u64> = if traced_runs.contains(&u64::MAX) {
         let mut sums = vec![vec![0; runs]];
         sum_groups(
             graph,
@@ -414,27 +442,12 @@ pub fn project_from(
         );
         sums.remove(0)
     } else {
-        let mut gone = vec![vec![0; runs]];
-        let dropped_now = |m: ModuleId| traced.loaded.contains(m) && !eager_seen[m.index()];
-        sum_groups(
-            graph,
-            Some(&dropped),
-            |m| dropped_now(m).then_some(0),
-            &mut gone,
-        );
         traced_runs
             .iter()
-            .zip(&gone[0])
+            .zip(&gone_runs)
             .map(|(t, d)| t - d)
             .collect()
     };
-    let mut atom_sums = vec![vec![0; runs]; atoms.len()];
-    sum_groups(
-        graph,
-        Some(&touched),
-        |m| (slot[m.index()] != 0).then(|| atom_of[slot[m.index()] as usize - 1] as usize),
-        &mut atom_sums,
-    );
     let atom_runs: Vec<(&[u32], Vec<u64>)> = atoms.into_iter().zip(atom_sums).collect();
     let own_runs: Vec<Vec<u64>> = (0..lazy_ids.len() as u32)
         .map(|k| {
