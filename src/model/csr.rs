@@ -21,6 +21,17 @@ impl<T: Copy> Csr<T> {
         Csr { start, items }
     }
 
+    /// The same from the pairs `pairs()` yields, called twice (to count, then to place), so
+    /// no list of the pairs is ever held.
+    pub fn from_pair_iter<I: Iterator<Item = (u32, T)>>(
+        rows: usize,
+        pairs: impl Fn() -> I,
+    ) -> Self {
+        let start = starts(rows, pairs().map(|(row, _)| row));
+        let items = place(&start, pairs());
+        Csr { start, items }
+    }
+
     /// The same from two lists, `items[i]` going to row `row_of[i]`: items already in row
     /// order become the rows as they are, neither copied nor held twice.
     pub fn from_rows(rows: usize, row_of: &[u32], items: Vec<T>) -> Self {
@@ -87,8 +98,8 @@ fn starts(rows: usize, row_of: impl Iterator<Item = u32>) -> Vec<u32> {
 
 /// Each item in its row's next slot (`start` from `starts` over the same rows). Any item fills
 /// the slots first: every one is overwritten.
-fn place<T: Copy>(start: &[u32], mut pairs: impl ExactSizeIterator<Item = (u32, T)>) -> Vec<T> {
-    let len = pairs.len();
+fn place<T: Copy>(start: &[u32], mut pairs: impl Iterator<Item = (u32, T)>) -> Vec<T> {
+    let len = start.last().map_or(0, |&end| end as usize);
     let Some((row, first)) = pairs.next() else {
         return Vec::new();
     };
@@ -140,6 +151,14 @@ mod tests {
             Csr::<u8>::from_rows(2, &[], Vec::new()).row(1),
             &[] as &[u8]
         );
+    }
+
+    #[test]
+    fn rows_from_an_iterator_match_pairs() {
+        let pairs = [(2, 'a'), (0, 'b'), (2, 'c'), (1, 'd')];
+        let csr = Csr::from_pair_iter(3, || pairs.iter().copied());
+        assert_eq!(csr, Csr::from_pairs(3, &pairs));
+        assert_eq!(csr.row(2), &['a', 'c']);
     }
 
     #[test]

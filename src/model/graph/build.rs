@@ -1,7 +1,7 @@
 //! Building the graph from what the readers collected: medians, the first-import tree,
 //! start-up, classes, run totals and every edge, deduplicated.
 
-use super::{ImportGraph, Importer, Module, ModuleId, NO_PACKAGE, is_startup_root};
+use super::{ImportGraph, Module, ModuleId, NO_PACKAGE, is_startup_root};
 use crate::error::{Error, Result};
 use crate::model::builder::{Sample, TraceBuilder};
 use crate::model::csr::Csr;
@@ -87,44 +87,40 @@ impl ImportGraph {
         let total = Spread::of(&mut run_totals.clone());
         let startup_us = Spread::of(&mut run_sums(&|m| m.startup)).median;
 
-        // All edges, deduplicated per row; the tree edges are among them.
-        let mut importer_pairs: Vec<(u32, Importer)> = Vec::with_capacity(edges.len() + n);
-        importer_pairs.extend(
-            edges
+        // All edges, deduplicated per row; the tree edges are among them. A submodule always
+        // loads its package first (CPython imports `a` before `a.b`). Rows are filled from
+        // the sources themselves, counted then placed, with no list of pairs in between.
+        let mut importers = Csr::from_pair_iter(n, || {
+            let recorded = edges
                 .iter()
-                .map(|&(from, to)| (to, from.map(ModuleId::new))),
-        );
-        importer_pairs.extend(
-            modules
+                .map(|&(from, to)| (to, from.map(ModuleId::new)));
+            let tree = modules
                 .iter()
                 .enumerate()
-                .map(|(i, m)| (i as u32, m.parent)),
-        );
-        drop(edges);
-        // A submodule always loads its package first (CPython imports `a` before `a.b`).
-        for (i, &p) in package.iter().enumerate() {
-            if p != NO_PACKAGE {
-                importer_pairs.push((p, Some(ModuleId::new(i as u32))));
-            }
-        }
-        let mut importers = Csr::from_pairs(n, &importer_pairs);
+                .map(|(i, m)| (i as u32, m.parent));
+            let packages = package
+                .iter()
+                .enumerate()
+                .filter(|&(_, &p)| p != NO_PACKAGE)
+                .map(|(i, &p)| (p, Some(ModuleId::new(i as u32))));
+            recorded.chain(tree).chain(packages)
+        });
         importers.dedup_rows();
-        drop(importer_pairs);
-        let mut import_pairs: Vec<(u32, ModuleId)> = Vec::with_capacity(importers.len());
-        let mut program_imports: Vec<ModuleId> = Vec::new();
-        for (to, module) in modules.iter().enumerate() {
-            // Shutdown imports are no part of what the program loads.
-            if module.shutdown {
-                continue;
-            }
-            for from in importers.row(to) {
-                match from {
-                    Some(from) => import_pairs.push((from.raw(), ModuleId::new(to as u32))),
-                    None => program_imports.push(ModuleId::new(to as u32)),
-                }
-            }
-        }
-        let imports = Csr::from_pairs(n, &import_pairs);
+        drop(edges);
+        // Shutdown imports are no part of what the program loads.
+        let loads = |to: usize| !modules[to].shutdown;
+        let imports = Csr::from_pair_iter(n, || {
+            (0..n).filter(|&to| loads(to)).flat_map(|to| {
+                importers
+                    .row(to)
+                    .iter()
+                    .filter_map(move |from| Some((from.as_ref()?.raw(), ModuleId::new(to as u32))))
+            })
+        });
+        let program_imports: Vec<ModuleId> = (0..n)
+            .filter(|&to| loads(to) && importers.row(to).contains(&None))
+            .map(|to| ModuleId::new(to as u32))
+            .collect();
         let mut sites = Csr::from_pairs(n, &sites);
         sites.dedup_rows();
         Ok(ImportGraph {
