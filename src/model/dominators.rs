@@ -126,36 +126,54 @@ impl Dominators {
             }
             a
         };
-        // In reverse post-order every predecessor of a node comes before it unless an import
-        // cycle closes there: without cycles one pass is exact, and only a pass that met a
-        // retreating edge needs another.
-        let mut changed = true;
+        // A module's immediate dominator from its importers seen so far, and whether an
+        // importer not yet seen (an import cycle closing) could still move it. Values only move
+        // up the tree, so a module the program alone dominates is settled whatever else imports
+        // it (a package's many submodules, say).
         let mut preds: Vec<usize> = Vec::new();
-        while changed {
-            changed = false;
+        let mut evaluate = |v: usize, idom: &[u32]| -> (Option<usize>, bool) {
+            let mut new_idom: Option<usize> = None;
             let mut retreating = false;
-            for &v in rpo.iter().skip(1) {
-                let mut new_idom: Option<usize> = None;
-                predecessors(v, &mut preds);
-                for &p in &preds {
-                    if idom[p] == UNSEEN {
-                        retreating |= rpo_number[p] != UNSEEN && p != v;
-                        continue;
-                    }
-                    retreating |= rpo_number[p] > rpo_number[v];
-                    new_idom = Some(match new_idom {
-                        None => p,
-                        Some(current) => intersect(&idom, p, current),
-                    });
+            predecessors(v, &mut preds);
+            for &p in &preds {
+                if idom[p] == UNSEEN {
+                    retreating |= rpo_number[p] != UNSEEN && p != v;
+                    continue;
                 }
-                if let Some(d) = new_idom
-                    && idom[v] != d as u32
-                {
-                    idom[v] = d as u32;
-                    changed = true;
+                retreating |= rpo_number[p] > rpo_number[v];
+                let d = match new_idom {
+                    None => p,
+                    Some(current) => intersect(idom, p, current),
+                };
+                new_idom = Some(d);
+                if d == ROOT {
+                    return (new_idom, false);
                 }
             }
-            changed &= retreating;
+            (new_idom, retreating)
+        };
+        // In reverse post-order every importer of a module comes before it unless an import
+        // cycle closes there: a pass is exact but for the modules such a cycle reaches. When
+        // none of them takes another value on a second look, nothing else can either (every
+        // other module's importers kept theirs), so the pass stands; else passes repeat.
+        loop {
+            let mut doubtful: Vec<usize> = Vec::new();
+            for &v in rpo.iter().skip(1) {
+                let (d, unsettled) = evaluate(v, &idom);
+                if unsettled {
+                    doubtful.push(v);
+                }
+                if let Some(d) = d {
+                    idom[v] = d as u32;
+                }
+            }
+            let settled = doubtful.iter().all(|&v| {
+                let (d, _) = evaluate(v, &idom);
+                d.is_none_or(|d| idom[v] == d as u32)
+            });
+            if settled {
+                break;
+            }
         }
 
         // Retained, run by run: children before parents (reverse RPO), gates weighing nothing;
