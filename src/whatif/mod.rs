@@ -4,6 +4,7 @@
 
 mod analysis;
 pub mod check;
+mod closures;
 mod eager;
 pub mod params;
 mod percentiles;

@@ -12,6 +12,7 @@
 //!   it is the first to use (probability u_i(1 − u_i)^(k−1)); percentiles are over all
 //!   requests, exact for disjoint closures, else a seeded Monte-Carlo over processes.
 
+use super::closures::closures;
 use super::eager::EagerClosure;
 use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
 use super::plan::{Decision, Plan, blocked};
@@ -241,79 +242,6 @@ fn sum_groups<G: IntoIterator<Item = usize>>(
     }
 }
 
-/// What each deferred module loads beyond eager modules and other deferred ones (in `lazy`
-/// order): the modules touched, the (touched index, lazy index) ownership pairs, and each
-/// module's touched index + 1 (0 for none), so the table starts zeroed and only touched
-/// pages are written.
-fn closures(
-    graph: &ImportGraph,
-    plan: &Plan,
-    traced: &AsTraced,
-    eager_seen: &[bool],
-    lazy: &[ModuleId],
-    dropped: &[ModuleId],
-) -> (Vec<ModuleId>, Vec<(u32, u32)>, Vec<u32>) {
-    let mut slot = vec![0u32; graph.len()];
-    // One deferred module that leaves start-up (the usual key press): every chain from the
-    // program to a module no longer loaded passes through it, after its last blocked import,
-    // so what it loads is exactly what was dropped (imports of shutdown modules are not in
-    // the graph's imports), and no walk is needed.
-    if let [only] = lazy
-        && !eager_seen[only.index()]
-        && traced.loaded.contains(*only)
-    {
-        for (j, m) in dropped.iter().enumerate() {
-            slot[m.index()] = j as u32 + 1;
-        }
-        let owned = (0..dropped.len() as u32).map(|j| (j, 0)).collect();
-        return (dropped.to_vec(), owned, slot);
-    }
-    walk_closures(graph, plan, eager_seen, lazy, slot)
-}
-
-/// `closures` by walking from each deferred module.
-fn walk_closures(
-    graph: &ImportGraph,
-    plan: &Plan,
-    eager_seen: &[bool],
-    lazy: &[ModuleId],
-    mut slot: Vec<u32>,
-) -> (Vec<ModuleId>, Vec<(u32, u32)>, Vec<u32>) {
-    let mut touched: Vec<ModuleId> = Vec::new();
-    let mut owned: Vec<(u32, u32)> = Vec::new();
-    let mut stack = Vec::new();
-    // Visited marks per lazy module: `k + 1` for the k-th, so no array is cleared between them.
-    let mut visit = vec![0u32; graph.len()];
-    for (k, &i) in lazy.iter().enumerate() {
-        let mark = k as u32 + 1;
-        if eager_seen[i.index()] {
-            continue; // kept loaded at start-up: nothing left to load lazily
-        }
-        // The lazy module itself is entered; other lazy modules stay deferred where the plan
-        // blocks the import.
-        visit[i.index()] = mark;
-        stack.push(i);
-        while let Some(m) = stack.pop() {
-            let j = &mut slot[m.index()];
-            if *j == 0 {
-                touched.push(m);
-                *j = touched.len() as u32;
-            }
-            owned.push((*j - 1, k as u32));
-            for &next in graph.imports(m) {
-                if visit[next.index()] != mark
-                    && !eager_seen[next.index()]
-                    && !blocked(graph, plan, Some(m), next)
-                {
-                    visit[next.index()] = mark;
-                    stack.push(next);
-                }
-            }
-        }
-    }
-    (touched, owned, slot)
-}
-
 /// One run's figures under the plan.
 struct RunFigures {
     cold_start_us: u64,
@@ -383,7 +311,8 @@ pub fn project_from(
     let mut lazy_ids: Vec<ModuleId> = plan.lazy().collect();
     lazy_ids.sort_by(|a, b| graph.name(*a).cmp(graph.name(*b)));
     // (j, k): lazy module k owns `touched[j]`; `slot` finds j for a module.
-    let (touched, owned, slot) = closures(graph, plan, traced, eager_seen, &lazy_ids, &dropped);
+    let (touched, owned, slot) =
+        closures(graph, plan, &traced.loaded, eager_seen, &lazy_ids, &dropped);
     // Each touched module's owners, in increasing k.
     let owners = Csr::from_pairs(touched.len(), &owned);
     let overlapping = owners.len() > touched.len();
@@ -593,68 +522,5 @@ pub fn project_from(
         slot,
         deferred,
         edges_complete: graph.edges_complete(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{ModuleClass, TraceBuilder};
-    use crate::synth::{Rng, SynthTree};
-
-    /// A tree with extra imports (some into cycles) and some modules of other packages' code.
-    fn tangled(seed: u64) -> ImportGraph {
-        let modules = 200;
-        let text = SynthTree::generate(modules, seed).to_importtime();
-        let mut b = TraceBuilder::new();
-        crate::trace::read_bytes(std::path::Path::new("t"), text.as_bytes(), &mut b).unwrap();
-        let mut rng = Rng::new(seed);
-        let n = b.module_count() as u64;
-        for _ in 0..150 {
-            let (from, to) = (rng.below(n) as u32, rng.below(n) as u32);
-            b.edge(Some(from), to);
-        }
-        for _ in 0..40 {
-            b.origin(rng.below(n) as u32, ModuleClass::ThirdParty, None);
-        }
-        b.set_edges_complete(true);
-        ImportGraph::build(b).unwrap()
-    }
-
-    #[test]
-    fn one_deferral_loads_exactly_what_was_dropped() {
-        let mut compared = 0;
-        for seed in 0..25 {
-            let g = tangled(seed);
-            let traced = AsTraced::new(&g);
-            for m in g.ids().step_by(7) {
-                for decision in [Decision::Lazy, Decision::LazyEverywhere] {
-                    let mut plan = Plan::new(&g);
-                    if plan.set_decision(&g, m, decision).is_err() {
-                        continue;
-                    }
-                    let eager = traced.eager_closure(&g, &plan);
-                    let seen = eager.as_slice();
-                    let dropped: Vec<ModuleId> = traced
-                        .heaviest_first
-                        .iter()
-                        .copied()
-                        .filter(|d| !seen[d.index()])
-                        .collect();
-                    let sorted = |mut v: Vec<ModuleId>| {
-                        v.sort();
-                        v
-                    };
-                    let (fast, _, _) = closures(&g, &plan, &traced, seen, &[m], &dropped);
-                    let slot = vec![0u32; g.len()];
-                    let (walked, _, _) = walk_closures(&g, &plan, seen, &[m], slot);
-                    if !seen[m.index()] {
-                        compared += 1;
-                        assert_eq!(sorted(fast), sorted(walked), "{}", g.name(m));
-                    }
-                }
-            }
-        }
-        assert!(compared > 500, "{compared}");
     }
 }
