@@ -87,9 +87,8 @@ impl<T: Copy> Csr<T> {
 /// Row offsets for items whose rows come in `row_of`.
 fn starts(rows: usize, row_of: impl Iterator<Item = u32>) -> Vec<u32> {
     let mut start = vec![0u32; rows + 1];
-    for row in row_of {
-        start[row as usize + 1] += 1;
-    }
+    // Internal iteration: chained and flattened sources run as plain loops.
+    row_of.for_each(|row| start[row as usize + 1] += 1);
     for i in 0..rows {
         start[i + 1] += start[i];
     }
@@ -105,10 +104,12 @@ fn place<T: Copy>(start: &[u32], mut pairs: impl Iterator<Item = (u32, T)>) -> V
     };
     let mut fill: Vec<u32> = start[..start.len() - 1].to_vec();
     let mut items: Vec<T> = vec![first; len];
-    for (row, item) in std::iter::once((row, first)).chain(pairs) {
-        items[fill[row as usize] as usize] = item;
-        fill[row as usize] += 1;
-    }
+    std::iter::once((row, first))
+        .chain(pairs)
+        .for_each(|(row, item)| {
+            items[fill[row as usize] as usize] = item;
+            fill[row as usize] += 1;
+        });
     items
 }
 
