@@ -210,20 +210,25 @@ impl ImportGraph {
 
     /// A module's self time over the runs it appears in: median (`Module::self_us`), min, max.
     pub fn self_spread(&self, id: ModuleId) -> Spread {
-        self.spread(id, |s| s.self_us)
+        self.spread(id, self.module(id).self_us, |s| s.self_us)
     }
 
     /// Its cumulative time over runs: median (`Module::cumulative_us`), min, max.
     pub fn cumulative_spread(&self, id: ModuleId) -> Spread {
-        self.spread(id, |s| s.cumulative_us)
+        self.spread(id, self.module(id).cumulative_us, |s| s.cumulative_us)
     }
 
-    fn spread(&self, id: ModuleId, figure: fn(&Sample) -> u64) -> Spread {
-        match self.samples(id) {
-            // One run, the usual case: nothing to gather.
-            [one] => Spread::of(&mut [figure(one)]),
-            samples => Spread::of(&mut samples.iter().map(figure).collect::<Vec<u64>>()),
+    fn spread(&self, id: ModuleId, median: u64, figure: fn(&Sample) -> u64) -> Spread {
+        if self.module(id).samples == 1 {
+            // One run, the usual case: the median is the one figure, and the samples (another
+            // table) are not read.
+            return Spread {
+                median,
+                min: median,
+                max: median,
+            };
         }
+        Spread::of(&mut self.samples(id).iter().map(figure).collect::<Vec<u64>>())
     }
 
     pub fn runs(&self) -> u32 {
