@@ -91,25 +91,26 @@ impl Dominators {
         // Reverse post-order from the program, iteratively.
         const UNSEEN: u32 = u32::MAX;
         let mut rpo_number = vec![UNSEEN; n];
-        let mut postorder: Vec<usize> = Vec::with_capacity(n);
+        let mut postorder: Vec<u32> = Vec::with_capacity(n);
         let mut visited = vec![false; n];
-        let mut stack: Vec<(usize, usize)> = vec![(ROOT, 0)];
+        let mut stack: Vec<(u32, u32)> = vec![(ROOT as u32, 0)];
         visited[ROOT] = true;
         while let Some(&mut (v, ref mut next)) = stack.last_mut() {
-            if *next < successor_count(v) {
-                let child = successor(v, *next);
+            if (*next as usize) < successor_count(v as usize) {
+                let child = successor(v as usize, *next as usize);
                 *next += 1;
                 if !visited[child] {
                     visited[child] = true;
-                    stack.push((child, 0));
+                    stack.push((child as u32, 0));
                 }
             } else {
                 postorder.push(v);
                 stack.pop();
             }
         }
-        let rpo: Vec<usize> = postorder.iter().rev().copied().collect();
-        for (i, &v) in rpo.iter().enumerate() {
+        // Reverse post-order is the post-order read backwards (the program first): no copy.
+        let rpo = || postorder.iter().rev().map(|&v| v as usize);
+        for (i, v) in rpo().enumerate() {
             rpo_number[v] = i as u32;
         }
 
@@ -158,7 +159,7 @@ impl Dominators {
         // other module's importers kept theirs), so the pass stands; else passes repeat.
         loop {
             let mut doubtful: Vec<usize> = Vec::new();
-            for &v in rpo.iter().skip(1) {
+            for v in rpo().skip(1) {
                 let (d, unsettled) = evaluate(v, &idom);
                 if unsettled {
                     doubtful.push(v);
@@ -196,7 +197,7 @@ impl Dominators {
             retained.fill(0);
             retained[1..=modules].copy_from_slice(&self_runs[r * modules..(r + 1) * modules]);
             let cumulative = &cumulative_runs[r * modules..(r + 1) * modules];
-            for &v in rpo.iter().skip(1).rev() {
+            for v in rpo().skip(1).rev() {
                 let d = idom[v] as usize;
                 retained[d] = retained[d].saturating_add(retained[v]);
             }
@@ -210,7 +211,10 @@ impl Dominators {
                 yours_runs[i * runs + r] = yours.min(cumulative[i]);
             }
         }
-        let medians = |values: &mut [u64]| -> Vec<u64> {
+        let medians = |mut values: Vec<u64>| -> Vec<u64> {
+            if runs == 1 {
+                return values; // one run: each figure is its own median
+            }
             values
                 .chunks_mut(runs)
                 .map(|row| Spread::of(row).median)
@@ -236,8 +240,8 @@ impl Dominators {
                     }
                 })
                 .collect(),
-            retained_everywhere_us: medians(&mut everywhere_runs),
-            retained_us: medians(&mut yours_runs),
+            retained_everywhere_us: medians(everywhere_runs),
+            retained_us: medians(yours_runs),
         }
     }
 
