@@ -6,9 +6,9 @@ use super::plan::{Plan, blocked};
 use crate::model::{ImportGraph, ModuleId};
 
 /// What each deferred module loads beyond eager modules and other deferred ones (in `lazy`
-/// order), given what loads as `traced`: the modules touched, the (touched index, lazy index) ownership pairs, and each
-/// module's touched index + 1 (0 for none), so the table starts zeroed and only touched
-/// pages are written.
+/// order), given what loads as `traced`: the modules touched, the (touched index, lazy index)
+/// ownership pairs, and each module's touched index + 1 (0 for none), so the table starts
+/// zeroed and only touched pages are written.
 pub(super) fn closures(
     graph: &ImportGraph,
     plan: &Plan,
@@ -17,7 +17,6 @@ pub(super) fn closures(
     lazy: &[ModuleId],
     dropped: &[ModuleId],
 ) -> (Vec<ModuleId>, Vec<(u32, u32)>, Vec<u32>) {
-    let mut slot = vec![0u32; graph.len()];
     // One deferred module that leaves start-up (the usual key press): every chain from the
     // program to a module no longer loaded passes through it, after its last blocked import,
     // so what it loads is exactly what was dropped (imports of shutdown modules are not in
@@ -26,13 +25,14 @@ pub(super) fn closures(
         && !eager_seen[only.index()]
         && traced.contains(*only)
     {
+        let mut slot = vec![0u32; graph.len()];
         for (j, m) in dropped.iter().enumerate() {
             slot[m.index()] = j as u32 + 1;
         }
         let owned = (0..dropped.len() as u32).map(|j| (j, 0)).collect();
         return (dropped.to_vec(), owned, slot);
     }
-    walk_closures(graph, plan, eager_seen, lazy, slot)
+    walk_closures(graph, plan, eager_seen, lazy)
 }
 
 /// `closures` by walking from each deferred module.
@@ -41,8 +41,8 @@ fn walk_closures(
     plan: &Plan,
     eager_seen: &[bool],
     lazy: &[ModuleId],
-    mut slot: Vec<u32>,
 ) -> (Vec<ModuleId>, Vec<(u32, u32)>, Vec<u32>) {
+    let mut slot = vec![0u32; graph.len()];
     let mut touched: Vec<ModuleId> = Vec::new();
     let mut owned: Vec<(u32, u32)> = Vec::new();
     let mut stack = Vec::new();
@@ -128,8 +128,7 @@ mod tests {
                         v
                     };
                     let (fast, _, _) = closures(&g, &plan, &traced, seen, &[m], &dropped);
-                    let slot = vec![0u32; g.len()];
-                    let (walked, _, _) = walk_closures(&g, &plan, seen, &[m], slot);
+                    let (walked, _, _) = walk_closures(&g, &plan, seen, &[m]);
                     if !seen[m.index()] {
                         compared += 1;
                         assert_eq!(sorted(fast), sorted(walked), "{}", g.name(m));

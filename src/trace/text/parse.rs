@@ -237,30 +237,15 @@ mod tests {
 
     #[test]
     fn refuses_bad_figures_with_reasons() {
-        assert!(
-            line("import time: -5 | 3 | a")
-                .unwrap_err()
-                .contains("negative self")
-        );
-        assert!(
-            line("import time: 5 | x3 | a")
-                .unwrap_err()
-                .contains("cumulative column")
-        );
-        assert!(
-            line("import time: 5 | 3 |   ")
-                .unwrap_err()
-                .contains("no module name")
-        );
-        assert!(
-            line("import time: truncated")
-                .unwrap_err()
-                .contains("no `|`")
-        );
-        assert!(
-            line("import time: cached | 4 | a")
-                .unwrap_err()
-                .contains("cached")
-        );
+        for (text, why) in [
+            ("import time: -5 | 3 | a", "negative self"),
+            ("import time: 5 | x3 | a", "cumulative column"),
+            ("import time: 5 | 3 |   ", "no module name"),
+            ("import time: truncated", "no `|`"),
+            ("import time: cached | 4 | a", "cached"),
+        ] {
+            let error = line(text).unwrap_err();
+            assert!(error.contains(why), "{text}: {error}");
+        }
     }
 }
