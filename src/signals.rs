@@ -2,8 +2,11 @@
 //! (restore the terminal, remove a temporary file, stop the recorded program), then the process
 //! ends as the signal would have (status 128 + n) — unless a handler says the work in progress
 //! finishes itself (`record` stops after the run it is in and keeps what it has).
+//!
+//! SIGBUS, which a mapped file cut short raises on the next read of it, ends the process with
+//! the one-line error of the file being read and status 2, as any bad input does.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Mutex, Once};
 
 /// What a handler wants after it ran.
@@ -73,4 +76,56 @@ fn install() {
                 }
             });
     });
+}
+
+/// The line written on SIGBUS while a file is mapped; null when none is.
+static BUS_MESSAGE: AtomicPtr<Vec<u8>> = AtomicPtr::new(std::ptr::null_mut());
+static BUS_INSTALL: Once = Once::new();
+
+/// While the guard lives, SIGBUS writes `error` as `main` would and exits with status 2.
+#[must_use = "the message is withdrawn when the guard is dropped"]
+pub fn on_bus_error(error: &crate::error::Error) -> BusGuard {
+    BUS_INSTALL.call_once(|| {
+        // SAFETY: the action only loads a pointer, writes and exits: async-signal-safe.
+        let _ = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGBUS, on_bus) };
+    });
+    // Formatted now: nothing in a signal handler may allocate.
+    let line = format!(
+        "lmms-tui: {}\n",
+        crate::output::printable::printable(error.message())
+    );
+    let old = BUS_MESSAGE.swap(Box::into_raw(Box::new(line.into_bytes())), Ordering::SeqCst);
+    drop_message(old);
+    BusGuard(())
+}
+
+fn on_bus() {
+    let line = BUS_MESSAGE.load(Ordering::SeqCst);
+    if line.is_null() {
+        // Not a mapped file's fault: die as SIGBUS does.
+        let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGBUS);
+        return;
+    }
+    // SAFETY: the message lives until its guard is dropped, which is after the map is gone.
+    let line = unsafe { &*line };
+    // SAFETY: write(2) and _exit(2) are async-signal-safe.
+    unsafe {
+        libc::write(2, line.as_ptr().cast(), line.len());
+        libc::_exit(2);
+    }
+}
+
+fn drop_message(line: *mut Vec<u8>) {
+    if !line.is_null() {
+        // SAFETY: every non-null pointer stored came from `Box::into_raw` and is taken once.
+        drop(unsafe { Box::from_raw(line) });
+    }
+}
+
+pub struct BusGuard(());
+
+impl Drop for BusGuard {
+    fn drop(&mut self) {
+        drop_message(BUS_MESSAGE.swap(std::ptr::null_mut(), Ordering::SeqCst));
+    }
 }

@@ -1,6 +1,7 @@
 //! Trace readers: one file per input format, each filling the model's [`TraceBuilder`].
 //! Formats are told apart by content, never by file name.
 
+mod input;
 pub mod json;
 pub mod text;
 pub mod tracer;
@@ -9,6 +10,8 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, TraceBuilder};
+
+pub use input::Input;
 
 /// The formats a file can hold, told apart by content, never by file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +62,9 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<TraceBuilder> {
                 return Err(Error::new("`-` (standard input) can be given only once"));
             }
             let label = Path::new(STDIN_LABEL);
-            (label, read_bounded(label, std::io::stdin().lock())?)
+            (label, Input::read(label, std::io::stdin().lock())?)
         } else {
-            (path, read_file(path)?)
+            (path, Input::file(path)?)
         };
         read_bytes(label, &bytes, &mut builder)?;
     }
@@ -72,54 +75,6 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<TraceBuilder> {
 pub const STDIN: &str = "-";
 /// How standard input is named in errors and headers.
 pub const STDIN_LABEL: &str = "<stdin>";
-
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    if path.is_dir() {
-        return Err(Error::in_file(
-            path,
-            "is a directory, expected a trace file",
-        ));
-    }
-    let file = std::fs::File::open(path).map_err(|e| cannot(path, e))?;
-    read_bounded(path, file)
-}
-
-fn cannot(path: &Path, e: std::io::Error) -> Error {
-    let why = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    };
-    Error::in_file(path, format!("cannot read: {why}"))
-}
-
-/// Reads everything, bounded, so `/dev/zero` or a runaway pipe is an error rather than all of
-/// memory.
-fn read_bounded(path: &Path, input: impl std::io::Read) -> Result<Vec<u8>> {
-    let limit = max_input_bytes();
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(input, limit + 1), &mut bytes)
-        .map_err(|e| cannot(path, e))?;
-    if bytes.len() as u64 > limit {
-        return Err(Error::in_file(
-            path,
-            format!(
-                "larger than {} MB: LMMS_TUI_MAX_INPUT_MB raises the limit",
-                limit >> 20
-            ),
-        ));
-    }
-    Ok(bytes)
-}
-
-/// The largest input read: 4096 MB, or `LMMS_TUI_MAX_INPUT_MB`.
-fn max_input_bytes() -> u64 {
-    std::env::var("LMMS_TUI_MAX_INPUT_MB")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(4096)
-        .saturating_mul(1 << 20)
-}
 
 /// Reads one trace held in memory (`label` names it in errors) into a graph.
 pub fn from_bytes(label: &str, bytes: &[u8]) -> Result<ImportGraph> {

@@ -200,8 +200,8 @@ fn full() -> f64 {
 pub type Ignored = Vec<String>;
 
 pub fn load(path: &Path, graph: &ImportGraph) -> Result<(Plan, Ignored)> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::in_file(path, format!("cannot read plan: {e}")))?;
+    // Read as traces are: bounded, so `--plan /dev/zero` is an error rather than all of memory.
+    let bytes = crate::trace::Input::file(path)?;
     from_bytes(path, &bytes, graph)
 }
 

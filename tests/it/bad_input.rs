@@ -302,6 +302,59 @@ fn byte_order_marks_empty_traces_and_endless_input() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/dev/zero: larger than 1 MB"), "{err}");
+    // So is a regular file over the limit, which is mapped rather than read.
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, GOOD.repeat((2 << 20) / GOOD.len())).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args(["report", big.to_str().unwrap()])
+        .env("LMMS_TUI_MAX_INPUT_MB", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("big.txt: larger than 1 MB"), "{err}");
+}
+
+/// A trace file cut short by another program while it is mapped: the usual one-line error
+/// naming it and status 2, not a bus error. The cut comes between mapping and reading, which
+/// only a process of its own can show: this test runs itself again as that process.
+#[test]
+fn a_file_cut_short_while_mapped_is_an_error_naming_it() {
+    const CHILD: &str = "LMMS_TEST_CUT_SHORT";
+    if let Some(path) = std::env::var_os(CHILD) {
+        let path = Path::new(&path);
+        let input = lmms_tui::trace::Input::file(path).unwrap();
+        assert!(matches!(input, lmms_tui::trace::Input::Mapped(..)));
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        let sum: u64 = input.iter().map(|&b| u64::from(b)).sum();
+        panic!("read {sum} from a file cut short");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut\x1b[2J.txt");
+    std::fs::write(&path, GOOD.repeat(4096)).unwrap();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "bad_input::a_file_cut_short_while_mapped_is_an_error_naming_it",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, &path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let line = err.lines().last().unwrap_or_default();
+    assert!(
+        line.starts_with("lmms-tui: ")
+            && line.ends_with("cut\\u{1b}[2J.txt: cannot read: the file shrank while it was read"),
+        "{err}"
+    );
 }
 
 #[test]

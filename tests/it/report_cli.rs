@@ -125,7 +125,10 @@ fn bad_what_if_input_is_refused() {
             vec!["--cold-start-rate", "0"],
             "cold-start rate must be ≥ 0.0001",
         ),
-        (vec!["--plan", "/nonexistent/plan.json"], "cannot read plan"),
+        (
+            vec!["--plan", "/nonexistent/plan.json"],
+            "/nonexistent/plan.json: cannot read: no such file",
+        ),
     ] {
         let mut full = vec!["report", TRACE];
         full.extend(args.iter());
@@ -134,6 +137,14 @@ fn bad_what_if_input_is_refused() {
         assert!(err.contains(expect), "{args:?}: {err}");
         assert!(!err.contains("panicked"));
     }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args(["report", TRACE, "--plan", "/dev/zero"])
+        .env("LMMS_TUI_MAX_INPUT_MB", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/dev/zero: larger than 1 MB"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("bad.json");
     std::fs::write(

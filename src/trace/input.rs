@@ -1,0 +1,103 @@
+//! A trace file's bytes. A regular file is mapped rather than read: no copy, and the kernel
+//! maps its cached pages sixteen at a time where a read buffer takes a fault for each page
+//! (the faults and the copy were a quarter of `report` at a million modules). Anything else —
+//! standard input, a pipe, a device, a file the system will not map — is read, bounded.
+
+use std::fs::File;
+use std::io::Read;
+use std::ops::Deref;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub enum Input {
+    /// Unmapped (and its bus-error message withdrawn) when dropped, field order.
+    Mapped(memmap2::Mmap, crate::signals::BusGuard),
+    Read(Vec<u8>),
+}
+
+impl Deref for Input {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Input::Mapped(map, _) => map,
+            Input::Read(bytes) => bytes,
+        }
+    }
+}
+
+impl Input {
+    /// The bytes of the file at `path`.
+    pub fn file(path: &Path) -> Result<Input> {
+        if path.is_dir() {
+            return Err(Error::in_file(
+                path,
+                "is a directory, expected a trace file",
+            ));
+        }
+        let file = File::open(path).map_err(|e| cannot(path, e))?;
+        let limit = max_input_bytes();
+        match file.metadata() {
+            Ok(meta) if meta.is_file() && meta.len() > limit => Err(too_large(path, limit)),
+            Ok(meta) if meta.is_file() && meta.len() > 0 => {
+                // A file cut short by another program while it is mapped would end the process
+                // with SIGBUS: the guard makes that the usual one-line error and status 2.
+                let guard = crate::signals::on_bus_error(&Error::in_file(
+                    path,
+                    "cannot read: the file shrank while it was read",
+                ));
+                // SAFETY: the map is read-only and private; a concurrent truncation is the
+                // bus error above, and other concurrent writes can only change the bytes read,
+                // which are checked as untrusted input anyway.
+                match unsafe { memmap2::Mmap::map(&file) } {
+                    Ok(map) => Ok(Input::Mapped(map, guard)),
+                    Err(_) => Input::read(path, file),
+                }
+            }
+            _ => Input::read(path, file),
+        }
+    }
+
+    /// Everything `input` gives, bounded, so `/dev/zero` or a runaway pipe is an error rather
+    /// than all of memory.
+    pub fn read(path: &Path, input: impl Read) -> Result<Input> {
+        let limit = max_input_bytes();
+        let mut bytes = Vec::new();
+        input
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| cannot(path, e))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large(path, limit));
+        }
+        Ok(Input::Read(bytes))
+    }
+}
+
+fn cannot(path: &Path, e: std::io::Error) -> Error {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    };
+    Error::in_file(path, format!("cannot read: {why}"))
+}
+
+fn too_large(path: &Path, limit: u64) -> Error {
+    Error::in_file(
+        path,
+        format!(
+            "larger than {} MB: LMMS_TUI_MAX_INPUT_MB raises the limit",
+            limit >> 20
+        ),
+    )
+}
+
+/// The largest input read: 4096 MB, or `LMMS_TUI_MAX_INPUT_MB`.
+fn max_input_bytes() -> u64 {
+    std::env::var("LMMS_TUI_MAX_INPUT_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(4096)
+        .saturating_mul(1 << 20)
+}
