@@ -9,7 +9,9 @@ pub mod error;
 pub mod model;
 pub mod outfile;
 pub mod output;
+pub mod printable;
 pub mod record;
+pub mod safe_json;
 pub mod signals;
 #[doc(hidden)]
 pub mod synth;

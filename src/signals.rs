@@ -92,7 +92,7 @@ pub fn on_bus_error(error: &crate::error::Error) -> BusGuard {
     // Formatted now: nothing in a signal handler may allocate.
     let line = format!(
         "lmms-tui: {}\n",
-        crate::output::printable::printable(error.message())
+        crate::printable::printable(error.message())
     );
     let old = BUS_MESSAGE.swap(Box::into_raw(Box::new(line.into_bytes())), Ordering::SeqCst);
     drop_message(old);

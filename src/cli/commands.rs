@@ -12,8 +12,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, Noise, comparison, kinship};
-use crate::output::printable::{Printable, printable};
 use crate::output::units::{count, ms};
+use crate::printable::{Printable, printable};
 use crate::record::{self, Progress, RecordOptions};
 use crate::trace;
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};

@@ -235,10 +235,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors quote names from traces: never a raw escape byte on the terminal.
-            eprintln!(
-                "lmms-tui: {}",
-                crate::output::printable::printable(&e.to_string())
-            );
+            eprintln!("lmms-tui: {}", crate::printable::printable(&e.to_string()));
             ExitCode::from(2)
         }
     }

@@ -39,6 +39,6 @@ pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
         }
     }
     let doc = json!({ "traceEvents": events, "displayTimeUnit": "ms" });
-    serde_json::to_writer(&mut *out, &doc)?;
+    crate::safe_json::to_writer(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::figures::{interleaved_line, noise_line, projection_lines, run_spread};
-use super::printable::printable;
 use super::units::{count, ms, percent};
 use super::why::WhyFormat;
 use crate::model::{ModuleClass, ModuleId, Sort, SortKey, packages};
+use crate::printable::printable;
 use crate::whatif::{Analysis, Effect};
 
 /// Past this many modules the tree leaves out imports too small to see, and says how many.

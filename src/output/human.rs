@@ -28,7 +28,7 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
         Style::Markdown => writeln!(
             out,
             "# Import profile\n\n{}",
-            super::printable::markdown(&summary(graph))
+            crate::printable::markdown(&summary(graph))
         )?,
         Style::Text => writeln!(out, "{}", summary(graph))?,
     }
@@ -51,7 +51,7 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
         let label = figure.label();
         match style {
             Style::Markdown => {
-                writeln!(out, "- **{label}**: {}", super::printable::markdown(&value))?
+                writeln!(out, "- **{label}**: {}", crate::printable::markdown(&value))?
             }
             Style::Text => writeln!(out, "  {label:<width$} {value}")?,
         }
@@ -113,7 +113,7 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
             )?;
             for edit in edits {
                 match style {
-                    Style::Markdown => writeln!(out, "- {}", super::printable::markdown(&edit))?,
+                    Style::Markdown => writeln!(out, "- {}", crate::printable::markdown(&edit))?,
                     Style::Text => writeln!(out, "    {edit}")?,
                 }
             }

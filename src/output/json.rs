@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::figures::{decision_label, edges_label};
 use crate::model::{Delta, ImportGraph, ModuleId, Site, Sort, SortKey};
+use crate::safe_json;
 use crate::whatif::{Analysis, PercentileMethod};
 
 #[derive(Serialize)]
@@ -253,14 +254,14 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         thresholds: &a.plan().thresholds,
     };
     out.write_all(b"{\"trace\": ")?;
-    serde_json::to_writer(&mut *out, &trace)?;
+    crate::safe_json::to_writer(&mut *out, &trace)?;
     write!(
         out,
         ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",
         graph.total_us(),
         graph.startup_us()
     )?;
-    serde_json::to_writer(&mut *out, &projection)?;
+    crate::safe_json::to_writer(&mut *out, &projection)?;
     if let Some(c) = a.comparison() {
         let json = JsonComparison {
             total_before_us: c.before_total_us,
@@ -271,7 +272,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             modules: json_deltas(&c.modules, top),
         };
         out.write_all(b",\n\"baseline\": ")?;
-        serde_json::to_writer(&mut *out, &json)?;
+        crate::safe_json::to_writer(&mut *out, &json)?;
     }
     out.write_all(b",\n\"modules\": [")?;
     let order = Sort::by(SortKey::Cumulative).top(&a.keys(), top);
@@ -364,7 +365,7 @@ impl ModuleLine {
         let floats = &mut self.floats;
         let m = graph.module(id);
         out.write_all(b"{\"name\":")?;
-        json_str(out, graph.name(id))?;
+        safe_json::write_str(out, graph.name(id))?;
         out.write_all(b",\"parent\":")?;
         json_importer(out, graph, m.parent)?;
         let retained = a.retained_us(id);
@@ -397,7 +398,7 @@ impl ModuleLine {
         out.write_all(b"\"")?;
         if let Some(origin) = graph.origin(id) {
             out.write_all(b",\"origin\":")?;
-            json_str(out, origin)?;
+            safe_json::write_str(out, origin)?;
         }
         let usage = a.plan().usage_pct(id);
         out.write_all(b",\"usage_pct\":")?;
@@ -431,7 +432,7 @@ impl ModuleLine {
                 .iter()
                 .map(|site| JsonSite::of(graph, site))
                 .collect();
-            serde_json::to_writer(&mut *out, &sites)?;
+            crate::safe_json::to_writer(&mut *out, &sites)?;
         }
         out.write_all(b"}")
     }
@@ -446,24 +447,13 @@ fn json_f64(out: &mut impl Write, floats: &mut ryu::Buffer, v: f64) -> io::Resul
     }
 }
 
-/// A JSON string; module names rarely need escaping, so skip the escaper when they don't.
-fn json_str(out: &mut impl Write, s: &str) -> io::Result<()> {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.write_all(b"\"")?;
-        out.write_all(s.as_bytes())?;
-        out.write_all(b"\"")
-    } else {
-        serde_json::to_writer(out, s).map_err(io::Error::from)
-    }
-}
-
 fn json_importer(
     out: &mut impl Write,
     graph: &ImportGraph,
     importer: Option<ModuleId>,
 ) -> io::Result<()> {
     match importer {
-        Some(m) => json_str(out, graph.name(m)),
+        Some(m) => safe_json::write_str(out, graph.name(m)),
         None => out.write_all(b"null"),
     }
 }

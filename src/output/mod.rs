@@ -10,7 +10,6 @@ mod folded;
 mod html;
 mod human;
 mod json;
-pub mod printable;
 pub mod run_tree;
 mod speedscope;
 mod table;

@@ -79,7 +79,7 @@ pub fn spans(g: &ImportGraph, run: u32) -> Vec<Span> {
 
 /// A name as a frame: printable, and never the folded format's separators (`;`, space).
 pub fn frame_name(name: &str) -> String {
-    super::printable::printable(name)
+    crate::printable::printable(name)
         .chars()
         .map(|c| {
             if c == ';' || c.is_whitespace() || c.is_control() {

@@ -54,6 +54,6 @@ pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
         "shared": { "frames": frames },
         "profiles": profiles,
     });
-    serde_json::to_writer(&mut *out, &doc)?;
+    crate::safe_json::to_writer(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -279,6 +279,6 @@ fn write_json(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
             .collect(),
         submodules: names(&why.submodules),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    crate::safe_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
 }

@@ -334,6 +334,6 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
         fingerprint: meta.fingerprint.clone(),
         level_jumps: meta.level_jumps.clone(),
     };
-    serde_json::to_writer(&mut *out, &file)?;
+    crate::safe_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")
 }

@@ -260,7 +260,7 @@ pub fn to_json(plan: &Plan, graph: &ImportGraph) -> String {
         thresholds: plan.thresholds,
         modules,
     };
-    let mut text = serde_json::to_string_pretty(&file).expect("a plan always serializes");
+    let mut text = crate::safe_json::to_string_pretty(&file);
     text.push('\n');
     text
 }

@@ -223,7 +223,22 @@ const HOSTILE: &str = "import time: self [us] | cumulative | imported package\n\
 import time:      1500 |       1500 |   os;__import__('os').system('touch_pwned')\n\
 import time:      1200 |       1200 |   evil\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\n\
 import time:       900 |        900 |   \u{1b}]8;;http://x\u{1b}\\link\n\
-import time:       800 |       4400 | app<img_src=x>\n";
+import time:       700 |        700 |   del\u{7f}csi\u{9b}2J\n\
+import time:       800 |       5100 | app<img_src=x>\n";
+
+/// HOSTILE's name with DEL and a C1 control: raw on a terminal they act; escaped by the
+/// terminal guard inside a JSON string, the JSON would no longer parse.
+const C1_NAME: &str = "del\u{7f}csi\u{9b}2J";
+
+/// Whether a string anywhere in `json` passes `test`.
+fn any_string(json: &serde_json::Value, test: &dyn Fn(&str) -> bool) -> bool {
+    match json {
+        serde_json::Value::String(s) => test(s),
+        serde_json::Value::Array(items) => items.iter().any(|v| any_string(v, test)),
+        serde_json::Value::Object(map) => map.values().any(|v| any_string(v, test)),
+        _ => false,
+    }
+}
 
 #[test]
 fn hostile_names_never_become_code_or_reach_the_terminal_raw() {
@@ -241,6 +256,27 @@ fn hostile_names_never_become_code_or_reach_the_terminal_raw() {
         let (code, out, err) = lmms(args);
         assert_eq!(code, 0, "{args:?}: {err}");
         assert!(!raw(&out) && !raw(&err), "{args:?}: {out:?}");
+    }
+    // Every JSON we print parses and gives the names back exactly.
+    for args in [
+        &["report", p, "--format", "json"][..],
+        &["report", p, "--format", "trace-json"],
+        &["report", p, "--format", "speedscope"],
+        &["report", p, "--format", "chrome-trace"],
+        &["why", C1_NAME, p, "--format", "json"],
+        &["check", p, "--baseline", p, "--format", "json"],
+    ] {
+        let (code, out, err) = lmms(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(!out.contains(['\u{7f}', '\u{9b}']), "{args:?}: {out:?}");
+        let json: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
+        if args[0] != "check" {
+            assert!(
+                any_string(&json, &|s| s.contains(C1_NAME)),
+                "{args:?}: {out}"
+            );
+        }
     }
     let (_, markdown, _) = lmms(&["report", p, "--format", "markdown"]);
     assert!(markdown.contains("app\\<img\\_src=x\\>"), "{markdown}");

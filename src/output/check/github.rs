@@ -2,7 +2,7 @@
 //! job summary in markdown.
 
 use super::findings::{Mark, findings};
-use crate::output::printable::{markdown, printable};
+use crate::printable::{markdown, printable};
 use crate::whatif::Analysis;
 use crate::whatif::check::Verdict;
 

@@ -74,7 +74,7 @@ pub fn render(a: &Analysis, verdict: &Verdict) -> String {
         "baseline": baseline,
         "strict_failed": verdict.strict_failed,
     });
-    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+    let mut text = crate::safe_json::to_string_pretty(&doc);
     text.push('\n');
     text
 }
