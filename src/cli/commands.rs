@@ -153,15 +153,14 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     };
     let analysis = analyse(&sources, &args.whatif)?;
     if args.output.output.is_some() {
-        let mut bytes = Printable(Vec::new());
+        let mut bytes = Vec::new();
         args.format
             .write(&analysis, args.top, &mut bytes)
             .map_err(|e| Error::new(format!("cannot write the report: {e}")))?;
-        return write_output(&args.output, &bytes.0);
+        return write_output(&args.output, &bytes);
     }
     let stdout = io::stdout();
-    // Names come from traces: no escape byte reaches the terminal, whatever the format.
-    let mut out = Printable(io::BufWriter::with_capacity(1 << 16, stdout.lock()));
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = args.format.write(&analysis, args.top, &mut out);
     finish_output(written.and_then(|()| out.flush()))
 }

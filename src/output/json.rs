@@ -1,6 +1,6 @@
 //! The JSON report: the trace summary and projection, then one module a line.
 
-use std::io::{self, Write};
+use std::io::{self, IoSlice, Write};
 
 use rayon::prelude::*;
 
@@ -317,9 +317,38 @@ fn write_modules(
                 spans[rank as usize] = (p as u32, start, end);
             }
         }
+        // Handed to the writer as they lie, up to a thousand lines a call: no copy into a
+        // buffer, which at a million modules meant a third of a gigabyte.
+        let mut slices: Vec<IoSlice> = Vec::with_capacity(LINES_A_CALL);
         for (i, &(p, start, end)) in spans.iter().enumerate() {
-            out.write_all(if c == 0 && i == 0 { b"\n  " } else { b",\n  " })?;
-            out.write_all(&parts[p as usize].lines[start as usize..end as usize])?;
+            let line = &parts[p as usize].lines[start as usize..end as usize];
+            // Every line starts with its separator; the array's first has no comma.
+            slices.push(IoSlice::new(if c == 0 && i == 0 {
+                &line[1..]
+            } else {
+                line
+            }));
+            if slices.len() == LINES_A_CALL {
+                write_all_vectored(out, &mut slices)?;
+                slices.clear();
+            }
+        }
+        write_all_vectored(out, &mut slices)?;
+    }
+    Ok(())
+}
+
+/// How many slices one vectored write takes (Linux's IOV_MAX).
+const LINES_A_CALL: usize = 1024;
+
+fn write_all_vectored(out: &mut impl Write, slices: &mut [IoSlice]) -> io::Result<()> {
+    let mut slices = slices;
+    while !slices.is_empty() {
+        match out.write_vectored(slices) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
@@ -343,6 +372,7 @@ impl Part {
         };
         for &(id, rank) in ids {
             let start = part.lines.len() as u32;
+            part.lines.extend_from_slice(b",\n  ");
             line.write(&mut part.lines, a, id)?;
             part.spans.push((rank, start, part.lines.len() as u32));
         }
@@ -402,11 +432,11 @@ impl ModuleLine {
         }
         let usage = a.plan().usage_pct(id);
         out.write_all(b",\"usage_pct\":")?;
-        json_f64(out, floats, usage)?;
+        json_f64(out, numbers, floats, usage);
         out.write_all(b",\"decision\":\"")?;
         out.write_all(decision_label(a.plan().decision(id)).as_bytes())?;
         out.write_all(b"\",\"load_probability\":")?;
-        json_f64(out, floats, p.load_probability(id))?;
+        json_f64(out, numbers, floats, p.load_probability(id));
         out.write_all(b",\"suggestion\":\"")?;
         out.write_all(a.suggestion(id).label().as_bytes())?;
         out.write_all(b"\"")?;
@@ -439,11 +469,11 @@ impl ModuleLine {
 }
 
 /// A JSON number; whole numbers (usage 100, probability 1) skip the float formatter.
-fn json_f64(out: &mut impl Write, floats: &mut ryu::Buffer, v: f64) -> io::Result<()> {
+fn json_f64(out: &mut Vec<u8>, numbers: &mut itoa::Buffer, floats: &mut ryu::Buffer, v: f64) {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        write!(out, "{}", v as i64)
+        out.extend_from_slice(numbers.format(v as i64).as_bytes());
     } else {
-        out.write_all(floats.format(v).as_bytes())
+        out.extend_from_slice(floats.format(v).as_bytes());
     }
 }
 

@@ -100,8 +100,36 @@ impl ReportFormat {
         ReportFormat::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Writes the report; `top` limits the module rows (formats with rows only).
+    /// Whether the format escapes every control character itself (all JSON is written through
+    /// `safe_json`), so its bytes need not pass the terminal guard, which would only re-read
+    /// tens of megabytes to find nothing.
+    fn escapes_controls(self) -> bool {
+        matches!(
+            self,
+            ReportFormat::Json
+                | ReportFormat::TraceJson
+                | ReportFormat::Speedscope
+                | ReportFormat::ChromeTrace
+        )
+    }
+
+    /// Writes the report, safe for a terminal: names come from traces, and no escape byte
+    /// reaches the terminal whatever the format. `top` limits the module rows (formats with
+    /// rows only).
     pub fn write(self, a: &Analysis, top: Option<usize>, out: &mut impl Write) -> io::Result<()> {
+        if self.escapes_controls() {
+            self.write_unguarded(a, top, out)
+        } else {
+            self.write_unguarded(a, top, &mut crate::printable::Printable(out))
+        }
+    }
+
+    fn write_unguarded(
+        self,
+        a: &Analysis,
+        top: Option<usize>,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
         let top = top.or(self.default_top().flatten()).unwrap_or(usize::MAX);
         match self {
             ReportFormat::Text => human::write_text(a, top, out),
