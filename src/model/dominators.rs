@@ -183,20 +183,34 @@ impl Dominators {
         let runs = graph.runs().max(1) as usize;
         let mut everywhere_runs = vec![0u64; modules * runs];
         let mut yours_runs = vec![0u64; modules * runs];
-        // Each run's self and cumulative times, run-major, from one pass over the samples.
-        let mut self_runs = vec![0u64; runs * modules];
-        let mut cumulative_runs = vec![u64::MAX; runs * modules];
-        for m in graph.ids() {
-            for s in graph.samples(m) {
-                self_runs[s.run as usize * modules + m.index()] = s.self_us;
-                cumulative_runs[s.run as usize * modules + m.index()] = s.cumulative_us;
+        // Each run's self and cumulative times, run-major, from one pass over the samples;
+        // with one run in which every module was timed, the modules' own figures are those.
+        let one_run = runs == 1 && graph.modules().iter().all(|m| m.samples == 1);
+        let (mut self_runs, mut cumulative_runs) = (Vec::new(), Vec::new());
+        if !one_run {
+            self_runs = vec![0u64; runs * modules];
+            cumulative_runs = vec![u64::MAX; runs * modules];
+            for m in graph.ids() {
+                for s in graph.samples(m) {
+                    self_runs[s.run as usize * modules + m.index()] = s.self_us;
+                    cumulative_runs[s.run as usize * modules + m.index()] = s.cumulative_us;
+                }
             }
         }
+        let figures = |r: usize, i: usize| match one_run {
+            true => {
+                let m = &graph.modules()[i];
+                (m.self_us, m.cumulative_us)
+            }
+            false => (self_runs[r * modules + i], cumulative_runs[r * modules + i]),
+        };
         let mut retained: Vec<u64> = vec![0; n];
         for r in 0..runs {
-            retained.fill(0);
-            retained[1..=modules].copy_from_slice(&self_runs[r * modules..(r + 1) * modules]);
-            let cumulative = &cumulative_runs[r * modules..(r + 1) * modules];
+            for (i, slot) in retained[1..=modules].iter_mut().enumerate() {
+                *slot = figures(r, i).0;
+            }
+            retained[0] = 0;
+            retained[modules + 1..].fill(0);
             for v in rpo().skip(1).rev() {
                 let d = idom[v] as usize;
                 retained[d] = retained[d].saturating_add(retained[v]);
@@ -207,8 +221,9 @@ impl Dominators {
                     NO_GATE => 0,
                     g => retained[g as usize],
                 };
-                everywhere_runs[i * runs + r] = retained[i + 1].min(cumulative[i]);
-                yours_runs[i * runs + r] = yours.min(cumulative[i]);
+                let cumulative = figures(r, i).1;
+                everywhere_runs[i * runs + r] = retained[i + 1].min(cumulative);
+                yours_runs[i * runs + r] = yours.min(cumulative);
             }
         }
         let medians = |mut values: Vec<u64>| -> Vec<u64> {
