@@ -1,0 +1,291 @@
+//! What each action does to the explorer's state, and the effects it asks of the event loop.
+
+use super::{App, HELP_SCROLL_MAX, InputTarget, Mode, Question};
+use crate::model::{ModuleId, Sort};
+use crate::output::units::count;
+use crate::tui::action::{Action, Effect, Written};
+use crate::tui::cursor::{Cursor, Move};
+use crate::tui::search::Search;
+use crate::tui::views::{Fold, ViewId};
+use crate::whatif::params::Value;
+use crate::whatif::{Decision, PARAMS, Param, Suggestion, check_deferrable, plan};
+
+impl App {
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        self.status = None;
+        let height = self.body_height();
+        match action {
+            Action::Quit => self.ask_before_quitting(),
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                self.refresh_view();
+            }
+            Action::Help => {
+                self.mode = Mode::Help;
+                self.help_scroll = 0;
+            }
+            // The help's lines depend on the width it wraps to: drawing clamps the scroll.
+            Action::Move(m) if self.mode == Mode::Help => {
+                let page = self.height.saturating_sub(4).max(1) as usize;
+                // Drawing clamps to the help's real length, which depends on the width.
+                let most = HELP_SCROLL_MAX;
+                self.help_scroll = match m {
+                    Move::Down => self.help_scroll + 1,
+                    Move::Up => self.help_scroll.saturating_sub(1),
+                    Move::PageDown => self.help_scroll + page,
+                    Move::PageUp => self.help_scroll.saturating_sub(page),
+                    Move::Home => 0,
+                    Move::End => most,
+                    Move::Scroll(n) => self.help_scroll.saturating_add_signed(n),
+                }
+                .min(most);
+            }
+            Action::CloseHelp => self.mode = Mode::Normal,
+            Action::Move(m) if self.mode == Mode::Params => {
+                let mut c = Cursor {
+                    selected: self.param_cursor,
+                    scroll: 0,
+                };
+                c.apply(m, PARAMS.len(), PARAMS.len());
+                self.param_cursor = c.selected;
+            }
+            Action::Move(m) => self.views.get_mut(self.view).move_cursor(m, height),
+            Action::Expand => self.fold(Fold::Expand),
+            Action::Collapse => self.fold(Fold::Collapse),
+            Action::Toggle => self.fold(Fold::Toggle),
+            Action::ExpandAll => self.fold(Fold::ExpandAll),
+            Action::CollapseAll => self.fold(Fold::CollapseAll),
+            Action::CycleSort | Action::ReverseSort if !self.current().sorts() => {
+                self.status = Some(format!(
+                    "the {} view keeps its own order (most grown first, most shrunk last); s and S sort the \
+                     other views",
+                    self.view.title()
+                ))
+            }
+            Action::CycleSort => self.set_sort(Sort::by(self.sort.key.next())),
+            Action::ReverseSort => self.set_sort(Sort {
+                descending: !self.sort.descending,
+                ..self.sort
+            }),
+            Action::StartSearch => {
+                self.mode = Mode::Search;
+                self.search = Search::new(self.analysis.graph());
+            }
+            Action::SearchChar(c) => self.search.push(self.analysis.graph(), c),
+            Action::SearchBackspace => self.search.pop(self.analysis.graph()),
+            Action::SearchUp => self.search.selected = self.search.selected.saturating_sub(1),
+            Action::SearchDown => {
+                let last = self.search.matches().len().saturating_sub(1);
+                self.search.selected = (self.search.selected + 1).min(last);
+            }
+            Action::SearchConfirm => {
+                self.search.finish(self.analysis.graph());
+                self.mode = Mode::Normal;
+                match self.search.selected_module() {
+                    Some(m) => {
+                        self.match_index = self.search.selected;
+                        self.jump_to(m);
+                    }
+                    None => {
+                        self.status = Some(format!("no module matches “{}”", self.search.query))
+                    }
+                }
+            }
+            Action::SearchCancel => self.mode = Mode::Normal,
+            Action::NextMatch | Action::PrevMatch => self.next_match(action == Action::NextMatch),
+            Action::NextView | Action::PrevView => {
+                let views = self.available_views();
+                let i = views.iter().position(|v| *v == self.view).unwrap_or(0);
+                let step = if action == Action::NextView {
+                    1
+                } else {
+                    views.len() - 1
+                };
+                self.show_view(views[(i + step) % views.len()]);
+            }
+            Action::ShowView(v) => self.show_view(v),
+            Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
+            Action::ToggleLazy(scope) => self.toggle_lazy(scope),
+            Action::CycleClass => {
+                if self.view != ViewId::Slowest {
+                    self.show_view(ViewId::Slowest);
+                }
+                self.views.slowest.cycle_filter(&self.analysis);
+                self.refresh_view();
+            }
+            Action::UsageStep(step) => {
+                if let Some(m) = self.selected_module() {
+                    self.analysis.edit_plan(|plan| {
+                        // Steps land on multiples of 5, so 42 → 45 → 50.
+                        let u = plan.usage_pct(m);
+                        let next = if step > 0 {
+                            ((u / 5.0).floor() + 1.0) * 5.0
+                        } else {
+                            ((u / 5.0).ceil() - 1.0) * 5.0
+                        };
+                        plan.set_usage_pct(m, next);
+                    });
+                } else {
+                    self.say_no_module("usage");
+                }
+            }
+            Action::EditUsage => {
+                if let Some(m) = self.selected_module() {
+                    self.input = Some((InputTarget::Usage(m), String::new()));
+                    self.mode = Mode::Input;
+                } else {
+                    self.say_no_module("usage");
+                }
+            }
+            Action::InputChar(c) => {
+                if let Some((_, text)) = &mut self.input {
+                    text.push(c);
+                }
+            }
+            Action::InputBackspace => {
+                if let Some((_, text)) = &mut self.input {
+                    text.pop();
+                }
+            }
+            Action::InputCancel => self.finish_input(),
+            Action::InputConfirm => self.confirm_input(),
+            Action::ApplySuggestions => {
+                let a = &self.analysis;
+                let decisions: Vec<(ModuleId, Decision)> = a
+                    .graph()
+                    .ids()
+                    .map(|m| match a.suggestion(m) {
+                        Suggestion::Function if check_deferrable(a.graph(), m).is_ok() => {
+                            (m, Decision::Lazy)
+                        }
+                        _ => (m, Decision::Eager),
+                    })
+                    .collect();
+                let deferred = decisions
+                    .iter()
+                    .filter(|(_, d)| *d == Decision::Lazy)
+                    .count();
+                // Start-up modules were left eager above, so none is refused.
+                let _ = self.analysis.set_decisions(decisions);
+                let t = &self.analysis.plan().thresholds;
+                self.status = Some(if deferred > 0 {
+                    format!(
+                        "rule of thumb applied: {} deferred",
+                        count(deferred, "module")
+                    )
+                } else {
+                    // A dead key otherwise: say what the rule wants and what to set.
+                    let hot = self
+                        .analysis
+                        .graph()
+                        .ids()
+                        .filter(|&m| self.analysis.suggestion(m) == Suggestion::HotPath)
+                        .count();
+                    format!(
+                        "rule of thumb: nothing to defer (usage is 100% until set: u, +/-) — it \
+                         defers modules ≥ {} ms used by ≤ {}% of requests; {hot} heavy \
+                         module{} hot-path",
+                        crate::whatif::params::number(t.module_below_ms),
+                        crate::whatif::params::number(t.hot_path_usage_pct),
+                        if hot == 1 { " is" } else { "s are" },
+                    )
+                });
+            }
+            Action::ResetPlan => {
+                self.analysis.edit_plan(|plan| plan.reset());
+                self.status = Some("plan reset: every module eager, usage 100 %".into());
+            }
+            Action::SavePlan => return self.write(Written::Plan, false),
+            Action::ExportFastPath => return self.write(Written::FastPath, false),
+            Action::Confirm(yes) => {
+                self.mode = Mode::Normal;
+                match self.question.take() {
+                    Some((Question::Overwrite(what), _)) if yes => return self.write(what, true),
+                    Some((Question::UnsavedPlan, _)) if yes => {
+                        self.quit_after_save = true;
+                        return self.write(Written::Plan, false);
+                    }
+                    Some((Question::UnsavedPlan, _)) => self.quit = true,
+                    _ => {
+                        self.quit_after_save = false;
+                        self.status = Some("not written".into());
+                    }
+                }
+            }
+            Action::ConfirmCancel => {
+                self.mode = Mode::Normal;
+                self.quit_after_save = false;
+                self.status = match self.question.take() {
+                    Some((Question::UnsavedPlan, _)) => Some("not quitting".into()),
+                    _ => Some("not written".into()),
+                };
+            }
+            Action::Wrote { what, result } => self.wrote(what, result),
+            Action::OpenParams => self.mode = Mode::Params,
+            Action::CloseParams => self.mode = Mode::Normal,
+            Action::EditParam => {
+                let index = self.param_cursor.min(PARAMS.len() - 1);
+                let param: &Param = &PARAMS[index];
+                match self.analysis.plan().get(param) {
+                    Value::Switch(on) => self
+                        .analysis
+                        .edit_plan(|plan| plan.set(param, Value::Switch(!on))),
+                    _ => {
+                        let text = self.analysis.plan().text(param);
+                        self.input = Some((InputTarget::Param(index), text));
+                        self.mode = Mode::Input;
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn next_match(&mut self, forward: bool) {
+        let n = self.search.matches().len();
+        if n == 0 {
+            self.status = Some("no search: press / to search".into());
+            return;
+        }
+        self.match_index = if forward {
+            (self.match_index + 1) % n
+        } else {
+            (self.match_index + n - 1) % n
+        };
+        let m = self.search.matches()[self.match_index].1;
+        self.status = Some(format!(
+            "match {}/{} for “{}”",
+            self.match_index + 1,
+            n,
+            self.search.query
+        ));
+        self.jump_to(m);
+    }
+
+    fn confirm_input(&mut self) {
+        let Some((target, text)) = self.input.clone() else {
+            return;
+        };
+        self.finish_input();
+        let result = match target {
+            InputTarget::Usage(m) => plan::parse_usage(&text)
+                .map(|v| self.analysis.edit_plan(|plan| plan.set_usage_pct(m, v))),
+            // Parsed (and bounds-checked) before the plan changes, so a bad value changes nothing.
+            InputTarget::Param(i) => PARAMS[i]
+                .parse(&text)
+                .map(|v| self.analysis.edit_plan(|plan| plan.set(&PARAMS[i], v))),
+        };
+        if let Err(e) = result {
+            self.status = Some(e);
+        }
+    }
+
+    fn finish_input(&mut self) {
+        let back = match self.input.take() {
+            Some((InputTarget::Param(_), _)) => Mode::Params,
+            _ => Mode::Normal,
+        };
+        self.mode = back;
+    }
+}
