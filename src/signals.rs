@@ -89,14 +89,18 @@ pub fn on_bus_error(error: &crate::error::Error) -> BusGuard {
         // SAFETY: the action only loads a pointer, writes and exits: async-signal-safe.
         let _ = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGBUS, on_bus) };
     });
-    // Formatted now: nothing in a signal handler may allocate.
-    let line = format!(
-        "lmms-tui: {}\n",
-        crate::printable::printable(error.message())
-    );
-    let old = BUS_MESSAGE.swap(Box::into_raw(Box::new(line.into_bytes())), Ordering::SeqCst);
-    drop_message(old);
-    BusGuard(())
+    // Formatted now: nothing in a signal handler may allocate. Never freed (a line per file
+    // read), so a handler on another thread can never read a line being freed.
+    let line: &'static Vec<u8> = Box::leak(Box::new(
+        format!(
+            "lmms-tui: {}\n",
+            crate::printable::printable(error.message())
+        )
+        .into_bytes(),
+    ));
+    let line = std::ptr::from_ref(line).cast_mut();
+    BUS_MESSAGE.store(line, Ordering::SeqCst);
+    BusGuard(line)
 }
 
 fn on_bus() {
@@ -106,7 +110,7 @@ fn on_bus() {
         let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGBUS);
         return;
     }
-    // SAFETY: the message lives until its guard is dropped, which is after the map is gone.
+    // SAFETY: every line stored was leaked: it lives as long as the process.
     let line = unsafe { &*line };
     // SAFETY: write(2) and _exit(2) are async-signal-safe.
     unsafe {
@@ -115,17 +119,16 @@ fn on_bus() {
     }
 }
 
-fn drop_message(line: *mut Vec<u8>) {
-    if !line.is_null() {
-        // SAFETY: every non-null pointer stored came from `Box::into_raw` and is taken once.
-        drop(unsafe { Box::from_raw(line) });
-    }
-}
-
-pub struct BusGuard(());
+pub struct BusGuard(*mut Vec<u8>);
 
 impl Drop for BusGuard {
     fn drop(&mut self) {
-        drop_message(BUS_MESSAGE.swap(std::ptr::null_mut(), Ordering::SeqCst));
+        // Withdrawn only if it is still this guard's: a later file's line stays.
+        let _ = BUS_MESSAGE.compare_exchange(
+            self.0,
+            std::ptr::null_mut(),
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        );
     }
 }
