@@ -28,7 +28,7 @@ pub use builder::{
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;
 pub use graph::{ImportGraph, Importer, Module, ModuleId};
-pub use order::{Keys, Sort, SortKey};
+pub use order::{Keys, Sort, SortKey, sort_keyed};
 pub use origin::{ModuleClass, is_stdlib_name};
 pub use sites::{EdgeKind, Site};
 pub use stats::{NOISY_SPREAD, PairedDifference, Spread, median, rank_test_p};

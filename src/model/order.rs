@@ -147,26 +147,31 @@ impl Sort {
             ids.sort_unstable_by(|&a, &b| self.by_name(graph, a, b));
             return;
         }
-        let mut keyed = self.keyed(keys, ids);
-        // When every key has the same high half (times below 2^32 µs, 71 minutes, as real
-        // ones are), the low half and the id pack into one u64, which sorts faster than a
-        // pair; sorted on every core.
-        let high = keyed.first().map_or(0, |&(k, _)| k >> 32);
-        if keyed.iter().all(|&(k, _)| k >> 32 == high) {
-            let mut packed: Vec<u64> = keyed
-                .iter()
-                .map(|&(k, id)| (k << 32) | u64::from(id.raw()))
-                .collect();
-            packed.par_sort_unstable();
-            for (slot, p) in ids.iter_mut().zip(packed) {
-                *slot = ModuleId::new(p as u32);
-            }
-            return;
+        sort_keyed(self.keyed(keys, ids), ids);
+    }
+}
+
+/// Writes into `ids` the ids of `keyed` ordered by key, ties by id (keys are unique with their
+/// ids). When every key has the same high half (times below 2^32 µs, 71 minutes, as real ones
+/// are), the low half and the id pack into one u64, which sorts faster than a pair; sorted on
+/// every core.
+pub fn sort_keyed(mut keyed: Vec<(u64, ModuleId)>, ids: &mut [ModuleId]) {
+    let high = keyed.first().map_or(0, |&(k, _)| k >> 32);
+    if keyed.iter().all(|&(k, _)| k >> 32 == high) {
+        let mut packed: Vec<u64> = keyed
+            .iter()
+            .map(|&(k, id)| (k << 32) | u64::from(id.raw()))
+            .collect();
+        drop(keyed);
+        packed.par_sort_unstable();
+        for (slot, p) in ids.iter_mut().zip(packed) {
+            *slot = ModuleId::new(p as u32);
         }
-        keyed.par_sort_unstable();
-        for (slot, (_, id)) in ids.iter_mut().zip(keyed) {
-            *slot = id;
-        }
+        return;
+    }
+    keyed.par_sort_unstable();
+    for (slot, (_, id)) in ids.iter_mut().zip(keyed) {
+        *slot = id;
     }
 }
 

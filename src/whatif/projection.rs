@@ -156,18 +156,17 @@ pub struct AsTraced {
 impl AsTraced {
     pub fn new(graph: &ImportGraph) -> AsTraced {
         let all = EagerClosure::new(graph, &Plan::new(graph));
-        let list: Vec<ModuleId> = graph.ids().filter(|&m| all.contains(m)).collect();
-        let mut run_costs = graph.run_sums(list.iter().copied());
+        let mut heaviest_first: Vec<ModuleId> = graph.ids().filter(|&m| all.contains(m)).collect();
+        let mut run_costs = graph.run_sums(heaviest_first.iter().copied());
         // A trace without runs (nothing read) still has one run of nothing.
         run_costs.resize(graph.runs().max(1) as usize, 0);
-        // Keys gathered once in id order, then sorted on every core: a key looked up per
-        // comparison would be a cache miss each.
-        let mut keyed: Vec<(std::cmp::Reverse<u64>, ModuleId)> = list
+        // Keys gathered once in id order: a key looked up per comparison would be a cache
+        // miss each.
+        let keyed = heaviest_first
             .iter()
-            .map(|&m| (std::cmp::Reverse(graph.module(m).cumulative_us), m))
+            .map(|&m| (u64::MAX - graph.module(m).cumulative_us, m))
             .collect();
-        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut keyed[..]);
-        let heaviest_first = keyed.into_iter().map(|(_, m)| m).collect();
+        crate::model::sort_keyed(keyed, &mut heaviest_first);
         AsTraced {
             heaviest_first,
             loaded: all,
