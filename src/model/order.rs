@@ -181,7 +181,8 @@ mod tests {
     use crate::synth::SynthTree;
 
     /// A full order is by key, ties by import order, whether keys pack into one word (all
-    /// below 2^32 µs) or not (one module of 2^32 + 1 µs, whose low half alone would sort it among the smallest).
+    /// below 2^32 µs) or not (one module of 2^32 + 1 µs, whose low half alone would sort it
+    /// among the smallest).
     #[test]
     fn full_orders_follow_the_keys() {
         let small = SynthTree::generate(2000, 3).to_importtime();
