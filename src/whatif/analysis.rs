@@ -4,7 +4,8 @@
 
 use super::eager::EagerClosure;
 use super::plan::{Decision, Plan};
-use super::projection::{self, AsTraced, Projection};
+use super::projection::{self, Projection};
+use super::traced::AsTraced;
 use crate::model::{Comparison, Dominators, ImportGraph, Keys, ModuleId};
 
 /// A module's usage as the explorer shows it (percent of requests).

@@ -11,13 +11,13 @@ mod percentiles;
 pub mod plan;
 mod projection;
 mod rule;
+mod traced;
 
 pub use analysis::{Analysis, Effect, Usage};
 pub use eager::EagerClosure;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
 pub use plan::{Decision, Plan, blocked, check_deferrable};
-pub use projection::{
-    AsTraced, Kept, LazyCost, PercentileMethod, Projection, module_daily_s, project,
-};
+pub use projection::{Kept, LazyCost, PercentileMethod, Projection, module_daily_s, project};
 pub use rule::Suggestion;
+pub use traced::AsTraced;
