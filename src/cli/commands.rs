@@ -367,7 +367,7 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
             }
         }
         let a = crate::whatif::Analysis::new(g.clone(), lazy.clone(), None);
-        if let Some(figure) = crate::output::figures::measured(&a) {
+        if let Some(figure) = crate::output::measured::measured(&a) {
             eprintln!("lmms-tui: {}", printable(&figure.text()));
         }
         for kept in &a.projection().kept {
@@ -377,7 +377,7 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
             );
         }
     }
-    if let Some(line) = crate::output::figures::gc_line(g) {
+    if let Some(line) = crate::output::measured::gc_line(g) {
         eprintln!("lmms-tui: {line}");
     }
     let said = [

@@ -1,6 +1,7 @@
 //! The figures every format shows, as labelled lines: the trace summary and the what-if
 //! projection. Text, markdown and the explorer's panel print these, so they always agree.
 
+use super::measured::{gc_is_large, gc_line, measured};
 use super::units::{count, ms, per_day, signed_ms, signed_percent};
 use crate::model::{Delta, ImportGraph, NOISY_SPREAD};
 use crate::whatif::{Analysis, Decision, PercentileMethod, Percentiles, params};
@@ -411,117 +412,6 @@ pub fn kept_text(g: &ImportGraph, kept: &crate::whatif::Kept) -> String {
         None => format!("{} stays loaded", g.name(m)),
     };
     format!("{why} — {}", chain_text(g, &kept.chain))
-}
-
-/// What `record --lazy` measured for exactly this plan's deferrals.
-pub struct MeasuredFigure<'a> {
-    pub run: &'a crate::model::Measured,
-    /// The edit really saved this much (None: recorded without paired runs).
-    pub saving: Option<crate::model::PairedDifference>,
-    pub projected_saving_us: f64,
-}
-
-impl MeasuredFigure<'_> {
-    /// Whether the edit deferred nothing: every deferred module loaded anyway.
-    pub fn deferred_nothing(&self) -> bool {
-        self.run
-            .lazy
-            .iter()
-            .all(|m| self.run.loaded_anyway.iter().any(|l| &l.module == m))
-    }
-
-    pub fn text(&self) -> String {
-        let projected = signed_ms(-self.projected_saving_us);
-        let not_deferred: Vec<String> = self
-            .run
-            .loaded_anyway
-            .iter()
-            .map(|l| {
-                format!(
-                    "{} loaded anyway at start-up, first imported by {}",
-                    l.module, l.importer
-                )
-            })
-            .collect();
-        let mut text = String::new();
-        if !not_deferred.is_empty() {
-            text = format!("not deferred: {}", not_deferred.join("; "));
-            if self.deferred_nothing() {
-                return format!("{text} (projected {projected} ms)");
-            }
-            text.push_str(" — the rest: ");
-        }
-        let Some(s) = self.saving else {
-            return text
-                + "recorded without alternated unedited runs (an older lmms-tui): no measured saving";
-        };
-        let verdict = if s.within_noise() {
-            " — within noise"
-        } else if !s.contains(self.projected_saving_us) {
-            " — the projection is outside the interval"
-        } else {
-            ""
-        };
-        text + &format!(
-            "{} ms with {} made lazy (median of {} alternated pairs, 95% interval {} … {} ms) \
-             vs {projected} ms projected{verdict}",
-            signed_ms(-s.median_us),
-            self.run.lazy.join(", "),
-            s.pairs,
-            signed_ms(-s.high_us),
-            signed_ms(-s.low_us),
-        )
-    }
-}
-
-/// The measured runs whose deferred set is exactly the plan's (your-code scope only: the
-/// measured edit is in your code).
-pub fn measured(a: &Analysis) -> Option<MeasuredFigure<'_>> {
-    let plan = a.plan();
-    if plan.lazy().any(|m| plan.decision(m) != Decision::Lazy) {
-        return None;
-    }
-    let mut lazy: Vec<&str> = plan.lazy().map(|m| a.graph().name(m)).collect();
-    lazy.sort_unstable();
-    let run = a.graph().meta().measured.iter().find(|m| {
-        !m.lazy.is_empty() && m.lazy.iter().map(String::as_str).eq(lazy.iter().copied())
-    })?;
-    let p = a.projection();
-    Some(MeasuredFigure {
-        run,
-        saving: run.saving(),
-        projected_saving_us: p.traced_cold_start_us as f64 - p.cold_start_us as f64,
-    })
-}
-
-/// How much of the imports were cyclic-GC pauses, when the recording measured it.
-pub fn gc_line(g: &ImportGraph) -> Option<String> {
-    let pauses = g.meta().gc.as_ref()?.pauses()?;
-    let how = format!(
-        "median of {} alternated pairs with the collector off, 95% interval {} … {} ms",
-        pauses.pairs,
-        signed_ms(pauses.low_us),
-        signed_ms(pauses.high_us),
-    );
-    Some(if pauses.low_us > 0.0 {
-        format!(
-            "{} ms of the program's imports are cyclic-GC pauses ({how})",
-            ms(pauses.median_us.round() as u64)
-        )
-    } else {
-        format!(
-            "cyclic-GC pauses within noise ({} ms, {how})",
-            signed_ms(pauses.median_us)
-        )
-    })
-}
-
-/// GC pauses above 5 % of cold start, measured above noise.
-fn gc_is_large(a: &Analysis) -> bool {
-    let Some(pauses) = a.graph().meta().gc.as_ref().and_then(|gc| gc.pauses()) else {
-        return false;
-    };
-    pauses.low_us > 0.0 && pauses.median_us > 0.05 * a.projection().traced_cold_start_us as f64
 }
 
 /// A delta's change: `+3.2 ms, +12.0%`, or `new`/`gone`.

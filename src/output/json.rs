@@ -233,7 +233,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             names.dedup();
             names
         },
-        measured: super::figures::measured(a).map(|m| {
+        measured: super::measured::measured(a).map(|m| {
             let saving = m.saving.filter(|_| !m.deferred_nothing());
             JsonMeasured {
                 lazy: &m.run.lazy,

@@ -10,6 +10,7 @@ mod folded;
 mod html;
 mod human;
 mod json;
+pub mod measured;
 pub mod run_tree;
 mod speedscope;
 mod table;
