@@ -6,6 +6,7 @@
 //! runs of the program unedited and with its own imports of those modules made lazy. Each phase
 //! is a function; processes run behind `Runner`, progress goes to a callback.
 
+mod edges;
 mod launch;
 mod runner;
 
@@ -13,7 +14,6 @@ use std::path::Path;
 
 #[cfg(test)]
 use launch::RUN_MAIN;
-use launch::script_dir;
 pub use launch::{Launch, edit_command, launch};
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 
@@ -185,11 +185,11 @@ pub fn record(
     builder.meta.command = Some(opts.command.clone());
     let (failures, mut notes) = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
     if s.runner.interrupted().is_none() {
-        notes.push(traced_edges(&mut s, &mut builder, full_edges)?);
+        notes.push(edges::traced_edges(&mut s, &mut builder, full_edges)?);
         if full_edges {
             builder.set_edges_complete(true);
         } else {
-            notes.extend(entries_alone(&mut s, &mut builder)?);
+            notes.extend(edges::entries_alone(&mut s, &mut builder)?);
         }
     }
     if !opts.lazy.is_empty() && s.runner.interrupted().is_none() {
@@ -352,109 +352,6 @@ fn no_helper(s: &Session) -> String {
             s.opts.command.join(" ")
         ),
     }
-}
-
-/// One run with the tracer: every import statement, already-loaded modules included, and
-/// where each module comes from. On 3.14 the timed runs have every edge already.
-fn traced_edges(s: &mut Session, builder: &mut TraceBuilder, full_edges: bool) -> Result<String> {
-    if !s.helper_can_load() {
-        // 3.14's timed runs have every edge; before it, the tracer was the way to them.
-        builder.set_edges_complete(full_edges);
-        let edges = if full_edges {
-            ""
-        } else {
-            "edges are the first-import tree only and "
-        };
-        return Ok(format!("{edges}module origins unknown: {}", no_helper(s)));
-    }
-    (s.progress)(Progress::Steps(1));
-    let job = s.job(0, Tracer::Edges, false);
-    let Some(out) = s.step("recording import edges and origins".into(), &job)? else {
-        return Ok("interrupted before the import edges were recorded".into());
-    };
-    Ok(match out.findings {
-        Some(text) => {
-            let found = trace::tracer::read(&text, builder);
-            builder.meta.fingerprint = found.fingerprint;
-            if !full_edges {
-                builder.set_edges_complete(true);
-            }
-            format!(
-                "{} import edges traced, {} module origins",
-                found.edges, found.origins
-            )
-        }
-        None if !out.tracer_loaded => {
-            builder.set_edges_complete(full_edges);
-            format!(
-                "module origins unknown, and edges the first-import tree only: {}",
-                no_helper(s)
-            )
-        }
-        None if full_edges => "the tracer wrote nothing: module origins unknown".into(),
-        None => {
-            builder.set_edges_complete(false);
-            "the edge-recording run wrote no edges (did the program exit through os._exit?): \
-             edges are the first-import tree only"
-                .into()
-        }
-    })
-}
-
-/// Each entry import alone: its own tree shows what it needs even where another module imported
-/// that first — including imports made from C extensions.
-fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Result<Option<String>> {
-    // The same launcher, interpreter and options, and the same environment; a command whose
-    // interpreter lmms-tui cannot find gets no runs alone, and its edges are not complete.
-    let Some(launch) = s.launch.clone() else {
-        builder.set_edges_complete(false);
-        return Ok(Some(format!(
-            "entry imports not run alone (no word of `{}` is a Python interpreter lmms-tui can \
-             call with its options): imports made from C code may be missing",
-            s.opts.command.join(" ")
-        )));
-    };
-    let interpreter = s.opts.command[..launch.end].to_vec();
-    let provisional = ImportGraph::build(builder.clone())?;
-    // Names from the trace become code (`import NAME`): only module names do.
-    let entries: Vec<_> = provisional
-        .entry_imports()
-        .into_iter()
-        .filter(|&m| crate::model::is_python_module_name(provisional.name(m)))
-        .collect();
-    (s.progress)(Progress::Steps(entries.len() as u64));
-    let mut alone_edges = 0;
-    for &m in &entries {
-        let name = provisional.name(m).to_string();
-        let mut args = interpreter.clone();
-        args.extend(["-c".to_string(), format!("import {name}")]);
-        let mut job = s.job_of(args, 1, Tracer::Off, false);
-        job.python_path = script_dir(&s.opts.command, &launch).into_iter().collect();
-        let Some(out) = s.step(format!("importing {name} alone"), &job)? else {
-            builder.set_edges_complete(false);
-            break;
-        };
-        if let Ok(alone) = trace::from_bytes(&name, out.importtime.as_bytes()) {
-            for child in alone.ids() {
-                let Some(parent) = alone.module(child).parent else {
-                    continue;
-                };
-                if let (Some(p), Some(c)) = (
-                    builder.lookup(alone.name(parent)),
-                    builder.lookup(alone.name(child)),
-                ) {
-                    builder.edge(Some(p), c);
-                    alone_edges += 1;
-                }
-            }
-        }
-    }
-    Ok((!entries.is_empty()).then(|| {
-        format!(
-            "{} entry imports run alone ({alone_edges} tree edges)",
-            entries.len()
-        )
-    }))
 }
 
 /// The edit made for real: the program unedited and with its own imports of `lazy` made lazy,
