@@ -491,6 +491,33 @@ fn json_importer(
 #[cfg(test)]
 mod tests {
     use crate::model::{Sort, SortKey};
+    use std::io::{self, IoSlice, Write};
+
+    /// Takes at most 37 bytes a call, cutting through lines and slices alike.
+    struct Trickle(Vec<u8>);
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = buf.len().min(37);
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+            let mut left = 37;
+            for buf in bufs {
+                let n = buf.len().min(left);
+                self.0.extend_from_slice(&buf[..n]);
+                left -= n;
+                if left == 0 {
+                    break;
+                }
+            }
+            Ok(37 - left)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
 
     /// Lines made in chunks come out as one pass in report order would write them.
     #[test]
@@ -507,6 +534,10 @@ mod tests {
         for chunk_len in [1, 3, 64, 500] {
             assert_eq!(write(chunk_len), one, "{chunk_len}");
         }
+        // A writer that takes a few bytes a call, as a full pipe does, gets every byte once.
+        let mut trickle = Trickle(Vec::new());
+        super::write_modules(&mut trickle, &a, &order, 64).unwrap();
+        assert_eq!(trickle.0, one);
         // In report order: the first line is the heaviest module.
         let first = String::from_utf8(one).unwrap();
         let name = a.graph().name(order[0]);
