@@ -1,6 +1,6 @@
 //! Bad input: one clear line naming the file (and line), exit status 2, never a panic.
 
-use crate::common::lmms;
+use crate::common::{lmms, lmms_env};
 
 use std::path::Path;
 
@@ -329,26 +329,18 @@ fn byte_order_marks_empty_traces_and_endless_input() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("nothing to check"), "{err}");
-    // Endless input stops at the limit with a clear error.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(["report", "/dev/zero"])
-        .env("LMMS_TUI_MAX_INPUT_MB", "1")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("/dev/zero: larger than 1 MB"), "{err}");
-    // So is a regular file over the limit, which is mapped rather than read.
+    // Endless input stops at the limit with a clear error; so does a regular file over the
+    // limit, which is mapped rather than read.
     let big = dir.path().join("big.txt");
     std::fs::write(&big, GOOD.repeat((2 << 20) / GOOD.len())).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(["report", big.to_str().unwrap()])
-        .env("LMMS_TUI_MAX_INPUT_MB", "1")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("big.txt: larger than 1 MB"), "{err}");
+    for (file, named) in [
+        ("/dev/zero", "/dev/zero"),
+        (big.to_str().unwrap(), "big.txt"),
+    ] {
+        let (code, _, err) = lmms_env(&["report", file], &[("LMMS_TUI_MAX_INPUT_MB", "1")]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("{named}: larger than 1 MB")), "{err}");
+    }
 }
 
 /// A trace file cut short by another program while it is mapped: the usual one-line error

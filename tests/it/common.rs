@@ -8,8 +8,14 @@ use std::process::Command;
 
 /// Runs the binary in the package root: (exit status, stdout, stderr).
 pub fn lmms(args: &[&str]) -> (i32, String, String) {
+    lmms_env(args, &[])
+}
+
+/// `lmms` with these environment variables set.
+pub fn lmms_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();

@@ -1,6 +1,6 @@
 //! `lmms-tui report` with what-if flags and plans: text, markdown and JSON agree.
 
-use crate::common::{asset, bin, lmms};
+use crate::common::{asset, bin, lmms, lmms_env};
 
 const TRACE: &str = "assets/lambda-handler-5runs.txt";
 
@@ -137,13 +137,11 @@ fn bad_what_if_input_is_refused() {
         assert!(err.contains(expect), "{args:?}: {err}");
         assert!(!err.contains("panicked"));
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-        .args(["report", TRACE, "--plan", "/dev/zero"])
-        .env("LMMS_TUI_MAX_INPUT_MB", "1")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, _, err) = lmms_env(
+        &["report", TRACE, "--plan", "/dev/zero"],
+        &[("LMMS_TUI_MAX_INPUT_MB", "1")],
+    );
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("/dev/zero: larger than 1 MB"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("bad.json");
