@@ -1,0 +1,282 @@
+//! The JSON report: the trace summary and projection, then one module a line.
+
+mod lines;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::figures::edges_label;
+use crate::model::{Delta, ImportGraph, Site, Sort, SortKey};
+use crate::whatif::{Analysis, PercentileMethod};
+
+#[derive(Serialize)]
+struct JsonTrace<'a> {
+    files: &'a [String],
+    runs: u32,
+    modules: usize,
+    edges: &'static str,
+    python: Option<&'a str>,
+    /// Interleaved lines of a text trace: the tree is a best guess where `count` > 0.
+    level_jumps: &'a crate::model::LevelJumps,
+}
+
+#[derive(Serialize)]
+struct JsonProjection<'a> {
+    cold_start_ms: f64,
+    baseline_cold_start_ms: f64,
+    /// Min and max over runs.
+    cold_start_range_ms: [f64; 2],
+    baseline_cold_start_range_ms: [f64; 2],
+    /// What the plan saves from cold start: median, min and max over runs.
+    saving_ms: [f64; 3],
+    daily_import_s: f64,
+    baseline_daily_import_s: f64,
+    p50_ms: f64,
+    p95_ms: f64,
+    p99_ms: f64,
+    baseline_p50_ms: f64,
+    baseline_p95_ms: f64,
+    baseline_p99_ms: f64,
+    expected_cold_request_ms: f64,
+    percentile_method: &'static str,
+    budget_ms: Option<f64>,
+    within_budget: Option<bool>,
+    savings_may_be_overstated: bool,
+    dropped_modules: Vec<&'a str>,
+    lazy: Vec<JsonLazy<'a>>,
+    /// Deferred modules other code keeps loading, with the chain that loads them.
+    kept_loaded: Vec<JsonKept<'a>>,
+    /// Importers of unknown origin whose imports were taken as the user's.
+    assumed_your_code: Vec<&'a str>,
+    /// `record --lazy` runs of exactly this plan's deferrals.
+    measured: Option<JsonMeasured<'a>>,
+    /// Cyclic-GC pauses in the program's imports, when recorded.
+    gc_pauses: Option<JsonInterval>,
+    params: &'a crate::whatif::Params,
+    thresholds: &'a crate::whatif::Thresholds,
+}
+
+#[derive(Serialize)]
+struct JsonComparison<'a> {
+    total_before_us: u64,
+    total_after_us: u64,
+    new_modules: Vec<&'a str>,
+    vanished_modules: Vec<&'a str>,
+    /// Biggest regression first; unchanged names left out; `--top` applies.
+    packages: Vec<JsonDelta<'a>>,
+    modules: Vec<JsonDelta<'a>>,
+}
+
+fn json_deltas(list: &[Delta], top: usize) -> Vec<JsonDelta<'_>> {
+    list.iter()
+        .filter(|d| d.change_us() != 0)
+        .take(top)
+        .map(|d| JsonDelta {
+            name: &d.name,
+            before_us: d.before_us,
+            after_us: d.after_us,
+            change_us: d.change_us(),
+            change_pct: d.change_pct(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonDelta<'a> {
+    name: &'a str,
+    before_us: Option<u64>,
+    after_us: Option<u64>,
+    change_us: i64,
+    change_pct: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonKept<'a> {
+    name: &'a str,
+    /// From the program's import down to the module.
+    chain: Vec<&'a str>,
+    /// Why: `import` (an importer the plan leaves eager) or `package` (a submodule loads it).
+    reason: &'static str,
+}
+
+/// A median of paired differences with its 95 % bootstrap interval, in ms.
+#[derive(Serialize)]
+struct JsonInterval {
+    median_ms: f64,
+    low_ms: f64,
+    high_ms: f64,
+    pairs: usize,
+}
+
+impl From<crate::model::PairedDifference> for JsonInterval {
+    fn from(d: crate::model::PairedDifference) -> Self {
+        JsonInterval {
+            median_ms: d.median_us / 1000.0,
+            low_ms: d.low_us / 1000.0,
+            high_ms: d.high_us / 1000.0,
+            pairs: d.pairs,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonMeasured<'a> {
+    lazy: &'a [String],
+    /// Measured saving (unedited minus edited); null when every deferred module loaded anyway.
+    saved: Option<JsonInterval>,
+    projected_saved_ms: f64,
+    within_noise: Option<bool>,
+    projection_within_interval: Option<bool>,
+    not_deferred: &'a [crate::model::LoadedAnyway],
+}
+
+#[derive(Serialize)]
+struct JsonLazy<'a> {
+    name: &'a str,
+    usage_pct: f64,
+    load_probability: f64,
+    cost_ms: f64,
+    /// Where the program's own code imports it: the lines the deferral edits.
+    edit_at: Vec<JsonSite<'a>>,
+}
+
+/// One recorded import: who, how, and where it ran.
+#[derive(Serialize)]
+pub(super) struct JsonSite<'a> {
+    /// `null`: the program itself.
+    importer: Option<&'a str>,
+    kind: &'static str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    code: Option<&'a str>,
+}
+
+impl<'a> JsonSite<'a> {
+    pub(super) fn of(g: &'a ImportGraph, site: &Site) -> JsonSite<'a> {
+        JsonSite {
+            importer: site.importer.map(|i| g.name(i)),
+            kind: site.kind.key(),
+            file: g.site_file(site),
+            line: g.site_file(site).map(|_| site.line),
+            code: g.site_code(site),
+        }
+    }
+}
+
+pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<()> {
+    let graph = a.graph();
+    let p = a.projection();
+    let trace = JsonTrace {
+        files: &graph.meta().files,
+        runs: graph.runs(),
+        modules: graph.len(),
+        edges: edges_label(graph),
+        python: graph.meta().python.as_deref(),
+        level_jumps: &graph.meta().level_jumps,
+    };
+    let projection = JsonProjection {
+        cold_start_ms: p.cold_start_us as f64 / 1000.0,
+        baseline_cold_start_ms: p.traced_cold_start_us as f64 / 1000.0,
+        cold_start_range_ms: [p.cold_start.min, p.cold_start.max].map(|us| us as f64 / 1000.0),
+        baseline_cold_start_range_ms: [p.traced_cold_start.min, p.traced_cold_start.max]
+            .map(|us| us as f64 / 1000.0),
+        saving_ms: [p.saving.median, p.saving.min, p.saving.max].map(|us| us as f64 / 1000.0),
+        daily_import_s: p.daily_import_s,
+        baseline_daily_import_s: p.traced_daily_import_s,
+        p50_ms: p.percentiles.p50_us / 1000.0,
+        p95_ms: p.percentiles.p95_us / 1000.0,
+        p99_ms: p.percentiles.p99_us / 1000.0,
+        baseline_p50_ms: p.traced_percentiles.p50_us / 1000.0,
+        baseline_p95_ms: p.traced_percentiles.p95_us / 1000.0,
+        baseline_p99_ms: p.traced_percentiles.p99_us / 1000.0,
+        expected_cold_request_ms: p.expected_cold_request_us / 1000.0,
+        percentile_method: match p.method {
+            PercentileMethod::Exact => "exact",
+            PercentileMethod::MonteCarlo { .. } => "monte-carlo",
+        },
+        budget_ms: a.plan().params.budget_ms,
+        within_budget: a.within_budget(),
+        savings_may_be_overstated: !p.edges_complete && !p.lazy.is_empty(),
+        dropped_modules: p.dropped.iter().map(|&m| graph.name(m)).collect(),
+        lazy: p
+            .lazy
+            .iter()
+            .map(|l| JsonLazy {
+                name: graph.name(l.module),
+                usage_pct: a.plan().usage_pct(l.module),
+                load_probability: l.load_probability,
+                cost_ms: l.cost_us as f64 / 1000.0,
+                edit_at: super::figures::edit_sites(graph, l.module)
+                    .into_iter()
+                    .map(|site| JsonSite::of(graph, site))
+                    .collect(),
+            })
+            .collect(),
+        kept_loaded: p
+            .kept
+            .iter()
+            .map(|k| JsonKept {
+                name: graph.name(k.module),
+                chain: k.chain.iter().map(|&m| graph.name(m)).collect(),
+                reason: if k.by_package(graph) {
+                    "package"
+                } else {
+                    "import"
+                },
+            })
+            .collect(),
+        assumed_your_code: {
+            let mut names: Vec<&str> = p.assumed.iter().map(|&(_, f)| graph.name(f)).collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        },
+        measured: super::measured::measured(a).map(|m| {
+            let saving = m.saving.filter(|_| !m.deferred_nothing());
+            JsonMeasured {
+                lazy: &m.run.lazy,
+                saved: saving.map(JsonInterval::from),
+                projected_saved_ms: m.projected_saving_us / 1000.0,
+                within_noise: saving.map(|s| s.within_noise()),
+                projection_within_interval: saving.map(|s| s.contains(m.projected_saving_us)),
+                not_deferred: &m.run.loaded_anyway,
+            }
+        }),
+        gc_pauses: graph
+            .meta()
+            .gc
+            .as_ref()
+            .and_then(|gc| gc.pauses())
+            .map(JsonInterval::from),
+        params: &a.plan().params,
+        thresholds: &a.plan().thresholds,
+    };
+    out.write_all(b"{\"trace\": ")?;
+    crate::safe_json::to_writer(&mut *out, &trace)?;
+    write!(
+        out,
+        ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",
+        graph.total_us(),
+        graph.startup_us()
+    )?;
+    crate::safe_json::to_writer(&mut *out, &projection)?;
+    if let Some(c) = a.comparison() {
+        let json = JsonComparison {
+            total_before_us: c.before_total_us,
+            total_after_us: c.after_total_us,
+            new_modules: c.new_modules().map(|d| d.name.as_str()).collect(),
+            vanished_modules: c.vanished_modules().map(|d| d.name.as_str()).collect(),
+            packages: json_deltas(&c.packages, top),
+            modules: json_deltas(&c.modules, top),
+        };
+        out.write_all(b",\n\"baseline\": ")?;
+        crate::safe_json::to_writer(&mut *out, &json)?;
+    }
+    out.write_all(b",\n\"modules\": [")?;
+    let order = Sort::by(SortKey::Cumulative).top(&a.keys(), top);
+    // Denser chunks read memory in longer runs; bounded, so a chunk's lines stay ~40 MB.
+    let chunk_len = (order.len() / 8).clamp(64 * 1024, 128 * 1024);
+    lines::write_modules(out, a, &order, chunk_len)?;
+    out.write_all(b"\n]}\n")
+}
