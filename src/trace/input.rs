@@ -1,26 +1,38 @@
 //! A trace file's bytes. A regular file is mapped rather than read: no copy, and the kernel
 //! maps its cached pages sixteen at a time where a read buffer takes a fault for each page
 //! (the faults and the copy were a quarter of `report` at a million modules). Anything else —
-//! standard input, a pipe, a device, a file the system will not map — is read, bounded.
+//! standard input, a pipe, a device, a file the system will not map — is read, bounded. A
+//! mapped file another program cuts short while it is read is an error; one it writes to is
+//! too, as far as a new size or modification time shows the write (a write within the file
+//! system's clock tick of the last one does not show).
 
 use std::fs::File;
 use std::io::Read;
 use std::ops::Deref;
 use std::path::Path;
+use std::time::SystemTime;
 
 use crate::error::{Error, Result};
 
 pub enum Input {
-    /// Unmapped (and its bus-error message withdrawn) when dropped, field order.
-    Mapped(memmap2::Mmap, crate::signals::BusGuard),
+    /// Unmapped (and its bus-error message withdrawn) when dropped, field order; with the
+    /// file and when it was last written as the map was made.
+    Mapped(Mapped),
     Read(Vec<u8>),
+}
+
+pub struct Mapped {
+    map: memmap2::Mmap,
+    _guard: crate::signals::BusGuard,
+    file: File,
+    written: Option<SystemTime>,
 }
 
 impl Deref for Input {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Input::Mapped(map, _) => map,
+            Input::Mapped(mapped) => &mapped.map,
             Input::Read(bytes) => bytes,
         }
     }
@@ -46,15 +58,43 @@ impl Input {
                     path,
                     "cannot read: the file shrank while it was read",
                 ));
-                // SAFETY: the map is read-only and private; a concurrent truncation is the
-                // bus error above, and other concurrent writes can only change the bytes read,
-                // which are checked as untrusted input anyway.
+                let written = meta.modified().ok();
+                // SAFETY: the map is read-only. Another program can still change the file
+                // while it is read: cutting it short is the bus error above; writing into it
+                // is what `unchanged` reports, once the bytes are read. (Rust counts bytes
+                // that change under a borrow as undefined behaviour: that needs a writer in
+                // the middle of the file during the read, as with any mapped file.)
                 match unsafe { memmap2::Mmap::map(&file) } {
-                    Ok(map) => Ok(Input::Mapped(map, guard)),
+                    Ok(map) => Ok(Input::Mapped(Mapped {
+                        map,
+                        _guard: guard,
+                        file,
+                        written,
+                    })),
                     Err(_) => Input::read(path, file),
                 }
             }
             _ => Input::read(path, file),
+        }
+    }
+
+    /// After reading: an error if a mapped file was written to meanwhile, so what was read
+    /// may mix old bytes and new. (A read file is a copy: nothing to check.)
+    pub fn unchanged(&self, path: &Path) -> Result<()> {
+        let Input::Mapped(mapped) = self else {
+            return Ok(());
+        };
+        let now = mapped.file.metadata().ok();
+        let same = now.is_some_and(|meta| {
+            meta.len() == mapped.map.len() as u64 && meta.modified().ok() == mapped.written
+        });
+        if same {
+            Ok(())
+        } else {
+            Err(Error::in_file(
+                path,
+                "cannot read: the file changed while it was read",
+            ))
         }
     }
 

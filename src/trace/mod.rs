@@ -67,6 +67,7 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<TraceBuilder> {
             (path, Input::file(path)?)
         };
         read_bytes(label, &bytes, &mut builder)?;
+        bytes.unchanged(label)?;
     }
     Ok(builder)
 }

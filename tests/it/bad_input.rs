@@ -343,6 +343,35 @@ fn byte_order_marks_empty_traces_and_endless_input() {
     }
 }
 
+/// A trace file another program writes into while it is read (mapped): an error naming it,
+/// not a report mixing old bytes and new. Appending counts too.
+#[test]
+fn a_file_written_while_read_is_an_error_naming_it() {
+    use std::io::{Seek, Write};
+    let dir = tempfile::tempdir().unwrap();
+    for append in [false, true] {
+        let path = dir.path().join(format!("written{append}.txt"));
+        std::fs::write(&path, GOOD.repeat(100)).unwrap();
+        let input = lmms_tui::trace::Input::file(&path).unwrap();
+        assert!(input.unchanged(&path).is_ok());
+        // Past the file system's clock tick, so the write leaves a new modification time.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let mut file = std::fs::File::options().write(true).open(&path).unwrap();
+        if append {
+            file.seek(std::io::SeekFrom::End(0)).unwrap();
+        }
+        file.write_all(b"import time:       999 |").unwrap();
+        drop(file);
+        let err = input.unchanged(&path).unwrap_err();
+        assert!(
+            err.message().ends_with(&format!(
+                "written{append}.txt: cannot read: the file changed while it was read"
+            )),
+            "{err:?}"
+        );
+    }
+}
+
 /// A trace file cut short by another program while it is mapped: the usual one-line error
 /// naming it and status 2, not a bus error. The cut comes between mapping and reading, which
 /// only a process of its own can show: this test runs itself again as that process.
