@@ -2,9 +2,10 @@
 //! maps its cached pages sixteen at a time where a read buffer takes a fault for each page
 //! (the faults and the copy were a quarter of `report` at a million modules). Anything else —
 //! standard input, a pipe, a device, a file the system will not map — is read, bounded. A
-//! mapped file another program cuts short while it is read is an error; one it writes to is
-//! too, as far as a new size or modification time shows the write (a write within the file
-//! system's clock tick of the last one does not show).
+//! mapped file another program cuts short while it is read is an error; one it writes into is
+//! too, as far as its modification time shows (a write within the file system's clock tick of
+//! the last one does not). One that only grows (a log still being written) reads as it was
+//! when mapped, as a read would.
 
 use std::fs::File;
 use std::io::Read;
@@ -78,17 +79,19 @@ impl Input {
         }
     }
 
-    /// After reading: an error if a mapped file was written to meanwhile, so what was read
-    /// may mix old bytes and new. (A read file is a copy: nothing to check.)
+    /// After reading: an error if a mapped file was written into meanwhile, so what was read
+    /// may mix old bytes and new. A file that grew was appended to, which leaves the bytes
+    /// mapped as they were. (A read file is a copy: nothing to check.)
     pub fn unchanged(&self, path: &Path) -> Result<()> {
         let Input::Mapped(mapped) = self else {
             return Ok(());
         };
-        let now = mapped.file.metadata().ok();
-        let same = now.is_some_and(|meta| {
-            meta.len() == mapped.map.len() as u64 && meta.modified().ok() == mapped.written
+        let mapped_len = mapped.map.len() as u64;
+        let intact = mapped.file.metadata().ok().is_some_and(|meta| {
+            meta.len() > mapped_len
+                || (meta.len() == mapped_len && meta.modified().ok() == mapped.written)
         });
-        if same {
+        if intact {
             Ok(())
         } else {
             Err(Error::in_file(
