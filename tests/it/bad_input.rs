@@ -356,10 +356,14 @@ fn a_file_written_while_read_is_an_error_naming_it() {
     ] {
         let path = dir.path().join(format!("{how}.txt"));
         std::fs::write(&path, GOOD.repeat(100)).unwrap();
+        // Written long ago, so the write below leaves a new modification time whatever the
+        // file system's clock granularity.
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(long_ago).unwrap();
+        drop(file);
         let input = lmms_tui::trace::Input::file(&path).unwrap();
         assert!(input.unchanged(&path).is_ok());
-        // Past the file system's clock tick, so the write leaves a new modification time.
-        std::thread::sleep(std::time::Duration::from_millis(50));
         let mut file = std::fs::File::options().write(true).open(&path).unwrap();
         file.seek(at).unwrap();
         file.write_all(b"import time:       999 |").unwrap();
