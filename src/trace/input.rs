@@ -16,12 +16,12 @@ use std::time::SystemTime;
 use crate::error::{Error, Result};
 
 pub enum Input {
-    /// Unmapped (and its bus-error message withdrawn) when dropped, field order; with the
-    /// file and when it was last written as the map was made.
     Mapped(Mapped),
     Read(Vec<u8>),
 }
 
+/// Unmapped, then its bus-error line withdrawn, when dropped (field order); with the file and
+/// when it was last written as the map was made, for `unchanged`.
 pub struct Mapped {
     map: memmap2::Mmap,
     _guard: crate::signals::BusGuard,
