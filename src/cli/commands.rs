@@ -13,7 +13,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, Noise, comparison, kinship};
 use crate::output::units::{count, ms};
-use crate::printable::{Printable, printable};
+use crate::printable::printable;
 use crate::record::{self, Progress, RecordOptions};
 use crate::trace;
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
@@ -196,7 +196,7 @@ pub fn why(args: WhyArgs) -> Result<ExitCode> {
     let graph = load_one(&args.traces, &args.mixing)?;
     let why = graph.why(graph.require(&args.module)?);
     let stdout = io::stdout();
-    let mut out = Printable(io::BufWriter::new(stdout.lock()));
+    let mut out = io::BufWriter::new(stdout.lock());
     let written = args.format.write(&graph, &why, &mut out);
     finish_output(written.and_then(|()| out.flush()))
 }
@@ -233,7 +233,6 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
     };
     let verdict = crate::whatif::check::check(&analysis, options);
     let text = args.format.render(&analysis, &verdict);
-    let text = printable(&text);
     if args.format == crate::output::check::CheckFormat::Github {
         append_step_summary(&crate::output::check::summary_markdown(&analysis, &verdict))?;
     }
@@ -258,7 +257,7 @@ fn append_step_summary(markdown: &str) -> Result<()> {
         .append(true)
         .create(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(printable(markdown).as_bytes()))
+        .and_then(|mut f| f.write_all(markdown.as_bytes()))
         .map_err(|e| Error::in_file(&path, format!("cannot append the job summary: {e}")))
 }
 

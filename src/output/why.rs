@@ -34,9 +34,11 @@ impl WhyFormat {
         }
     }
 
+    /// Writes the answer, safe for a terminal: the text is guarded, and the JSON escapes every
+    /// control character itself (`safe_json`).
     pub fn write(self, g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()> {
         match self {
-            WhyFormat::Text => write_text(g, why, out),
+            WhyFormat::Text => write_text(g, why, &mut crate::printable::Printable(out)),
             WhyFormat::Json => write_json(g, why, out),
         }
     }

@@ -278,6 +278,25 @@ fn hostile_names_never_become_code_or_reach_the_terminal_raw() {
             );
         }
     }
+    // `why` names the module, `check` the trace file, in its output and in GitHub's job
+    // summary.
+    let evil = "evil\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}";
+    let (code, out, err) = lmms(&["why", evil, p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("evil\\u{1b}[2J") && !raw(&out), "{out:?}");
+    let named = dir.path().join("run\u{1b}]0;title\u{7}.txt");
+    std::fs::write(&named, HOSTILE).unwrap();
+    let named = named.to_str().unwrap();
+    let summary = dir.path().join("summary.md");
+    let (code, out, err) = lmms_env(
+        &["check", named, "--baseline", p, "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(code, 0, "{err}");
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    for text in [&out, &summary] {
+        assert!(text.contains("run\\u{1b}") && !raw(text), "{text:?}");
+    }
     let (_, markdown, _) = lmms(&["report", p, "--format", "markdown"]);
     assert!(markdown.contains("app\\<img\\_src=x\\>"), "{markdown}");
     assert!(!markdown.replace("\\<", "").contains('<'), "{markdown}");

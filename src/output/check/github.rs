@@ -54,7 +54,8 @@ pub fn annotations(a: &Analysis, verdict: &Verdict) -> String {
     out
 }
 
-/// The job summary: the verdict first, then every finding as a list.
+/// The job summary: the verdict first, then every finding as a list; no control character
+/// gets through raw (the file is shown in a browser, and read in terminals).
 pub fn summary_markdown(a: &Analysis, verdict: &Verdict) -> String {
     let mut out = format!(
         "### lmms-tui check {}\n\n",
@@ -74,7 +75,7 @@ pub fn summary_markdown(a: &Analysis, verdict: &Verdict) -> String {
         out.push_str(&format!("{bullet} {}{line}\n", mark.prefix().trim_start()));
     }
     out.push('\n');
-    out
+    printable(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -41,13 +41,14 @@ impl CheckFormat {
         }
     }
 
-    /// The verdict as this format prints it.
+    /// The verdict as this format prints it, safe for a terminal: names come from traces.
     pub fn render(self, a: &Analysis, verdict: &Verdict) -> String {
-        match self {
+        let text = match self {
             CheckFormat::Text => text(a, verdict),
             CheckFormat::Github => github::annotations(a, verdict) + &text(a, verdict),
             CheckFormat::Json => json::render(a, verdict),
-        }
+        };
+        crate::printable::printable(&text).into_owned()
     }
 }
 
