@@ -79,10 +79,18 @@ impl Input {
         }
     }
 
+    /// What `parse` makes of the bytes, then the check that a mapped file was not written
+    /// into meanwhile: every reader goes through here, so none can forget the check.
+    pub fn parse<T>(&self, path: &Path, parse: impl FnOnce(&[u8]) -> Result<T>) -> Result<T> {
+        let parsed = parse(self)?;
+        self.unchanged(path)?;
+        Ok(parsed)
+    }
+
     /// After reading: an error if a mapped file was written into meanwhile, so what was read
     /// may mix old bytes and new. A file that grew was appended to, which leaves the bytes
     /// mapped as they were. (A read file is a copy: nothing to check.)
-    pub fn unchanged(&self, path: &Path) -> Result<()> {
+    fn unchanged(&self, path: &Path) -> Result<()> {
         let Input::Mapped(mapped) = self else {
             return Ok(());
         };

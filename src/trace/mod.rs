@@ -66,8 +66,7 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<TraceBuilder> {
         } else {
             (path, Input::file(path)?)
         };
-        read_bytes(label, &bytes, &mut builder)?;
-        bytes.unchanged(label)?;
+        bytes.parse(label, |bytes| read_bytes(label, bytes, &mut builder))?;
     }
     Ok(builder)
 }

@@ -201,10 +201,7 @@ pub type Ignored = Vec<String>;
 
 pub fn load(path: &Path, graph: &ImportGraph) -> Result<(Plan, Ignored)> {
     // Read as traces are: bounded, so `--plan /dev/zero` is an error rather than all of memory.
-    let bytes = crate::trace::Input::file(path)?;
-    let plan = from_bytes(path, &bytes, graph)?;
-    bytes.unchanged(path)?;
-    Ok(plan)
+    crate::trace::Input::file(path)?.parse(path, |bytes| from_bytes(path, bytes, graph))
 }
 
 /// A plan file's contents (`path` names it in errors) for this trace.
