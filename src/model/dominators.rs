@@ -33,7 +33,7 @@ impl Dominators {
     pub fn compute(graph: &ImportGraph) -> Dominators {
         let modules = graph.len();
         let node = |m: ModuleId| m.index() + 1;
-        let gated = |from: Option<ModuleId>, to: ModuleId| graph.is_editable_import(from, to);
+        let gated = graph.editable_imports();
         // Which importers of each module are the user's: all, none, or some (a gate).
         let mut all_gated = vec![false; modules];
         let mut gate = vec![NO_GATE; modules];
@@ -83,7 +83,15 @@ impl Dominators {
             }
             for &f in graph.importers(to) {
                 if !has_gate || gated(f, to) == at_gate {
-                    out.push(f.map_or(ROOT, node));
+                    let Some(f) = f else {
+                        // The program imports it: the program alone is its dominator, and
+                        // the other importers need no walk up the tree (a package's many
+                        // submodules, each importing it).
+                        out.clear();
+                        out.push(ROOT);
+                        return;
+                    };
+                    out.push(node(f));
                 }
             }
         };
@@ -114,40 +122,74 @@ impl Dominators {
             rpo_number[v] = i as u32;
         }
 
-        let mut idom = vec![UNSEEN; n];
-        idom[ROOT] = ROOT as u32;
-        let intersect = |idom: &[u32], mut a: usize, mut b: usize| {
-            while a != b {
-                while rpo_number[a] > rpo_number[b] {
-                    a = idom[a] as usize;
-                }
-                while rpo_number[b] > rpo_number[a] {
-                    b = idom[b] as usize;
-                }
-            }
-            a
-        };
+        // Dominators are found and held as reverse post-order numbers (`doms[i]` is the
+        // number of the immediate dominator of the node numbered `i`), as Cooper, Harvey &
+        // Kennedy keep them: a walk up the tree then reads one array.
+        let reached = postorder.len();
+        let mut doms = vec![UNSEEN; reached];
+        doms[0] = 0;
         // A module's immediate dominator from its importers seen so far, and whether an
         // importer not yet seen (an import cycle closing) could still move it. Values only move
         // up the tree, so a module the program alone dominates is settled whatever else imports
         // it (a package's many submodules, say).
+        //
+        // Each importer's walk up the tree meets the value so far (Cooper, Harvey & Kennedy's
+        // `intersect`). The value only moves up its own chain, so a node once walked through
+        // still leads to it: it is marked, and a later importer's walk that reaches it stops
+        // there. Submodules importing their package share their way up; each step is taken
+        // once per module evaluated, not once per importer.
         let mut preds: Vec<usize> = Vec::new();
-        let mut evaluate = |v: usize, idom: &[u32]| -> (Option<usize>, bool) {
-            let mut new_idom: Option<usize> = None;
+        let mut marks = vec![0u32; reached];
+        let mut stamp = 0u32;
+        let mut walked: Vec<u32> = Vec::new();
+        let mut evaluate = |v: usize, doms: &[u32]| -> (Option<u32>, bool) {
+            if stamp == u32::MAX {
+                marks.fill(0);
+                stamp = 0;
+            }
+            stamp += 1;
+            let mut new_idom: Option<u32> = None;
             let mut retreating = false;
+            let number = rpo_number[v];
             predecessors(v, &mut preds);
             for &p in &preds {
-                if idom[p] == UNSEEN {
-                    retreating |= rpo_number[p] != UNSEEN && p != v;
+                let p_number = rpo_number[p];
+                if p_number == UNSEEN {
+                    continue; // not reached from the program
+                }
+                if doms[p_number as usize] == UNSEEN {
+                    retreating |= p != v;
                     continue;
                 }
-                retreating |= rpo_number[p] > rpo_number[v];
-                let d = match new_idom {
-                    None => p,
-                    Some(current) => intersect(idom, p, current),
+                retreating |= p_number > number;
+                let Some(current) = new_idom else {
+                    new_idom = Some(p_number);
+                    if p_number == ROOT as u32 {
+                        return (new_idom, false);
+                    }
+                    continue;
                 };
-                new_idom = Some(d);
-                if d == ROOT {
+                let (mut a, mut b) = (p_number, current);
+                walked.clear();
+                'walk: while a != b {
+                    while a > b {
+                        if marks[a as usize] == stamp {
+                            // Reached a node that leads to the value: it stays.
+                            a = b;
+                            break 'walk;
+                        }
+                        walked.push(a);
+                        a = doms[a as usize];
+                    }
+                    while b > a {
+                        b = doms[b as usize];
+                    }
+                }
+                for &w in &walked {
+                    marks[w as usize] = stamp;
+                }
+                new_idom = Some(a);
+                if a == ROOT as u32 {
                     return (new_idom, false);
                 }
             }
@@ -160,20 +202,28 @@ impl Dominators {
         loop {
             let mut doubtful: Vec<usize> = Vec::new();
             for v in rpo().skip(1) {
-                let (d, unsettled) = evaluate(v, &idom);
+                let (d, unsettled) = evaluate(v, &doms);
                 if unsettled {
                     doubtful.push(v);
                 }
                 if let Some(d) = d {
-                    idom[v] = d as u32;
+                    doms[rpo_number[v] as usize] = d;
                 }
             }
             let settled = doubtful.iter().all(|&v| {
-                let (d, _) = evaluate(v, &idom);
-                d.is_none_or(|d| idom[v] == d as u32)
+                let (d, _) = evaluate(v, &doms);
+                d.is_none_or(|d| doms[rpo_number[v] as usize] == d)
             });
             if settled {
                 break;
+            }
+        }
+        // Back to nodes: the node numbered `i` is `postorder[reached - 1 - i]`.
+        let node_at = |i: u32| postorder[reached - 1 - i as usize];
+        let mut idom = vec![UNSEEN; n];
+        for (i, &d) in doms.iter().enumerate() {
+            if d != UNSEEN {
+                idom[node_at(i as u32) as usize] = node_at(d);
             }
         }
 

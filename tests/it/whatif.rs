@@ -214,6 +214,16 @@ fn fractional_requests_per_process() {
 
 /// Random DAG-ish graphs with extra edges, as trace.json, so edges are complete.
 fn random_graph(modules: usize, extra: usize, seed: u64, reverse: bool) -> ImportGraph {
+    random_graph_of(modules, extra, seed, reverse, false)
+}
+
+fn random_graph_of(
+    modules: usize,
+    extra: usize,
+    seed: u64,
+    reverse: bool,
+    third_party: bool,
+) -> ImportGraph {
     let tree = lmms_tui::synth::SynthTree::generate(modules, seed);
     let mut rng = lmms_tui::synth::Rng::new(seed ^ 0xabc);
     let mut importers: Vec<Vec<usize>> = vec![Vec::new(); modules];
@@ -229,8 +239,10 @@ fn random_graph(modules: usize, extra: usize, seed: u64, reverse: bool) -> Impor
         .map(|i| {
             let parent = tree.parent[i].map_or("null".into(), |p| format!("\"{}\"", tree.names[p]));
             let imps: Vec<String> = importers[i].iter().map(|&a| format!("\"{}\"", tree.names[a])).collect();
+            // Every third module third-party when asked: importers of mixed ownership.
+            let class = if third_party && i % 3 == 1 { r#","class":"third-party""# } else { "" };
             format!(
-                r#"{{"name":"{}","parent":{parent},"self_us":[{}],"cumulative_us":[{}],"importers":[{}]}}"#,
+                r#"{{"name":"{}","parent":{parent},"self_us":[{}],"cumulative_us":[{}],"importers":[{}]{class}}}"#,
                 tree.names[i],
                 tree.self_us[i],
                 cumulative[i],
@@ -262,13 +274,32 @@ fn plan_for(g: &ImportGraph, lazy: &[(String, f64)], c: f64) -> Plan {
 /// The modules a removed module takes with it: those no chain of imports from the program
 /// reaches without passing through it (the definition of dominance, checked by brute force).
 fn unreachable_without(g: &ImportGraph, removed: Option<ModuleId>) -> Vec<bool> {
+    unreachable_cutting(g, |_, to| Some(to) == removed)
+}
+
+/// The modules no chain of imports reaches once the user's own imports of `m` are cut: what
+/// deferring it in the user's code removes, by brute force.
+fn unreachable_without_yours(g: &ImportGraph, m: ModuleId) -> Vec<bool> {
+    unreachable_cutting(g, |from, to| to == m && g.is_editable_import(from, to))
+}
+
+/// What the program no longer reaches when the imports `cut(importer, module)` are removed.
+fn unreachable_cutting(
+    g: &ImportGraph,
+    cut: impl Fn(Option<ModuleId>, ModuleId) -> bool,
+) -> Vec<bool> {
     let mut reached = vec![false; g.len()];
-    let mut stack: Vec<ModuleId> = g.program_imports().to_vec();
+    let mut stack: Vec<ModuleId> = g
+        .program_imports()
+        .iter()
+        .copied()
+        .filter(|&m| !cut(None, m))
+        .collect();
     while let Some(m) = stack.pop() {
-        if Some(m) == removed || std::mem::replace(&mut reached[m.index()], true) {
+        if std::mem::replace(&mut reached[m.index()], true) {
             continue;
         }
-        stack.extend(g.imports(m));
+        stack.extend(g.imports(m).iter().copied().filter(|&i| !cut(Some(m), i)));
     }
     reached.iter().map(|r| !r).collect()
 }
@@ -280,7 +311,7 @@ proptest! {
     /// with import cycles (where one pass in reverse post-order is not enough) and without.
     #[test]
     fn dominators_match_removal(modules in 2usize..60, extra in 0usize..90, seed in any::<u64>()) {
-        let g = random_graph(modules, extra, seed, seed % 2 == 0);
+        let g = random_graph_of(modules, extra, seed, seed % 2 == 0, seed % 3 == 0);
         let d = lmms_tui::model::Dominators::compute(&g);
         let never = unreachable_without(&g, None);
         let takes: Vec<Vec<bool>> = g.ids().map(|m| unreachable_without(&g, Some(m))).collect();
@@ -302,6 +333,15 @@ proptest! {
                 .sum();
             let expected = dominated.min(g.module(v).cumulative_us);
             prop_assert_eq!(d.retained_everywhere_us(v), expected, "{}", g.name(v));
+            // Deferring only the user's imports of v (a gate when others import it too).
+            let cut = unreachable_without_yours(&g, v);
+            let yours: u64 = g
+                .ids()
+                .filter(|m| cut[m.index()] && !never[m.index()])
+                .map(|m| g.module(m).self_us)
+                .sum();
+            let expected = yours.min(g.module(v).cumulative_us);
+            prop_assert_eq!(d.retained_us(v), expected, "{} (yours)", g.name(v));
         }
     }
 
