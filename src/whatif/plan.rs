@@ -81,7 +81,9 @@ pub struct Plan {
     pub params: Params,
     pub thresholds: Thresholds,
     decisions: Vec<Decision>,
-    usage_pct: Vec<f64>,
+    /// Usages other than 100 %, the default: a plan of a large trace sets a handful, and
+    /// a full table would be megabytes written for nothing (two plans per report).
+    usage_pct: hashbrown::HashMap<ModuleId, f64>,
 }
 
 impl Plan {
@@ -91,7 +93,7 @@ impl Plan {
             params: Params::default(),
             thresholds: Thresholds::default(),
             decisions: vec![Decision::Eager; graph.len()],
-            usage_pct: vec![100.0; graph.len()],
+            usage_pct: hashbrown::HashMap::new(),
         }
     }
 
@@ -119,11 +121,17 @@ impl Plan {
     }
 
     pub fn usage_pct(&self, m: ModuleId) -> f64 {
-        self.usage_pct[m.index()]
+        match self.usage_pct.is_empty() {
+            true => 100.0,
+            false => self.usage_pct.get(&m).copied().unwrap_or(100.0),
+        }
     }
 
     pub fn set_usage_pct(&mut self, m: ModuleId, pct: f64) {
-        self.usage_pct[m.index()] = pct.clamp(0.0, 100.0);
+        match pct.clamp(0.0, 100.0) {
+            100.0 => self.usage_pct.remove(&m),
+            pct => self.usage_pct.insert(m, pct),
+        };
     }
 
     /// A parameter's current value.
@@ -158,7 +166,7 @@ impl Plan {
     /// Back to all eager and 100 % usage; parameters and thresholds stay.
     pub fn reset(&mut self) {
         self.decisions.fill(Decision::Eager);
-        self.usage_pct.fill(100.0);
+        self.usage_pct.clear();
     }
 
     pub fn is_default_module(&self, m: ModuleId) -> bool {
@@ -262,4 +270,34 @@ pub fn to_json(plan: &Plan, graph: &ImportGraph) -> String {
     let mut text = crate::safe_json::to_string_pretty(&file);
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Usages are kept only where they differ from 100 %: setting one back (or past 100)
+    /// leaves a plan equal to a fresh one, so "unsaved changes" and saved files agree.
+    #[test]
+    fn usage_back_at_100_is_the_default_again() {
+        let g = crate::trace::from_bytes(
+            "t",
+            b"import time:        10 |         10 |   b\nimport time:         5 |         15 | a\n",
+        )
+        .unwrap();
+        let b = g.find("b").unwrap();
+        let mut plan = Plan::new(&g);
+        plan.set_usage_pct(b, 30.0);
+        assert_eq!(plan.usage_pct(b), 30.0);
+        assert!(!plan.is_default_module(b) && plan != Plan::new(&g));
+        plan.set_usage_pct(b, 100.0);
+        assert!(plan.is_default_module(b) && plan == Plan::new(&g));
+        plan.set_usage_pct(b, 250.0);
+        assert_eq!(plan.usage_pct(b), 100.0);
+        assert_eq!(plan, Plan::new(&g));
+        plan.set_usage_pct(b, -3.0);
+        assert_eq!(plan.usage_pct(b), 0.0);
+        plan.reset();
+        assert_eq!(plan, Plan::new(&g));
+    }
 }
