@@ -100,15 +100,16 @@ impl Dominators {
         const UNSEEN: u32 = u32::MAX;
         let mut rpo_number = vec![UNSEEN; n];
         let mut postorder: Vec<u32> = Vec::with_capacity(n);
-        let mut visited = vec![false; n];
+        // A node is seen once its number is no longer UNSEEN; it gets its real one below.
+        const SEEN: u32 = 0;
         let mut stack: Vec<(u32, u32)> = vec![(ROOT as u32, 0)];
-        visited[ROOT] = true;
+        rpo_number[ROOT] = SEEN;
         while let Some(&mut (v, ref mut next)) = stack.last_mut() {
             if (*next as usize) < successor_count(v as usize) {
                 let child = successor(v as usize, *next as usize);
                 *next += 1;
-                if !visited[child] {
-                    visited[child] = true;
+                if rpo_number[child] == UNSEEN {
+                    rpo_number[child] = SEEN;
                     stack.push((child as u32, 0));
                 }
             } else {
@@ -218,14 +219,13 @@ impl Dominators {
                 break;
             }
         }
+        drop(marks); // before the retained figures' tables: the peak is theirs
         // Back to nodes: the node numbered `i` is `postorder[reached - 1 - i]`.
-        let node_at = |i: u32| postorder[reached - 1 - i as usize];
-        let mut idom = vec![UNSEEN; n];
-        for (i, &d) in doms.iter().enumerate() {
-            if d != UNSEEN {
-                idom[node_at(i as u32) as usize] = node_at(d);
-            }
-        }
+        let node_at = |i: u32| postorder[reached - 1 - i as usize] as usize;
+        let idom = |v: usize| match rpo_number[v] {
+            UNSEEN => None,
+            i => Some(node_at(doms[i as usize])),
+        };
 
         // Retained, run by run: children before parents (reverse RPO), gates weighing nothing;
         // each run's figure is capped by that run's cumulative (the two differ only by CPython
@@ -261,8 +261,9 @@ impl Dominators {
             }
             retained[0] = 0;
             retained[modules + 1..].fill(0);
-            for v in rpo().skip(1).rev() {
-                let d = idom[v] as usize;
+            // Children before parents: numbers from the last down.
+            for i in (1..reached).rev() {
+                let (v, d) = (node_at(i as u32), node_at(doms[i]));
                 retained[d] = retained[d].saturating_add(retained[v]);
             }
             for i in 0..modules {
@@ -294,15 +295,14 @@ impl Dominators {
         Dominators {
             idom: (1..=modules)
                 .map(|v| {
-                    let mut d = idom[v];
+                    let mut d = idom(v);
                     // Step over this module's own gate.
-                    if d != UNSEEN && d == gate[v - 1] {
-                        d = idom[d as usize];
+                    if let Some(g) = d
+                        && g == gate[v - 1] as usize
+                    {
+                        d = idom(g);
                     }
-                    match d {
-                        UNSEEN => None,
-                        d => module_of(d as usize),
-                    }
+                    d.and_then(module_of)
                 })
                 .collect(),
             retained_everywhere_us: medians(everywhere_runs),
