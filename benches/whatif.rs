@@ -39,6 +39,11 @@ fn whatif(c: &mut Criterion) {
             });
         }
     }
+    // At 1M only the dominators, which every trace pays once (report, explorer).
+    let g = graph(&SynthTree::generate(1_000_000, 42).to_importtime());
+    group.bench_function("dominators/1000000", |b| {
+        b.iter(|| Dominators::compute(black_box(&g)))
+    });
     group.finish();
 }
 
