@@ -37,7 +37,7 @@ TUNA = ("import sys, time, tuna\n"
         "print(time.perf_counter() - t)")
 
 def run(cmd, capture=False):
-    """(wall s, cpu s, peak RSS MB, stdout) of one process; output goes to /dev/null unless
+    """(wall s, cpu s, peak RSS MiB, stdout) of one process; output goes to /dev/null unless
     captured, so no pipe's reader is timed."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
@@ -59,7 +59,7 @@ print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system(
       f"{rounds} rounds, alternating; medians")
 print()
 print(f"{'modules':>9} {'floor s':>8} {'text s':>8} {'×floor':>7} {'json s':>8} {'×floor':>7} "
-      f"{'tuna s':>8} {'tuna/json':>9} {'text RSS MB':>11}")
+      f"{'tuna s':>8} {'tuna/json':>9} {'text RSS MiB':>12}")
 for n in sizes:
     trace = os.path.join(folder, f"{n}.txt")
     cmds = {
@@ -83,5 +83,5 @@ for n in sizes:
     print(f"{int(n):>9} {floor:>8.3f} {text:>8.3f} {text / floor:>7.1f} {js:>8.3f} "
           f"{js / floor:>7.1f} "
           + (f"{tuna_s:>8.3f} {tuna_s / js:>9.1f}" if tuna_s else f"{'–':>8} {'–':>9}")
-          + f" {median(rss):>11.0f}")
+          + f" {median(rss):>12.0f}")
 PY
