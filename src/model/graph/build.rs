@@ -33,7 +33,7 @@ impl ImportGraph {
         let python = meta.python.as_deref();
         let name_facts = || {
             let package = packages_of(&names);
-            let stdlib = stdlib_flags(&names, &package, python);
+            let stdlib = stdlib_flags(&names, python);
             (package, stdlib)
         };
         let build_tree = || {
@@ -239,31 +239,79 @@ fn first_import_tree(
     Ok((modules, children, roots, samples))
 }
 
-/// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`.
+/// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`. Siblings are mostly
+/// listed together, so the last package found is tried before the name table.
 fn packages_of(names: &Names) -> Vec<u32> {
     let mut package = vec![NO_PACKAGE; names.len()];
+    let mut last: Option<(&str, u32)> = None;
     for (i, slot) in package.iter_mut().enumerate() {
-        if let Some((parent, _)) = names.name(i as u32).rsplit_once('.')
-            && let Some(p) = names.get(parent)
-        {
-            *slot = p;
-        }
+        let Some((parent, _)) = names.name(i as u32).rsplit_once('.') else {
+            continue;
+        };
+        *slot = match last {
+            Some((name, p)) if name == parent => p,
+            _ => {
+                let p = names.get(parent).unwrap_or(NO_PACKAGE);
+                last = Some((parent, p));
+                p
+            }
+        };
     }
     package
 }
 
-/// Whether each module is in the standard library, by top-level name, so a package's answer
-/// serves its submodules (usually read first).
-fn stdlib_flags(names: &Names, package: &[u32], python: Option<&str>) -> Vec<bool> {
-    let n = names.len();
-    let mut stdlib = vec![false; n];
-    for i in 0..n {
-        let p = package[i] as usize;
-        stdlib[i] = if p < i {
-            stdlib[p]
-        } else {
-            is_stdlib_name(names.name(i as u32), python)
-        };
+/// Whether each module is in the standard library, by top-level name; modules of one
+/// top-level package are mostly listed together, so the last answer is tried first.
+fn stdlib_flags(names: &Names, python: Option<&str>) -> Vec<bool> {
+    let mut last: Option<(&str, bool)> = None;
+    (0..names.len() as u32)
+        .map(|i| {
+            let name = names.name(i);
+            let top = name.split_once('.').map_or(name, |(top, _)| top);
+            match last {
+                Some((t, stdlib)) if t == top => stdlib,
+                _ => {
+                    let stdlib = is_stdlib_name(top, python);
+                    last = Some((top, stdlib));
+                    stdlib
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ModuleClass;
+
+    /// The last package and the last top-level answer are reused only for the same name:
+    /// `abcd` is as long as `json`, and listed among its submodules.
+    #[test]
+    fn packages_and_stdlib_follow_each_name() {
+        let g = crate::trace::from_bytes(
+            "t",
+            b"\
+import time:        10 |         10 |   json.decoder
+import time:        10 |         10 |   abcd.x
+import time:        10 |         10 |   json.scanner
+import time:        10 |         40 | json
+import time:        10 |         10 | abcd
+",
+        )
+        .unwrap();
+        let id = |n| g.find(n).unwrap();
+        for (module, package) in [
+            ("json.decoder", "json"),
+            ("abcd.x", "abcd"),
+            ("json.scanner", "json"),
+        ] {
+            assert!(g.is_package_edge(id(module), id(package)), "{module}");
+        }
+        assert!(!g.is_package_edge(id("abcd.x"), id("json")));
+        let class = |n| g.module(id(n)).class;
+        assert_eq!(class("json.decoder"), ModuleClass::Stdlib);
+        assert_eq!(class("abcd.x"), ModuleClass::Unknown);
+        assert_eq!(class("json.scanner"), ModuleClass::Stdlib);
+        assert_eq!(class("abcd"), ModuleClass::Unknown);
     }
-    stdlib
 }
