@@ -20,11 +20,9 @@ pub struct Search {
     /// What is left to scan: all modules, or the matches of a shorter query.
     candidates: Candidates,
     next: usize,
-    /// Matches so far; the first `ordered` are in their final order (all, once `done`).
-    matches: Vec<(i64, ModuleId)>,
-    /// Each match's place in the order, gathered when it matched: best score, then shorter
-    /// names, then heavier modules, then import order.
-    keys: Vec<OrderKey>,
+    /// Matches so far, each with its place in the order, gathered when it matched; the first
+    /// `ordered` are in their final order (all, once `done`).
+    matches: Vec<OrderKey>,
     ordered: usize,
     /// The query in ASCII lower case, for the subsequence pre-filter (`None`: not ASCII).
     ascii_query: Option<Vec<u8>>,
@@ -33,6 +31,7 @@ pub struct Search {
     pub selected: usize,
 }
 
+/// Best score, then shorter names, then heavier modules, then import order; the module last.
 type OrderKey = (Reverse<i64>, u32, Reverse<u64>, ModuleId);
 
 /// Matches ordered per round: a block of a sixteenth of the rest (within these bounds) is
@@ -98,7 +97,6 @@ impl Search {
             candidates: Candidates::All(graph.len()),
             next: 0,
             matches: Vec::new(),
-            keys: Vec::new(),
             ordered: 0,
             ascii_query: Some(Vec::new()),
             done: true,
@@ -110,7 +108,7 @@ impl Search {
         self.query.push(c);
         // Every match of "abc" is a match of "ab": narrow instead of starting over.
         let narrowed = if self.done && !self.query.is_empty() && self.query.chars().count() > 1 {
-            Candidates::These(self.matches.iter().map(|&(_, id)| id).collect())
+            Candidates::These(self.matched().collect())
         } else {
             Candidates::All(graph.len())
         };
@@ -126,7 +124,6 @@ impl Search {
         self.candidates = candidates;
         self.next = 0;
         self.matches.clear();
-        self.keys.clear();
         self.ordered = 0;
         self.ascii_query = self
             .query
@@ -167,8 +164,7 @@ impl Search {
                     ))
                 })
                 .collect();
-            self.matches.extend(found.iter().map(|k| (k.0.0, k.3)));
-            self.keys.extend(found);
+            self.matches.extend(found);
             self.next = end;
             if start.elapsed() >= budget {
                 return false;
@@ -176,8 +172,8 @@ impl Search {
         }
         // Best first, a block per round: the block's best are selected from the rest (linear)
         // and sorted, so the head of the list is right first and no round sorts everything.
-        while self.ordered < self.keys.len() {
-            let rest = &mut self.keys[self.ordered..];
+        while self.ordered < self.matches.len() {
+            let rest = &mut self.matches[self.ordered..];
             let block = (rest.len() / 16)
                 .clamp(ORDER_BLOCK.0, ORDER_BLOCK.1)
                 .min(rest.len());
@@ -185,12 +181,8 @@ impl Search {
                 rest.select_nth_unstable(block);
             }
             rest[..block].sort_unstable();
-            for i in self.ordered..self.ordered + block {
-                let key = self.keys[i];
-                self.matches[i] = (key.0.0, key.3);
-            }
             self.ordered += block;
-            if self.ordered < self.keys.len() && start.elapsed() >= budget {
+            if self.ordered < self.matches.len() && start.elapsed() >= budget {
                 return false;
             }
         }
@@ -203,12 +195,22 @@ impl Search {
         while !self.step(graph, Duration::from_secs(3600)) {}
     }
 
-    pub fn matches(&self) -> &[(i64, ModuleId)] {
-        &self.matches
+    pub fn match_count(&self) -> usize {
+        self.matches.len()
+    }
+
+    /// The matching modules, best first once `done`.
+    pub fn matched(&self) -> impl ExactSizeIterator<Item = ModuleId> + '_ {
+        self.matches.iter().map(|key| key.3)
+    }
+
+    /// The `i`-th match.
+    pub fn match_at(&self, i: usize) -> Option<ModuleId> {
+        self.matches.get(i).map(|key| key.3)
     }
 
     pub fn selected_module(&self) -> Option<ModuleId> {
-        self.matches.get(self.selected).map(|&(_, id)| id)
+        self.match_at(self.selected)
     }
 
     /// Positions (char indices) of the matched characters in a name, for highlighting.
@@ -254,8 +256,7 @@ mod tests {
             if query == "m" {
                 assert!(expected.len() > 2 * ORDER_BLOCK.0, "several rounds");
             }
-            let got: Vec<(i64, ModuleId)> = expected.iter().map(|k| (k.0.0, k.3)).collect();
-            assert_eq!(s.matches(), &got[..], "{query}");
+            assert_eq!(s.matches, expected, "{query}");
         }
         assert!(could_match("Botocore.Utils", b"bcu"));
         assert!(!could_match("botocore", b"bcu"));
@@ -275,21 +276,21 @@ import time:         5 |          5 | requests
             s.push(&g, c);
             s.finish(&g);
         }
-        let names: Vec<&str> = s.matches().iter().map(|&(_, id)| g.name(id)).collect();
+        let names: Vec<&str> = s.matched().map(|id| g.name(id)).collect();
         assert_eq!(names, ["urllib3", "urllib3.util"]);
         assert_eq!(s.indices("urllib3"), vec![0, 1, 2, 3]);
         s.push(&g, 'x');
         s.finish(&g);
-        assert!(s.matches().is_empty());
+        assert_eq!(s.match_count(), 0);
         s.pop(&g);
         s.finish(&g);
-        assert_eq!(s.matches().len(), 2);
+        assert_eq!(s.match_count(), 2);
         for _ in 0..4 {
             s.pop(&g);
         }
         s.push(&g, 'r');
         s.finish(&g);
         // botocore, requests and both urllib3 names hold an r.
-        assert_eq!(s.matches().len(), 4);
+        assert_eq!(s.match_count(), 4);
     }
 }

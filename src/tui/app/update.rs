@@ -76,7 +76,7 @@ impl App {
             Action::SearchBackspace => self.search.pop(self.analysis.graph()),
             Action::SearchUp => self.search.selected = self.search.selected.saturating_sub(1),
             Action::SearchDown => {
-                let last = self.search.matches().len().saturating_sub(1);
+                let last = self.search.match_count().saturating_sub(1);
                 self.search.selected = (self.search.selected + 1).min(last);
             }
             Action::SearchConfirm => {
@@ -243,7 +243,7 @@ impl App {
     }
 
     fn next_match(&mut self, forward: bool) {
-        let n = self.search.matches().len();
+        let n = self.search.match_count();
         if n == 0 {
             self.status = Some("no search: press / to search".into());
             return;
@@ -253,7 +253,9 @@ impl App {
         } else {
             (self.match_index + n - 1) % n
         };
-        let m = self.search.matches()[self.match_index].1;
+        let Some(m) = self.search.match_at(self.match_index) else {
+            return;
+        };
         self.status = Some(format!(
             "match {}/{} for “{}”",
             self.match_index + 1,

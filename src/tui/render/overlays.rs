@@ -69,7 +69,7 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
     } else if s.query.is_empty() {
         "type a module name".to_string()
     } else {
-        format!("{} matches", s.matches().len())
+        format!("{} matches", s.match_count())
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -84,7 +84,7 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
     ])];
     let shown = inner.height.saturating_sub(1) as usize;
     let first = s.selected.saturating_sub(shown.saturating_sub(1));
-    for (i, &(_, id)) in s.matches().iter().enumerate().skip(first).take(shown) {
+    for (i, id) in s.matched().enumerate().skip(first).take(shown) {
         let name = g.name(id);
         let hits = s.indices(name);
         let mut spans: Vec<Span> = name
