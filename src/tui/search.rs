@@ -201,7 +201,13 @@ impl Search {
 
     /// The matching modules, best first once `done`.
     pub fn matched(&self) -> impl ExactSizeIterator<Item = ModuleId> + '_ {
-        self.matches.iter().map(|key| key.3)
+        self.matched_from(0)
+    }
+
+    /// The matches from the `first`-th on (a slice, so the list on screen starts there at once).
+    pub fn matched_from(&self, first: usize) -> impl ExactSizeIterator<Item = ModuleId> + '_ {
+        let first = first.min(self.matches.len());
+        self.matches[first..].iter().map(|key| key.3)
     }
 
     /// The `i`-th match.

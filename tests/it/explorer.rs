@@ -242,6 +242,37 @@ fn search_highlights_matched_characters_and_esc_cancels() {
 }
 
 #[test]
+fn search_list_scrolls_with_the_selection() {
+    let mut s = Screen::new(100, 30);
+    s.keys(&[KeyCode::Char('/')]).typed("pandas");
+    let many = s.app.search().match_count();
+    assert!(many > 60, "{many}");
+    // Past the ~17 rows the list shows: it scrolls, and the highlight stays on the selection.
+    for picked in [30, 55] {
+        while s.app.search().selected < picked {
+            s.keys(&[KeyCode::Down]);
+        }
+        let g = s.app.analysis().graph();
+        let want = g.name(s.app.search().match_at(picked).unwrap()).to_string();
+        let buffer = s.draw().clone();
+        let reversed: Vec<String> = (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .filter(|&x| buffer[(x, y)].modifier.contains(Modifier::REVERSED))
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect()
+            })
+            .collect();
+        assert!(
+            reversed
+                .iter()
+                .any(|line| line.split_whitespace().next() == Some(want.as_str())),
+            "{want} highlighted: {reversed:?}"
+        );
+    }
+}
+
+#[test]
 fn expand_collapse_and_sort_keys() {
     let mut s = Screen::new(120, 40);
     let before = s.app.views().tree.rows().len();

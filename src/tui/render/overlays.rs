@@ -84,7 +84,7 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
     ])];
     let shown = inner.height.saturating_sub(1) as usize;
     let first = s.selected.saturating_sub(shown.saturating_sub(1));
-    for (i, id) in s.matched().enumerate().skip(first).take(shown) {
+    for (i, id) in (first..).zip(s.matched_from(first)).take(shown) {
         let name = g.name(id);
         let hits = s.indices(name);
         let mut spans: Vec<Span> = name
