@@ -121,10 +121,8 @@ impl Plan {
     }
 
     pub fn usage_pct(&self, m: ModuleId) -> f64 {
-        match self.usage_pct.is_empty() {
-            true => 100.0,
-            false => self.usage_pct.get(&m).copied().unwrap_or(100.0),
-        }
+        // An empty map answers without hashing: a plan that sets no usage costs no lookup.
+        self.usage_pct.get(&m).copied().unwrap_or(100.0)
     }
 
     pub fn set_usage_pct(&mut self, m: ModuleId, pct: f64) {
