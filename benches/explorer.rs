@@ -2,20 +2,20 @@
 //! (seeded synthetic traces).
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use lmms_tui::model::ImportGraph;
-use lmms_tui::synth::SynthTree;
+use lmms_core::model::ImportGraph;
+use lmms_core::synth::SynthTree;
+use lmms_core::whatif::{Analysis, Decision};
 use lmms_tui::tui::action::Action;
 use lmms_tui::tui::app::{App, OutputFile};
 use lmms_tui::tui::cursor::Move;
 use lmms_tui::tui::render::render;
 use lmms_tui::tui::views::ViewId;
-use lmms_tui::whatif::{Analysis, Decision};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
 
 fn graph(text: &str) -> ImportGraph {
-    lmms_tui::trace::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 fn frame(app: &App, terminal: &mut Terminal<TestBackend>) {
@@ -129,7 +129,7 @@ fn explorer(c: &mut Criterion) {
 
 /// `m0 › m1 › … › m(n-1)`, one run, built directly (its text form would be O(n²) spaces).
 fn deep_chain(n: usize) -> ImportGraph {
-    let mut b = lmms_tui::model::TraceBuilder::new();
+    let mut b = lmms_core::model::TraceBuilder::new();
     let run = b.begin_run();
     let mut parent = None;
     for i in 0..n {
@@ -137,7 +137,7 @@ fn deep_chain(n: usize) -> ImportGraph {
         b.tree_parent(m, parent);
         b.sample(
             m,
-            lmms_tui::model::Sample {
+            lmms_core::model::Sample {
                 run,
                 self_us: 10,
                 cumulative_us: 10 * (n - i) as u64,

@@ -5,13 +5,13 @@
 mod floor;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lmms_tui::model::ImportGraph;
-use lmms_tui::synth::SynthTree;
-use lmms_tui::trace::{self};
+use lmms_core::model::ImportGraph;
+use lmms_core::synth::SynthTree;
+use lmms_core::trace::{self};
 use std::hint::black_box;
 
 fn read(text: &[u8]) -> ImportGraph {
-    lmms_tui::trace::from_bytes("bench", text).unwrap()
+    lmms_core::trace::from_bytes("bench", text).unwrap()
 }
 
 fn readers(c: &mut Criterion) {
@@ -29,7 +29,7 @@ fn readers(c: &mut Criterion) {
             b.iter(|| {
                 let g = read(text.as_bytes());
                 let mut out = Vec::with_capacity(modules * 300);
-                let a = lmms_tui::whatif::Analysis::of(g);
+                let a = lmms_core::whatif::Analysis::of(g);
                 lmms_tui::output::ReportFormat::Json
                     .write(&a, None, &mut out)
                     .unwrap();
@@ -38,7 +38,7 @@ fn readers(c: &mut Criterion) {
         });
         let g = read(text.as_bytes());
         // The reports alone, on an analysis already made.
-        let a = lmms_tui::whatif::Analysis::of(g.clone());
+        let a = lmms_core::whatif::Analysis::of(g.clone());
         for format in [
             lmms_tui::output::ReportFormat::Json,
             lmms_tui::output::ReportFormat::Text,

@@ -1,15 +1,15 @@
 //! The what-if engine: dominators (once per trace) and a full projection (every change).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lmms_tui::model::Dominators;
-use lmms_tui::model::{ImportGraph, ModuleId};
-use lmms_tui::synth::SynthTree;
-use lmms_tui::whatif::project;
-use lmms_tui::whatif::{Decision, Plan};
+use lmms_core::model::Dominators;
+use lmms_core::model::{ImportGraph, ModuleId};
+use lmms_core::synth::SynthTree;
+use lmms_core::whatif::project;
+use lmms_core::whatif::{Decision, Plan};
 use std::hint::black_box;
 
 fn graph(text: &str) -> ImportGraph {
-    lmms_tui::trace::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// Defers the heaviest top-level packages' first children: a realistic handful of decisions.

@@ -6,6 +6,6 @@ fn main() {
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
     print!(
         "{}",
-        lmms_tui::synth::SynthTree::generate(modules, seed).to_importtime()
+        lmms_core::synth::SynthTree::generate(modules, seed).to_importtime()
     );
 }

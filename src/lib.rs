@@ -1,20 +1,14 @@
 //! lmms-tui: where a Python program's import time goes, and what deferring imports would save.
 //!
-//! Layers, each depending only on those below it (README "Architecture"):
-//! [`model`] ← [`trace`] readers ← [`whatif`] ← [`output`] / [`tui`] ← [`cli`], with [`record`]
-//! beside the readers. The binary is a thin shell over [`cli::main`].
+//! This crate holds what people see and what touches the system: [`cli`] (flags, commands),
+//! [`tui`] (the explorer), [`output`] (every text, report and generated file), [`record`]
+//! (running Python). The traces, the import graph and the what-if model are `lmms_core`'s,
+//! which depends on none of them (README "Architecture"). The binary is a thin shell over
+//! [`cli::main`].
 
 pub mod cli;
-pub mod error;
-pub mod model;
 pub mod outfile;
 pub mod output;
-pub mod printable;
 pub mod record;
-pub mod safe_json;
 pub mod signals;
-#[doc(hidden)]
-pub mod synth;
-pub mod trace;
 pub mod tui;
-pub mod whatif;

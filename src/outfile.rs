@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use lmms_core::error::{Error, Result};
 
 /// How many links a chain may have, as the kernel's own limit (ELOOP).
 const MAX_LINKS: usize = 40;

@@ -10,14 +10,14 @@ use super::{
     BaselineArgs, CheckArgs, ExportArgs, MixingArgs, OutputArgs, RecordArgs, ReportArgs,
     WhatIfArgs, WhyArgs,
 };
-use crate::error::{Error, Result};
-use crate::model::{ImportGraph, Noise, comparison, kinship};
 use crate::output::units::{count, ms};
-use crate::printable::printable;
 use crate::record::{self, Progress, RecordOptions};
-use crate::trace;
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
-use crate::whatif::Analysis;
+use lmms_core::error::{Error, Result};
+use lmms_core::model::{ImportGraph, Noise, comparison, kinship};
+use lmms_core::printable::printable;
+use lmms_core::trace;
+use lmms_core::whatif::Analysis;
 
 /// What a command reads: the trace's files, the baseline's and whether they may mix programs.
 struct Sources<'a> {
@@ -226,12 +226,12 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
             min_ms: args.min_ms.unwrap_or(default.min_ms),
         }
     });
-    let options = crate::whatif::check::Options {
+    let options = lmms_core::whatif::check::Options {
         noise,
         modules: args.modules,
         strict: args.strict,
     };
-    let verdict = crate::whatif::check::check(&analysis, options);
+    let verdict = lmms_core::whatif::check::check(&analysis, options);
     let text = args.format.render(&analysis, &verdict);
     if args.format == crate::output::check::CheckFormat::Github {
         append_step_summary(&crate::output::check::summary_markdown(&analysis, &verdict))?;
@@ -356,16 +356,16 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
             format!(" ({})", printable(&recording.notes.join("; ")))
         },
     );
-    let mut lazy = crate::whatif::Plan::new(g);
+    let mut lazy = lmms_core::whatif::Plan::new(g);
     for m in &g.meta().measured {
         // What the projection says of the same edit, beside what it measured.
         lazy.reset();
         for name in &m.lazy {
             if let Some(id) = g.find(name) {
-                let _ = lazy.set_decision(g, id, crate::whatif::Decision::Lazy);
+                let _ = lazy.set_decision(g, id, lmms_core::whatif::Decision::Lazy);
             }
         }
-        let a = crate::whatif::Analysis::new(g.clone(), lazy.clone(), None);
+        let a = lmms_core::whatif::Analysis::new(g.clone(), lazy.clone(), None);
         if let Some(figure) = crate::output::measured::measured(&a) {
             eprintln!("lmms-tui: {}", printable(&figure.text()));
         }

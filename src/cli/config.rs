@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Command};
 
-use crate::error::{Error, Result};
+use lmms_core::error::{Error, Result};
 
 /// Flags a file cannot set: where output goes, and this file itself.
 const NOT_IN_FILE: &[&str] = &["config", "output", "force", "dir", "help", "version"];

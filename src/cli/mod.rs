@@ -13,11 +13,11 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::error::Result;
 use crate::output::ReportFormat;
 use crate::output::check::CheckFormat;
 use crate::output::fast_path::Style;
 use crate::output::why::WhyFormat;
+use lmms_core::error::Result;
 pub use whatif_args::WhatIfArgs;
 
 #[derive(Parser, Debug)]
@@ -235,7 +235,10 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors quote names from traces: never a raw escape byte on the terminal.
-            eprintln!("lmms-tui: {}", crate::printable::printable(&e.to_string()));
+            eprintln!(
+                "lmms-tui: {}",
+                lmms_core::printable::printable(&e.to_string())
+            );
             ExitCode::from(2)
         }
     }
@@ -280,7 +283,7 @@ pub fn parse(argv: Vec<OsString>) -> Result<(Cli, Option<PathBuf>)> {
 }
 
 fn from_matches(matches: &clap::ArgMatches) -> Result<Cli> {
-    Cli::from_arg_matches(matches).map_err(|e| crate::error::Error::new(clap_message(&e)))
+    Cli::from_arg_matches(matches).map_err(|e| lmms_core::error::Error::new(clap_message(&e)))
 }
 
 /// clap's message in one line, without its `error:` prefix and usage.

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
 
-use crate::error::{Error, Result};
-use crate::model::ImportGraph;
-use crate::whatif::params::{Kind, Value};
-use crate::whatif::{Decision, PARAMS, Param, Plan, plan};
+use lmms_core::error::{Error, Result};
+use lmms_core::model::ImportGraph;
+use lmms_core::whatif::params::{Kind, Value};
+use lmms_core::whatif::{Decision, PARAMS, Param, Plan, plan};
 
 /// Decisions and parameters for the what-if projection (over a plan file, if given).
 #[derive(Debug, Default, Clone)]

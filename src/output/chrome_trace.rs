@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::run_tree::spans;
-use crate::whatif::Analysis;
+use lmms_core::whatif::Analysis;
 
 pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
     let g = a.graph();
@@ -39,6 +39,6 @@ pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
         }
     }
     let doc = json!({ "traceEvents": events, "displayTimeUnit": "ms" });
-    crate::safe_json::to_writer(&mut *out, &doc)?;
+    lmms_core::safe_json::to_writer(&mut *out, &doc)?;
     writeln!(out)
 }

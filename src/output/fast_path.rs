@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::figures::{edit_sites, edit_text};
 use super::units::{count, ms, number};
-use crate::model::{ModuleId, is_python_module_name};
-use crate::whatif::{Analysis, Decision, Suggestion};
+use lmms_core::model::{ModuleId, is_python_module_name};
+use lmms_core::whatif::{Analysis, Decision, Suggestion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {

@@ -3,8 +3,8 @@
 
 use super::measured::{gc_is_large, gc_line, measured};
 use super::units::{count, ms, per_day, signed_ms, signed_percent};
-use crate::model::{Delta, ImportGraph, NOISY_SPREAD};
-use crate::whatif::{Analysis, Decision, PercentileMethod, Percentiles, params};
+use lmms_core::model::{Delta, ImportGraph, NOISY_SPREAD};
+use lmms_core::whatif::{Analysis, Decision, PercentileMethod, Percentiles, params};
 
 pub fn edges_label(graph: &ImportGraph) -> &'static str {
     if graph.edges_complete() {
@@ -351,17 +351,9 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
     lines
 }
 
-/// `program › a › b › m`: an import chain from the program (elided as `ImportGraph::path_text`).
-pub fn chain_text(g: &ImportGraph, chain: &[crate::model::ModuleId]) -> String {
-    if chain.is_empty() {
-        return "program".into();
-    }
-    format!("program › {}", g.path_text(chain))
-}
-
 /// `handler.py:3 `import pandas``, `requests/packages.py:9`, or `C code` for an import made
 /// with no Python frame.
-pub fn site_text(g: &ImportGraph, site: &crate::model::Site) -> String {
+pub fn site_text(g: &ImportGraph, site: &lmms_core::model::Site) -> String {
     match (g.site_place(site), g.site_code(site)) {
         (Some(place), Some(code)) => format!("{place} `{code}`"),
         (Some(place), None) => place,
@@ -370,7 +362,7 @@ pub fn site_text(g: &ImportGraph, site: &crate::model::Site) -> String {
 }
 
 /// Where the program's own code imports `m`: the lines a deferral asks the user to edit.
-pub fn edit_sites(g: &ImportGraph, m: crate::model::ModuleId) -> Vec<&crate::model::Site> {
+pub fn edit_sites(g: &ImportGraph, m: lmms_core::model::ModuleId) -> Vec<&lmms_core::model::Site> {
     g.sites(m)
         .iter()
         .filter(|s| g.is_editable_import(s.importer, m) && g.site_place(s).is_some())
@@ -378,7 +370,11 @@ pub fn edit_sites(g: &ImportGraph, m: crate::model::ModuleId) -> Vec<&crate::mod
 }
 
 /// The edit a deferral asks for at one line, in words.
-pub fn edit_text(g: &ImportGraph, site: &crate::model::Site, m: crate::model::ModuleId) -> String {
+pub fn edit_text(
+    g: &ImportGraph,
+    site: &lmms_core::model::Site,
+    m: lmms_core::model::ModuleId,
+) -> String {
     // PEP 810 puts `lazy` before the statement as written, when it is one whole statement.
     let lazy = match g.site_code(site) {
         Some(code)
@@ -396,7 +392,7 @@ pub fn edit_text(g: &ImportGraph, site: &crate::model::Site, m: crate::model::Mo
 }
 
 /// Why a deferred module stays loaded, in words, with the chain.
-pub fn kept_text(g: &ImportGraph, kept: &crate::whatif::Kept) -> String {
+pub fn kept_text(g: &ImportGraph, kept: &lmms_core::whatif::Kept) -> String {
     let m = kept.module;
     let why = match kept.importer() {
         Some(_) if kept.by_package(g) => format!(
@@ -411,7 +407,10 @@ pub fn kept_text(g: &ImportGraph, kept: &crate::whatif::Kept) -> String {
         ),
         None => format!("{} stays loaded", g.name(m)),
     };
-    format!("{why} — {}", chain_text(g, &kept.chain))
+    format!(
+        "{why} — {}",
+        super::chain::program_chain_text(g, &kept.chain)
+    )
 }
 
 /// A delta's change: `+3.2 ms, +12.0%`, or `new`/`gone`.

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::run_tree::{frame_name, spans};
-use crate::whatif::Analysis;
+use lmms_core::whatif::Analysis;
 
 pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
     let g = a.graph();

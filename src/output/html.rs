@@ -10,9 +10,9 @@ use std::io::{self, Write};
 use super::figures::{interleaved_line, noise_line, projection_lines, run_spread};
 use super::units::{count, ms, percent};
 use super::why::WhyFormat;
-use crate::model::{ModuleClass, ModuleId, Sort, SortKey, packages};
-use crate::printable::printable;
-use crate::whatif::{Analysis, Effect};
+use lmms_core::model::{ModuleClass, ModuleId, Sort, SortKey, packages};
+use lmms_core::printable::printable;
+use lmms_core::whatif::{Analysis, Effect};
 
 /// Past this many modules the tree leaves out imports too small to see, and says how many.
 const TREE_MODULES: usize = 20_000;

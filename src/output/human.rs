@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use super::figures::{decision_label, delta_text, projection_lines, summary};
 use super::table::{Style, Table, write_table};
 use super::units::{ms, number, percent, seconds, signed_ms};
-use crate::model::{Sort, SortKey};
-use crate::whatif::Analysis;
+use lmms_core::model::{Sort, SortKey};
+use lmms_core::whatif::Analysis;
 
 pub fn write_text(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<()> {
     write_human(a, top, Style::Text, out)
@@ -28,7 +28,7 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
         Style::Markdown => writeln!(
             out,
             "# Import profile\n\n{}",
-            crate::printable::markdown(&summary(graph))
+            lmms_core::printable::markdown(&summary(graph))
         )?,
         Style::Text => writeln!(out, "{}", summary(graph))?,
     }
@@ -50,9 +50,11 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
     for (figure, value) in lines {
         let label = figure.label();
         match style {
-            Style::Markdown => {
-                writeln!(out, "- **{label}**: {}", crate::printable::markdown(&value))?
-            }
+            Style::Markdown => writeln!(
+                out,
+                "- **{label}**: {}",
+                lmms_core::printable::markdown(&value)
+            )?,
             Style::Text => writeln!(out, "  {label:<width$} {value}")?,
         }
     }
@@ -113,7 +115,9 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
             )?;
             for edit in edits {
                 match style {
-                    Style::Markdown => writeln!(out, "- {}", crate::printable::markdown(&edit))?,
+                    Style::Markdown => {
+                        writeln!(out, "- {}", lmms_core::printable::markdown(&edit))?
+                    }
                     Style::Text => writeln!(out, "    {edit}")?,
                 }
             }
@@ -226,7 +230,11 @@ fn write_human(a: &Analysis, top: usize, style: Style, out: &mut impl Write) -> 
                 row.push(a.suggestion(id).label().into());
                 row.push(m.class.key().into());
                 row.push(if m.parent.is_some() {
-                    format!("{}  ({})", graph.name(id), graph.chain_text(id))
+                    format!(
+                        "{}  ({})",
+                        graph.name(id),
+                        super::chain::first_import_text(graph, id)
+                    )
                 } else {
                     graph.name(id).to_string()
                 });

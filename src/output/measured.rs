@@ -2,14 +2,14 @@
 //! of the imports were cyclic-GC pauses. Shown beside the projection in every format.
 
 use super::units::{ms, signed_ms};
-use crate::model::ImportGraph;
-use crate::whatif::{Analysis, Decision};
+use lmms_core::model::ImportGraph;
+use lmms_core::whatif::{Analysis, Decision};
 
 /// What `record --lazy` measured for exactly this plan's deferrals.
 pub struct MeasuredFigure<'a> {
-    pub run: &'a crate::model::Measured,
+    pub run: &'a lmms_core::model::Measured,
     /// The edit really saved this much (None: recorded without paired runs).
-    pub saving: Option<crate::model::PairedDifference>,
+    pub saving: Option<lmms_core::model::PairedDifference>,
     pub projected_saving_us: f64,
 }
 

@@ -2,6 +2,7 @@
 //! file per format. The formats `report` offers are listed once, in `ReportFormat::ALL`; the
 //! CLI's `--format` values and help are generated from it.
 
+pub mod chain;
 pub mod check;
 mod chrome_trace;
 pub mod fast_path;
@@ -19,7 +20,7 @@ pub mod why;
 
 use std::io::{self, Write};
 
-use crate::whatif::Analysis;
+use lmms_core::whatif::Analysis;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -121,7 +122,7 @@ impl ReportFormat {
         if self.escapes_controls() {
             self.write_unguarded(a, top, out)
         } else {
-            self.write_unguarded(a, top, &mut crate::printable::Printable(out))
+            self.write_unguarded(a, top, &mut lmms_core::printable::Printable(out))
         }
     }
 
@@ -136,7 +137,7 @@ impl ReportFormat {
             ReportFormat::Text => human::write_text(a, top, out),
             ReportFormat::Markdown => human::write_markdown(a, top, out),
             ReportFormat::Json => json::write_json(a, top, out),
-            ReportFormat::TraceJson => crate::trace::json::write(a.graph(), out),
+            ReportFormat::TraceJson => lmms_core::trace::json::write(a.graph(), out),
             ReportFormat::Speedscope => speedscope::write(a, out),
             ReportFormat::Folded => folded::write(a, out),
             ReportFormat::ChromeTrace => chrome_trace::write(a, out),

@@ -4,7 +4,7 @@
 //! Each module spans its own time plus its imports'; CPython's trace does not say where in
 //! that span the module's own code ran, so its imports are drawn first and its own time after.
 
-use crate::model::{ImportGraph, ModuleId};
+use lmms_core::model::{ImportGraph, ModuleId};
 
 /// One module in one run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub fn spans(g: &ImportGraph, run: u32) -> Vec<Span> {
 
 /// A name as a frame: printable, and never the folded format's separators (`;`, space).
 pub fn frame_name(name: &str) -> String {
-    crate::printable::printable(name)
+    lmms_core::printable::printable(name)
         .chars()
         .map(|c| {
             if c == ';' || c.is_whitespace() || c.is_control() {

@@ -29,7 +29,7 @@ pub fn write_table(out: &mut impl Write, style: Style, t: &Table) -> io::Result<
                 // Cells hold names from traces: nothing in them may become markup.
                 let cells: Vec<String> = row
                     .iter()
-                    .map(|c| crate::printable::markdown(c).into_owned())
+                    .map(|c| lmms_core::printable::markdown(c).into_owned())
                     .collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }

@@ -27,7 +27,7 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
-pub use crate::whatif::params::number;
+pub use lmms_core::whatif::params::number;
 
 /// ms with one decimal and a sign.
 pub fn signed_ms(us: f64) -> String {

@@ -4,9 +4,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::figures::{chain_text, site_text};
+use super::chain::program_chain_text;
+use super::figures::site_text;
 use super::units::{count, ms, percent};
-use crate::model::{EdgeKind, ImportGraph, ModuleClass, Reason, Why};
+use lmms_core::model::{EdgeKind, ImportGraph, ModuleClass, Reason, Why};
 
 /// How many submodule names the one-line summary names.
 const SUBMODULES_NAMED: usize = 5;
@@ -38,7 +39,7 @@ impl WhyFormat {
     /// control character itself (`safe_json`).
     pub fn write(self, g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()> {
         match self {
-            WhyFormat::Text => write_text(g, why, &mut crate::printable::Printable(out)),
+            WhyFormat::Text => write_text(g, why, &mut lmms_core::printable::Printable(out)),
             WhyFormat::Json => write_json(g, why, out),
         }
     }
@@ -65,7 +66,7 @@ pub fn ownership(g: &ImportGraph, reason: &Reason) -> &'static str {
 /// How an importer reaches the target: its chain, or the cycle it sits on.
 pub fn reach_text(g: &ImportGraph, why: &Why, reason: &Reason) -> String {
     match &reason.chain {
-        Some(chain) => chain_text(g, chain),
+        Some(chain) => program_chain_text(g, chain),
         None => format!(
             "↻ loaded only through {} itself: an import cycle, not a reason",
             g.name(why.target)
@@ -166,7 +167,7 @@ fn write_text(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
         m.samples,
         g.runs()
     )?;
-    writeln!(out, "first imported: {}", chain_text(g, &why.first))?;
+    writeln!(out, "first imported: {}", program_chain_text(g, &why.first))?;
     if let Some(caveat) = caveat(g, why) {
         writeln!(out, "note: {caveat}")?;
     }
@@ -245,7 +246,7 @@ struct JsonImport<'a> {
 
 fn write_json(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()> {
     let m = g.module(why.target);
-    let names = |chain: &[crate::model::ModuleId]| chain.iter().map(|&m| g.name(m)).collect();
+    let names = |chain: &[lmms_core::model::ModuleId]| chain.iter().map(|&m| g.name(m)).collect();
     let doc = JsonWhy {
         module: g.name(why.target),
         class: m.class.key(),
@@ -281,6 +282,6 @@ fn write_json(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
             .collect(),
         submodules: names(&why.submodules),
     };
-    crate::safe_json::to_writer_pretty(&mut *out, &doc)?;
+    lmms_core::safe_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
 }

@@ -4,9 +4,9 @@
 
 use super::launch::script_dir;
 use super::{Progress, Session, Tracer, no_helper};
-use crate::error::Result;
-use crate::model::{ImportGraph, TraceBuilder};
-use crate::trace;
+use lmms_core::error::Result;
+use lmms_core::model::{ImportGraph, TraceBuilder};
+use lmms_core::trace;
 
 /// One run with the tracer: every import statement, already-loaded modules included, and
 /// where each module comes from. On 3.14 the timed runs have every edge already.
@@ -78,7 +78,7 @@ pub(super) fn entries_alone(s: &mut Session, builder: &mut TraceBuilder) -> Resu
     let entries: Vec<_> = provisional
         .entry_imports()
         .into_iter()
-        .filter(|&m| crate::model::is_python_module_name(provisional.name(m)))
+        .filter(|&m| lmms_core::model::is_python_module_name(provisional.name(m)))
         .collect();
     (s.progress)(Progress::Steps(entries.len() as u64));
     let mut alone_edges = 0;

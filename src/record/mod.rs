@@ -17,9 +17,9 @@ use launch::RUN_MAIN;
 pub use launch::{Launch, edit_command, launch};
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 
-use crate::error::{Error, Result};
-use crate::model::{GcRuns, ImportGraph, LoadedAnyway, Measured, TraceBuilder};
-use crate::trace;
+use lmms_core::error::{Error, Result};
+use lmms_core::model::{GcRuns, ImportGraph, LoadedAnyway, Measured, TraceBuilder};
+use lmms_core::trace;
 
 #[derive(Debug, Clone)]
 pub struct RecordOptions {

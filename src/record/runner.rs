@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 
-use crate::error::{Error, Result};
+use lmms_core::error::{Error, Result};
 
 /// The tracer (and lazy loader) injected with PYTHONPATH; see the file for what it does.
 const TRACER: &str = include_str!("../../assets/tracer/sitecustomize.py");

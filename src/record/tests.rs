@@ -132,7 +132,10 @@ fn phases_run_in_order_and_fill_the_trace() {
     assert_eq!(r.failures, [(2, "exit status 3".to_string())]);
     assert_eq!(r.notes[0], "2 import edges traced, 1 module origins");
     let handler = g.find("handler").unwrap();
-    assert_eq!(g.module(handler).class, crate::model::ModuleClass::Program);
+    assert_eq!(
+        g.module(handler).class,
+        lmms_core::model::ModuleClass::Program
+    );
     assert_eq!(g.origin(handler), Some("/app/handler.py"));
     let measured = &g.meta().measured[0];
     assert_eq!(measured.eager_us, [150, 150, 150]);

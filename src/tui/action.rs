@@ -42,7 +42,7 @@ pub enum Action {
     },
     Quit,
     /// `L` (your imports) / `e` (every import): defer the selected module, or make it eager.
-    ToggleLazy(crate::whatif::Decision),
+    ToggleLazy(lmms_core::whatif::Decision),
     /// `c`: the Slowest view, showing one class of module at a time.
     CycleClass,
     /// `+`/`-`: usage of the selected module by ±5 points.

@@ -9,7 +9,7 @@ use super::action::Action;
 use super::app::Mode;
 use super::cursor::Move;
 use super::views::ViewId;
-use crate::whatif::Decision;
+use lmms_core::whatif::Decision;
 
 /// A key as bindings name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +166,7 @@ fn table() -> Vec<Binding> {
             &[(Char('s'), CycleSort), (Char('S'), ReverseSort)],
             &format!(
                 "cycle sort ({}) / reverse",
-                crate::model::SortKey::ALL.map(|k| k.label()).join(", ")
+                lmms_core::model::SortKey::ALL.map(|k| k.label()).join(", ")
             ),
             Some("sort"),
         ),
@@ -473,7 +473,7 @@ mod tests {
             assert!(views.1.contains(&v.title().to_lowercase()));
         }
         let sort = help.iter().find(|(k, _)| k == "s S").unwrap();
-        for k in crate::model::SortKey::ALL {
+        for k in lmms_core::model::SortKey::ALL {
             assert!(sort.1.contains(k.label()), "{}", k.label());
         }
         // Every key bound once per mode.

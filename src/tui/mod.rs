@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, MouseButton, MouseEventKind};
 
-use crate::error::{Error, Result};
+use lmms_core::error::{Error, Result};
 
 use action::{Action, Effect};
 use app::App;

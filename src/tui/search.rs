@@ -12,7 +12,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use rayon::prelude::*;
 
-use crate::model::{ImportGraph, ModuleId};
+use lmms_core::model::{ImportGraph, ModuleId};
 
 pub struct Search {
     pub query: String,
@@ -236,8 +236,8 @@ mod tests {
     /// rounds gives the order one full sort gives.
     #[test]
     fn prefilter_and_rounds_agree_with_the_scorer_and_one_sort() {
-        let text = crate::synth::SynthTree::generate(20_000, 3).to_importtime();
-        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
+        let text = lmms_core::synth::SynthTree::generate(20_000, 3).to_importtime();
+        let g = lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap();
         let matcher = SkimMatcherV2::default().ignore_case();
         for query in ["m", "M1", "ab", "pkg.z9", "xyzq", "e.e"] {
             let mut s = Search::new(&g);
@@ -276,7 +276,7 @@ import time:        20 |         30 |   urllib3
 import time:         5 |         35 | botocore
 import time:         5 |          5 | requests
 ";
-        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
+        let g = lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap();
         let mut s = Search::new(&g);
         for c in "urll".chars() {
             s.push(&g, c);

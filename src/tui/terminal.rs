@@ -10,7 +10,7 @@ use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::error::{Error, Result};
+use lmms_core::error::{Error, Result};
 
 pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 

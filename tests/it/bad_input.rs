@@ -381,7 +381,7 @@ fn a_file_written_while_read_is_an_error_naming_it() {
         let file = std::fs::File::options().write(true).open(&path).unwrap();
         file.set_modified(long_ago).unwrap();
         drop(file);
-        let input = lmms_tui::trace::Input::file(&path).unwrap();
+        let input = lmms_core::trace::Input::file(&path).unwrap();
         assert!(input.parse(&path, |_| Ok(())).is_ok());
         // Another program writes while the bytes are parsed.
         let parsed = input.parse(&path, |_| {
@@ -410,8 +410,8 @@ fn a_file_cut_short_while_mapped_is_an_error_naming_it() {
     const CHILD: &str = "LMMS_TEST_CUT_SHORT";
     if let Some(path) = std::env::var_os(CHILD) {
         let path = Path::new(&path);
-        let input = lmms_tui::trace::Input::file(path).unwrap();
-        assert!(matches!(input, lmms_tui::trace::Input::Mapped(..)));
+        let input = lmms_core::trace::Input::file(path).unwrap();
+        assert!(matches!(input, lmms_core::trace::Input::Mapped(..)));
         std::fs::File::options()
             .write(true)
             .open(path)

@@ -2,10 +2,10 @@
 //! `"import time: cached    | cached     | %*s"` with width 2×level, so a name's indentation
 //! only tells its level when the name is shorter than the field.
 
-use lmms_tui::model::{ImportGraph, Importer};
+use lmms_core::model::{ImportGraph, Importer};
 
 fn graph(text: &str) -> ImportGraph {
-    lmms_tui::trace::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// A cached line exactly as CPython formats it at `level`.

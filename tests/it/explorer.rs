@@ -1,15 +1,15 @@
 //! Journeys through the explorer: keys in, rendered TestBackend buffer out.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lmms_tui::model::ImportGraph;
+use lmms_core::model::ImportGraph;
+use lmms_core::trace as graph;
+use lmms_core::whatif::Analysis;
 use lmms_tui::output::units::ms;
-use lmms_tui::trace as graph;
 use lmms_tui::tui::action::Action;
 use lmms_tui::tui::app::{App, DEFAULT_PLAN, Mode, OutputFile};
 use lmms_tui::tui::keymap;
 use lmms_tui::tui::render::render;
 use lmms_tui::tui::views::ViewId;
-use lmms_tui::whatif::Analysis;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -528,12 +528,12 @@ fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
     let text = s.text();
 
     // The same plan through the model directly…
-    let mut plan = lmms_tui::whatif::Plan::new(&g);
+    let mut plan = lmms_core::whatif::Plan::new(&g);
     let pandas = g.find("pandas").unwrap();
-    plan.set_decision(&g, pandas, lmms_tui::whatif::Decision::Lazy)
+    plan.set_decision(&g, pandas, lmms_core::whatif::Decision::Lazy)
         .unwrap();
     plan.set_usage_pct(pandas, 5.0);
-    let p = lmms_tui::whatif::project(&g, &plan);
+    let p = lmms_core::whatif::project(&g, &plan);
     let cold = format!(
         "{} ms traced → {} ms with this plan",
         ms(p.traced_cold_start_us),
@@ -617,7 +617,7 @@ fn rule_of_thumb_reset_and_parameters() {
     // pandas (159.2 ms retained, 5 %) is labelled `function` and deferred; nothing else is.
     assert_eq!(
         s.app.analysis().plan().decision(pandas),
-        lmms_tui::whatif::Decision::Lazy
+        lmms_core::whatif::Decision::Lazy
     );
     assert_eq!(s.app.analysis().plan().lazy().count(), 1);
     assert!(
@@ -687,14 +687,14 @@ fn saving_plans_is_atomic_and_asks_before_overwriting() {
     );
     s.keys(&[KeyCode::Char('w'), KeyCode::Char('y')]);
     let g = lambda();
-    let (plan, ignored) = lmms_tui::whatif::plan::load(&path, &g).unwrap();
+    let (plan, ignored) = lmms_core::whatif::plan::load(&path, &g).unwrap();
     assert!(ignored.is_empty());
     assert_eq!(&plan, s.app.analysis().plan());
     // Ours now: later saves go through without a question.
     s.keys(&[KeyCode::Char('+'), KeyCode::Char('w')]);
     assert_eq!(s.app.mode(), Mode::Normal);
     assert_eq!(
-        lmms_tui::whatif::plan::load(&path, &g).unwrap().0,
+        lmms_core::whatif::plan::load(&path, &g).unwrap().0,
         *s.app.analysis().plan()
     );
     // No temporary files left behind.
@@ -738,16 +738,16 @@ fn a_baseline_shows_in_the_header_and_the_detail() {
     let before = lambda();
     let mut after_text = std::fs::read_to_string("assets/lambda-handler-5runs.txt").unwrap();
     after_text = after_text.replace("|   pandas\n", "|   pandas_renamed\n");
-    let mut builder = lmms_tui::model::TraceBuilder::new();
-    lmms_tui::trace::read_bytes(
+    let mut builder = lmms_core::model::TraceBuilder::new();
+    lmms_core::trace::read_bytes(
         std::path::Path::new("after.txt"),
         after_text.as_bytes(),
         &mut builder,
     )
     .unwrap();
     let after = ImportGraph::build(builder).unwrap();
-    let comparison = lmms_tui::model::comparison::compare(&before, &after);
-    let plan = lmms_tui::whatif::Plan::new(&before);
+    let comparison = lmms_core::model::comparison::compare(&before, &after);
+    let plan = lmms_core::whatif::Plan::new(&before);
     let mut s = Screen::with(Analysis::new(before, plan, Some(comparison)), 130, 45);
     let text = s.text();
     assert!(
@@ -837,7 +837,7 @@ fn classes_filter_the_flat_view_and_start_up_cannot_be_deferred() {
     let stdlib = g
         .modules()
         .iter()
-        .filter(|m| m.class == lmms_tui::model::ModuleClass::Stdlib)
+        .filter(|m| m.class == lmms_core::model::ModuleClass::Stdlib)
         .count();
     assert_eq!(rows, stdlib);
     assert!(row_of(&s.lines(), "pandas").is_none());
@@ -850,7 +850,7 @@ fn classes_filter_the_flat_view_and_start_up_cannot_be_deferred() {
     s.keys(&[KeyCode::Char('L')]);
     assert_eq!(
         s.app.analysis().plan().decision(first),
-        lmms_tui::whatif::Decision::Eager
+        lmms_core::whatif::Decision::Eager
     );
     assert!(
         s.text().contains("is loaded by interpreter start-up"),
@@ -872,7 +872,7 @@ fn classes_filter_the_flat_view_and_start_up_cannot_be_deferred() {
     let pandas = g.find("pandas").unwrap();
     assert_eq!(
         s.app.analysis().plan().decision(pandas),
-        lmms_tui::whatif::Decision::LazyEverywhere
+        lmms_core::whatif::Decision::LazyEverywhere
     );
     let text = s.text();
     assert!(
@@ -883,7 +883,7 @@ fn classes_filter_the_flat_view_and_start_up_cannot_be_deferred() {
     s.keys(&[KeyCode::Char('e')]);
     assert_eq!(
         s.app.analysis().plan().decision(pandas),
-        lmms_tui::whatif::Decision::Eager
+        lmms_core::whatif::Decision::Eager
     );
 }
 
@@ -983,7 +983,7 @@ fn l_in_packages_defers_the_whole_package() {
     assert!(
         members
             .iter()
-            .all(|&m| plan.decision(m) == lmms_tui::whatif::Decision::Lazy)
+            .all(|&m| plan.decision(m) == lmms_core::whatif::Decision::Lazy)
     );
     assert_eq!(plan.lazy().count(), members.len());
     assert!(
@@ -998,7 +998,7 @@ fn l_in_packages_defers_the_whole_package() {
         .set_decisions(
             members
                 .iter()
-                .map(|&m| (m, lmms_tui::whatif::Decision::Lazy)),
+                .map(|&m| (m, lmms_core::whatif::Decision::Lazy)),
         )
         .unwrap();
     assert_eq!(
@@ -1039,16 +1039,16 @@ fn children_of_a_deferred_module_show_the_usage_it_implies() {
     let pandas = g.find("pandas").unwrap();
     let child = g.ids().find(|&m| g.name(m) == "pandas.core.frame").unwrap();
     let mut a = Analysis::of(g);
-    a.set_decision(pandas, lmms_tui::whatif::Decision::Lazy)
+    a.set_decision(pandas, lmms_core::whatif::Decision::Lazy)
         .unwrap();
     a.edit_plan(|p| p.set_usage_pct(pandas, 5.0));
     assert_eq!(
         a.usage(pandas),
-        lmms_tui::whatif::Usage::Planned(5.0),
+        lmms_core::whatif::Usage::Planned(5.0),
         "a deferred module keeps its own usage"
     );
     match a.usage(child) {
-        lmms_tui::whatif::Usage::WithDeferred(pct) => assert!((pct - 5.0).abs() < 1e-9, "{pct}"),
+        lmms_core::whatif::Usage::WithDeferred(pct) => assert!((pct - 5.0).abs() < 1e-9, "{pct}"),
         other => panic!("{other:?}"),
     }
     let mut s = Screen::with(a, 160, 45);

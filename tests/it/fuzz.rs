@@ -10,8 +10,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use lmms_tui::trace;
-use lmms_tui::whatif::plan;
+use lmms_core::trace;
+use lmms_core::whatif::plan;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -55,7 +55,7 @@ fn round_trips(bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Errors name the file and hold no control character.
-fn clean_error(err: &lmms_tui::error::Error, file: &str) -> Result<(), String> {
+fn clean_error(err: &lmms_core::error::Error, file: &str) -> Result<(), String> {
     let text = err.to_string();
     if !text.contains(file) {
         return Err(format!("error without the file name: {text}"));
@@ -73,9 +73,9 @@ fn fuzz_readers_and_plans_for_a_bounded_time() {
     let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
     let pretty_trace = serde_json::to_vec_pretty(&value).unwrap();
     let plan_text = {
-        let mut p = lmms_tui::whatif::Plan::new(&stdlib);
+        let mut p = lmms_core::whatif::Plan::new(&stdlib);
         let json_mod = stdlib.find("json").unwrap();
-        p.set_decision(&stdlib, json_mod, lmms_tui::whatif::Decision::Lazy)
+        p.set_decision(&stdlib, json_mod, lmms_core::whatif::Decision::Lazy)
             .unwrap();
         p.set_usage_pct(json_mod, 12.5);
         let v: serde_json::Value = serde_json::from_str(&plan::to_json(&p, &stdlib)).unwrap();

@@ -3,15 +3,15 @@
 
 #![allow(clippy::needless_range_loop)] // parallel arrays indexed together
 
-use lmms_tui::synth::SynthTree;
-use lmms_tui::trace::{self};
+use lmms_core::synth::SynthTree;
+use lmms_core::trace::{self};
 use proptest::prelude::*;
 
 /// Reading must return Ok or a clean error, and whatever reads must also build and report.
 pub(crate) fn survives(bytes: &[u8]) {
-    if let Ok(g) = lmms_tui::trace::from_bytes("fuzz", bytes) {
+    if let Ok(g) = lmms_core::trace::from_bytes("fuzz", bytes) {
         let mut sink = Vec::new();
-        let a = lmms_tui::whatif::Analysis::of(g);
+        let a = lmms_core::whatif::Analysis::of(g);
         for format in lmms_tui::output::ReportFormat::ALL {
             format.write(&a, Some(5), &mut sink).unwrap();
         }
@@ -118,7 +118,7 @@ proptest! {
 
     #[test]
     fn mangled_trace_json_never_panics(mangles in proptest::collection::vec(mangle(), 1..6)) {
-        let g = lmms_tui::trace::load(&[crate::common::data("cpython3.11-stdlib.txt")]).unwrap();
+        let g = lmms_core::trace::load(&[crate::common::data("cpython3.11-stdlib.txt")]).unwrap();
         let mut json = Vec::new();
         trace::json::write(&g, &mut json).unwrap();
         // Pretty-print so line mangles hit individual fields.
@@ -131,7 +131,7 @@ proptest! {
     fn synthetic_traces_read_back_exactly(modules in 1usize..400, seed in any::<u64>()) {
         let tree = SynthTree::generate(modules, seed);
         let text = tree.to_importtime();
-        let g = lmms_tui::trace::from_bytes("synth", text.as_bytes()).unwrap();
+        let g = lmms_core::trace::from_bytes("synth", text.as_bytes()).unwrap();
         prop_assert_eq!(g.len(), modules);
         let cumulative = tree.cumulative_us();
         for i in 0..modules {

@@ -2,9 +2,9 @@
 //! messy variants read identically, `cached` lines, deep chains.
 
 use crate::common::{asset, data, median, raw_parent, raw_runs};
-use lmms_tui::model::ImportGraph;
-use lmms_tui::trace as graph;
-use lmms_tui::trace::{self};
+use lmms_core::model::ImportGraph;
+use lmms_core::trace as graph;
+use lmms_core::trace::{self};
 use std::collections::HashMap;
 
 /// Names in id (first appearance) order: `modules()` holds figures, not names.
@@ -88,7 +88,7 @@ fn websocket_trace_spot_checks() {
     // Raw line: "import time:      2641 |      21252 |     logging"
     assert_eq!((logging.self_us, logging.cumulative_us), (2641, 21252));
     assert_eq!(
-        g.chain_text(g.find("logging").unwrap()),
+        lmms_tui::output::chain::first_import_text(&g, g.find("logging").unwrap()),
         "requests › urllib3 › logging"
     );
     // `nt` fails five times in a row under the same importer (raw lines 152-156).
@@ -219,7 +219,7 @@ import time:       233 |        876 | v.exceptions
     assert_eq!(g.module(exceptions).cumulative_us, 644);
     // The tree follows the load that started first.
     assert_eq!(
-        g.chain_text(g.find("v.pkg").unwrap()),
+        lmms_tui::output::chain::first_import_text(&g, g.find("v.pkg").unwrap()),
         "v.exceptions › v.pkg.urllib3.exceptions › v.pkg.urllib3 › v.pkg"
     );
     // The inner loads are import edges.
@@ -366,7 +366,7 @@ fn a_hundred_thousand_deep_chain_does_not_overflow() {
     assert_eq!(g.module(last).depth as usize, n - 1);
     assert_eq!(g.chain(last).len(), n);
     let mut out = Vec::new();
-    let a = lmms_tui::whatif::Analysis::of(g);
+    let a = lmms_core::whatif::Analysis::of(g);
     for format in [
         lmms_tui::output::ReportFormat::Text,
         lmms_tui::output::ReportFormat::Json,
@@ -403,8 +403,11 @@ import time:       3 |    22 |     c
 import time:       2 |    15 |   b
 import time:       1 |    12 | a
 ";
-    let g = lmms_tui::trace::from_bytes("clean.txt", clean.as_bytes()).unwrap();
-    assert_eq!(g.chain_text(g.find("c").unwrap()), "a › b › c");
+    let g = lmms_core::trace::from_bytes("clean.txt", clean.as_bytes()).unwrap();
+    assert_eq!(
+        lmms_tui::output::chain::first_import_text(&g, g.find("c").unwrap()),
+        "a › b › c"
+    );
     assert!(g.meta().level_jumps.is_empty());
 
     let interleaved = "\
@@ -414,7 +417,7 @@ import time:       3 |    22 |     c
 import time:       2 |    15 |   b
 import time:       1 |    12 | a
 ";
-    let g = lmms_tui::trace::from_bytes("mp.txt", interleaved.as_bytes()).unwrap();
+    let g = lmms_core::trace::from_bytes("mp.txt", interleaved.as_bytes()).unwrap();
     let parent = |n: &str| {
         g.module(g.find(n).unwrap())
             .parent
@@ -442,7 +445,7 @@ import time:       1 |    12 | a
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["trace"]["level_jumps"]["count"], 1);
     let (_, converted, _) = crate::common::lmms(&["report", p, "--format", "trace-json"]);
-    let again = lmms_tui::trace::from_bytes("t.json", converted.as_bytes()).unwrap();
+    let again = lmms_core::trace::from_bytes("t.json", converted.as_bytes()).unwrap();
     assert_eq!(again.meta().level_jumps.count, 1);
     assert_eq!(again.meta().level_jumps.at, [format!("{p}:2")]);
 }
@@ -453,7 +456,7 @@ import time:       1 |    12 | a
 #[test]
 fn a_real_interleaved_capture_is_read_and_marked_uncertain() {
     let path = crate::common::data("cpython3.11-fork-interleaved.txt");
-    let g = lmms_tui::trace::load(&[&path]).unwrap();
+    let g = lmms_core::trace::load(&[&path]).unwrap();
     assert_eq!(g.runs(), 1);
     let jumps = &g.meta().level_jumps;
     assert!(jumps.count >= 3, "{jumps:?}");

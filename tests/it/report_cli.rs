@@ -218,14 +218,14 @@ fn every_what_if_parameter_is_a_flag_with_its_default() {
     ] {
         let (code, out, _) = lmms(command);
         assert_eq!(code, 0);
-        for p in lmms_tui::whatif::PARAMS.iter() {
+        for p in lmms_core::whatif::PARAMS.iter() {
             let flag = format!("--{}", p.key);
             let at = out
                 .find(&flag)
                 .unwrap_or_else(|| panic!("{flag} in {command:?}"));
             let entry = &out[at..];
             let entry = &entry[..entry.find("\n\n").unwrap_or(entry.len())];
-            if p.kind != lmms_tui::whatif::params::Kind::Switch {
+            if p.kind != lmms_core::whatif::params::Kind::Switch {
                 assert!(entry.contains("[default: "), "{entry}");
             }
         }

@@ -1,13 +1,13 @@
 //! The what-if model against hand-computed cases (the lessons' own example among them),
 //! shared dependencies, and its invariants on random graphs.
 
-use lmms_tui::model::{ImportGraph, ModuleId};
-use lmms_tui::whatif::{Analysis, Decision, Plan, check_deferrable};
-use lmms_tui::whatif::{PercentileMethod, project};
+use lmms_core::model::{ImportGraph, ModuleId};
+use lmms_core::whatif::{Analysis, Decision, Plan, check_deferrable};
+use lmms_core::whatif::{PercentileMethod, project};
 use proptest::prelude::*;
 
 fn graph(text: &str) -> ImportGraph {
-    lmms_tui::trace::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 /// The lessons' example: three top-level imports.
@@ -140,7 +140,7 @@ fn deferring_a_module_keeps_what_others_still_import() {
     let dropped: Vec<&str> = p.dropped.iter().map(|&m| g.name(m)).collect();
     assert_eq!(dropped, ["boto3", "botocore", "dateutil"], "heaviest first");
     assert_eq!(p.lazy[0].cost_us, 55_000);
-    let dominators = lmms_tui::model::Dominators::compute(&g);
+    let dominators = lmms_core::model::Dominators::compute(&g);
     assert_eq!(dominators.retained_us(g.find("boto3").unwrap()), 55_000);
 }
 
@@ -224,8 +224,8 @@ fn random_graph_of(
     reverse: bool,
     third_party: bool,
 ) -> ImportGraph {
-    let tree = lmms_tui::synth::SynthTree::generate(modules, seed);
-    let mut rng = lmms_tui::synth::Rng::new(seed ^ 0xabc);
+    let tree = lmms_core::synth::SynthTree::generate(modules, seed);
+    let mut rng = lmms_core::synth::Rng::new(seed ^ 0xabc);
     let mut importers: Vec<Vec<usize>> = vec![Vec::new(); modules];
     for _ in 0..extra {
         let a = rng.below(modules as u64) as usize;
@@ -257,7 +257,7 @@ fn random_graph_of(
         r#"{{"format":"lmms-tui-trace","version":1,"runs":1,"edges_complete":true,"modules":[{}]}}"#,
         entries.join(",")
     );
-    lmms_tui::trace::from_bytes("r.json", json.as_bytes()).unwrap()
+    lmms_core::trace::from_bytes("r.json", json.as_bytes()).unwrap()
 }
 
 fn plan_for(g: &ImportGraph, lazy: &[(String, f64)], c: f64) -> Plan {
@@ -312,7 +312,7 @@ proptest! {
     #[test]
     fn dominators_match_removal(modules in 2usize..60, extra in 0usize..90, seed in any::<u64>()) {
         let g = random_graph_of(modules, extra, seed, seed % 2 == 0, seed % 3 == 0);
-        let d = lmms_tui::model::Dominators::compute(&g);
+        let d = lmms_core::model::Dominators::compute(&g);
         let never = unreachable_without(&g, None);
         let takes: Vec<Vec<bool>> = g.ids().map(|m| unreachable_without(&g, Some(m))).collect();
         for v in g.ids() {
@@ -386,7 +386,7 @@ proptest! {
         prop_assert_eq!(a.daily_import_s, b.daily_import_s);
         prop_assert_eq!(a.percentiles, b.percentiles);
         prop_assert_eq!(a.method, b.method);
-        let dropped = |p: &lmms_tui::whatif::Projection, g: &ImportGraph| {
+        let dropped = |p: &lmms_core::whatif::Projection, g: &ImportGraph| {
             let mut v: Vec<String> = p.dropped.iter().map(|&m| g.name(m).to_string()).collect();
             v.sort();
             v
@@ -398,7 +398,7 @@ proptest! {
 /// After each change of a few decisions, the analysis (whose eager closure follows only what
 /// changed) projects exactly what a projection from scratch does.
 fn assert_incremental_matches(g: &ImportGraph, seed: u64, steps: usize) {
-    let mut rng = lmms_tui::synth::Rng::new(seed);
+    let mut rng = lmms_core::synth::Rng::new(seed);
     let mut analysis = Analysis::of(g.clone());
     let mut deferred: Vec<ModuleId> = Vec::new();
     for step in 0..steps {
@@ -443,7 +443,7 @@ fn incremental_projection_matches_a_fresh_one_on_real_traces() {
         if !path.exists() {
             continue; // the shared traces sit beside the repository, not in it
         }
-        let g = lmms_tui::trace::load(&[path]).unwrap();
+        let g = lmms_core::trace::load(&[path]).unwrap();
         assert_incremental_matches(&g, 7, 60);
     }
 }
@@ -469,7 +469,7 @@ fn incremental_projection_leaves_shutdown_imports_out() {
         {"name":"app","parent":null,"self_us":[100],"cumulative_us":[150],"importers":[null]},
         {"name":"dep","parent":"app","self_us":[50],"cumulative_us":[50],"importers":["app"]},
         {"name":"late","parent":null,"self_us":[70],"cumulative_us":[70],"importers":[null,"app"],"shutdown":true}]}"#;
-    let g = lmms_tui::trace::from_bytes("t.json", json.as_bytes()).unwrap();
+    let g = lmms_core::trace::from_bytes("t.json", json.as_bytes()).unwrap();
     let late = g.find("late").unwrap();
     let mut analysis = Analysis::of(g.clone());
     for d in [

@@ -2,12 +2,12 @@
 //! pass, a failure, a warning or a note. Text, GitHub annotations and the markdown summary are
 //! all drawn from these lines.
 
-use crate::model::Spread;
-use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST, smallest_p};
 use crate::output::figures::{change_text, delta_text, summary};
 use crate::output::units::ms;
-use crate::whatif::Analysis;
-use crate::whatif::check::{Judged, NAMED, Verdict};
+use lmms_core::model::Spread;
+use lmms_core::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST, smallest_p};
+use lmms_core::whatif::Analysis;
+use lmms_core::whatif::check::{Judged, NAMED, Verdict};
 
 /// `median [min–max]` of a side's runs, in ms.
 fn runs_text(runs: &[u64]) -> String {

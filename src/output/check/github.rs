@@ -2,9 +2,9 @@
 //! job summary in markdown.
 
 use super::findings::{Mark, findings};
-use crate::printable::{markdown, printable};
-use crate::whatif::Analysis;
-use crate::whatif::check::Verdict;
+use lmms_core::printable::{markdown, printable};
+use lmms_core::whatif::Analysis;
+use lmms_core::whatif::check::Verdict;
 
 /// A workflow command's message: `%`, CR and LF are its escapes (GitHub's toolkit rules).
 fn escape_data(text: &str) -> String {

@@ -2,9 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{Delta, Spread};
-use crate::whatif::Analysis;
-use crate::whatif::check::{Judged, Verdict};
+use lmms_core::model::{Delta, Spread};
+use lmms_core::whatif::Analysis;
+use lmms_core::whatif::check::{Judged, Verdict};
 
 fn ms(us: u64) -> f64 {
     us as f64 / 1000.0
@@ -74,7 +74,7 @@ pub fn render(a: &Analysis, verdict: &Verdict) -> String {
         "baseline": baseline,
         "strict_failed": verdict.strict_failed,
     });
-    let mut text = crate::safe_json::to_string_pretty(&doc);
+    let mut text = lmms_core::safe_json::to_string_pretty(&doc);
     text.push('\n');
     text
 }

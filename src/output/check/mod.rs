@@ -9,8 +9,8 @@ mod json;
 pub use findings::{Mark, findings};
 pub use github::summary_markdown;
 
-use crate::whatif::Analysis;
-use crate::whatif::check::Verdict;
+use lmms_core::whatif::Analysis;
+use lmms_core::whatif::check::Verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckFormat {
@@ -48,7 +48,7 @@ impl CheckFormat {
             CheckFormat::Github => github::annotations(a, verdict) + &text(a, verdict),
             CheckFormat::Json => json::render(a, verdict),
         };
-        crate::printable::printable(&text).into_owned()
+        lmms_core::printable::printable(&text).into_owned()
     }
 }
 

@@ -6,10 +6,10 @@ use std::io::{self, IoSlice, Write};
 use rayon::prelude::*;
 
 use super::JsonSite;
-use crate::model::{ImportGraph, ModuleId};
 use crate::output::figures::decision_label;
-use crate::safe_json;
-use crate::whatif::Analysis;
+use lmms_core::model::{ImportGraph, ModuleId};
+use lmms_core::safe_json;
+use lmms_core::whatif::Analysis;
 
 /// The modules in `order`, one a line, streamed: greppable, diffable, and
 /// no second copy of 200k modules. Lines are made `chunk_len` at a time in id order — the order
@@ -191,7 +191,7 @@ impl ModuleLine {
                 .iter()
                 .map(|site| JsonSite::of(graph, site))
                 .collect();
-            crate::safe_json::to_writer(&mut *out, &sites)?;
+            lmms_core::safe_json::to_writer(&mut *out, &sites)?;
         }
         out.write_all(b"}")
     }
@@ -219,7 +219,7 @@ fn json_importer(
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Sort, SortKey};
+    use lmms_core::model::{Sort, SortKey};
     use std::io::{self, IoSlice, Write};
 
     /// Takes at most 37 bytes a call, cutting through lines and slices alike.
@@ -251,8 +251,8 @@ mod tests {
     /// Lines made in chunks come out as one pass in report order would write them.
     #[test]
     fn chunks_change_nothing_but_speed() {
-        let g = crate::trace::load(&["assets/lambda-handler-trace.json"]).unwrap();
-        let a = crate::whatif::Analysis::of(g);
+        let g = lmms_core::trace::load(&["assets/lambda-handler-trace.json"]).unwrap();
+        let a = lmms_core::whatif::Analysis::of(g);
         let order = Sort::by(SortKey::Cumulative).all(&a.keys());
         let write = |chunk_len| {
             let mut out = Vec::new();

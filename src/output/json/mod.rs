@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::figures::edges_label;
-use crate::model::{Delta, ImportGraph, Site, Sort, SortKey};
-use crate::whatif::{Analysis, PercentileMethod};
+use lmms_core::model::{Delta, ImportGraph, Site, Sort, SortKey};
+use lmms_core::whatif::{Analysis, PercentileMethod};
 
 #[derive(Serialize)]
 struct JsonTrace<'a> {
@@ -18,7 +18,7 @@ struct JsonTrace<'a> {
     edges: &'static str,
     python: Option<&'a str>,
     /// Interleaved lines of a text trace: the tree is a best guess where `count` > 0.
-    level_jumps: &'a crate::model::LevelJumps,
+    level_jumps: &'a lmms_core::model::LevelJumps,
 }
 
 #[derive(Serialize)]
@@ -53,8 +53,8 @@ struct JsonProjection<'a> {
     measured: Option<JsonMeasured<'a>>,
     /// Cyclic-GC pauses in the program's imports, when recorded.
     gc_pauses: Option<JsonInterval>,
-    params: &'a crate::whatif::Params,
-    thresholds: &'a crate::whatif::Thresholds,
+    params: &'a lmms_core::whatif::Params,
+    thresholds: &'a lmms_core::whatif::Thresholds,
 }
 
 #[derive(Serialize)]
@@ -109,8 +109,8 @@ struct JsonInterval {
     pairs: usize,
 }
 
-impl From<crate::model::PairedDifference> for JsonInterval {
-    fn from(d: crate::model::PairedDifference) -> Self {
+impl From<lmms_core::model::PairedDifference> for JsonInterval {
+    fn from(d: lmms_core::model::PairedDifference) -> Self {
         JsonInterval {
             median_ms: d.median_us / 1000.0,
             low_ms: d.low_us / 1000.0,
@@ -128,7 +128,7 @@ struct JsonMeasured<'a> {
     projected_saved_ms: f64,
     within_noise: Option<bool>,
     projection_within_interval: Option<bool>,
-    not_deferred: &'a [crate::model::LoadedAnyway],
+    not_deferred: &'a [lmms_core::model::LoadedAnyway],
 }
 
 #[derive(Serialize)]
@@ -253,14 +253,14 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         thresholds: &a.plan().thresholds,
     };
     out.write_all(b"{\"trace\": ")?;
-    crate::safe_json::to_writer(&mut *out, &trace)?;
+    lmms_core::safe_json::to_writer(&mut *out, &trace)?;
     write!(
         out,
         ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",
         graph.total_us(),
         graph.startup_us()
     )?;
-    crate::safe_json::to_writer(&mut *out, &projection)?;
+    lmms_core::safe_json::to_writer(&mut *out, &projection)?;
     if let Some(c) = a.comparison() {
         let json = JsonComparison {
             total_before_us: c.before_total_us,
@@ -271,7 +271,7 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             modules: json_deltas(&c.modules, top),
         };
         out.write_all(b",\n\"baseline\": ")?;
-        crate::safe_json::to_writer(&mut *out, &json)?;
+        lmms_core::safe_json::to_writer(&mut *out, &json)?;
     }
     out.write_all(b",\n\"modules\": [")?;
     let order = Sort::by(SortKey::Cumulative).top(&a.keys(), top);

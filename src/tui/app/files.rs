@@ -3,7 +3,7 @@
 
 use super::{App, Mode, OutputFile, Question};
 use crate::tui::action::{Effect, WriteResult, Written};
-use crate::whatif::plan;
+use lmms_core::whatif::plan;
 
 impl App {
     fn file(&mut self, what: Written) -> &mut OutputFile {

@@ -14,8 +14,8 @@ use super::action::Written;
 use super::layout::{self, Area};
 use super::search::Search;
 use super::views::{Fold, View, ViewId, Views};
-use crate::model::{ModuleId, Sort};
-use crate::whatif::{Analysis, Decision, check_deferrable};
+use lmms_core::model::{ModuleId, Sort};
+use lmms_core::whatif::{Analysis, Decision, check_deferrable};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -106,7 +106,7 @@ impl App {
     pub fn new(analysis: Analysis, plan_file: OutputFile, width: u16, height: u16) -> App {
         let views = Views::new(&analysis);
         let search = Search::new(analysis.graph());
-        let saved_plan = crate::whatif::plan::to_json(analysis.plan(), analysis.graph());
+        let saved_plan = lmms_core::whatif::plan::to_json(analysis.plan(), analysis.graph());
         App {
             analysis,
             views,
@@ -289,7 +289,8 @@ impl App {
 
     /// Whether the plan differs from the one loaded or last saved.
     pub fn plan_changed(&self) -> bool {
-        crate::whatif::plan::to_json(self.analysis.plan(), self.analysis.graph()) != self.saved_plan
+        lmms_core::whatif::plan::to_json(self.analysis.plan(), self.analysis.graph())
+            != self.saved_plan
     }
 
     /// The help screen's scroll, in wrapped lines.

@@ -1,9 +1,9 @@
 //! Clicks: select a row, double-click to fold or show in the tree, click a header to sort.
 
 use super::{App, DOUBLE_CLICK_MS, Mode};
-use crate::model::{Sort, SortKey};
 use crate::tui::layout::{self, Column};
 use crate::tui::views::Fold;
+use lmms_core::model::{Sort, SortKey};
 
 impl App {
     fn sort_for_column(column: Column) -> Option<SortKey> {

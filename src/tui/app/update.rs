@@ -1,14 +1,14 @@
 //! What each action does to the explorer's state, and the effects it asks of the event loop.
 
 use super::{App, HELP_SCROLL_MAX, InputTarget, Mode, Question};
-use crate::model::{ModuleId, Sort};
 use crate::output::units::count;
 use crate::tui::action::{Action, Effect, Written};
 use crate::tui::cursor::{Cursor, Move};
 use crate::tui::search::Search;
 use crate::tui::views::{Fold, ViewId};
-use crate::whatif::params::Value;
-use crate::whatif::{Decision, PARAMS, Param, Suggestion, check_deferrable, plan};
+use lmms_core::model::{ModuleId, Sort};
+use lmms_core::whatif::params::Value;
+use lmms_core::whatif::{Decision, PARAMS, Param, Suggestion, check_deferrable, plan};
 
 impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
@@ -186,8 +186,8 @@ impl App {
                         "rule of thumb: nothing to defer (usage is 100% until set: u, +/-) — it \
                          defers modules ≥ {} ms used by ≤ {}% of requests; {hot} heavy \
                          module{} hot-path",
-                        crate::whatif::params::number(t.module_below_ms),
-                        crate::whatif::params::number(t.hot_path_usage_pct),
+                        lmms_core::whatif::params::number(t.module_below_ms),
+                        lmms_core::whatif::params::number(t.hot_path_usage_pct),
                         if hot == 1 { " is" } else { "s are" },
                     )
                 });

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{BOLD, DIM};
-use crate::model::{Importer, ModuleClass, Spread};
 use crate::output::figures::delta_text;
 use crate::output::units::{ms, number, percent, seconds};
 use crate::tui::app::App;
 use crate::tui::views::ViewId;
 use crate::tui::views::tree::Node;
-use crate::whatif::Usage;
+use lmms_core::model::{Importer, ModuleClass, Spread};
+use lmms_core::whatif::Usage;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let g = app.analysis().graph();
@@ -86,7 +86,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(vec![
             Span::styled("chain: ", BOLD),
-            Span::raw(g.chain_text(id)),
+            Span::raw(crate::output::chain::first_import_text(g, id)),
             Span::styled(format!("  ({class})"), DIM),
         ]));
         // Each importer with where its import statements are, when recorded.

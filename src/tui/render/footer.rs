@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::{BOLD, DIM};
 use crate::tui::app::{App, InputTarget};
 use crate::tui::keymap;
-use crate::whatif::PARAMS;
+use lmms_core::whatif::PARAMS;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let line = match (app.input(), app.question(), app.status()) {

@@ -10,7 +10,7 @@ use crate::output::figures::Figure;
 use crate::output::units::ms;
 use crate::tui::app::App;
 use crate::tui::keymap;
-use crate::whatif::PARAMS;
+use lmms_core::whatif::PARAMS;
 
 pub(super) fn params(app: &App, frame: &mut Frame, table: Rect) {
     let label_width = PARAMS

@@ -7,12 +7,12 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::{BAR, BOLD, DIM, SELECTED, right};
-use crate::model::{ModuleClass, ModuleId, SortKey};
 use crate::output::units::{ms, number, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
 use crate::tui::views::Rows;
-use crate::whatif::{Effect, Usage};
+use lmms_core::model::{ModuleClass, ModuleId, SortKey};
+use lmms_core::whatif::{Effect, Usage};
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.current();

@@ -3,9 +3,9 @@
 use std::ops::Range;
 
 use super::{Rows, View};
-use crate::model::{ModuleId, Sort};
 use crate::tui::cursor::Cursor;
-use crate::whatif::Analysis;
+use lmms_core::model::{ModuleId, Sort};
+use lmms_core::whatif::Analysis;
 
 #[derive(Debug, Default)]
 pub struct Changes {

@@ -6,10 +6,10 @@ use crate::output::units::count;
 use std::ops::Range;
 
 use super::{Fold, Row, Rows, View, module_row};
-use crate::model::{ImportGraph, ModuleId, Sort, SortKey, Why};
 use crate::output::why as words;
 use crate::tui::cursor::Cursor;
-use crate::whatif::Analysis;
+use lmms_core::model::{ImportGraph, ModuleId, Sort, SortKey, Why};
+use lmms_core::whatif::Analysis;
 
 /// One visible row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,8 +376,8 @@ impl Importers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Sort;
-    use crate::whatif::Plan;
+    use lmms_core::model::Sort;
+    use lmms_core::whatif::Plan;
 
     #[test]
     fn one_row_per_importer_unfolding_into_its_chain() {
@@ -389,7 +389,7 @@ import time:         5 |         35 | boto3
 import time: cached    | cached     |   urllib3
 import time:         5 |          5 | requests
 ";
-        let g = crate::trace::from_bytes("t", text.as_bytes()).unwrap();
+        let g = lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap();
         let a = Analysis::new(g.clone(), Plan::new(&g), None);
         let mut v = Importers::build(&g, g.find("urllib3").unwrap());
         v.refresh(&a, Sort::default());

@@ -16,8 +16,8 @@ pub use slowest::Slowest;
 pub use tree::TreeView;
 
 use super::cursor::{Cursor, Move};
-use crate::model::{ModuleId, Sort};
-use crate::whatif::Analysis;
+use lmms_core::model::{ModuleId, Sort};
+use lmms_core::whatif::Analysis;
 
 /// One table row, ready to draw: the name cell's text and the figures beside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +185,7 @@ pub fn module_row(a: &Analysis, id: ModuleId, text: String, sort: Sort) -> Row {
         text,
         self_us: Some(m.self_us),
         cumulative_us: Some(m.cumulative_us),
-        share_us: if sort.key == crate::model::SortKey::SelfTime {
+        share_us: if sort.key == lmms_core::model::SortKey::SelfTime {
             m.self_us
         } else {
             m.cumulative_us

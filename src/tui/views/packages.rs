@@ -4,10 +4,10 @@ use crate::output::units::count;
 use std::ops::Range;
 
 use super::{Row, Rows, View};
-use crate::model::packages::{self, Package};
-use crate::model::{ModuleId, Sort};
 use crate::tui::cursor::Cursor;
-use crate::whatif::Analysis;
+use lmms_core::model::packages::{self, Package};
+use lmms_core::model::{ModuleId, Sort};
+use lmms_core::whatif::Analysis;
 
 #[derive(Debug, Default)]
 pub struct Packages {

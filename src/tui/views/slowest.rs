@@ -4,9 +4,9 @@
 use std::ops::Range;
 
 use super::{Row, Rows, View, module_row};
-use crate::model::{ModuleClass, ModuleId, Sort};
 use crate::tui::cursor::Cursor;
-use crate::whatif::Analysis;
+use lmms_core::model::{ModuleClass, ModuleId, Sort};
+use lmms_core::whatif::Analysis;
 
 #[derive(Debug, Default)]
 pub struct Slowest {

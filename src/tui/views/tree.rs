@@ -4,10 +4,10 @@
 use std::ops::Range;
 
 use super::{Fold, Row, Rows, View, module_row};
-use crate::model::csr::Csr;
-use crate::model::{ImportGraph, Keys, ModuleId, Sort, SortKey};
 use crate::tui::cursor::{Cursor, Move};
-use crate::whatif::Analysis;
+use lmms_core::model::csr::Csr;
+use lmms_core::model::{ImportGraph, Keys, ModuleId, Sort, SortKey};
+use lmms_core::whatif::Analysis;
 
 /// A row of the tree: a module, or the group holding interpreter start-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,8 +3,8 @@
 use super::*;
 
 /// A tree view with the dominators it sorts by.
-fn view(g: &ImportGraph) -> (TreeView, crate::model::Dominators) {
-    let d = crate::model::Dominators::compute(g);
+fn view(g: &ImportGraph) -> (TreeView, lmms_core::model::Dominators) {
+    let d = lmms_core::model::Dominators::compute(g);
     let v = TreeView::new(&Keys {
         graph: g,
         dominators: &d,
@@ -13,7 +13,7 @@ fn view(g: &ImportGraph) -> (TreeView, crate::model::Dominators) {
 }
 
 fn graph(text: &str) -> ImportGraph {
-    crate::trace::from_bytes("t", text.as_bytes()).unwrap()
+    lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
 const TRACE: &str = "\

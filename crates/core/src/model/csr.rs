@@ -82,6 +82,10 @@ impl<T: Copy> Csr<T> {
     pub fn len(&self) -> usize {
         self.items.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
 }
 
 /// Row offsets for items whose rows come in `row_of`.

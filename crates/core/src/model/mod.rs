@@ -4,7 +4,7 @@
 
 mod builder;
 pub mod comparison;
-pub(crate) mod csr;
+pub mod csr;
 mod dominators;
 mod graph;
 mod id;

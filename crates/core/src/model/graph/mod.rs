@@ -188,7 +188,7 @@ impl ImportGraph {
 
     /// Whether the trace records how and where imports happened.
     pub fn has_sites(&self) -> bool {
-        self.sites.len() > 0
+        !self.sites.is_empty()
     }
 
     /// `botocore/httpsession.py:10`: where a recorded import ran, when it ran in Python code.
@@ -302,43 +302,6 @@ impl ImportGraph {
         }
         chain.reverse();
         chain
-    }
-
-    /// `boto3 › boto3.session › botocore.session`: the first-import chain as text.
-    pub fn chain_text(&self, id: ModuleId) -> String {
-        self.path_text(&self.chain(id))
-    }
-
-    /// A chain of modules as text, `a › b › c`. Past 12 links the middle is elided
-    /// (`a › b › … 999,990 more … › y › z`), so a pathologically deep trace cannot make every
-    /// report row megabytes long.
-    pub fn path_text(&self, chain: &[ModuleId]) -> String {
-        const HEAD: usize = 4;
-        const TAIL: usize = 6;
-        let mut text = String::new();
-        let push = |text: &mut String, part: &str| {
-            if !text.is_empty() {
-                text.push_str(" › ");
-            }
-            text.push_str(part);
-        };
-        if chain.len() <= HEAD + TAIL + 2 {
-            for &m in chain {
-                push(&mut text, self.name(m));
-            }
-        } else {
-            for &m in &chain[..HEAD] {
-                push(&mut text, self.name(m));
-            }
-            push(
-                &mut text,
-                &format!("… {} more …", chain.len() - HEAD - TAIL),
-            );
-            for &m in &chain[chain.len() - TAIL..] {
-                push(&mut text, self.name(m));
-            }
-        }
-        text
     }
 
     /// The program's own imports: its top-level imports that are not interpreter start-up —

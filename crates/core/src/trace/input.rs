@@ -24,7 +24,7 @@ pub enum Input {
 /// when it was last written as the map was made, for `unchanged`.
 pub struct Mapped {
     map: memmap2::Mmap,
-    _guard: crate::signals::BusGuard,
+    _guard: crate::bus::BusGuard,
     file: File,
     written: Option<SystemTime>,
 }
@@ -55,7 +55,7 @@ impl Input {
             Ok(meta) if meta.is_file() && meta.len() > 0 => {
                 // A file cut short by another program while it is mapped would end the process
                 // with SIGBUS: the guard makes that the usual one-line error and status 2.
-                let guard = crate::signals::on_bus_error(&Error::in_file(
+                let guard = crate::bus::on_bus_error(&Error::in_file(
                     path,
                     "cannot read: the file shrank while it was read",
                 ));
