@@ -192,3 +192,46 @@ pub fn without_line(python: &Path, dir: &Path, drop: &str) -> BTreeSet<String> {
     std::fs::write(dir.join("app_edited.py"), edited).unwrap();
     sys_modules(python, dir, "import app_edited")
 }
+
+/// Whether CI runs this suite (`CI=true`): then nothing may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// What a test needs, or why this machine lacks it. Without it the test is skipped with one
+/// line written straight to the terminal (libtest's capture swallows `eprintln!` of a test that
+/// passes); under `CI=true` the test fails instead, naming what is missing, so CI never passes
+/// by skipping. libtest names each test's thread after the test.
+pub fn needs<T>(need: Result<T, String>) -> Option<T> {
+    use std::io::Write;
+    let why = match need {
+        Ok(found) => return Some(found),
+        Err(why) => why,
+    };
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    assert!(
+        !in_ci(),
+        "{test} needs {why}; CI=true makes it required (.ci/run installs it)"
+    );
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "SKIPPED {test}: needs {why} (required under CI=true)"
+    );
+    None
+}
+
+/// A program on PATH under one of `names`, or what is missing.
+pub fn on_path(names: &[&str]) -> Result<PathBuf, String> {
+    let paths = std::env::var_os("PATH").unwrap_or_default();
+    names
+        .iter()
+        .find_map(|name| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(name))
+                .find(|p| p.is_file())
+        })
+        .ok_or_else(|| format!("{} on PATH", names.join(" or ")))
+}

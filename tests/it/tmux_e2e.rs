@@ -11,20 +11,58 @@ pub(crate) struct Tmux {
 }
 
 impl Tmux {
-    /// A server named after the process and `name`, so parallel tests never share one.
-    pub(crate) fn new(name: &str) -> Tmux {
-        Tmux {
+    /// A server named after the process and `name`, so parallel tests never share one; `None`
+    /// (the test skipped, or failed under `CI=true`) without tmux.
+    pub(crate) fn new(name: &str) -> Option<Tmux> {
+        let version = Command::new("tmux").arg("-V").output();
+        let found = match version {
+            Ok(out) if out.status.success() => Ok(()),
+            _ => Err("tmux on PATH".to_string()),
+        };
+        crate::common::needs(found)?;
+        Some(Tmux {
             socket: format!("lmms-{name}-{}", std::process::id()),
-        }
+        })
     }
 
+    /// A tmux command; tmux failing (no such session, a bad option) fails the test.
     pub(crate) fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
+        let out = self.command(args);
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn command(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
             .args(["-L", &self.socket])
             .args(args)
             .output()
-            .expect("tmux is installed (.ci/run installs it)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+            .expect("tmux runs")
+    }
+
+    /// Waits, up to 30 s, until `done` holds.
+    pub(crate) fn wait_until(&self, what: &str, mut done: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !done() {
+            // Generous: under a parallel test run a first frame can take seconds.
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waited 30 s for {what}; the screen is:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A format variable of the pane (`#{alternate_on}`, `#{pane_width}`).
+    pub(crate) fn pane(&self, variable: &str) -> String {
+        self.run(&["display", "-p", "-t", "e2e", variable])
+            .trim()
+            .to_string()
     }
 
     pub(crate) fn screen(&self) -> String {
@@ -32,18 +70,12 @@ impl Tmux {
     }
 
     pub(crate) fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(what) {
-                return screen;
-            }
-            // Generous: under a parallel test run a first frame can take seconds.
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("waited 30 s for {what:?}; the screen is:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let mut screen = String::new();
+        self.wait_until(&format!("{what:?}"), || {
+            screen = self.screen();
+            screen.contains(what)
+        });
+        screen
     }
 
     /// A 120×40 session named `e2e` running `command` in a shell.
@@ -85,7 +117,8 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        self.run(&["kill-server"]);
+        // The server may be gone already; nothing to check.
+        let _ = self.command(&["kill-server"]);
     }
 }
 
@@ -94,7 +127,9 @@ fn explorer_in_a_real_terminal() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let trace = root.join("assets/lambda-handler-5runs.txt");
-    let tmux = Tmux::new("e2e");
+    let Some(tmux) = Tmux::new("e2e") else {
+        return;
+    };
     let command = format!("{bin} {}; echo EXIT=$?; sleep 60", trace.display());
     tmux.start(&command);
 
@@ -103,11 +138,7 @@ fn explorer_in_a_real_terminal() {
         first.contains("pandas") && first.contains("boto3"),
         "{first}"
     );
-    assert_eq!(
-        tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
-            .trim(),
-        "1"
-    );
+    assert_eq!(tmux.pane("#{alternate_on}"), "1");
 
     tmux.search("urllib3");
     tmux.wait_for("chain: handler › boto3 › boto3.compat › s3transfer.manager › s3transfer › botocore.compat › urllib3");
@@ -119,7 +150,9 @@ fn explorer_in_a_real_terminal() {
 
     for (w, h) in [("20", "5"), ("1", "1")] {
         tmux.run(&["resize-window", "-t", "e2e", "-x", w, "-y", h]);
-        std::thread::sleep(Duration::from_millis(300));
+        tmux.wait_until(&format!("a {w}×{h} pane"), || {
+            tmux.pane("#{pane_width}") == w && tmux.pane("#{pane_height}") == h
+        });
     }
     tmux.run(&["resize-window", "-t", "e2e", "-x", "30", "-y", "8"]);
     tmux.wait_for("too small");
@@ -133,23 +166,17 @@ fn explorer_in_a_real_terminal() {
         !after.contains("869 modules"),
         "the explorer's screen is gone:\n{after}"
     );
-    assert_eq!(
-        tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
-            .trim(),
-        "0"
-    );
-    assert_eq!(
-        tmux.run(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
-            .trim(),
-        "0"
-    );
+    assert_eq!(tmux.pane("#{alternate_on}"), "0");
+    assert_eq!(tmux.pane("#{mouse_any_flag}"), "0");
 }
 
 #[test]
 fn no_color_keeps_the_selection_visible_in_reverse_video() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
     let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
-    let tmux = Tmux::new("e2e-nocolor");
+    let Some(tmux) = Tmux::new("e2e-nocolor") else {
+        return;
+    };
     for (name, env) in [("colour", ""), ("plain", "NO_COLOR=1 ")] {
         let command = format!("{env}{bin} {}; sleep 60", trace.display());
         tmux.start(&command);
@@ -193,7 +220,9 @@ fn signals_restore_the_terminal() {
     let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
     for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
-        let tmux = Tmux::new(&format!("e2e-signal-{name}"));
+        let Some(tmux) = Tmux::new(&format!("e2e-signal-{name}")) else {
+            return;
+        };
         let pidfile = dir.path().join(format!("{name}.pid"));
         let command = format!(
             "sh -c 'echo $$ > {}; exec {bin} {}'; echo EXIT=$?; stty -a; sleep 60",
@@ -224,18 +253,8 @@ fn signals_restore_the_terminal() {
         for mode in ["icanon", "echo", "isig"] {
             assert!(stty.contains(&mode), "{name}: `{mode}` in {stty:?}");
         }
-        assert_eq!(
-            tmux.run(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
-                .trim(),
-            "0",
-            "{name}"
-        );
-        assert_eq!(
-            tmux.run(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
-                .trim(),
-            "0",
-            "{name}"
-        );
+        assert_eq!(tmux.pane("#{alternate_on}"), "0", "{name}");
+        assert_eq!(tmux.pane("#{mouse_any_flag}"), "0", "{name}");
     }
 }
 
@@ -246,7 +265,9 @@ fn quitting_with_an_unsaved_plan_asks_in_a_real_terminal() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
     let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
-    let tmux = Tmux::new("e2e-quit");
+    let Some(tmux) = Tmux::new("e2e-quit") else {
+        return;
+    };
     tmux.start(&format!(
         "cd {} && {bin} {}; echo EXIT=$?; sleep 60",
         dir.path().display(),
@@ -268,7 +289,9 @@ fn quitting_with_an_unsaved_plan_asks_in_a_real_terminal() {
 #[test]
 fn a_piped_trace_opens_the_explorer() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let tmux = Tmux::new("e2e-pipe");
+    let Some(tmux) = Tmux::new("e2e-pipe") else {
+        return;
+    };
     tmux.start(&format!(
         "python3 -X importtime -c 'import json, email.parser' 2>&1 | {bin} -; echo EXIT=$?; sleep 60"
     ));
@@ -294,7 +317,9 @@ fn the_explorer_names_its_configuration() {
         "[tool.lmms-tui]\nbudget-ms = 150\n",
     )
     .unwrap();
-    let tmux = Tmux::new("e2e-config");
+    let Some(tmux) = Tmux::new("e2e-config") else {
+        return;
+    };
     tmux.start_sized(
         &format!(
             "cd {} && {bin} {}; sleep 60",
@@ -316,10 +341,18 @@ fn an_idle_explorer_writes_nothing() {
     let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("output");
-    let tmux = Tmux::new("e2e-idle");
+    let Some(tmux) = Tmux::new("e2e-idle") else {
+        return;
+    };
     tmux.start(&format!("{bin} {}; sleep 60", trace.display()));
     tmux.wait_for("869 modules");
-    std::thread::sleep(Duration::from_millis(300));
+    // The first frame is complete once two captures 100 ms apart agree.
+    let mut last = String::new();
+    tmux.wait_until("a settled first frame", || {
+        std::thread::sleep(Duration::from_millis(100));
+        let screen = tmux.screen();
+        std::mem::replace(&mut last, screen) == last
+    });
     tmux.run(&[
         "pipe-pane",
         "-o",
@@ -327,13 +360,10 @@ fn an_idle_explorer_writes_nothing() {
         "e2e",
         &format!("cat >> {}", log.display()),
     ]);
+    // The observation itself: 1.5 s in which an idle explorer must write nothing.
     std::thread::sleep(Duration::from_millis(1500));
-    let idle = std::fs::metadata(&log).map_or(0, |m| m.len());
-    assert_eq!(idle, 0, "bytes written while idle");
+    let written = || std::fs::metadata(&log).map_or(0, |m| m.len());
+    assert_eq!(written(), 0, "bytes written while idle");
     tmux.keys(&["j"]);
-    let start = Instant::now();
-    while std::fs::metadata(&log).map_or(0, |m| m.len()) == 0 {
-        assert!(start.elapsed() < Duration::from_secs(10), "a key redraws");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    tmux.wait_until("a redraw after a key", || written() > 0);
 }
