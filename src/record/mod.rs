@@ -9,6 +9,7 @@
 mod edges;
 mod launch;
 mod runner;
+mod tracer;
 
 use std::path::Path;
 

@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use lmms_core::error::{Error, Result};
 
 /// The tracer (and lazy loader) injected with PYTHONPATH; see the file for what it does.
-const TRACER: &str = include_str!("../../assets/tracer/sitecustomize.py");
 
 /// What the tracer does in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +121,7 @@ impl ProcessRunner {
     pub fn new(echo: Box<dyn Fn(&str) + Send + Sync>) -> Result<ProcessRunner> {
         let tracer_dir =
             tempfile::tempdir().map_err(|e| Error::new(format!("temporary directory: {e}")))?;
-        std::fs::write(tracer_dir.path().join("sitecustomize.py"), TRACER)
+        super::tracer::write_to(tracer_dir.path())
             .map_err(|e| Error::new(format!("cannot write the tracer: {e}")))?;
         let state = Arc::new(SignalState::default());
         let shared = Arc::clone(&state);

@@ -19,5 +19,6 @@ mod record;
 mod report_cli;
 mod scope;
 mod tmux_e2e;
+mod tracer_py;
 mod whatif;
 mod wheel;

@@ -1,4 +1,4 @@
-//! The tracer's output file (`assets/tracer/sitecustomize.py`), one finding a line:
+//! The tracer's output file (`tracer/src/lmms_tui_tracer`), one finding a line:
 //! `edge IMPORTER MODULE KIND LINE FILE CODE` (`__main__` is the program; the last four may
 //! be empty or absent), `module NAME CLASS ORIGIN`,
 //! `shutdown NAME` and `loaded NAME IMPORTER`, tab-separated. Modules the trace does not hold

@@ -1,0 +1,135 @@
+"""Every import: `builtins.__import__` and `importlib.import_module` wrapped, each import
+credited to its importer with the file:line it ran at. `import_module` prints no
+`-X importtime` line, so these loads are seen here or nowhere."""
+import builtins
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from . import fingerprint, frames
+    from types import FrameType
+    from typing import Callable, Dict, Optional, Set, Tuple
+
+    from .classify import Classifier
+    from .findings import Findings
+
+    Site = Tuple[Optional[str], int]
+    Edges = Dict[Tuple[str, str, str], Set[Site]]
+else:  # already loaded (see the package docstring)
+    fingerprint = sys.modules[__package__ + ".fingerprint"]
+    frames = sys.modules[__package__ + ".frames"]
+
+
+def resolve(name: str, globals: "dict[str, object] | None", level: int) -> str:
+    """The absolute name of `import name` at `level` dots, in a module of these globals."""
+    if level == 0:
+        return name
+    globals = globals or {}
+    package = globals.get("__package__")
+    if not package:
+        package = globals.get("__name__", "")
+        if "__path__" not in globals:
+            package = str(package).rpartition(".")[0]
+    base = str(package).rsplit(".", level - 1)[0] if package else ""
+    if not base:
+        return name
+    return base + "." + name if name else base
+
+
+def site_of(frame: "Optional[FrameType]") -> "Site":
+    """Where an import ran: (file, line), or (None, 0) for C code and the machinery."""
+    if frame is None or frames.is_machinery(frame.f_globals.get("__name__")):
+        return (None, 0)
+    return (frame.f_code.co_filename, frame.f_lineno)
+
+
+class Recorder:
+    """The edges seen so far: (importer, module, kind) → the sites it ran at."""
+
+    def __init__(self, import_name: int) -> None:
+        self.edges = {}  # type: Edges
+        self.import_name = import_name  # IMPORT_NAME's opcode
+
+    def add(self, importer: "str | None", target: str, fromlist: object, kind: str,
+            site: "Site") -> None:
+        if not importer or not target or frames.is_machinery(importer):
+            return
+        self.edges.setdefault((importer, target, kind), set()).add(site)
+        for item in fromlist or ():  # type: ignore[attr-defined]
+            if isinstance(item, str) and item != "*":
+                sub = target + "." + item
+                if sub in sys.modules:
+                    self.edges.setdefault((importer, sub, kind), set()).add(site)
+
+    def lines(self, classifier: "Classifier") -> "list[str]":
+        """`edge` finding lines; the program's own statements carry their source."""
+        import linecache
+
+        show = frames.site_namer(sys.path)
+        out = []
+        for (importer, target, kind), sites in sorted(self.edges.items()):
+            own = importer == "__main__" or classifier.module(
+                importer, sys.modules.get(importer))[0] == "program"
+            for path, line in sorted(sites, key=lambda s: (s[0] or "", s[1])):
+                code = ""
+                if own and path:
+                    code = " ".join(linecache.getline(path, line).split())
+                out.append("edge\t%s\t%s\t%s\t%s\t%s\t%s" % (
+                    importer, target, kind, line or "", show(path) if path else "", code))
+        return out
+
+
+def note_import(recorder: Recorder, frame: "FrameType", name: str,
+                globals: "dict[str, object] | None", fromlist: object, level: int) -> None:
+    """Records one call of `__import__` seen from `frame`, its caller. Imports nothing: it
+    runs inside the wrapped `__import__`."""
+    # An import statement: the caller's frame is running IMPORT_NAME with its own globals.
+    # Anything else (a call of __import__, C code) is a dynamic import.
+    statement = (frame.f_globals is globals
+                 and frame.f_code.co_code[frame.f_lasti] == recorder.import_name)
+    if isinstance(globals, dict) and not frames.is_machinery(globals.get("__name__")):
+        importer = globals.get("__name__")  # type: Optional[str]
+    else:
+        importer = frames.importer(frame)
+    recorder.add(importer, resolve(name, globals, level), fromlist,
+                 "statement" if statement else "dynamic", site_of(frame))
+
+
+def install(findings: "Findings", classifier: "Classifier") -> "Callable[[], None]":
+    """Wraps the import functions; returns what adds the edges to the findings at exit."""
+    import importlib
+    import opcode
+
+    recorder = Recorder(opcode.opmap["IMPORT_NAME"])
+    original_import = builtins.__import__
+    original_import_module = importlib.import_module
+
+    def traced_import(name, globals=None, locals=None, fromlist=(), level=0):  # type: ignore
+        try:
+            return original_import(name, globals, locals, fromlist, level)
+        finally:
+            # Failed imports too: the module ran (and its time counts) before it raised.
+            try:
+                note_import(recorder, sys._getframe(1), name, globals, fromlist, level)
+            except Exception:
+                pass
+
+    def traced_import_module(name, package=None):  # type: ignore
+        module = original_import_module(name, package)
+        try:
+            frame = sys._getframe(1)
+            recorder.add(frames.importer(frame), module.__name__, (), "dynamic", site_of(frame))
+        except Exception:
+            pass
+        return module
+
+    def dump() -> None:
+        findings.extend(recorder.lines(classifier))
+        try:
+            findings.extend(fingerprint.fingerprint())
+        except Exception:
+            pass
+
+    builtins.__import__ = traced_import
+    importlib.import_module = traced_import_module  # type: ignore[assignment]
+    return dump

@@ -1,0 +1,89 @@
+"""The tracer in a real interpreter (this one), as `lmms-tui record` starts it."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from .support import SRC
+
+
+class RunTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.dir = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.dir)
+        self.write("app.py", "import json\nimport helper\nimport os\n"
+                   "print(sorted(k for k in os.environ if k.startswith('LMMS_TUI_')))\n")
+        self.write("helper.py", "import importlib\nimportlib.import_module('colorsys')\n")
+
+    def write(self, name: str, text: str) -> str:
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def run_app(self, env: "dict[str, str]", *args: str) -> "subprocess.CompletedProcess[str]":
+        full = dict(os.environ, PYTHONPATH=SRC + os.pathsep + self.dir, **env)
+        full.pop("PYTHONDONTWRITEBYTECODE", None)
+        return subprocess.run([sys.executable, "-X", "importtime"] + list(args), cwd=self.dir,
+                              env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, check=True)
+
+    def findings(self, name: str) -> "list[list[str]]":
+        with open(os.path.join(self.dir, name), encoding="utf-8") as f:
+            return [line.rstrip("\n").split("\t") for line in f]
+
+    def test_edges_sites_and_classes(self) -> None:
+        out = os.path.join(self.dir, "found.tsv")
+        ack = os.path.join(self.dir, "ack")
+        run = self.run_app({"LMMS_TUI_OUT": out, "LMMS_TUI_EDGES": "1", "LMMS_TUI_ACK": ack},
+                           "-c", "import app")
+        self.assertTrue(os.path.exists(ack))
+        # Our variables never reach the program (nor its children).
+        self.assertIn("[]", run.stdout)
+        found = self.findings("found.tsv")
+        edges = {(f[1], f[2], f[3]) for f in found if f[0] == "edge"}
+        self.assertIn(("app", "json", "statement"), edges)
+        self.assertIn(("helper", "colorsys", "dynamic"), edges)  # import_module: no line
+        sites = [f for f in found if f[0] == "edge" and f[1:3] == ["app", "helper"]]
+        self.assertEqual(sites[0][4:], ["2", "app.py", "import helper"])
+        classes = {f[1]: f[2] for f in found if f[0] == "module"}
+        self.assertEqual(classes["app"], "program")
+        self.assertEqual(classes["json"], "stdlib")
+        self.assertNotIn("sitecustomize", classes)
+        self.assertFalse([n for n in classes if n.startswith("lmms_tui_tracer")])
+        ours = ("lmms_tui_tracer", "sitecustomize", "_lmms_tui")
+        self.assertFalse([e for e in edges if e[0].startswith(ours)])
+        # Our modules print no import-time line of their own.
+        self.assertNotIn("lmms_tui_tracer", run.stderr)
+
+    def test_the_edit_defers_a_module_until_first_use(self) -> None:
+        self.write("lazy_app.py", "import colorsys\nimport sys\n"
+                   "print('colorsys' in sys.modules)\ncolorsys.rgb_to_hsv(0, 0, 0)\n"
+                   "print('colorsys' in sys.modules)\n")
+        env = {"LMMS_TUI_OUT": os.path.join(self.dir, "edit.tsv"), "LMMS_TUI_MAIN": "1",
+               "LMMS_TUI_DEFER": "colorsys"}
+        code = "import _lmms_tui; _lmms_tui.run_main()"
+        eager = self.run_app(env, "-c", code, "lazy_app.py")
+        self.assertEqual(eager.stdout.split(), ["True", "True"])
+        env["LMMS_TUI_APPLY"] = "1"
+        lazy = self.run_app(env, "-c", code, "lazy_app.py")
+        self.assertEqual(lazy.stdout.split(), ["False", "True"])
+        loaded = [f for f in self.findings("edit.tsv") if f[0] == "loaded"]
+        self.assertEqual(loaded, [["loaded", "colorsys", "__main__"]])
+
+    def test_a_shadowed_sitecustomize_still_runs(self) -> None:
+        other = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, other)
+        with open(os.path.join(other, "sitecustomize.py"), "w") as f:
+            f.write("import os\nos.environ['SHADOWED_RAN'] = '1'\n")
+        env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + other)
+        run = subprocess.run([sys.executable, "-c", "import os; print(os.environ.get("
+                              "'SHADOWED_RAN'))"], env=env, stdout=subprocess.PIPE,
+                             universal_newlines=True, check=True)
+        self.assertEqual(run.stdout.strip(), "1")
+
+
+if __name__ == "__main__":
+    unittest.main()
