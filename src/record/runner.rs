@@ -8,8 +8,6 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use lmms_core::error::{Error, Result};
 
-/// The tracer (and lazy loader) injected with PYTHONPATH; see the file for what it does.
-
 /// What the tracer does in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tracer {
