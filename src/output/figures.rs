@@ -106,7 +106,7 @@ pub enum Figure {
     Daily,
     Dropped,
     /// A deferred module that other code keeps loading.
-    Kept,
+    KeptLoaded,
     Measured,
     Gc,
     Note,
@@ -122,7 +122,7 @@ impl Figure {
         Figure::ColdRequest,
         Figure::Daily,
         Figure::Dropped,
-        Figure::Kept,
+        Figure::KeptLoaded,
         Figure::Measured,
         Figure::Gc,
         Figure::Note,
@@ -157,7 +157,7 @@ impl Figure {
                 "modules the plan takes out of start-up, heaviest first: they load later, and \
                  only in processes whose requests need them"
             }
-            Figure::Kept => {
+            Figure::KeptLoaded => {
                 "a module you deferred that other code still imports at start-up, so deferring \
                  it saves nothing until that import changes"
             }
@@ -182,7 +182,7 @@ impl Figure {
             Figure::ColdRequest => "new process, on average",
             Figure::Daily => "import time per day",
             Figure::Dropped => "no longer at start-up",
-            Figure::Kept => "stays loaded",
+            Figure::KeptLoaded => "stays loaded",
             Figure::Measured => "measured",
             Figure::Gc => "garbage collection",
             Figure::Note => "note",
@@ -302,7 +302,7 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
     ));
     let g = a.graph();
     for kept in &p.kept {
-        lines.push((Figure::Kept, kept_text(g, kept)));
+        lines.push((Figure::KeptLoaded, kept_text(g, kept)));
     }
     for m in a.plan().lazy() {
         if a.plan().decision(m) == Decision::LazyEverywhere {
@@ -392,7 +392,7 @@ pub fn edit_text(
 }
 
 /// Why a deferred module stays loaded, in words, with the chain.
-pub fn kept_text(g: &ImportGraph, kept: &lmms_core::whatif::Kept) -> String {
+pub fn kept_text(g: &ImportGraph, kept: &lmms_core::whatif::KeptLoaded) -> String {
     let m = kept.module;
     let why = match kept.importer() {
         Some(_) if kept.by_package(g) => format!(

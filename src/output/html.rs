@@ -12,7 +12,7 @@ use super::units::{count, ms, percent};
 use super::why::WhyFormat;
 use lmms_core::model::{ModuleClass, ModuleId, Sort, SortKey, packages};
 use lmms_core::printable::printable;
-use lmms_core::whatif::{Analysis, Effect};
+use lmms_core::whatif::{Analysis, PlanEffect};
 
 /// Past this many modules the tree leaves out imports too small to see, and says how many.
 const TREE_MODULES: usize = 20_000;
@@ -185,11 +185,11 @@ fn slowest(a: &Analysis, top: usize, page: &mut String) {
 /// What the plan does to a module, as a tag.
 fn plan_tag(a: &Analysis, m: ModuleId) -> &'static str {
     match a.effect(m) {
-        Effect::Kept => "<span class=\"tag kept\">deferred, kept loaded</span>",
-        Effect::Lazy => "<span class=\"tag lazy\">deferred</span>",
-        Effect::LazyEverywhere => "<span class=\"tag lazy\">deferred everywhere</span>",
-        Effect::WithDeferred => "<span class=\"tag lazy\">leaves start-up</span>",
-        Effect::Eager => "",
+        PlanEffect::KeptByOthers => "<span class=\"tag kept\">deferred, kept loaded</span>",
+        PlanEffect::Lazy => "<span class=\"tag lazy\">deferred</span>",
+        PlanEffect::LazyEverywhere => "<span class=\"tag lazy\">deferred everywhere</span>",
+        PlanEffect::WithDeferred => "<span class=\"tag lazy\">leaves start-up</span>",
+        PlanEffect::Eager => "",
     }
 }
 

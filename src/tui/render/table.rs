@@ -12,7 +12,7 @@ use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
 use crate::tui::views::Rows;
 use lmms_core::model::{ModuleClass, ModuleId, SortKey};
-use lmms_core::whatif::{Effect, Usage};
+use lmms_core::whatif::{PlanEffect, Usage};
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.current();
@@ -142,11 +142,11 @@ fn usage_text(usage: Usage) -> String {
 /// with a deferred importer.
 fn decision_mark(app: &App, m: ModuleId) -> &'static str {
     match app.analysis().effect(m) {
-        Effect::Kept => "kept",
-        Effect::Lazy => "lazy",
-        Effect::LazyEverywhere => "lazy+",
-        Effect::WithDeferred => "↳lazy",
-        Effect::Eager => "",
+        PlanEffect::KeptByOthers => "kept",
+        PlanEffect::Lazy => "lazy",
+        PlanEffect::LazyEverywhere => "lazy+",
+        PlanEffect::WithDeferred => "↳lazy",
+        PlanEffect::Eager => "",
     }
 }
 

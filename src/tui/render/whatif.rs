@@ -16,7 +16,7 @@ fn rank(figure: Figure) -> u8 {
         Figure::ColdStart => 0,
         Figure::Latency => 1,
         Figure::Daily => 2,
-        Figure::Kept => 3,
+        Figure::KeptLoaded => 3,
         // The title says within or over the budget already.
         Figure::Budget => 4,
         Figure::Measured => 5,

@@ -132,20 +132,6 @@ fn by_regression(mut deltas: Vec<Delta>) -> Vec<Delta> {
     deltas
 }
 
-/// Each run's Σ self per top-level package (0 in a run that loaded none of it).
-fn package_runs(graph: &ImportGraph) -> HashMap<String, Vec<u64>> {
-    let runs = graph.runs() as usize;
-    let mut out: HashMap<String, Vec<u64>> = HashMap::new();
-    for m in graph.ids() {
-        let top = graph.name(m).split('.').next().unwrap_or_default();
-        let row = out.entry(top.to_string()).or_insert_with(|| vec![0; runs]);
-        for s in graph.samples(m) {
-            row[s.run as usize] = row[s.run as usize].saturating_add(s.self_us);
-        }
-    }
-    out
-}
-
 /// Each run's cumulative per module (0 in a run that did not load it).
 fn module_runs(graph: &ImportGraph) -> HashMap<String, Vec<u64>> {
     let runs = graph.runs() as usize;
@@ -206,7 +192,10 @@ pub fn compare(before: &ImportGraph, after: &ImportGraph) -> Comparison {
             _ => Vec::new(),
         },
         modules,
-        packages: deltas(package_runs(before), package_runs(after)),
+        packages: deltas(
+            super::packages::self_per_run(before),
+            super::packages::self_per_run(after),
+        ),
         index,
     }
 }

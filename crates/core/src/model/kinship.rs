@@ -4,7 +4,7 @@
 use super::graph::{ImportGraph, ModuleId};
 
 /// The program's own top-level imports (start-up and shutdown left out), by name.
-fn top_level(graph: &ImportGraph, run: Option<u32>) -> Vec<&str> {
+fn program_imports_by_name(graph: &ImportGraph, run: Option<u32>) -> Vec<&str> {
     let mut names: Vec<&str> = graph
         .roots()
         .iter()
@@ -37,9 +37,9 @@ fn listed(names: &[&str]) -> String {
 /// Why the runs of one trace look like different programs: a run with no top-level import in
 /// common with the first.
 pub fn unrelated_runs(graph: &ImportGraph) -> Option<String> {
-    let first = top_level(graph, Some(0));
+    let first = program_imports_by_name(graph, Some(0));
     (1..graph.runs()).find_map(|r| {
-        let other = top_level(graph, Some(r));
+        let other = program_imports_by_name(graph, Some(r));
         disjoint(&first, &other).then(|| {
             format!(
                 "run 1 imports {} and run {} imports {}: no top-level import in common",
@@ -66,7 +66,7 @@ pub fn unrelated(before: &ImportGraph, after: &ImportGraph) -> Option<String> {
             "the baseline ran on Python {a}, this trace on Python {b}"
         ));
     }
-    let (a, b) = (top_level(before, None), top_level(after, None));
+    let (a, b) = (program_imports_by_name(before, None), program_imports_by_name(after, None));
     disjoint(&a, &b).then(|| {
         format!(
             "the baseline imports {} and this trace {}: no top-level import in common",

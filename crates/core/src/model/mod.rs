@@ -11,7 +11,7 @@ mod id;
 pub mod kinship;
 mod lookup;
 pub(crate) mod names;
-pub use names::is_python_module_name;
+pub use names::{is_python_module_name, top_level_package};
 pub mod order;
 mod origin;
 pub mod packages;

@@ -94,6 +94,11 @@ impl PartialEq for Names {
     }
 }
 
+/// The top-level package of a dotted name: `botocore` for `botocore.utils`.
+pub fn top_level_package(name: &str) -> &str {
+    name.split_once('.').map_or(name, |(top, _)| top)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,7 +61,7 @@ fn minor_version(python: &str) -> Option<u32> {
 pub fn is_stdlib_name(name: &str, python: Option<&str>) -> bool {
     // One hash lookup: every module of a trace asks.
     static BY_NAME: std::sync::OnceLock<hashbrown::HashMap<&str, u8>> = std::sync::OnceLock::new();
-    let top = name.split('.').next().unwrap_or(name);
+    let top = super::names::top_level_package(name);
     let Some(&mask) = BY_NAME
         .get_or_init(|| STDLIB.iter().copied().collect())
         .get(top)

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::graph::{ImportGraph, ModuleId};
+use super::names::top_level_package;
 use super::order::{Keys, Sort, SortKey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,39 +18,58 @@ pub struct Package {
     pub root: Option<ModuleId>,
 }
 
-/// The top-level package of a dotted name (`botocore` for `botocore.utils`).
-fn top_level(name: &str) -> &str {
-    name.split('.').next().unwrap_or(name)
+/// Every top-level package's modules, the packages in order of first appearance and each
+/// one's modules in id order: the one grouping that package figures are summed over.
+fn grouped(graph: &ImportGraph) -> Vec<(&str, Vec<ModuleId>)> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut out: Vec<(&str, Vec<ModuleId>)> = Vec::new();
+    for id in graph.ids() {
+        let top = top_level_package(graph.name(id));
+        let i = *index.entry(top).or_insert_with(|| {
+            out.push((top, Vec::new()));
+            out.len() - 1
+        });
+        out[i].1.push(id);
+    }
+    out
 }
 
 /// Every top-level package, in order of first appearance.
 pub fn packages(graph: &ImportGraph) -> Vec<Package> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut out: Vec<Package> = Vec::new();
-    for id in graph.ids() {
-        let name = graph.name(id);
-        let top = top_level(name);
-        let i = *index.entry(top).or_insert_with(|| {
-            out.push(Package {
-                name: top.to_string(),
-                self_us: 0,
-                modules: 0,
-                first: id.raw(),
-                root: graph.find(top),
-            });
-            out.len() - 1
-        });
-        out[i].self_us = out[i].self_us.saturating_add(graph.module(id).self_us);
-        out[i].modules += 1;
-    }
-    out
+    grouped(graph)
+        .into_iter()
+        .map(|(top, members)| Package {
+            name: top.to_string(),
+            self_us: members
+                .iter()
+                .fold(0u64, |sum, &m| sum.saturating_add(graph.module(m).self_us)),
+            modules: members.len() as u32,
+            first: members[0].raw(),
+            root: graph.find(top),
+        })
+        .collect()
+}
+
+/// Each run's Σ self per top-level package (0 in a run that loaded none of it).
+pub fn self_per_run(graph: &ImportGraph) -> HashMap<String, Vec<u64>> {
+    let runs = graph.runs() as usize;
+    grouped(graph)
+        .into_iter()
+        .map(|(top, members)| {
+            let mut row = vec![0u64; runs];
+            for s in members.iter().flat_map(|&m| graph.samples(m)) {
+                row[s.run as usize] = row[s.run as usize].saturating_add(s.self_us);
+            }
+            (top.to_string(), row)
+        })
+        .collect()
 }
 
 /// The modules of a top-level package (`pandas` and every `pandas.*`), in id order.
 pub fn members(graph: &ImportGraph, package: &str) -> Vec<ModuleId> {
     graph
         .ids()
-        .filter(|&id| top_level(graph.name(id)) == package)
+        .filter(|&id| top_level_package(graph.name(id)) == package)
         .collect()
 }
 

@@ -19,9 +19,9 @@ pub enum Usage {
 
 /// What the plan does to a module, as the explorer's `defer` column and the HTML report say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
+pub enum PlanEffect {
     /// Deferred, but other code still loads it at start-up.
-    Kept,
+    KeptByOthers,
     /// Deferred in your code.
     Lazy,
     /// Every import of it deferred.
@@ -136,7 +136,7 @@ impl Analysis {
     /// that now loads only with deferred ones, what their usage implies (its own usage counts
     /// only once it is deferred itself).
     pub fn usage(&self, m: ModuleId) -> Usage {
-        if self.effect(m) == Effect::WithDeferred {
+        if self.effect(m) == PlanEffect::WithDeferred {
             Usage::WithDeferred(self.projection.use_probability(m) * 100.0)
         } else {
             Usage::Planned(self.plan.usage_pct(m))
@@ -144,16 +144,16 @@ impl Analysis {
     }
 
     /// What the plan does to a module.
-    pub fn effect(&self, m: ModuleId) -> Effect {
+    pub fn effect(&self, m: ModuleId) -> PlanEffect {
         let p = &self.projection;
         match self.plan.decision(m) {
             Decision::Lazy | Decision::LazyEverywhere if p.kept.iter().any(|k| k.module == m) => {
-                Effect::Kept
+                PlanEffect::KeptByOthers
             }
-            Decision::Lazy => Effect::Lazy,
-            Decision::LazyEverywhere => Effect::LazyEverywhere,
-            Decision::Eager if p.load_probability(m) < 1.0 => Effect::WithDeferred,
-            Decision::Eager => Effect::Eager,
+            Decision::Lazy => PlanEffect::Lazy,
+            Decision::LazyEverywhere => PlanEffect::LazyEverywhere,
+            Decision::Eager if p.load_probability(m) < 1.0 => PlanEffect::WithDeferred,
+            Decision::Eager => PlanEffect::Eager,
         }
     }
 

@@ -13,11 +13,11 @@ mod projection;
 mod rule;
 mod traced;
 
-pub use analysis::{Analysis, Effect, Usage};
+pub use analysis::{Analysis, PlanEffect, Usage};
 pub use eager::EagerClosure;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
 pub use plan::{Decision, Plan, blocked, check_deferrable};
-pub use projection::{Kept, LazyCost, PercentileMethod, Projection, module_daily_s, project};
+pub use projection::{KeptLoaded, LazyCost, PercentileMethod, Projection, module_daily_s, project};
 pub use rule::Suggestion;
 pub use traced::AsTraced;

@@ -61,7 +61,7 @@ pub struct Projection {
     pub dropped: Vec<ModuleId>,
     pub lazy: Vec<LazyCost>,
     /// Deferred modules that other code still loads at start-up.
-    pub kept: Vec<Kept>,
+    pub kept: Vec<KeptLoaded>,
     /// (deferred module, importer of unknown origin whose import was taken as the user's).
     pub assumed: Vec<(ModuleId, ModuleId)>,
     /// Lazy closures share modules (their costs depend on which loads first).
@@ -121,13 +121,13 @@ pub fn module_daily_s(plan: &Plan, retained_us: u64, usage_pct: f64) -> (f64, f6
 
 /// A deferred module that still loads at start-up, and the chain of imports that loads it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Kept {
+pub struct KeptLoaded {
     pub module: ModuleId,
     /// From the program's own import down to the module.
     pub chain: Vec<ModuleId>,
 }
 
-impl Kept {
+impl KeptLoaded {
     /// The module that keeps it loaded: the chain's link before it.
     pub fn importer(&self) -> Option<ModuleId> {
         let n = self.chain.len();
@@ -230,10 +230,10 @@ pub fn project_from(
     let runs = graph.runs().max(1) as usize;
 
     let eager_seen = eager.as_slice();
-    let kept: Vec<Kept> = plan
+    let kept: Vec<KeptLoaded> = plan
         .lazy()
         .filter(|m| eager_seen[m.index()])
-        .map(|m| Kept {
+        .map(|m| KeptLoaded {
             module: m,
             chain: chain_to(graph, plan, eager_seen, m),
         })

@@ -267,7 +267,7 @@ fn stdlib_flags(names: &Names, python: Option<&str>) -> Vec<bool> {
     (0..names.len() as u32)
         .map(|i| {
             let name = names.name(i);
-            let top = name.split_once('.').map_or(name, |(top, _)| top);
+            let top = crate::model::top_level_package(name);
             match last {
                 Some((t, stdlib)) if t == top => stdlib,
                 _ => {

@@ -328,16 +328,6 @@ impl ImportGraph {
         entries.dedup();
         entries
     }
-
-    /// Share of total import time, in percent.
-    pub fn percent_of_total(&self, us: u64) -> f64 {
-        let total = self.total_us();
-        if total == 0 {
-            0.0
-        } else {
-            us as f64 * 100.0 / total as f64
-        }
-    }
 }
 
 #[cfg(test)]
