@@ -26,12 +26,16 @@ pub struct Config {
 }
 
 impl Config {
-    /// `--config FILE`, else the nearest `pyproject.toml` with a `[tool.lmms-tui]` table from
+    /// `--config FILE` (relative to `start`), else the nearest `pyproject.toml` with a `[tool.lmms-tui]` table from
     /// `start` up; `None` when there is none.
     pub fn find(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>> {
         if let Some(path) = explicit {
-            return match Config::read(path)? {
-                Some(config) => Ok(Some(config)),
+            // Relative to `start`, the directory the command runs in; named as given.
+            return match Config::read(&start.join(path))? {
+                Some(config) => Ok(Some(Config {
+                    path: path.to_path_buf(),
+                    ..config
+                })),
                 None => Err(Error::in_file(path, "has no [tool.lmms-tui] table")),
             };
         }

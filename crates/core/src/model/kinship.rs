@@ -66,7 +66,10 @@ pub fn unrelated(before: &ImportGraph, after: &ImportGraph) -> Option<String> {
             "the baseline ran on Python {a}, this trace on Python {b}"
         ));
     }
-    let (a, b) = (program_imports_by_name(before, None), program_imports_by_name(after, None));
+    let (a, b) = (
+        program_imports_by_name(before, None),
+        program_imports_by_name(after, None),
+    );
     disjoint(&a, &b).then(|| {
         format!(
             "the baseline imports {} and this trace {}: no top-level import in common",
