@@ -1,7 +1,7 @@
 //! The files the explorer writes, as effects: the event loop writes them and answers with
 //! `Action::Wrote`; files this session did not write are asked about first.
 
-use super::{App, Mode, OutputFile, Question};
+use super::{App, Modal, OutputFile, Question};
 use crate::tui::action::{Effect, WriteResult, Written};
 use lmms_core::whatif::plan;
 
@@ -51,14 +51,13 @@ impl App {
                 }
             }
             WriteResult::Exists => {
-                self.question = Some((
-                    Question::Overwrite(what),
-                    format!(
+                self.modal = Modal::Confirm {
+                    question: Question::Overwrite(what),
+                    text: format!(
                         "{} exists and was not written here: overwrite? (y/n)",
                         path.display()
                     ),
-                ));
-                self.mode = Mode::Confirm;
+                };
             }
             WriteResult::Failed(e) => {
                 // A save asked for on the way out that failed: stay, and say why.

@@ -40,6 +40,39 @@ pub enum Question {
     UnsavedPlan,
 }
 
+/// What has the keys, with the state that only that mode has: a value being typed exists only
+/// while typing, a question only while asking.
+#[derive(Debug, Clone, PartialEq)]
+enum Modal {
+    Normal,
+    Search,
+    Help,
+    Params,
+    /// A value being typed and what it is for.
+    Input {
+        target: InputTarget,
+        text: String,
+    },
+    /// A question being asked, and its words.
+    Confirm {
+        question: Question,
+        text: String,
+    },
+}
+
+impl Modal {
+    fn mode(&self) -> Mode {
+        match self {
+            Modal::Normal => Mode::Normal,
+            Modal::Search => Mode::Search,
+            Modal::Help => Mode::Help,
+            Modal::Params => Mode::Params,
+            Modal::Input { .. } => Mode::Input,
+            Modal::Confirm { .. } => Mode::Confirm,
+        }
+    }
+}
+
 /// What a typed value sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputTarget {
@@ -71,17 +104,13 @@ pub struct App {
     analysis: Analysis,
     views: Views,
     view: ViewId,
-    mode: Mode,
+    modal: Modal,
     sort: Sort,
     search: Search,
     /// Position in the last search's matches, for n/N.
     match_index: usize,
     /// The selected row of the parameters panel.
     param_cursor: usize,
-    /// A value being typed and what it is for.
-    input: Option<(InputTarget, String)>,
-    /// The question being asked in `Mode::Confirm`, in words.
-    question: Option<(Question, String)>,
     /// The plan as last loaded or saved (its JSON): quitting with another one asks first.
     saved_plan: String,
     /// Quit once the plan being saved is written.
@@ -111,13 +140,11 @@ impl App {
             analysis,
             views,
             view: ViewId::Tree,
-            mode: Mode::Normal,
+            modal: Modal::Normal,
             sort: Sort::default(),
             search,
             match_index: 0,
             param_cursor: 0,
-            input: None,
-            question: None,
             saved_plan,
             quit_after_save: false,
             help_scroll: 0,
@@ -195,7 +222,7 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        self.mode
+        self.modal.mode()
     }
 
     pub fn sort(&self) -> Sort {
@@ -210,8 +237,12 @@ impl App {
         self.param_cursor
     }
 
-    pub fn input(&self) -> Option<&(InputTarget, String)> {
-        self.input.as_ref()
+    /// The value being typed and what it sets, while one is.
+    pub fn input(&self) -> Option<(InputTarget, &str)> {
+        match &self.modal {
+            Modal::Input { target, text } => Some((*target, text)),
+            _ => None,
+        }
     }
 
     /// A key that acts on a module, on a row that is none: said, never silently nothing.
@@ -272,19 +303,24 @@ impl App {
     /// `q`: quits, unless the plan changed since it was loaded or saved — then asks. Asked
     /// already (a second `q` or ^C), it quits.
     fn ask_before_quitting(&mut self) {
-        let asked = matches!(self.question, Some((Question::UnsavedPlan, _)));
+        let asked = matches!(
+            self.modal,
+            Modal::Confirm {
+                question: Question::UnsavedPlan,
+                ..
+            }
+        );
         if asked || !self.plan_changed() {
             self.quit = true;
             return;
         }
-        self.question = Some((
-            Question::UnsavedPlan,
-            format!(
+        self.modal = Modal::Confirm {
+            question: Question::UnsavedPlan,
+            text: format!(
                 "the plan has unsaved changes: save to {} and quit? (y save · n discard · Esc stay)",
                 self.plan_file.path.display()
             ),
-        ));
-        self.mode = Mode::Confirm;
+        };
     }
 
     /// Whether the plan differs from the one loaded or last saved.
@@ -307,8 +343,12 @@ impl App {
         self.config = config;
     }
 
+    /// The question being asked, in words, while one is.
     pub fn question(&self) -> Option<&str> {
-        self.question.as_ref().map(|(_, q)| q.as_str())
+        match &self.modal {
+            Modal::Confirm { text, .. } => Some(text),
+            _ => None,
+        }
     }
 
     pub fn status(&self) -> Option<&str> {
@@ -345,7 +385,7 @@ impl App {
     }
 
     pub fn search_pending(&self) -> bool {
-        self.mode == Mode::Search && !self.search.done
+        self.modal == Modal::Search && !self.search.done
     }
 
     /// Advances a running search by at most `budget`.

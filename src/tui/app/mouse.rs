@@ -17,7 +17,7 @@ impl App {
     }
 
     pub(super) fn click(&mut self, column: u16, row: u16, at_ms: u64) {
-        if self.mode != Mode::Normal {
+        if self.mode() != Mode::Normal {
             return;
         }
         let areas = self.areas();

@@ -1,6 +1,6 @@
 //! What each action does to the explorer's state, and the effects it asks of the event loop.
 
-use super::{App, HELP_SCROLL_MAX, InputTarget, Mode, Question};
+use super::{App, HELP_SCROLL_MAX, InputTarget, Modal, Mode, Question};
 use crate::output::units::count;
 use crate::tui::action::{Action, Effect, Written};
 use crate::tui::cursor::{Cursor, Move};
@@ -22,11 +22,11 @@ impl App {
                 self.refresh_view();
             }
             Action::Help => {
-                self.mode = Mode::Help;
+                self.modal = Modal::Help;
                 self.help_scroll = 0;
             }
             // The help's lines depend on the width it wraps to: drawing clamps the scroll.
-            Action::Move(m) if self.mode == Mode::Help => {
+            Action::Move(m) if self.mode() == Mode::Help => {
                 let page = self.height.saturating_sub(4).max(1) as usize;
                 // Drawing clamps to the help's real length, which depends on the width.
                 let most = HELP_SCROLL_MAX;
@@ -41,8 +41,8 @@ impl App {
                 }
                 .min(most);
             }
-            Action::CloseHelp => self.mode = Mode::Normal,
-            Action::Move(m) if self.mode == Mode::Params => {
+            Action::CloseHelp => self.modal = Modal::Normal,
+            Action::Move(m) if self.mode() == Mode::Params => {
                 let mut c = Cursor {
                     selected: self.param_cursor,
                     scroll: 0,
@@ -69,7 +69,7 @@ impl App {
                 ..self.sort
             }),
             Action::StartSearch => {
-                self.mode = Mode::Search;
+                self.modal = Modal::Search;
                 self.search = Search::new(self.analysis.graph());
             }
             Action::SearchChar(c) => self.search.push(self.analysis.graph(), c),
@@ -81,7 +81,7 @@ impl App {
             }
             Action::SearchConfirm => {
                 self.search.finish(self.analysis.graph());
-                self.mode = Mode::Normal;
+                self.modal = Modal::Normal;
                 match self.search.selected_module() {
                     Some(m) => {
                         self.match_index = self.search.selected;
@@ -92,7 +92,7 @@ impl App {
                     }
                 }
             }
-            Action::SearchCancel => self.mode = Mode::Normal,
+            Action::SearchCancel => self.modal = Modal::Normal,
             Action::NextMatch | Action::PrevMatch => self.next_match(action == Action::NextMatch),
             Action::NextView | Action::PrevView => {
                 let views = self.available_views();
@@ -132,23 +132,27 @@ impl App {
             }
             Action::EditUsage => {
                 if let Some(m) = self.selected_module() {
-                    self.input = Some((InputTarget::Usage(m), String::new()));
-                    self.mode = Mode::Input;
+                    self.modal = Modal::Input {
+                        target: InputTarget::Usage(m),
+                        text: String::new(),
+                    };
                 } else {
                     self.say_no_module("usage");
                 }
             }
             Action::InputChar(c) => {
-                if let Some((_, text)) = &mut self.input {
+                if let Modal::Input { text, .. } = &mut self.modal {
                     text.push(c);
                 }
             }
             Action::InputBackspace => {
-                if let Some((_, text)) = &mut self.input {
+                if let Modal::Input { text, .. } = &mut self.modal {
                     text.pop();
                 }
             }
-            Action::InputCancel => self.finish_input(),
+            Action::InputCancel => {
+                self.finish_input();
+            }
             Action::InputConfirm => self.confirm_input(),
             Action::ApplySuggestions => {
                 let a = &self.analysis;
@@ -199,14 +203,14 @@ impl App {
             Action::SavePlan => return self.write(Written::Plan, false),
             Action::ExportFastPath => return self.write(Written::FastPath, false),
             Action::Confirm(yes) => {
-                self.mode = Mode::Normal;
-                match self.question.take() {
-                    Some((Question::Overwrite(what), _)) if yes => return self.write(what, true),
-                    Some((Question::UnsavedPlan, _)) if yes => {
+                let question = self.close_question();
+                match question {
+                    Some(Question::Overwrite(what)) if yes => return self.write(what, true),
+                    Some(Question::UnsavedPlan) if yes => {
                         self.quit_after_save = true;
                         return self.write(Written::Plan, false);
                     }
-                    Some((Question::UnsavedPlan, _)) => self.quit = true,
+                    Some(Question::UnsavedPlan) => self.quit = true,
                     _ => {
                         self.quit_after_save = false;
                         self.status = Some("not written".into());
@@ -214,16 +218,15 @@ impl App {
                 }
             }
             Action::ConfirmCancel => {
-                self.mode = Mode::Normal;
                 self.quit_after_save = false;
-                self.status = match self.question.take() {
-                    Some((Question::UnsavedPlan, _)) => Some("not quitting".into()),
+                self.status = match self.close_question() {
+                    Some(Question::UnsavedPlan) => Some("not quitting".into()),
                     _ => Some("not written".into()),
                 };
             }
             Action::Wrote { what, result } => self.wrote(what, result),
-            Action::OpenParams => self.mode = Mode::Params,
-            Action::CloseParams => self.mode = Mode::Normal,
+            Action::OpenParams => self.modal = Modal::Params,
+            Action::CloseParams => self.modal = Modal::Normal,
             Action::EditParam => {
                 let index = self.param_cursor.min(PARAMS.len() - 1);
                 let param: &Param = &PARAMS[index];
@@ -233,8 +236,10 @@ impl App {
                         .edit_plan(|plan| plan.set(param, Value::Switch(!on))),
                     _ => {
                         let text = self.analysis.plan().text(param);
-                        self.input = Some((InputTarget::Param(index), text));
-                        self.mode = Mode::Input;
+                        self.modal = Modal::Input {
+                            target: InputTarget::Param(index),
+                            text,
+                        };
                     }
                 }
             }
@@ -266,10 +271,9 @@ impl App {
     }
 
     fn confirm_input(&mut self) {
-        let Some((target, text)) = self.input.clone() else {
+        let Some((target, text)) = self.finish_input() else {
             return;
         };
-        self.finish_input();
         let result = match target {
             InputTarget::Usage(m) => plan::parse_usage(&text)
                 .map(|v| self.analysis.edit_plan(|plan| plan.set_usage_pct(m, v))),
@@ -283,11 +287,23 @@ impl App {
         }
     }
 
-    fn finish_input(&mut self) {
-        let back = match self.input.take() {
-            Some((InputTarget::Param(_), _)) => Mode::Params,
-            _ => Mode::Normal,
+    /// Leaves typing for where it began (the parameters panel, or the view); what was typed.
+    fn finish_input(&mut self) -> Option<(InputTarget, String)> {
+        let Modal::Input { target, text } = std::mem::replace(&mut self.modal, Modal::Normal)
+        else {
+            return None;
         };
-        self.mode = back;
+        if let InputTarget::Param(_) = target {
+            self.modal = Modal::Params;
+        }
+        Some((target, text))
+    }
+
+    /// Leaves a question for the view; which question it was.
+    fn close_question(&mut self) -> Option<Question> {
+        match std::mem::replace(&mut self.modal, Modal::Normal) {
+            Modal::Confirm { question, .. } => Some(question),
+            _ => None,
+        }
     }
 }

@@ -14,12 +14,12 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let line = match (app.input(), app.question(), app.status()) {
         (Some((target, text)), _, _) => {
             let what = match target {
-                InputTarget::Usage(m) => format!("usage % of {}", app.analysis().graph().name(*m)),
-                InputTarget::Param(i) => PARAMS[*i].label(),
+                InputTarget::Usage(m) => format!("usage % of {}", app.analysis().graph().name(m)),
+                InputTarget::Param(i) => PARAMS[i].label(),
             };
             Line::from(vec![
                 Span::styled(format!("{what}: "), BOLD),
-                Span::raw(text.clone()),
+                Span::raw(text.to_string()),
                 Span::styled("▏", BOLD),
                 Span::styled("  Enter sets · Esc cancels", DIM),
             ])
