@@ -3,6 +3,7 @@
 //! `check`, `export` and the explorer share.
 
 mod analysis;
+mod atoms;
 pub mod check;
 mod closures;
 mod eager;

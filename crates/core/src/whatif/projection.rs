@@ -12,6 +12,7 @@
 //!   it is the first to use (probability u_i(1 − u_i)^(k−1)); percentiles are over all
 //!   requests, exact for disjoint closures, else a seeded Monte-Carlo over processes.
 
+use super::atoms::{self, Costs, Odds, Placement};
 use super::closures::closures;
 use super::eager::EagerClosure;
 use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
@@ -173,32 +174,6 @@ fn chain_to(graph: &ImportGraph, plan: &Plan, eager: &[bool], m: ModuleId) -> Ve
     vec![m]
 }
 
-/// Adds each module's self time, run by run, to the sums of its groups (`groups(m)`, none or
-/// several). With `few` listing every member once (in disjoint lists) and making up a small
-/// part of the graph, module by module; otherwise in one pass in id order, which reads the
-/// samples in sequence instead of at random.
-fn sum_groups<G: IntoIterator<Item = usize>>(
-    graph: &ImportGraph,
-    few: Option<&[&[ModuleId]]>,
-    groups: impl Fn(ModuleId) -> G,
-    sums: &mut [Vec<u64>],
-) {
-    let mut add = |m: ModuleId| {
-        for g in groups(m) {
-            for s in graph.samples(m) {
-                let sum = &mut sums[g][s.run as usize];
-                *sum = sum.saturating_add(s.self_us);
-            }
-        }
-    };
-    match few {
-        Some(lists) if lists.iter().map(|l| l.len()).sum::<usize>() * 16 < graph.len() => {
-            lists.iter().flat_map(|l| l.iter()).for_each(|&m| add(m))
-        }
-        _ => graph.ids().for_each(add),
-    }
-}
-
 /// One run's figures under the plan.
 struct RunFigures {
     cold_start_us: u64,
@@ -223,30 +198,91 @@ pub fn project_from(
     eager: &EagerClosure,
     plan: &Plan,
 ) -> Projection {
-    let params = plan.params;
-    let n_requests = params.requests_per_process();
-    let cold_per_day = params.cold_start_rate_pct / 100.0 * params.requests_per_day;
-    let alpha = params.init_cpu_factor;
-    let runs = graph.runs().max(1) as usize;
-
     let eager_seen = eager.as_slice();
-    let kept: Vec<KeptLoaded> = plan
-        .lazy()
-        .filter(|m| eager_seen[m.index()])
-        .map(|m| KeptLoaded {
-            module: m,
-            chain: chain_to(graph, plan, eager_seen, m),
+    // Heaviest first, so the modules that matter lead any list.
+    let dropped: Vec<ModuleId> = (traced.heaviest_first.iter().copied())
+        .filter(|m| !eager_seen[m.index()])
+        .collect();
+    // Sorted by name, so nothing depends on the order modules were read in.
+    let mut lazy_ids: Vec<ModuleId> = plan.lazy().collect();
+    lazy_ids.sort_by(|a, b| graph.name(*a).cmp(graph.name(*b)));
+    // Each lazy module's closure beyond eager modules and other lazy modules: (j, k) says lazy
+    // module k owns `touched[j]`; `slot` finds j for a module. Several owners of one module
+    // are overlapping closures.
+    let (touched, owned, slot) =
+        closures(graph, plan, &traced.loaded, eager_seen, &lazy_ids, &dropped);
+    let owners = Csr::from_pairs(touched.len(), &owned);
+    let usage = lazy_ids
+        .iter()
+        .map(|&i| plan.usage_pct(i) / 100.0)
+        .collect();
+    let odds = Odds::new(usage, plan.params.requests_per_process());
+    let (atom_of, atoms) = atoms::group(&owners, touched.len());
+    // In `touched` order, found through `slot`; eager modules read 1 from the closure.
+    let deferred = (0..touched.len()).map(|j| odds.of(owners.row(j))).collect();
+    let at = Placement {
+        eager: eager_seen,
+        dropped: &dropped,
+        touched: &touched,
+        slot: &slot,
+    };
+    let costs = Costs::sum(graph, traced, &at, (&atom_of, atoms), lazy_ids.len());
+    let overlapping = owners.len() > touched.len();
+    let model = RequestModel::new(plan, lazy_ids.len(), overlapping);
+    let per_run: Vec<RunFigures> = (0..graph.runs().max(1) as usize)
+        .map(|r| model.run(&odds, &costs, traced.run_costs[r], r))
+        .collect();
+    let lazy = (lazy_ids.iter().enumerate())
+        .map(|(k, &i)| LazyCost {
+            module: i,
+            cost_us: Spread::of(&mut costs.own_runs[k].clone()).median,
+            load_probability: odds.p_load[k],
         })
         .collect();
-    // Deferred modules whose imports in code of unknown origin were taken as the user's.
-    let mut assumed: Vec<(ModuleId, ModuleId)> = Vec::new();
-    for m in plan.lazy() {
-        if plan.decision(m) != Decision::Lazy {
-            continue;
-        }
+    let summary = Summary::of(&per_run);
+    Projection {
+        traced_cold_start_us: summary.traced_cold_start.median,
+        cold_start_us: summary.cold_start.median,
+        traced_cold_start: summary.traced_cold_start,
+        cold_start: summary.cold_start,
+        saving: summary.saving,
+        traced_daily_import_s: summary.traced_daily_import_s,
+        daily_import_s: summary.daily_import_s,
+        expected_cold_request_us: summary.expected_cold_request_us,
+        traced_percentiles: summary.traced_percentiles,
+        percentiles: summary.percentiles,
+        method: model.method(),
+        kept: kept_loaded(graph, plan, eager_seen),
+        assumed: assumed_imports(graph, plan, eager_seen),
+        dropped,
+        lazy,
+        overlapping,
+        eager: eager_seen.to_vec(),
+        slot,
+        deferred,
+        edges_complete: graph.edges_complete(),
+    }
+}
+
+/// Deferred modules that other code still loads at start-up, each with the chain that does.
+fn kept_loaded(graph: &ImportGraph, plan: &Plan, eager: &[bool]) -> Vec<KeptLoaded> {
+    (plan.lazy())
+        .filter(|m| eager[m.index()])
+        .map(|m| KeptLoaded {
+            module: m,
+            chain: chain_to(graph, plan, eager, m),
+        })
+        .collect()
+}
+
+/// Deferred modules whose imports in code of unknown origin were taken as the user's:
+/// (module, importer).
+fn assumed_imports(graph: &ImportGraph, plan: &Plan, eager: &[bool]) -> Vec<(ModuleId, ModuleId)> {
+    let mut assumed = Vec::new();
+    for m in plan.lazy().filter(|&m| plan.decision(m) == Decision::Lazy) {
         for &importer in graph.importers(m) {
             if let Some(f) = importer
-                && eager_seen[f.index()]
+                && eager[f.index()]
                 && graph.module(f).class == ModuleClass::Unknown
                 && !graph.is_package_edge(f, m)
             {
@@ -254,230 +290,125 @@ pub fn project_from(
             }
         }
     }
-    // Heaviest first, so the modules that matter lead any list.
-    let dropped: Vec<ModuleId> = traced
-        .heaviest_first
-        .iter()
-        .copied()
-        .filter(|m| !eager_seen[m.index()])
-        .collect();
+    assumed
+}
 
-    // Each lazy module's closure beyond eager modules and other lazy modules; which lazy
-    // modules own each module (several owners = overlapping closures).
-    // Sorted by name, so nothing depends on the order modules were read in.
-    let mut lazy_ids: Vec<ModuleId> = plan.lazy().collect();
-    lazy_ids.sort_by(|a, b| graph.name(*a).cmp(graph.name(*b)));
-    // (j, k): lazy module k owns `touched[j]`; `slot` finds j for a module.
-    let (touched, owned, slot) =
-        closures(graph, plan, &traced.loaded, eager_seen, &lazy_ids, &dropped);
-    // Each touched module's owners, in increasing k.
-    let owners = Csr::from_pairs(touched.len(), &owned);
-    let overlapping = owners.len() > touched.len();
-    let usage: Vec<f64> = lazy_ids
-        .iter()
-        .map(|&i| plan.usage_pct(i) / 100.0)
-        .collect();
-    let p_load: Vec<f64> = usage
-        .iter()
-        .map(|&u| 1.0 - (1.0 - u).powf(n_requests))
-        .collect();
+/// How requests meet the plan: the parameters a run's figures need, and how percentiles are
+/// found (exactly while positions × subsets stay small and closures disjoint).
+struct RequestModel {
+    cold_per_day: f64,
+    /// The init-phase slowdown of lazy costs (α).
+    alpha: f64,
+    snapstart: bool,
+    base_us: f64,
+    positions: Positions,
+    exact: bool,
+}
 
-    // Modules grouped by their owners ("atoms"); an atom loads unless none of its owners is
-    // used: probability 1 − Π over owners of (1 − u)^N.
-    // Atoms are numbered in owner order, so nothing depends on the walk's order; neighbours
-    // mostly share owners, so the last atom is tried before the map.
-    let mut atom_index: std::collections::BTreeMap<&[u32], u32> = std::collections::BTreeMap::new();
-    let mut atom_of: Vec<u32> = Vec::with_capacity(touched.len());
-    let mut last: Option<(&[u32], u32)> = None;
-    for j in 0..touched.len() {
-        let o = owners.row(j);
-        let same = |l: &[u32]| match (l, o) {
-            ([x], [y]) => x == y, // one owner, the usual case: no call to compare slices
-            _ => l == o,
-        };
-        let a = match last {
-            Some((l, a)) if same(l) => a,
-            _ => {
-                let fresh = atom_index.len() as u32;
-                let a = *atom_index.entry(o).or_insert(fresh);
-                last = Some((o, a));
-                a
-            }
-        };
-        atom_of.push(a);
-    }
-    let mut renumber = vec![0u32; atom_index.len()];
-    for (sorted, &first_seen) in atom_index.values().enumerate() {
-        renumber[first_seen as usize] = sorted as u32;
-    }
-    for a in &mut atom_of {
-        *a = renumber[*a as usize];
-    }
-    let atoms: Vec<&[u32]> = atom_index.into_keys().collect();
-    let never_in_process =
-        |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - p_load[k as usize]).product() };
-    let never_in_request =
-        |o: &[u32]| -> f64 { o.iter().map(|&k| 1.0 - usage[k as usize]).product() };
-    // In `touched` order, found through `slot`; eager modules read 1 from the closure.
-    let deferred: Vec<(f64, f64)> = (0..touched.len())
-        .map(|j| {
-            let o = owners.row(j);
-            (1.0 - never_in_process(o), 1.0 - never_in_request(o))
-        })
-        .collect();
-
-    // Costs run by run: every figure is computed for each run, then summarised (the median of
-    // what happened, not a figure of per-module medians).
-    // A trace without runs (nothing read) counts as one run of nothing.
-    let traced_runs = &traced.run_costs;
-    // Eager modules are the traced ones minus the dropped (exact unless a traced total
-    // saturated): the dropped are usually the fewer. Their costs (the last row) are summed in
-    // the same pass as the atoms'.
-    let mut atom_sums = vec![vec![0; runs]; atoms.len() + 1];
-    let gone = atoms.len();
-    let dropped_now = |m: ModuleId| traced.loaded.contains(m) && !eager_seen[m.index()];
-    let untouched_dropped: Vec<ModuleId>;
-    let few = if (touched.len() + dropped.len()) * 16 < graph.len() {
-        untouched_dropped = dropped
-            .iter()
-            .copied()
-            .filter(|m| slot[m.index()] == 0)
-            .collect();
-        Some([&touched[..], &untouched_dropped[..]])
-    } else {
-        None
-    };
-    sum_groups(
-        graph,
-        few.as_ref().map(|lists| &lists[..]),
-        |m| {
-            let atom =
-                (slot[m.index()] != 0).then(|| atom_of[slot[m.index()] as usize - 1] as usize);
-            atom.into_iter().chain(dropped_now(m).then_some(gone))
-        },
-        &mut atom_sums,
-    );
-    let gone_runs = atom_sums.pop().unwrap_or_default();
-    let cold_runs: Vec<u64> = if traced_runs.contains(&u64::MAX) {
-        let mut sums = vec![vec![0; runs]];
-        sum_groups(
-            graph,
-            None,
-            |m| eager_seen[m.index()].then_some(0),
-            &mut sums,
-        );
-        sums.remove(0)
-    } else {
-        traced_runs
-            .iter()
-            .zip(&gone_runs)
-            .map(|(t, d)| t - d)
-            .collect()
-    };
-    let atom_runs: Vec<(&[u32], Vec<u64>)> = atoms.into_iter().zip(atom_sums).collect();
-    let own_runs: Vec<Vec<u64>> = (0..lazy_ids.len() as u32)
-        .map(|k| {
-            atom_runs
-                .iter()
-                .find(|(o, _)| *o == [k])
-                .map_or_else(|| vec![0; runs], |(_, c)| c.clone())
-        })
-        .collect();
-
-    // Init (T_E) is paid per cold start, on the first request — unless SnapStart takes it
-    // out of the request path.
-    let init_us = |t: u64| if params.snapstart { 0.0 } else { t as f64 };
-    let base_us = params.base_latency_ms * 1000.0;
-    let positions = Positions::new(n_requests);
-    let subsets = 2f64.powi(lazy_ids.len() as i32);
-    let use_exact = !overlapping && positions.count as f64 * subsets <= EXACT_LIMIT;
-    let method = if use_exact {
-        PercentileMethod::Exact
-    } else {
-        PercentileMethod::MonteCarlo {
-            processes: MC_PROCESSES,
+impl RequestModel {
+    fn new(plan: &Plan, lazy_count: usize, overlapping: bool) -> RequestModel {
+        let params = plan.params;
+        let positions = Positions::new(params.requests_per_process());
+        let subsets = 2f64.powi(lazy_count as i32);
+        RequestModel {
+            cold_per_day: params.cold_start_rate_pct / 100.0 * params.requests_per_day,
+            alpha: params.init_cpu_factor,
+            snapstart: params.snapstart,
+            base_us: params.base_latency_ms * 1000.0,
+            exact: !overlapping && positions.count as f64 * subsets <= EXACT_LIMIT,
+            positions,
         }
-    };
-    let per_run: Vec<RunFigures> = (0..runs)
-        .map(|r| {
-            let (cold, traced_cold) = (cold_runs[r], traced_runs[r]);
-            let mut lazy_expected_us = 0.0; // per process
-            let mut first_request_us = 0.0;
-            for (o, costs) in &atom_runs {
-                lazy_expected_us += costs[r] as f64 * (1.0 - never_in_process(o));
-                first_request_us += costs[r] as f64 * (1.0 - never_in_request(o));
-            }
-            let first_cost = base_us + init_us(cold);
-            let percentiles = if use_exact {
-                let costs: Vec<f64> = own_runs.iter().map(|c| alpha * c[r] as f64).collect();
-                exact(&positions, &usage, &costs, first_cost, base_us)
-            } else {
-                let atom_list: Vec<(Vec<u32>, f64)> = atom_runs
-                    .iter()
-                    .map(|(o, c)| (o.to_vec(), alpha * c[r] as f64))
-                    .collect();
-                monte_carlo(&positions, &usage, &atom_list, first_cost, base_us)
-            };
-            RunFigures {
-                cold_start_us: cold,
-                traced_cold_start_us: traced_cold,
-                daily_import_s: cold_per_day * (init_us(cold) + alpha * lazy_expected_us) / 1e6,
-                traced_daily_import_s: cold_per_day * init_us(traced_cold) / 1e6,
-                expected_cold_request_us: init_us(cold) + alpha * first_request_us,
-                traced_percentiles: exact(
-                    &positions,
-                    &[],
-                    &[],
-                    base_us + init_us(traced_cold),
-                    base_us,
-                ),
-                percentiles,
-            }
-        })
-        .collect();
-    let median_of =
-        |f: &dyn Fn(&RunFigures) -> f64| median(&mut per_run.iter().map(f).collect::<Vec<f64>>());
-    let spread_of = |f: &dyn Fn(&RunFigures) -> u64| {
-        Spread::of(&mut per_run.iter().map(f).collect::<Vec<u64>>())
-    };
-    let percentiles_of = |f: &dyn Fn(&RunFigures) -> &Percentiles| Percentiles {
-        p50_us: median_of(&|x| f(x).p50_us),
-        p95_us: median_of(&|x| f(x).p95_us),
-        p99_us: median_of(&|x| f(x).p99_us),
-    };
-    let cold_start = spread_of(&|x| x.cold_start_us);
-    let traced_cold_start = spread_of(&|x| x.traced_cold_start_us);
-    let saving = spread_of(&|x| x.traced_cold_start_us.saturating_sub(x.cold_start_us));
-    let lazy: Vec<LazyCost> = lazy_ids
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| LazyCost {
-            module: i,
-            cost_us: Spread::of(&mut own_runs[k].clone()).median,
-            load_probability: p_load[k],
-        })
-        .collect();
+    }
 
-    Projection {
-        traced_cold_start_us: traced_cold_start.median,
-        cold_start_us: cold_start.median,
-        traced_cold_start,
-        cold_start,
-        saving,
-        traced_daily_import_s: median_of(&|x| x.traced_daily_import_s),
-        daily_import_s: median_of(&|x| x.daily_import_s),
-        expected_cold_request_us: median_of(&|x| x.expected_cold_request_us),
-        traced_percentiles: percentiles_of(&|x| &x.traced_percentiles),
-        percentiles: percentiles_of(&|x| &x.percentiles),
-        method,
-        dropped,
-        lazy,
-        kept,
-        assumed,
-        overlapping,
-        eager: eager_seen.to_vec(),
-        slot,
-        deferred,
-        edges_complete: graph.edges_complete(),
+    fn method(&self) -> PercentileMethod {
+        if self.exact {
+            PercentileMethod::Exact
+        } else {
+            PercentileMethod::MonteCarlo {
+                processes: MC_PROCESSES,
+            }
+        }
+    }
+
+    /// Init (T_E) is paid per cold start, on the first request — unless SnapStart takes it
+    /// out of the request path.
+    fn init_us(&self, t: u64) -> f64 {
+        if self.snapstart { 0.0 } else { t as f64 }
+    }
+
+    /// Run `r`'s figures, its traced cold start being `traced_cold`.
+    fn run(&self, odds: &Odds, costs: &Costs, traced_cold: u64, r: usize) -> RunFigures {
+        let (alpha, base_us) = (self.alpha, self.base_us);
+        let cold = costs.cold_runs[r];
+        let mut lazy_expected_us = 0.0; // per process
+        let mut first_request_us = 0.0;
+        for (o, c) in &costs.atom_runs {
+            lazy_expected_us += c[r] as f64 * (1.0 - odds.never_in_process(o));
+            first_request_us += c[r] as f64 * (1.0 - odds.never_in_request(o));
+        }
+        let first_cost = base_us + self.init_us(cold);
+        let percentiles = if self.exact {
+            let own: Vec<f64> = costs.own_runs.iter().map(|c| alpha * c[r] as f64).collect();
+            exact(&self.positions, &odds.usage, &own, first_cost, base_us)
+        } else {
+            let atom_list: Vec<(Vec<u32>, f64)> = (costs.atom_runs.iter())
+                .map(|(o, c)| (o.to_vec(), alpha * c[r] as f64))
+                .collect();
+            monte_carlo(
+                &self.positions,
+                &odds.usage,
+                &atom_list,
+                first_cost,
+                base_us,
+            )
+        };
+        let traced_first = base_us + self.init_us(traced_cold);
+        RunFigures {
+            cold_start_us: cold,
+            traced_cold_start_us: traced_cold,
+            daily_import_s: self.cold_per_day * (self.init_us(cold) + alpha * lazy_expected_us)
+                / 1e6,
+            traced_daily_import_s: self.cold_per_day * self.init_us(traced_cold) / 1e6,
+            expected_cold_request_us: self.init_us(cold) + alpha * first_request_us,
+            traced_percentiles: exact(&self.positions, &[], &[], traced_first, base_us),
+            percentiles,
+        }
+    }
+}
+
+/// The runs' figures summarised: medians, and spreads for cold start and the saving.
+struct Summary {
+    traced_cold_start: Spread,
+    cold_start: Spread,
+    saving: Spread,
+    traced_daily_import_s: f64,
+    daily_import_s: f64,
+    expected_cold_request_us: f64,
+    traced_percentiles: Percentiles,
+    percentiles: Percentiles,
+}
+
+impl Summary {
+    fn of(per_run: &[RunFigures]) -> Summary {
+        let median_of =
+            |f: &dyn Fn(&RunFigures) -> f64| median(&mut per_run.iter().map(f).collect::<Vec<_>>());
+        let spread_of = |f: &dyn Fn(&RunFigures) -> u64| {
+            Spread::of(&mut per_run.iter().map(f).collect::<Vec<_>>())
+        };
+        let percentiles_of = |f: &dyn Fn(&RunFigures) -> &Percentiles| Percentiles {
+            p50_us: median_of(&|x| f(x).p50_us),
+            p95_us: median_of(&|x| f(x).p95_us),
+            p99_us: median_of(&|x| f(x).p99_us),
+        };
+        Summary {
+            traced_cold_start: spread_of(&|x| x.traced_cold_start_us),
+            cold_start: spread_of(&|x| x.cold_start_us),
+            saving: spread_of(&|x| x.traced_cold_start_us.saturating_sub(x.cold_start_us)),
+            traced_daily_import_s: median_of(&|x| x.traced_daily_import_s),
+            daily_import_s: median_of(&|x| x.daily_import_s),
+            expected_cold_request_us: median_of(&|x| x.expected_cold_request_us),
+            traced_percentiles: percentiles_of(&|x| &x.traced_percentiles),
+            percentiles: percentiles_of(&|x| &x.percentiles),
+        }
     }
 }
