@@ -195,6 +195,16 @@ impl Search {
         while !self.step(graph, Duration::from_secs(3600)) {}
     }
 
+    /// The match above the selected one (the first stays).
+    pub fn select_previous(&mut self) {
+        self.selected = self.selected.saturating_sub(1);
+    }
+
+    /// The match below the selected one (the last stays).
+    pub fn select_next(&mut self) {
+        self.selected = (self.selected + 1).min(self.match_count().saturating_sub(1));
+    }
+
     pub fn match_count(&self) -> usize {
         self.matches.len()
     }
