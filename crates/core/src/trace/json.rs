@@ -80,6 +80,22 @@ struct SiteRecord<'a> {
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
     let file: TraceFile =
         serde_json::from_slice(bytes).map_err(|e| Error::in_json(path, &e, "trace"))?;
+    check_header(path, &file)?;
+    // Names first, so parents and importers may name modules listed later.
+    let (ids, in_file) = intern(path, &file, builder)?;
+    let reader = Modules {
+        path,
+        in_file,
+        first_run: begin_runs(path, &file, builder)?,
+        runs: file.runs,
+    };
+    for (m, &id) in file.modules.iter().zip(&ids) {
+        reader.module(m, id, builder)?;
+    }
+    read_meta(path, file, builder)
+}
+
+fn check_header(path: &Path, file: &TraceFile) -> Result<()> {
     if file.format != FORMAT {
         return Err(Error::in_file(
             path,
@@ -95,29 +111,37 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             ),
         ));
     }
-    let bad =
-        |m: &ModuleRecord, why: String| Error::in_file(path, format!("module `{}`: {why}", m.name));
+    Ok(())
+}
 
-    // Names first, so parents and importers may name modules listed later.
+fn bad(path: &Path, m: &ModuleRecord, why: String) -> Error {
+    Error::in_file(path, format!("module `{}`: {why}", m.name))
+}
+
+/// Each module's id, and which ids this file lists (each once).
+fn intern(
+    path: &Path,
+    file: &TraceFile,
+    builder: &mut TraceBuilder,
+) -> Result<(Vec<u32>, Vec<bool>)> {
     let mut ids: Vec<u32> = Vec::with_capacity(file.modules.len());
     let mut in_file: Vec<bool> = vec![false; builder.module_count()];
     for m in &file.modules {
         if m.name.is_empty() || m.name.contains(char::is_whitespace) {
-            return Err(bad(m, "not a module name".into()));
+            return Err(bad(path, m, "not a module name".into()));
         }
         let id = builder.module(&m.name) as usize;
         in_file.resize(builder.module_count(), false);
         if std::mem::replace(&mut in_file[id], true) {
-            return Err(bad(m, "listed twice".into()));
+            return Err(bad(path, m, "listed twice".into()));
         }
         ids.push(id as u32);
     }
-    let lookup = |builder: &TraceBuilder, m: &ModuleRecord, name: &str, role: &str| {
-        builder
-            .lookup(name)
-            .filter(|&id| in_file[id as usize])
-            .ok_or_else(|| bad(m, format!("{role} `{name}` is not in the trace")))
-    };
+    Ok((ids, in_file))
+}
+
+/// Starts this file's runs after those of the files before it; the first one's number.
+fn begin_runs(path: &Path, file: &TraceFile, builder: &mut TraceBuilder) -> Result<u32> {
     if builder.runs as u64 + file.runs as u64 > crate::model::MAX_RUNS as u64 {
         return Err(Error::in_file(
             path,
@@ -133,13 +157,62 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     for _ in 0..file.runs {
         builder.begin_run();
     }
-    for (m, &id) in file.modules.iter().zip(&ids) {
-        if m.self_us.len() != file.runs as usize || m.cumulative_us.len() != file.runs as usize {
+    Ok(first_run)
+}
+
+/// Reads each module's record into the builder.
+struct Modules<'p> {
+    path: &'p Path,
+    in_file: Vec<bool>,
+    first_run: u32,
+    runs: u32,
+}
+
+impl Modules<'_> {
+    fn module(&self, m: &ModuleRecord, id: u32, builder: &mut TraceBuilder) -> Result<()> {
+        self.samples(m, id, builder)?;
+        let parent = self.find(builder, m, m.parent.as_deref(), "parent")?;
+        builder.tree_parent(id, parent);
+        builder.edge(parent, id);
+        for importer in &m.importers {
+            let importer = self.find(builder, m, importer.as_deref(), "importer")?;
+            builder.edge(importer, id);
+        }
+        for site in &m.import_sites {
+            self.site(m, id, site, builder)?;
+        }
+        self.origin(m, id, builder)?;
+        if m.shutdown {
+            builder.shutdown(id);
+        }
+        Ok(())
+    }
+
+    /// A module this file lists, by name; `None` for no name (the program).
+    fn find(
+        &self,
+        builder: &TraceBuilder,
+        m: &ModuleRecord,
+        name: Option<&str>,
+        role: &str,
+    ) -> Result<Option<u32>> {
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        (builder.lookup(name))
+            .filter(|&id| self.in_file[id as usize])
+            .map(Some)
+            .ok_or_else(|| bad(self.path, m, format!("{role} `{name}` is not in the trace")))
+    }
+
+    fn samples(&self, m: &ModuleRecord, id: u32, builder: &mut TraceBuilder) -> Result<()> {
+        if m.self_us.len() != self.runs as usize || m.cumulative_us.len() != self.runs as usize {
             return Err(bad(
+                self.path,
                 m,
                 format!(
                     "expected {} samples in `self_us` and `cumulative_us`, found {} and {}",
-                    file.runs,
+                    self.runs,
                     m.self_us.len(),
                     m.cumulative_us.len()
                 ),
@@ -150,81 +223,101 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
                 (Some(self_us), Some(cumulative_us)) => builder.sample(
                     id,
                     Sample {
-                        run: first_run + run as u32,
+                        run: self.first_run + run as u32,
                         self_us: *self_us,
                         cumulative_us: *cumulative_us,
                     },
                 ),
                 (None, None) => {}
                 _ => {
-                    return Err(bad(
-                        m,
-                        format!("run {run} has only one of `self_us` and `cumulative_us`"),
-                    ));
+                    let why = format!("run {run} has only one of `self_us` and `cumulative_us`");
+                    return Err(bad(self.path, m, why));
                 }
             }
         }
-        let parent = match &m.parent {
-            Some(p) => Some(lookup(builder, m, p, "parent")?),
-            None => None,
-        };
-        builder.tree_parent(id, parent);
-        builder.edge(parent, id);
-        for importer in &m.importers {
-            let importer = match importer {
-                Some(name) => Some(lookup(builder, m, name, "importer")?),
-                None => None,
-            };
-            builder.edge(importer, id);
+        Ok(())
+    }
+
+    fn site(
+        &self,
+        m: &ModuleRecord,
+        id: u32,
+        site: &SiteRecord,
+        builder: &mut TraceBuilder,
+    ) -> Result<()> {
+        let importer = self.find(builder, m, site.importer.as_deref(), "importer")?;
+        let kind = EdgeKind::from_key(&site.kind).ok_or_else(|| {
+            let why = format!("import kind `{}` is not statement or dynamic", site.kind);
+            bad(self.path, m, why)
+        })?;
+        let texts = [&site.file, &site.code];
+        if texts.into_iter().flatten().any(|t| has_control(t)) {
+            return Err(bad(
+                self.path,
+                m,
+                "an import site holds control characters".into(),
+            ));
         }
-        for site in &m.import_sites {
-            let importer = match &site.importer {
-                Some(name) => Some(lookup(builder, m, name, "importer")?),
-                None => None,
-            };
-            let kind = EdgeKind::from_key(&site.kind).ok_or_else(|| {
-                bad(
-                    m,
-                    format!("import kind `{}` is not statement or dynamic", site.kind),
-                )
-            })?;
-            let texts = [&site.file, &site.code];
-            if texts.into_iter().flatten().any(|t| has_control(t)) {
-                return Err(bad(m, "an import site holds control characters".into()));
-            }
-            let at = site.file.as_deref().zip(site.line);
-            builder.site(importer, id, kind, at, site.code.as_deref());
-        }
+        let at = site.file.as_deref().zip(site.line);
+        builder.site(importer, id, kind, at, site.code.as_deref());
+        Ok(())
+    }
+
+    fn origin(&self, m: &ModuleRecord, id: u32, builder: &mut TraceBuilder) -> Result<()> {
         if m.origin.as_deref().is_some_and(has_control) {
-            return Err(bad(m, "`origin` holds control characters".into()));
+            return Err(bad(
+                self.path,
+                m,
+                "`origin` holds control characters".into(),
+            ));
         }
         if let Some(class) = &m.class {
             let class = ModuleClass::from_key(class).ok_or_else(|| {
-                bad(
-                    m,
-                    format!("class `{class}` is not one of program, third-party, stdlib"),
-                )
+                let why = format!("class `{class}` is not one of program, third-party, stdlib");
+                bad(self.path, m, why)
             })?;
             builder.origin(id, class, m.origin.as_deref());
         } else if let Some(origin) = &m.origin {
             // Start-up modules keep their origin; their class is derived on reading.
             builder.origin(id, ModuleClass::Unknown, Some(origin));
         }
-        if m.shutdown {
-            builder.shutdown(id);
-        }
+        Ok(())
     }
-    if builder.meta.python.is_none() {
-        builder.meta.python = file.python;
+}
+
+/// What the file says about the whole trace: where it came from, measured edits, GC pauses,
+/// the fingerprint, level jumps. The first file to say a thing says it.
+fn read_meta(path: &Path, file: TraceFile, builder: &mut TraceBuilder) -> Result<()> {
+    check_meta_text(path, &file)?;
+    let meta = &mut builder.meta;
+    if meta.python.is_none() {
+        meta.python = file.python;
     }
-    if builder.meta.command.is_none() {
-        builder.meta.command = file.command;
+    if meta.command.is_none() {
+        meta.command = file.command;
     }
-    if builder.meta.recorded_at.is_none() {
-        builder.meta.recorded_at = file.recorded_at;
+    if meta.recorded_at.is_none() {
+        meta.recorded_at = file.recorded_at;
     }
+    meta.measured.extend(file.measured);
+    if meta.gc.is_none() {
+        meta.gc = file.gc;
+    }
+    if meta.fingerprint.is_none() {
+        meta.fingerprint = file.fingerprint;
+    }
+    let jumps = file.level_jumps;
+    let unlisted = jumps.count.saturating_sub(jumps.at.len() as u64);
+    builder.level_jumps(jumps.at);
+    builder.meta.level_jumps.count = builder.meta.level_jumps.count.saturating_add(unlisted);
+    builder.file_edges_complete(file.edges_complete);
+    Ok(())
+}
+
+/// No control character in the names and texts the trace-wide fields hold.
+fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
     for measured in &file.measured {
-        let names = measured.lazy.iter().chain(&measured.modules).chain(
+        let names = (measured.lazy.iter().chain(&measured.modules)).chain(
             measured
                 .loaded_anyway
                 .iter()
@@ -237,10 +330,6 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             ));
         }
     }
-    builder.meta.measured.extend(file.measured);
-    if builder.meta.gc.is_none() {
-        builder.meta.gc = file.gc;
-    }
     if let Some(f) = &file.fingerprint {
         let text = [&f.python, &f.platform]
             .into_iter()
@@ -252,20 +341,12 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
             ));
         }
     }
-    if builder.meta.fingerprint.is_none() {
-        builder.meta.fingerprint = file.fingerprint;
-    }
     if let Some(bad) = file.level_jumps.at.iter().find(|t| has_control(t)) {
         return Err(Error::in_file(
             path,
             format!("`level_jumps` holds {bad:?}, with control characters"),
         ));
     }
-    let jumps = file.level_jumps;
-    let unlisted = jumps.count.saturating_sub(jumps.at.len() as u64);
-    builder.level_jumps(jumps.at);
-    builder.meta.level_jumps.count = builder.meta.level_jumps.count.saturating_add(unlisted);
-    builder.file_edges_complete(file.edges_complete);
     Ok(())
 }
 
