@@ -47,80 +47,16 @@ impl ImportGraph {
         };
         let (mut modules, children, roots, samples) = tree?;
         drop(parent);
-        // The recording's class where there is one, else what start-up and the name say.
-        for (i, module) in modules.iter_mut().enumerate() {
-            let recorded = recorded.get(i).and_then(Option::as_ref);
-            // The timed runs' shape decides start-up; the tracer's run had its own.
-            let recorded = recorded
-                .filter(|(class, _)| !matches!(class, ModuleClass::Startup | ModuleClass::Unknown));
-            module.class = match recorded {
-                _ if module.startup => ModuleClass::Startup,
-                Some((class, _)) => *class,
-                None if stdlib[i] => ModuleClass::Stdlib,
-                None => ModuleClass::Unknown,
-            };
-        }
-        let origins: Vec<Option<Box<str>>> =
-            if recorded.iter().any(|r| matches!(r, Some((_, Some(_))))) {
-                (0..n)
-                    .map(|i| recorded.get(i).and_then(|r| r.as_ref()?.1.clone()))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-        drop(recorded);
+        classify(&mut modules, &recorded, &stdlib);
+        let origins = origins_of(n, recorded);
         // Whole-trace figures are computed per run, then summarised: the median of run totals
         // is a total that happened, which a sum of per-module medians is not.
-        let run_sums = |keep: &dyn Fn(&Module) -> bool| {
-            let mut sums = vec![0u64; runs as usize];
-            for (i, module) in modules.iter().enumerate() {
-                if keep(module) {
-                    for s in samples.row(i) {
-                        let sum = &mut sums[s.run as usize];
-                        *sum = sum.saturating_add(s.self_us);
-                    }
-                }
-            }
-            sums
-        };
-        let run_totals = run_sums(&|m| !m.shutdown);
+        let run_totals = run_sums(&modules, &samples, runs, |m| !m.shutdown);
         let total = Spread::of(&mut run_totals.clone());
-        let startup_us = Spread::of(&mut run_sums(&|m| m.startup)).median;
-
-        // All edges, deduplicated per row; the tree edges are among them. A submodule always
-        // loads its package first (CPython imports `a` before `a.b`). Rows are filled from
-        // the sources themselves, counted then placed, with no list of pairs in between.
-        let mut importers = Csr::from_pair_iter(n, || {
-            let recorded = edges
-                .iter()
-                .map(|&(from, to)| (to, from.map(ModuleId::new)));
-            let tree = modules
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (i as u32, m.parent));
-            let packages = package
-                .iter()
-                .enumerate()
-                .filter(|&(_, &p)| p != NO_PACKAGE)
-                .map(|(i, &p)| (p, Some(ModuleId::new(i as u32))));
-            recorded.chain(tree).chain(packages)
-        });
-        importers.dedup_rows();
+        let startup_us = Spread::of(&mut run_sums(&modules, &samples, runs, |m| m.startup)).median;
+        let importers = all_importers(&modules, &edges, &package);
         drop(edges);
-        // Shutdown imports are no part of what the program loads.
-        let loads = |to: usize| !modules[to].shutdown;
-        let imports = Csr::from_pair_iter(n, || {
-            (0..n).filter(|&to| loads(to)).flat_map(|to| {
-                importers
-                    .row(to)
-                    .iter()
-                    .filter_map(move |from| Some((from.as_ref()?.raw(), ModuleId::new(to as u32))))
-            })
-        });
-        let program_imports: Vec<ModuleId> = (0..n)
-            .filter(|&to| loads(to) && importers.row(to).contains(&None))
-            .map(|to| ModuleId::new(to as u32))
-            .collect();
+        let (imports, program_imports) = imports_of(&modules, &importers);
         let mut sites = Csr::from_pairs(n, &sites);
         sites.dedup_rows();
         Ok(ImportGraph {
@@ -145,6 +81,103 @@ impl ImportGraph {
     }
 }
 
+type Recorded = Vec<Option<(ModuleClass, Option<Box<str>>)>>;
+
+/// The recording's class where there is one, else what start-up and the name say.
+fn classify(modules: &mut [Module], recorded: &Recorded, stdlib: &[bool]) {
+    for (i, module) in modules.iter_mut().enumerate() {
+        let recorded = recorded.get(i).and_then(Option::as_ref);
+        // The timed runs' shape decides start-up; the tracer's run had its own.
+        let recorded = recorded
+            .filter(|(class, _)| !matches!(class, ModuleClass::Startup | ModuleClass::Unknown));
+        module.class = match recorded {
+            _ if module.startup => ModuleClass::Startup,
+            Some((class, _)) => *class,
+            None if stdlib[i] => ModuleClass::Stdlib,
+            None => ModuleClass::Unknown,
+        };
+    }
+}
+
+/// Each module's recorded origin; empty when the trace recorded none.
+fn origins_of(n: usize, recorded: Recorded) -> Vec<Option<Box<str>>> {
+    if !recorded.iter().any(|r| matches!(r, Some((_, Some(_))))) {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|i| recorded.get(i).and_then(|r| r.as_ref()?.1.clone()))
+        .collect()
+}
+
+/// Σ self of the modules `keep` takes, run by run.
+fn run_sums(
+    modules: &[Module],
+    samples: &Csr<Sample>,
+    runs: u32,
+    keep: impl Fn(&Module) -> bool,
+) -> Vec<u64> {
+    let mut sums = vec![0u64; runs as usize];
+    for (i, module) in modules.iter().enumerate() {
+        if keep(module) {
+            for s in samples.row(i) {
+                let sum = &mut sums[s.run as usize];
+                *sum = sum.saturating_add(s.self_us);
+            }
+        }
+    }
+    sums
+}
+
+/// All edges, deduplicated per row; the tree edges are among them. A submodule always loads
+/// its package first (CPython imports `a` before `a.b`). Rows are filled from the sources
+/// themselves, counted then placed, with no list of pairs in between.
+fn all_importers(
+    modules: &[Module],
+    edges: &[(Option<u32>, u32)],
+    package: &[u32],
+) -> Csr<Option<ModuleId>> {
+    let mut importers = Csr::from_pair_iter(modules.len(), || {
+        let recorded = edges
+            .iter()
+            .map(|&(from, to)| (to, from.map(ModuleId::new)));
+        let tree = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (i as u32, m.parent));
+        let packages = package
+            .iter()
+            .enumerate()
+            .filter(|&(_, &p)| p != NO_PACKAGE)
+            .map(|(i, &p)| (p, Some(ModuleId::new(i as u32))));
+        recorded.chain(tree).chain(packages)
+    });
+    importers.dedup_rows();
+    importers
+}
+
+/// Each module's imports, and the program's; shutdown imports are no part of what the program
+/// loads.
+fn imports_of(
+    modules: &[Module],
+    importers: &Csr<Option<ModuleId>>,
+) -> (Csr<ModuleId>, Vec<ModuleId>) {
+    let n = modules.len();
+    let loads = |to: usize| !modules[to].shutdown;
+    let imports = Csr::from_pair_iter(n, || {
+        (0..n).filter(|&to| loads(to)).flat_map(|to| {
+            importers
+                .row(to)
+                .iter()
+                .filter_map(move |from| Some((from.as_ref()?.raw(), ModuleId::new(to as u32))))
+        })
+    });
+    let program_imports: Vec<ModuleId> = (0..n)
+        .filter(|&to| loads(to) && importers.row(to).contains(&None))
+        .map(|to| ModuleId::new(to as u32))
+        .collect();
+    (imports, program_imports)
+}
+
 /// From this many modules, `build` works on two cores.
 const PARALLEL_FROM: usize = 20_000;
 
@@ -160,27 +193,7 @@ fn first_import_tree(
     context: &dyn Fn() -> String,
 ) -> Result<Tree> {
     let n = names.len();
-    let mut modules: Vec<Module> = Vec::with_capacity(n);
-    let mut values = Vec::new();
-    for (i, first_parent) in parent.iter().enumerate() {
-        let row = samples.row(i);
-        values.clear();
-        values.extend(row.iter().map(|s| s.self_us));
-        let self_us = Spread::of(&mut values).median;
-        values.clear();
-        values.extend(row.iter().map(|s| s.cumulative_us));
-        let cumulative_us = Spread::of(&mut values).median;
-        modules.push(Module {
-            parent: first_parent.flatten().map(ModuleId::new),
-            depth: 0,
-            self_us,
-            cumulative_us,
-            samples: row.len() as u32,
-            startup: false,
-            shutdown: false,
-            class: ModuleClass::Unknown,
-        });
-    }
+    let mut modules = with_medians(parent, &samples);
 
     // Children in first-appearance order (ids follow it); roots likewise.
     let child_pairs: Vec<(u32, ModuleId)> = modules
@@ -194,10 +207,57 @@ fn first_import_tree(
         .filter(|m| modules[m.index()].parent.is_none())
         .collect();
 
-    // Depths by a walk from the roots; anything not reached sits on a parent cycle,
-    // which only a hand-edited trace.json can hold.
+    set_depths(&mut modules, &children, &roots).map_err(|at| {
+        Error::new(format!(
+            "{}: parent links form a cycle through `{}`",
+            context(),
+            names.name(at as u32)
+        ))
+    })?;
+
+    mark_startup(&mut modules, &children, &roots, names);
+    for &m in shutdown {
+        modules[m as usize].shutdown = true;
+    }
+    Ok((modules, children, roots, samples))
+}
+
+/// Each module with its median self and cumulative times, its first-import parent, and its
+/// marks and class still to be set.
+fn with_medians(parent: &[Option<Option<u32>>], samples: &Csr<Sample>) -> Vec<Module> {
+    let mut values = Vec::new();
+    let mut median = |row: &[Sample], of: fn(&Sample) -> u64| {
+        values.clear();
+        values.extend(row.iter().map(of));
+        Spread::of(&mut values).median
+    };
+    (parent.iter().enumerate())
+        .map(|(i, first_parent)| {
+            let row = samples.row(i);
+            Module {
+                parent: first_parent.flatten().map(ModuleId::new),
+                depth: 0,
+                self_us: median(row, |s| s.self_us),
+                cumulative_us: median(row, |s| s.cumulative_us),
+                samples: row.len() as u32,
+                startup: false,
+                shutdown: false,
+                class: ModuleClass::Unknown,
+            }
+        })
+        .collect()
+}
+
+/// Depths by a walk from the roots; anything not reached sits on a parent cycle, which only a
+/// hand-edited trace.json can hold: then a module on that cycle is the error.
+fn set_depths(
+    modules: &mut [Module],
+    children: &Csr<ModuleId>,
+    roots: &[ModuleId],
+) -> std::result::Result<(), usize> {
+    let n = modules.len();
     let mut reached = vec![false; n];
-    let mut stack: Vec<ModuleId> = roots.clone();
+    let mut stack: Vec<ModuleId> = roots.to_vec();
     while let Some(m) = stack.pop() {
         reached[m.index()] = true;
         let depth = modules[m.index()].depth;
@@ -206,20 +266,25 @@ fn first_import_tree(
             stack.push(c);
         }
     }
-    if let Some(unreached) = reached.iter().position(|r| !r) {
-        // Walking up n parents from an unreached module lands on the cycle itself.
-        let mut at = unreached;
-        for _ in 0..n {
-            at = modules[at].parent.map_or(at, ModuleId::index);
-        }
-        return Err(Error::new(format!(
-            "{}: parent links form a cycle through `{}`",
-            context(),
-            names.name(at as u32)
-        )));
+    let Some(unreached) = reached.iter().position(|r| !r) else {
+        return Ok(());
+    };
+    // Walking up n parents from an unreached module lands on the cycle itself.
+    let mut at = unreached;
+    for _ in 0..n {
+        at = modules[at].parent.map_or(at, ModuleId::index);
     }
+    Err(at)
+}
 
-    // Interpreter start-up: top-level imports up to `site`, or a known prefix without it.
+/// Interpreter start-up: top-level imports up to `site`, or a known prefix without it, and
+/// everything under them.
+fn mark_startup(
+    modules: &mut [Module],
+    children: &Csr<ModuleId>,
+    roots: &[ModuleId],
+    names: &Names,
+) {
     let site = roots.iter().position(|r| names.name(r.raw()) == "site");
     let startup_roots = match site {
         Some(pos) => pos + 1,
@@ -233,10 +298,6 @@ fn first_import_tree(
         modules[m.index()].startup = true;
         stack.extend_from_slice(children.row(m.index()));
     }
-    for &m in shutdown {
-        modules[m as usize].shutdown = true;
-    }
-    Ok((modules, children, roots, samples))
 }
 
 /// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`. Siblings are mostly
