@@ -8,7 +8,7 @@
 
 use super::Analysis;
 use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST};
-use crate::model::{Delta, Noise, median, rank_test_p};
+use crate::model::{Comparison, Delta, Noise, median, rank_test_p};
 
 /// How many of the biggest changes are named.
 pub const NAMED: usize = 5;
@@ -91,84 +91,7 @@ pub fn check(analysis: &Analysis, options: Options) -> Verdict {
         within: analysis.within_budget().unwrap_or(true),
         with_plan: plan.lazy().next().is_some(),
     });
-    let against = analysis.comparison().map(|c| {
-        let runs = (c.before_run_totals.len(), c.after_run_totals.len());
-        let tested = runs.0 >= MIN_RUNS_FOR_TEST && runs.1 >= MIN_RUNS_FOR_TEST;
-        let noise = options.noise.unwrap_or(if tested {
-            Noise::default()
-        } else {
-            Noise::FEW_RUNS
-        });
-        // The total is judged on its runs; packages and modules on their shares of each run's
-        // total, scaled to the baseline's median total — so a machine slower across the board
-        // moves no package, and the floors apply to what the package itself grew.
-        let before_total = median(
-            &mut c
-                .before_run_totals
-                .iter()
-                .map(|&t| t as f64)
-                .collect::<Vec<_>>(),
-        );
-        let judge_total = |d: &Delta| {
-            let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
-            let p = tested.then(|| rank_test_p(&f(&d.before_runs), &f(&d.after_runs)));
-            Judged {
-                delta: d.clone(),
-                p,
-                regressed: noise.passes_floors(d) && p.is_none_or(|p| p <= ALPHA),
-            }
-        };
-        let judge_share = |d: &Delta| {
-            let before = shares(&d.before_runs, &c.before_run_totals);
-            let after = shares(&d.after_runs, &c.after_run_totals);
-            let scaled = |s: &[f64], present: bool| {
-                present.then(|| (median(&mut s.to_vec()) * before_total).round() as u64)
-            };
-            let corrected = Delta {
-                before_us: scaled(&before, d.before_us.is_some()),
-                after_us: scaled(&after, d.after_us.is_some()),
-                ..d.clone()
-            };
-            let p = tested.then(|| rank_test_p(&before, &after));
-            Judged {
-                delta: d.clone(),
-                p,
-                // (`regressed` below judges only changes past the raw floors.)
-                regressed: noise.passes_floors(&corrected) && p.is_none_or(|p| p <= ALPHA_EACH),
-            }
-        };
-        let regressed = |list: &[Delta]| -> Vec<Judged> {
-            list.iter()
-                .filter(|d| noise.passes_floors(d))
-                .map(judge_share)
-                .filter(|j| j.regressed)
-                .collect()
-        };
-        // A total that grew while no package's share moved grew alike everywhere: the
-        // machine (or interpreter) was slower, not the code. Said, not failed.
-        let mut total = judge_total(&c.total());
-        let regressed_packages = regressed(&c.packages);
-        let uniform = total.regressed && regressed_packages.is_empty();
-        total.regressed &= !uniform;
-        Against {
-            total,
-            uniform_slowdown: uniform,
-            regressed_packages,
-            regressed_modules: options.modules.then(|| regressed(&c.modules)),
-            grew_most: c
-                .modules
-                .iter()
-                .filter(|d| noise.passes_floors(d))
-                .take(NAMED)
-                .cloned()
-                .collect(),
-            new_modules: c.new_modules().map(|d| d.name.clone()).collect(),
-            noise,
-            runs,
-            tested,
-            fingerprint: c.fingerprint_changes.clone(),
-        }
-    });
+    let against = analysis.comparison().map(|c| against(c, options));
     let strict_failed =
         options.strict && against.as_ref().is_some_and(|a| !a.fingerprint.is_empty());
     let passed = budget.as_ref().is_none_or(|b| b.within)
@@ -184,5 +107,105 @@ pub fn check(analysis: &Analysis, options: Options) -> Verdict {
         against,
         strict_failed,
         passed,
+    }
+}
+
+/// The verdict against a baseline: the total, then each package (and module) on its share of
+/// each run's total.
+fn against(c: &Comparison, options: Options) -> Against {
+    let runs = (c.before_run_totals.len(), c.after_run_totals.len());
+    let tested = runs.0 >= MIN_RUNS_FOR_TEST && runs.1 >= MIN_RUNS_FOR_TEST;
+    let noise = options.noise.unwrap_or(if tested {
+        Noise::default()
+    } else {
+        Noise::FEW_RUNS
+    });
+    let judge = Judge::new(c, noise, tested);
+    // A total that grew while no package's share moved grew alike everywhere: the machine (or
+    // interpreter) was slower, not the code. Said, not failed.
+    let mut total = judge.total(&c.total());
+    let regressed_packages = judge.regressed(&c.packages);
+    let uniform = total.regressed && regressed_packages.is_empty();
+    total.regressed &= !uniform;
+    Against {
+        total,
+        uniform_slowdown: uniform,
+        regressed_packages,
+        regressed_modules: options.modules.then(|| judge.regressed(&c.modules)),
+        grew_most: (c.modules.iter())
+            .filter(|d| noise.passes_floors(d))
+            .take(NAMED)
+            .cloned()
+            .collect(),
+        new_modules: c.new_modules().map(|d| d.name.clone()).collect(),
+        noise,
+        runs,
+        tested,
+        fingerprint: c.fingerprint_changes.clone(),
+    }
+}
+
+/// Judges changes against the noise: the total on its runs; packages and modules on their
+/// shares of each run's total, scaled to the baseline's median total — so a machine slower
+/// across the board moves no package, and the floors apply to what the package itself grew.
+struct Judge<'c> {
+    comparison: &'c Comparison,
+    noise: Noise,
+    /// Whether each side has runs enough for the rank test.
+    tested: bool,
+    before_total: f64,
+}
+
+impl<'c> Judge<'c> {
+    fn new(comparison: &'c Comparison, noise: Noise, tested: bool) -> Self {
+        let mut totals: Vec<f64> = (comparison.before_run_totals.iter())
+            .map(|&t| t as f64)
+            .collect();
+        Judge {
+            comparison,
+            noise,
+            tested,
+            before_total: median(&mut totals),
+        }
+    }
+
+    fn total(&self, d: &Delta) -> Judged {
+        let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
+        let p = (self.tested).then(|| rank_test_p(&f(&d.before_runs), &f(&d.after_runs)));
+        Judged {
+            delta: d.clone(),
+            p,
+            regressed: self.noise.passes_floors(d) && p.is_none_or(|p| p <= ALPHA),
+        }
+    }
+
+    fn share(&self, d: &Delta) -> Judged {
+        let c = self.comparison;
+        let before = shares(&d.before_runs, &c.before_run_totals);
+        let after = shares(&d.after_runs, &c.after_run_totals);
+        let scaled = |s: &[f64], present: bool| {
+            present.then(|| (median(&mut s.to_vec()) * self.before_total).round() as u64)
+        };
+        let corrected = Delta {
+            before_us: scaled(&before, d.before_us.is_some()),
+            after_us: scaled(&after, d.after_us.is_some()),
+            ..d.clone()
+        };
+        let p = (self.tested).then(|| rank_test_p(&before, &after));
+        Judged {
+            delta: d.clone(),
+            p,
+            // (`regressed` below judges only changes past the raw floors.)
+            regressed: self.noise.passes_floors(&corrected) && p.is_none_or(|p| p <= ALPHA_EACH),
+        }
+    }
+
+    /// The deltas that regressed, judged on their shares.
+    fn regressed(&self, list: &[Delta]) -> Vec<Judged> {
+        (list.iter())
+            .filter(|d| self.noise.passes_floors(d))
+            .map(|d| self.share(d))
+            .filter(|j| j.regressed)
+            .collect()
     }
 }

@@ -321,56 +321,92 @@ fn merge_repeated_loads(
     run: u32,
     builder: &mut TraceBuilder,
 ) {
-    let n = entries.len();
-    // Children of each line in print order (CSR), for a pre-order walk.
-    let mut child_count = vec![0u32; n + 1];
-    for (i, p) in parent.iter().enumerate() {
-        if let (Some(p), Figures::Timed { .. }) = (p, entries[i].figures) {
-            child_count[*p as usize] += 1;
-        }
+    let tree = TimedTree::of(entries, parent);
+    let (agg, touched) = aggregate(entries, parent, &tree, builder.module_count());
+    for &module in &touched {
+        let a = agg[module as usize];
+        builder.tree_parent(module, a.first_parent);
+        builder.sample(
+            module,
+            Sample {
+                run,
+                self_us: a.self_us,
+                cumulative_us: a.cumulative_us,
+            },
+        );
     }
-    let mut start = vec![0u32; n + 1];
-    for i in 0..n {
-        start[i + 1] = start[i] + child_count[i];
-    }
-    let mut fill = start.clone();
-    let mut children = vec![0u32; start[n] as usize];
-    let mut roots = Vec::new();
-    for (i, p) in parent.iter().enumerate() {
-        if !matches!(entries[i].figures, Figures::Timed { .. }) {
-            continue;
-        }
-        match p {
-            Some(p) => {
-                children[fill[*p as usize] as usize] = i as u32;
-                fill[*p as usize] += 1;
+}
+
+/// The timed lines' children in print order (rows of a CSR), and the top-level lines, for a
+/// pre-order walk.
+struct TimedTree {
+    start: Vec<u32>,
+    children: Vec<u32>,
+    roots: Vec<u32>,
+}
+
+impl TimedTree {
+    fn of(entries: &[Entry], parent: &[Option<u32>]) -> TimedTree {
+        let n = entries.len();
+        let timed = |i: usize| matches!(entries[i].figures, Figures::Timed { .. });
+        let mut start = vec![0u32; n + 1];
+        for (i, p) in parent.iter().enumerate() {
+            if let Some(p) = p.filter(|_| timed(i)) {
+                start[p as usize + 1] += 1;
             }
-            None => roots.push(i as u32),
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut children = vec![0u32; start[n] as usize];
+        let mut roots = Vec::new();
+        for (i, p) in parent.iter().enumerate().filter(|&(i, _)| timed(i)) {
+            match p {
+                Some(p) => {
+                    children[fill[*p as usize] as usize] = i as u32;
+                    fill[*p as usize] += 1;
+                }
+                None => roots.push(i as u32),
+            }
+        }
+        TimedTree {
+            start,
+            children,
+            roots,
         }
     }
 
-    // Pre-order walk: which occurrence of a module started first (it gives the tree parent),
-    // and which occurrences are nested in another of the same module (their cumulative is
-    // already inside the outer one's). Self times never overlap, so they add up.
-    #[derive(Clone, Copy)]
-    struct Agg {
-        first_parent: Option<u32>,
-        self_us: u64,
-        cumulative_us: u64,
-        seen: bool,
+    fn children(&self, line: u32) -> &[u32] {
+        let (s, e) = (self.start[line as usize], self.start[line as usize + 1]);
+        &self.children[s as usize..e as usize]
     }
-    let empty = Agg {
-        first_parent: None,
-        self_us: 0,
-        cumulative_us: 0,
-        seen: false,
-    };
-    let module_count = builder.module_count();
-    let mut agg = vec![empty; module_count];
+}
+
+/// A module's lines of one run, added up.
+#[derive(Clone, Copy, Default)]
+struct Agg {
+    first_parent: Option<u32>,
+    self_us: u64,
+    cumulative_us: u64,
+    seen: bool,
+}
+
+/// Pre-order walk: which occurrence of a module started first (it gives the tree parent), and
+/// which occurrences are nested in another of the same module (their cumulative is already
+/// inside the outer one's). Self times never overlap, so they add up. Returns each module's
+/// sums and the modules the run printed, in first-seen order.
+fn aggregate(
+    entries: &[Entry],
+    parent: &[Option<u32>],
+    tree: &TimedTree,
+    module_count: usize,
+) -> (Vec<Agg>, Vec<u32>) {
+    let mut agg = vec![Agg::default(); module_count];
     let mut open = vec![0u32; module_count];
     let mut touched = Vec::new();
     // (line, entering?) — an explicit stack keeps 100,000-deep chains off the call stack.
-    let mut walk: Vec<(u32, bool)> = roots.iter().rev().map(|&r| (r, true)).collect();
+    let mut walk: Vec<(u32, bool)> = tree.roots.iter().rev().map(|&r| (r, true)).collect();
     while let Some((line, entering)) = walk.pop() {
         let entry = entries[line as usize];
         let m = entry.module as usize;
@@ -397,25 +433,9 @@ fn merge_repeated_loads(
         }
         open[m] += 1;
         walk.push((line, false));
-        let (s, e) = (
-            start[line as usize] as usize,
-            start[line as usize + 1] as usize,
-        );
-        walk.extend(children[s..e].iter().rev().map(|&c| (c, true)));
+        walk.extend(tree.children(line).iter().rev().map(|&c| (c, true)));
     }
-
-    for &module in &touched {
-        let a = agg[module as usize];
-        builder.tree_parent(module, a.first_parent);
-        builder.sample(
-            module,
-            Sample {
-                run,
-                self_us: a.self_us,
-                cumulative_us: a.cumulative_us,
-            },
-        );
-    }
+    (agg, touched)
 }
 
 #[cfg(test)]
