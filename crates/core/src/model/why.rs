@@ -73,67 +73,12 @@ impl ImportGraph {
             .filter(|&m| m != target && within[m.index()] && loaded(m))
             .collect();
 
-        // Outside importers of the target and its submodules, gathered per importer.
-        let mut reasons: Vec<Reason> = Vec::new();
-        let mut slot: hashbrown::HashMap<Importer, usize> = hashbrown::HashMap::new();
-        for module in std::iter::once(target).chain(submodules.iter().copied()) {
-            for &importer in self.importers(module) {
-                if importer.is_some_and(|i| within[i.index()] || !loaded(i)) {
-                    continue;
-                }
-                let import = Import {
-                    module,
-                    kind: self.edge_kind(importer, module),
-                    sites: self
-                        .sites(module)
-                        .iter()
-                        .filter(|s| s.importer == importer)
-                        .copied()
-                        .collect(),
-                };
-                let i = *slot.entry(importer).or_insert_with(|| {
-                    reasons.push(Reason {
-                        importer,
-                        imports: Vec::new(),
-                        chain: None,
-                        editable: importer.is_none_or(|i| self.module(i).class.is_editable()),
-                    });
-                    reasons.len() - 1
-                });
-                reasons[i].imports.push(import);
-            }
-        }
-
-        // Shortest chains from the program, never through the target or its submodules.
-        let mut via: Vec<Option<Importer>> = vec![None; self.len()];
-        let mut queue: VecDeque<ModuleId> = VecDeque::new();
-        for &m in self.program_imports() {
-            if !within[m.index()] && via[m.index()].is_none() {
-                via[m.index()] = Some(None);
-                queue.push_back(m);
-            }
-        }
-        while let Some(m) = queue.pop_front() {
-            for &next in self.imports(m) {
-                if !within[next.index()] && via[next.index()].is_none() {
-                    via[next.index()] = Some(Some(m));
-                    queue.push_back(next);
-                }
-            }
-        }
+        let mut reasons = self.outside_importers(target, &submodules, &within);
+        let via = self.shortest_paths_avoiding(&within);
         for reason in &mut reasons {
             reason.chain = match reason.importer {
                 None => Some(Vec::new()),
-                Some(i) => via[i.index()].map(|_| {
-                    let mut chain = vec![i];
-                    let mut at = i;
-                    while let Some(Some(up)) = via[at.index()] {
-                        chain.push(up);
-                        at = up;
-                    }
-                    chain.reverse();
-                    chain
-                }),
+                Some(i) => via[i.index()].map(|_| chain_back(&via, i)),
             };
         }
         reasons.sort_by_key(|r| {
@@ -151,6 +96,78 @@ impl ImportGraph {
             submodules,
         }
     }
+
+    /// Outside importers of the target and its submodules, gathered per importer.
+    fn outside_importers(
+        &self,
+        target: ModuleId,
+        submodules: &[ModuleId],
+        within: &[bool],
+    ) -> Vec<Reason> {
+        let loaded = |m: ModuleId| !self.module(m).shutdown;
+        let mut reasons: Vec<Reason> = Vec::new();
+        let mut slot: hashbrown::HashMap<Importer, usize> = hashbrown::HashMap::new();
+        for module in std::iter::once(target).chain(submodules.iter().copied()) {
+            for &importer in self.importers(module) {
+                if importer.is_some_and(|i| within[i.index()] || !loaded(i)) {
+                    continue;
+                }
+                let import = Import {
+                    module,
+                    kind: self.edge_kind(importer, module),
+                    sites: (self.sites(module).iter())
+                        .filter(|s| s.importer == importer)
+                        .copied()
+                        .collect(),
+                };
+                let i = *slot.entry(importer).or_insert_with(|| {
+                    reasons.push(Reason {
+                        importer,
+                        imports: Vec::new(),
+                        chain: None,
+                        editable: importer.is_none_or(|i| self.module(i).class.is_editable()),
+                    });
+                    reasons.len() - 1
+                });
+                reasons[i].imports.push(import);
+            }
+        }
+        reasons
+    }
+
+    /// Each module's importer on a shortest chain from the program that never passes through
+    /// a module `within` marks: `Some(None)` for the program's own imports, `None` unreached.
+    fn shortest_paths_avoiding(&self, within: &[bool]) -> Vec<Option<Importer>> {
+        let mut via: Vec<Option<Importer>> = vec![None; self.len()];
+        let mut queue: VecDeque<ModuleId> = VecDeque::new();
+        for &m in self.program_imports() {
+            if !within[m.index()] && via[m.index()].is_none() {
+                via[m.index()] = Some(None);
+                queue.push_back(m);
+            }
+        }
+        while let Some(m) = queue.pop_front() {
+            for &next in self.imports(m) {
+                if !within[next.index()] && via[next.index()].is_none() {
+                    via[next.index()] = Some(Some(m));
+                    queue.push_back(next);
+                }
+            }
+        }
+        via
+    }
+}
+
+/// The chain from the program down to `m`, read back through `via`.
+fn chain_back(via: &[Option<Importer>], m: ModuleId) -> Vec<ModuleId> {
+    let mut chain = vec![m];
+    let mut at = m;
+    while let Some(Some(up)) = via[at.index()] {
+        chain.push(up);
+        at = up;
+    }
+    chain.reverse();
+    chain
 }
 
 #[cfg(test)]
