@@ -78,9 +78,47 @@ fn comment_text(text: &str) -> String {
 /// The file's text; refused when a module it would write is not a Python module name (a
 /// trace is untrusted input: its names must never become code).
 pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
-    let g = a.graph();
-    let plan = a.plan();
-    let p = a.projection();
+    let (deferred, eager) = listed_modules(a)?;
+    let mut out = String::new();
+    write_docstring(a, &mut out);
+    match style {
+        Style::FastPath => write_fast_path(a, &eager, &deferred, &mut out),
+        Style::Pep810 => {
+            let _ = writeln!(
+                out,
+                "\n# Python 3.15+ (PEP 810): `lazy import` loads a module on first use."
+            );
+            for &m in &eager {
+                let _ = writeln!(out, "{}", module_line(a, m, "import "));
+            }
+            for &m in &deferred {
+                let _ = writeln!(out, "{}", module_line(a, m, "lazy import "));
+            }
+        }
+        Style::LazyModules => {
+            let names: Vec<String> = (deferred.iter())
+                .map(|&m| format!("\"{}\"", a.graph().name(m)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\n# Python 3.15+ (PEP 810): imports of these modules in this file are lazy;\n\
+                 # older Pythons ignore the name and import them eagerly.\n\
+                 __lazy_modules__ = [{}]",
+                names.join(", ")
+            );
+            for &m in eager.iter().chain(&deferred) {
+                let _ = writeln!(out, "{}", module_line(a, m, "import "));
+            }
+        }
+    }
+    write_edits(a, &deferred, &mut out);
+    Ok(out)
+}
+
+/// The modules the file lists — the program's own imports and every deferred module, heaviest
+/// first — split into (deferred, eager); an error when one is not a Python module name.
+fn listed_modules(a: &Analysis) -> Result<(Vec<ModuleId>, Vec<ModuleId>), String> {
+    let (g, plan) = (a.graph(), a.plan());
     let mut modules: Vec<ModuleId> = g.entry_imports();
     // Deferred modules the program does not import itself still belong in the list.
     for m in plan.lazy() {
@@ -96,10 +134,12 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
     }
     let retained = |m: ModuleId| a.retained_us(m);
     modules.sort_by(|&a, &b| retained(b).cmp(&retained(a)).then(g.name(a).cmp(g.name(b))));
-    let (deferred, eager): (Vec<ModuleId>, Vec<ModuleId>) =
-        modules.iter().partition(|&&m| plan.decision(m).is_lazy());
+    Ok(modules.iter().partition(|&&m| plan.decision(m).is_lazy()))
+}
 
-    let mut out = String::new();
+/// Where the profile came from, cold start traced and planned, the budget and the rule.
+fn write_docstring(a: &Analysis, out: &mut String) {
+    let (g, plan, p) = (a.graph(), a.plan(), a.projection());
     // The recording's date; a CPython text trace has none, and today is not it.
     let profiled = match g.meta().recorded_at.as_deref().and_then(|d| d.get(..10)) {
         Some(date) => format!("Profiled {}", docstring_text(date)),
@@ -125,18 +165,14 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
         ms(p.traced_cold_start_us),
         ms(p.cold_start_us)
     );
-    match (plan.params.budget_ms, a.within_budget()) {
-        (Some(budget), Some(ok)) => {
-            let _ = writeln!(
-                out,
-                ". Target: {budget} ms {}.",
-                if ok { "✓ met" } else { "✗ not met" }
-            );
-        }
-        _ => {
-            let _ = writeln!(out, ". Target: none set.");
-        }
-    }
+    let _ = match (plan.params.budget_ms, a.within_budget()) {
+        (Some(budget), Some(ok)) => writeln!(
+            out,
+            ". Target: {budget} ms {}.",
+            if ok { "✓ met" } else { "✗ not met" }
+        ),
+        _ => writeln!(out, ". Target: none set."),
+    };
     let _ = writeln!(
         out,
         "Rule of thumb: keep below {} ms at module level; defer heavier imports unless more than\n\
@@ -144,124 +180,101 @@ pub fn render(a: &Analysis, style: Style) -> Result<String, String> {
          cold start on its own (shared dependencies excluded).\n\"\"\"",
         plan.thresholds.module_below_ms, plan.thresholds.hot_path_usage_pct
     );
-    let line = |m: ModuleId, prefix: &str| {
-        let mut why = format!(
-            "{} ms, used by {}% of requests",
-            ms(retained(m)),
-            number(plan.usage_pct(m))
-        );
-        // A deferral that does not hold says so where the edit is made.
-        if let Some(kept) = p.kept.iter().find(|k| k.module == m)
-            && let Some(importer) = kept.importer()
-        {
-            let verb = if kept.by_package(g) {
-                "needs"
-            } else {
-                "imports"
-            };
-            why.push_str(&format!("; stays loaded: {} {verb} it", g.name(importer)));
-        }
-        if plan.decision(m) == Decision::LazyEverywhere {
-            why.push_str("; every import deferred: an upper bound");
-        }
-        format!("{prefix}{}  # {why}", g.name(m))
+}
+
+/// `import m  # 12.3 ms, used by 100% of requests` with what keeps a deferral from holding.
+fn module_line(a: &Analysis, m: ModuleId, prefix: &str) -> String {
+    let (g, plan) = (a.graph(), a.plan());
+    let mut why = format!(
+        "{} ms, used by {}% of requests",
+        ms(a.retained_us(m)),
+        number(plan.usage_pct(m))
+    );
+    // A deferral that does not hold says so where the edit is made.
+    if let Some(kept) = a.projection().kept.iter().find(|k| k.module == m)
+        && let Some(importer) = kept.importer()
+    {
+        let verb = if kept.by_package(g) {
+            "needs"
+        } else {
+            "imports"
+        };
+        why.push_str(&format!("; stays loaded: {} {verb} it", g.name(importer)));
+    }
+    if plan.decision(m) == Decision::LazyEverywhere {
+        why.push_str("; every import deferred: an upper bound");
+    }
+    format!("{prefix}{}  # {why}", g.name(m))
+}
+
+/// The eager modules grouped by the rule of thumb, then the deferred ones as comments.
+fn write_fast_path(a: &Analysis, eager: &[ModuleId], deferred: &[ModuleId], out: &mut String) {
+    let t = &a.plan().thresholds;
+    let group = |s: Suggestion| -> Vec<ModuleId> {
+        (eager.iter().copied())
+            .filter(|&m| a.suggestion(m) == s)
+            .collect()
     };
-    match style {
-        Style::FastPath => {
-            let group = |s: Suggestion| -> Vec<ModuleId> {
-                eager
-                    .iter()
-                    .copied()
-                    .filter(|&m| a.suggestion(m) == s)
-                    .collect()
+    let groups = [
+        (
+            format!("fast (< {} ms)", t.module_below_ms),
+            group(Suggestion::Module),
+        ),
+        (
+            format!(
+                "hot-path exception (used by > {}% of requests)",
+                t.hot_path_usage_pct
+            ),
+            group(Suggestion::HotPath),
+        ),
+        (
+            "kept eager against the rule of thumb (consider deferring)".to_string(),
+            group(Suggestion::Function),
+        ),
+    ];
+    for (title, members) in groups.iter().filter(|(_, m)| !m.is_empty()) {
+        let _ = writeln!(out, "\n# Module level: {title}");
+        for &m in members {
+            let _ = writeln!(out, "{}", module_line(a, m, "import "));
+        }
+    }
+    if deferred.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n# Deferred: import these inside the functions that use them\n\
+         # (Python caches modules, so each loads once per process, on first use)."
+    );
+    for &m in deferred {
+        let _ = writeln!(
+            out,
+            "#   {}; loads in {:.0}% of processes",
+            module_line(a, m, "import "),
+            a.projection().load_probability(m) * 100.0
+        );
+    }
+}
+
+/// Where the program itself imports each deferred module: the lines to change.
+fn write_edits(a: &Analysis, deferred: &[ModuleId], out: &mut String) {
+    if deferred.is_empty() {
+        return;
+    }
+    let g = a.graph();
+    let _ = writeln!(out, "\n# The edit, in your code:");
+    for &m in deferred {
+        let sites = edit_sites(g, m);
+        if sites.is_empty() {
+            let why = if g.has_sites() {
+                "no import statement of it in your code: other code imports it"
+            } else {
+                "lines not recorded in this trace (`lmms-tui record` finds them)"
             };
-            for (title, members) in [
-                (
-                    format!("fast (< {} ms)", plan.thresholds.module_below_ms),
-                    group(Suggestion::Module),
-                ),
-                (
-                    format!(
-                        "hot-path exception (used by > {}% of requests)",
-                        plan.thresholds.hot_path_usage_pct
-                    ),
-                    group(Suggestion::HotPath),
-                ),
-                (
-                    "kept eager against the rule of thumb (consider deferring)".to_string(),
-                    group(Suggestion::Function),
-                ),
-            ] {
-                if members.is_empty() {
-                    continue;
-                }
-                let _ = writeln!(out, "\n# Module level: {title}");
-                for m in members {
-                    let _ = writeln!(out, "{}", line(m, "import "));
-                }
-            }
-            if !deferred.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "\n# Deferred: import these inside the functions that use them\n\
-                     # (Python caches modules, so each loads once per process, on first use)."
-                );
-                for &m in &deferred {
-                    let _ = writeln!(
-                        out,
-                        "#   {}; loads in {:.0}% of processes",
-                        line(m, "import "),
-                        p.load_probability(m) * 100.0
-                    );
-                }
-            }
+            let _ = writeln!(out, "#   {}: {why}", g.name(m));
         }
-        Style::Pep810 => {
-            let _ = writeln!(
-                out,
-                "\n# Python 3.15+ (PEP 810): `lazy import` loads a module on first use."
-            );
-            for &m in &eager {
-                let _ = writeln!(out, "{}", line(m, "import "));
-            }
-            for &m in &deferred {
-                let _ = writeln!(out, "{}", line(m, "lazy import "));
-            }
-        }
-        Style::LazyModules => {
-            let names: Vec<String> = deferred
-                .iter()
-                .map(|&m| format!("\"{}\"", g.name(m)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "\n# Python 3.15+ (PEP 810): imports of these modules in this file are lazy;\n\
-                 # older Pythons ignore the name and import them eagerly.\n\
-                 __lazy_modules__ = [{}]",
-                names.join(", ")
-            );
-            for &m in eager.iter().chain(&deferred) {
-                let _ = writeln!(out, "{}", line(m, "import "));
-            }
+        for site in sites {
+            let _ = writeln!(out, "#   {}", comment_text(&edit_text(g, site, m)));
         }
     }
-    // Where the program itself imports each deferred module: the lines to change.
-    if !deferred.is_empty() {
-        let _ = writeln!(out, "\n# The edit, in your code:");
-        for &m in &deferred {
-            let sites = edit_sites(g, m);
-            if sites.is_empty() {
-                let why = if g.has_sites() {
-                    "no import statement of it in your code: other code imports it"
-                } else {
-                    "lines not recorded in this trace (`lmms-tui record` finds them)"
-                };
-                let _ = writeln!(out, "#   {}: {why}", g.name(m));
-            }
-            for site in sites {
-                let _ = writeln!(out, "#   {}", comment_text(&edit_text(g, site, m)));
-            }
-        }
-    }
-    Ok(out)
 }

@@ -4,7 +4,7 @@
 use super::measured::{gc_is_large, gc_line, measured};
 use super::units::{count, ms, per_day, signed_ms, signed_percent};
 use lmms_core::model::{Delta, ImportGraph, NOISY_SPREAD};
-use lmms_core::whatif::{Analysis, Decision, PercentileMethod, Percentiles, params};
+use lmms_core::whatif::{Analysis, Decision, PercentileMethod, Percentiles, Projection, params};
 
 pub fn edges_label(graph: &ImportGraph) -> &'static str {
     if graph.edges_complete() {
@@ -196,26 +196,7 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
     let params = &a.plan().params;
     let mut lines = vec![
         (Figure::Parameters, params::summary(params)),
-        (
-            Figure::ColdStart,
-            format!(
-                "{} ms traced → {} ms with this plan ({} ms, {}){}",
-                ms(p.traced_cold_start_us),
-                ms(p.cold_start_us),
-                signed_ms(p.cold_start_us as f64 - p.traced_cold_start_us as f64),
-                signed_percent(p.traced_cold_start_us as f64, p.cold_start_us as f64),
-                // The spread of what the plan saves, run by run.
-                if a.graph().runs() > 1 && p.saving.max > 0 {
-                    format!(
-                        "; run by run it saves {}–{} ms",
-                        ms(p.saving.min),
-                        ms(p.saving.max)
-                    )
-                } else {
-                    String::new()
-                }
-            ),
-        ),
+        (Figure::ColdStart, cold_start_text(a)),
     ];
     if let (Some(budget), Some(ok)) = (params.budget_ms, a.within_budget()) {
         lines.push((
@@ -228,39 +209,7 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
             ),
         ));
     }
-    let pct = |x: &Percentiles| {
-        format!(
-            "P50 {} · P95 {} · P99 {} ms",
-            ms(x.p50_us.round() as u64),
-            ms(x.p95_us.round() as u64),
-            ms(x.p99_us.round() as u64)
-        )
-    };
-    lines.push((
-        Figure::Latency,
-        format!(
-            "{} → {}{}{}",
-            pct(&p.traced_percentiles),
-            pct(&p.percentiles),
-            // Most requests land on a warm process, which imports nothing at all.
-            if p.traced_percentiles.p50_us == 0.0 {
-                "; P50 is 0: warm requests import nothing"
-            } else {
-                ""
-            },
-            match p.method {
-                PercentileMethod::Exact => String::new(),
-                PercentileMethod::MonteCarlo { processes } => format!(
-                    " (Monte-Carlo over {processes} processes: {})",
-                    if p.overlapping {
-                        "lazy closures overlap"
-                    } else {
-                        "too many request positions to enumerate"
-                    }
-                ),
-            }
-        ),
-    ));
+    lines.push((Figure::Latency, latency_text(p)));
     lines.push((
         Figure::ColdRequest,
         format!(
@@ -277,60 +226,12 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
             signed_percent(p.traced_daily_import_s, p.daily_import_s)
         ),
     ));
-    let names: Vec<&str> = p
-        .dropped
-        .iter()
-        .take(12)
-        .map(|&m| a.graph().name(m))
-        .collect();
-    lines.push((
-        Figure::Dropped,
-        if p.dropped.is_empty() {
-            "nothing (no module deferred)".into()
-        } else {
-            format!(
-                "{} modules: {}{}",
-                p.dropped.len(),
-                names.join(", "),
-                if p.dropped.len() > names.len() {
-                    ", …"
-                } else {
-                    ""
-                }
-            )
-        },
-    ));
+    lines.push((Figure::Dropped, dropped_text(a)));
     let g = a.graph();
     for kept in &p.kept {
         lines.push((Figure::KeptLoaded, kept_text(g, kept)));
     }
-    for m in a.plan().lazy() {
-        if a.plan().decision(m) == Decision::LazyEverywhere {
-            lines.push((
-                Figure::Note,
-                format!(
-                    "{} is deferred everywhere, other packages' imports too: an upper bound, \
-                     which their import-time use of it voids",
-                    g.name(m)
-                ),
-            ));
-        }
-    }
-    if let Some(((_, importer), rest)) = p.assumed.split_first() {
-        lines.push((
-            Figure::Note,
-            format!(
-                "assumed your code: {}{} (origin unknown in this trace); if not, what it \
-                 imports stays loaded — `lmms-tui record` knows",
-                g.name(*importer),
-                if rest.is_empty() {
-                    String::new()
-                } else {
-                    format!(" and {} more", rest.len())
-                }
-            ),
-        ));
-    }
+    lines.extend(scope_notes(a).into_iter().map(|n| (Figure::Note, n)));
     if let Some(m) = measured(a) {
         lines.push((Figure::Measured, m.text()));
     }
@@ -349,6 +250,113 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
         ));
     }
     lines
+}
+
+/// `286.8 ms traced → 53.0 ms with this plan (−233.8 ms, −81.5 %)`, with the saving's spread
+/// over runs.
+fn cold_start_text(a: &Analysis) -> String {
+    let p = a.projection();
+    format!(
+        "{} ms traced → {} ms with this plan ({} ms, {}){}",
+        ms(p.traced_cold_start_us),
+        ms(p.cold_start_us),
+        signed_ms(p.cold_start_us as f64 - p.traced_cold_start_us as f64),
+        signed_percent(p.traced_cold_start_us as f64, p.cold_start_us as f64),
+        // The spread of what the plan saves, run by run.
+        if a.graph().runs() > 1 && p.saving.max > 0 {
+            format!(
+                "; run by run it saves {}–{} ms",
+                ms(p.saving.min),
+                ms(p.saving.max)
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The percentiles traced and planned, and how they were found.
+fn latency_text(p: &Projection) -> String {
+    let pct = |x: &Percentiles| {
+        format!(
+            "P50 {} · P95 {} · P99 {} ms",
+            ms(x.p50_us.round() as u64),
+            ms(x.p95_us.round() as u64),
+            ms(x.p99_us.round() as u64)
+        )
+    };
+    format!(
+        "{} → {}{}{}",
+        pct(&p.traced_percentiles),
+        pct(&p.percentiles),
+        // Most requests land on a warm process, which imports nothing at all.
+        if p.traced_percentiles.p50_us == 0.0 {
+            "; P50 is 0: warm requests import nothing"
+        } else {
+            ""
+        },
+        match p.method {
+            PercentileMethod::Exact => String::new(),
+            PercentileMethod::MonteCarlo { processes } => format!(
+                " (Monte-Carlo over {processes} processes: {})",
+                if p.overlapping {
+                    "lazy closures overlap"
+                } else {
+                    "too many request positions to enumerate"
+                }
+            ),
+        }
+    )
+}
+
+/// What leaves cold start: how many modules, the first dozen named.
+fn dropped_text(a: &Analysis) -> String {
+    let p = a.projection();
+    if p.dropped.is_empty() {
+        return "nothing (no module deferred)".into();
+    }
+    let names: Vec<&str> = (p.dropped.iter().take(12))
+        .map(|&m| a.graph().name(m))
+        .collect();
+    format!(
+        "{} modules: {}{}",
+        p.dropped.len(),
+        names.join(", "),
+        if p.dropped.len() > names.len() {
+            ", …"
+        } else {
+            ""
+        }
+    )
+}
+
+/// What the deferrals' scope rests on: deferred everywhere (an upper bound), importers of
+/// unknown origin taken as the user's.
+fn scope_notes(a: &Analysis) -> Vec<String> {
+    let (g, plan) = (a.graph(), a.plan());
+    let mut notes: Vec<String> = (plan.lazy())
+        .filter(|&m| plan.decision(m) == Decision::LazyEverywhere)
+        .map(|m| {
+            format!(
+                "{} is deferred everywhere, other packages' imports too: an upper bound, \
+                 which their import-time use of it voids",
+                g.name(m)
+            )
+        })
+        .collect();
+    if let Some(((_, importer), rest)) = a.projection().assumed.split_first() {
+        notes.push(format!(
+            "assumed your code: {}{} (origin unknown in this trace); if not, what it \
+             imports stays loaded — `lmms-tui record` knows",
+            g.name(*importer),
+            if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} more", rest.len())
+            }
+        ));
+    }
+    notes
 }
 
 /// `handler.py:3 `import pandas``, `requests/packages.py:9`, or `C code` for an import made

@@ -7,7 +7,7 @@ use crate::output::units::ms;
 use lmms_core::model::Spread;
 use lmms_core::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST, smallest_p};
 use lmms_core::whatif::Analysis;
-use lmms_core::whatif::check::{Judged, NAMED, Verdict};
+use lmms_core::whatif::check::{Against, Judged, NAMED, Verdict};
 
 /// `median [min–max]` of a side's runs, in ms.
 fn runs_text(runs: &[u64]) -> String {
@@ -70,9 +70,32 @@ impl Mark {
 
 pub fn findings(a: &Analysis, verdict: &Verdict) -> Vec<(Mark, String)> {
     let mut out: Vec<(Mark, String)> = vec![(Mark::Plain, summary(a.graph()))];
-    let mark = |ok: bool| if ok { Mark::Pass } else { Mark::Fail };
+    out.push(budget_line(verdict));
+    if let Some(c) = &verdict.against {
+        out.push((Mark::Note, format!("vs the baseline: {}", how_judged(c))));
+        judged_lines(c, &mut out);
+        changes_lines(c, verdict.strict_failed, &mut out);
+    }
+    out.push((
+        Mark::Plain,
+        if verdict.passed {
+            "check passed"
+        } else {
+            "check FAILED"
+        }
+        .into(),
+    ));
+    out
+}
+
+fn mark(ok: bool) -> Mark {
+    if ok { Mark::Pass } else { Mark::Fail }
+}
+
+/// Cold start against the budget, or with none set.
+fn budget_line(verdict: &Verdict) -> (Mark, String) {
     match &verdict.budget {
-        Some(b) => out.push((
+        Some(b) => (
             mark(b.within),
             format!(
                 "cold start {} ms {} the {} ms budget{}",
@@ -85,133 +108,132 @@ pub fn findings(a: &Analysis, verdict: &Verdict) -> Vec<(Mark, String)> {
                     ""
                 }
             ),
-        )),
-        None => out.push((
+        ),
+        None => (
             Mark::Note,
             format!(
                 "cold start {} ms (no budget: --budget-ms)",
                 ms(verdict.cold_start_us)
             ),
-        )),
+        ),
     }
-    if let Some(c) = &verdict.against {
-        let noise = c.noise;
-        let how = if c.tested {
-            let mut how = format!(
-                "a shift counts past {}% and {} ms, and a rank test p ≤ {ALPHA} for the total, \
-                 ≤ {ALPHA_EACH} for each package or module, over {} and {} runs",
-                noise.tolerance_pct, noise.min_ms, c.runs.0, c.runs.1
-            );
-            let floor = smallest_p(c.runs.0, c.runs.1);
-            if floor > ALPHA_EACH {
-                how.push_str(&format!(
-                    " — with so few runs the test cannot go below p = {floor:.3}: {} cannot fail \
-                     the check; record more runs",
-                    if floor > ALPHA {
-                        "no shift"
-                    } else {
-                        "no package or module"
-                    }
+}
+
+/// How shifts are judged: the floors, the rank test and what so few runs allow.
+fn how_judged(c: &Against) -> String {
+    let noise = c.noise;
+    if c.tested {
+        let mut how = format!(
+            "a shift counts past {}% and {} ms, and a rank test p ≤ {ALPHA} for the total, \
+             ≤ {ALPHA_EACH} for each package or module, over {} and {} runs",
+            noise.tolerance_pct, noise.min_ms, c.runs.0, c.runs.1
+        );
+        let floor = smallest_p(c.runs.0, c.runs.1);
+        if floor > ALPHA_EACH {
+            how.push_str(&format!(
+                " — with so few runs the test cannot go below p = {floor:.3}: {} cannot fail \
+                 the check; record more runs",
+                if floor > ALPHA {
+                    "no shift"
+                } else {
+                    "no package or module"
+                }
+            ));
+        }
+        how
+    } else {
+        format!(
+            "{} and {} runs: too few for a rank test (≥ {MIN_RUNS_FOR_TEST} a side), so only \
+             shifts past {}% and {} ms count — record more runs",
+            c.runs.0, c.runs.1, noise.tolerance_pct, noise.min_ms
+        )
+    }
+}
+
+/// The total's verdict, the uniform-slowdown note, and what regressed.
+fn judged_lines(c: &Against, out: &mut Vec<(Mark, String)>) {
+    out.push((
+        if c.uniform_slowdown {
+            Mark::Warn
+        } else {
+            mark(!c.total.regressed)
+        },
+        format!("total import time {}", judged_text(&c.total)),
+    ));
+    if c.uniform_slowdown {
+        out.push((
+            Mark::Note,
+            "it grew, but no package's share of it moved: everything ran slower alike — a \
+             slower or busier machine, not this code (not counted)"
+                .into(),
+        ));
+    }
+    for (what, list) in [
+        ("package", Some(&c.regressed_packages)),
+        ("module", c.regressed_modules.as_ref()),
+    ] {
+        let Some(list) = list else { continue };
+        if list.is_empty() {
+            out.push((Mark::Pass, format!("no {what} regressed")));
+        } else {
+            out.push((Mark::FailHeading, format!("{what}s that regressed:")));
+            for j in list {
+                out.push((
+                    Mark::FailItem,
+                    format!("{:<30} {}", j.delta.name, judged_text(j)),
                 ));
             }
-            how
-        } else {
-            format!(
-                "{} and {} runs: too few for a rank test (≥ {MIN_RUNS_FOR_TEST} a side), so only \
-                 shifts past {}% and {} ms count — record more runs",
-                c.runs.0, c.runs.1, noise.tolerance_pct, noise.min_ms
-            )
-        };
-        out.push((Mark::Note, format!("vs the baseline: {how}")));
-        out.push((
-            if c.uniform_slowdown {
-                Mark::Warn
-            } else {
-                mark(!c.total.regressed)
-            },
-            format!("total import time {}", judged_text(&c.total)),
-        ));
-        if c.uniform_slowdown {
-            out.push((
-                Mark::Note,
-                "it grew, but no package's share of it moved: everything ran slower alike — a \
-                 slower or busier machine, not this code (not counted)"
-                    .into(),
-            ));
-        }
-        for (what, list) in [
-            ("package", Some(&c.regressed_packages)),
-            ("module", c.regressed_modules.as_ref()),
-        ] {
-            let Some(list) = list else { continue };
-            if list.is_empty() {
-                out.push((Mark::Pass, format!("no {what} regressed")));
-            } else {
-                out.push((Mark::FailHeading, format!("{what}s that regressed:")));
-                for j in list {
-                    out.push((
-                        Mark::FailItem,
-                        format!("{:<30} {}", j.delta.name, judged_text(j)),
-                    ));
-                }
-            }
-        }
-        if !c.grew_most.is_empty() {
-            out.push((
-                Mark::Plain,
-                "grew most past the floors (modules, cumulative):".into(),
-            ));
-            for d in &c.grew_most {
-                out.push((Mark::Item, format!("{:<40} {}", d.name, delta_text(d))));
-            }
-        }
-        if !c.new_modules.is_empty() {
-            let shown = NAMED * 2;
-            out.push((
-                Mark::Plain,
-                format!(
-                    "new modules: {}{}",
-                    c.new_modules
-                        .iter()
-                        .take(shown)
-                        .map(String::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    if c.new_modules.len() > shown {
-                        format!(" and {} more", c.new_modules.len() - shown)
-                    } else {
-                        String::new()
-                    }
-                ),
-            ));
-        }
-        if !c.fingerprint.is_empty() {
-            out.push((
-                if verdict.strict_failed {
-                    Mark::Fail
-                } else {
-                    Mark::Warn
-                },
-                format!(
-                    "recorded with a different setup: {}{}",
-                    c.fingerprint.join(", "),
-                    if verdict.strict_failed {
-                        ""
-                    } else {
-                        " (--strict fails on this)"
-                    }
-                ),
-            ));
         }
     }
-    out.push((
-        Mark::Plain,
-        if verdict.passed {
-            "check passed"
-        } else {
-            "check FAILED"
+}
+
+/// What grew most, new modules, and a setup that differs from the baseline's.
+fn changes_lines(c: &Against, strict_failed: bool, out: &mut Vec<(Mark, String)>) {
+    if !c.grew_most.is_empty() {
+        out.push((
+            Mark::Plain,
+            "grew most past the floors (modules, cumulative):".into(),
+        ));
+        for d in &c.grew_most {
+            out.push((Mark::Item, format!("{:<40} {}", d.name, delta_text(d))));
         }
-        .into(),
-    ));
-    out
+    }
+    if !c.new_modules.is_empty() {
+        let shown = NAMED * 2;
+        out.push((
+            Mark::Plain,
+            format!(
+                "new modules: {}{}",
+                c.new_modules
+                    .iter()
+                    .take(shown)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if c.new_modules.len() > shown {
+                    format!(" and {} more", c.new_modules.len() - shown)
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+    }
+    if !c.fingerprint.is_empty() {
+        out.push((
+            if strict_failed {
+                Mark::Fail
+            } else {
+                Mark::Warn
+            },
+            format!(
+                "recorded with a different setup: {}{}",
+                c.fingerprint.join(", "),
+                if strict_failed {
+                    ""
+                } else {
+                    " (--strict fails on this)"
+                }
+            ),
+        ));
+    }
 }
