@@ -11,7 +11,7 @@ use crate::output::units::{ms, number, percent, seconds};
 use crate::tui::app::App;
 use crate::tui::views::ViewId;
 use crate::tui::views::tree::Node;
-use lmms_core::model::{Importer, ModuleClass, Spread};
+use lmms_core::model::{Importer, ModuleClass, ModuleId, Spread};
 use lmms_core::whatif::Usage;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -19,161 +19,171 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(" detail ", BOLD));
-    let mut lines: Vec<Line> = Vec::new();
-    let title = match (app.view(), app.views().tree.selected().map(|r| r.node)) {
-        (ViewId::Tree, Some(Node::Startup)) => {
-            lines.push(Line::from(vec![
-                Span::styled("interpreter start-up", BOLD),
-                Span::raw(format!(
-                    "  {} ms before the program's first import ({}% of total)",
-                    ms(g.startup_us()),
-                    percent(g.startup_us(), g.total_us())
-                )),
-            ]));
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(block)
-                    .wrap(Wrap { trim: false }),
-                area,
-            );
-            return;
-        }
-        _ => app.selected_module(),
-    };
-    if let Some(id) = title {
-        let m = g.module(id);
-        let spread = |s: Spread| {
-            if g.runs() > 1 {
-                format!("{} ms ({}–{})", ms(s.median), ms(s.min), ms(s.max))
-            } else {
-                format!("{} ms", ms(s.median))
-            }
-        };
-        let mut first = vec![
-            Span::styled(g.name(id).to_string(), BOLD),
+    let on_startup = app.view() == ViewId::Tree
+        && app.views().tree.selected().map(|r| r.node) == Some(Node::Startup);
+    let lines = match app.selected_module() {
+        _ if on_startup => vec![Line::from(vec![
+            Span::styled("interpreter start-up", BOLD),
             Span::raw(format!(
-                "  self {}  cumulative {}  {}% of total",
-                spread(g.self_spread(id)),
-                spread(g.cumulative_spread(id)),
-                percent(m.cumulative_us, g.total_us())
+                "  {} ms before the program's first import ({}% of total)",
+                ms(g.startup_us()),
+                percent(g.startup_us(), g.total_us())
             )),
-        ];
-        if g.runs() > 1 {
-            first.push(Span::raw(format!("  in {}/{} runs", m.samples, g.runs())));
-        }
-        // In "Importers of", how the selected importer imports the module comes first: its
-        // figures are in the table already.
-        if app.view() == ViewId::Importers
-            && let Some(text) = app.views().importers.detail(g)
-        {
-            lines.push(Line::from(vec![
-                Span::styled("why: ", BOLD),
-                Span::raw(text),
-            ]));
-        }
-        lines.push(Line::from(first));
-        // Where it comes from: what an edit of the program can defer.
-        let class = match (m.class, g.origin(id)) {
-            (ModuleClass::Startup, _) => {
-                "interpreter start-up: no edit of the program defers it".to_string()
-            }
-            _ if m.shutdown => {
-                "imported after the program ended: no part of cold start".to_string()
-            }
-            (ModuleClass::Unknown, _) => "origin unknown".to_string(),
-            (class, Some(origin)) => format!("{} · {origin}", class.key()),
-            (class, None) => class.key().to_string(),
-        };
-        lines.push(Line::from(vec![
-            Span::styled("chain: ", BOLD),
-            Span::raw(crate::output::chain::first_import_text(g, id)),
-            Span::styled(format!("  ({class})"), DIM),
-        ]));
-        // Each importer with where its import statements are, when recorded.
-        let by = |importer: Importer| {
-            let who = importer.map_or("(the program)", |p| g.name(p));
-            let places: Vec<String> = g
-                .sites(id)
-                .iter()
-                .filter(|s| s.importer == importer)
-                .filter_map(|s| g.site_place(s))
-                .collect();
-            if places.is_empty() {
-                who.to_string()
-            } else {
-                format!("{who} at {}", places.join(", "))
-            }
-        };
-        let others: Vec<String> = g
-            .statement_importers(id)
-            .filter(|i| *i != m.parent)
-            .map(by)
-            .collect();
-        let importers = if !g.edges_complete() {
-            format!(
-                "{} (first import); other importers unknown: this trace has the first-import tree only",
-                by(m.parent)
-            )
-        } else if others.is_empty() {
-            format!("only {}", by(m.parent))
-        } else {
-            format!("{} (first), {}", by(m.parent), others.join(", "))
-        };
-        lines.push(Line::from(vec![
-            Span::styled("imported by: ", BOLD),
-            Span::raw(importers),
-        ]));
-        if let Some(d) = app
-            .analysis()
-            .comparison()
-            .and_then(|c| c.module(g.name(id)))
-        {
-            lines.push(Line::from(vec![
-                Span::styled("vs baseline: ", BOLD),
-                Span::raw(format!("cumulative {}", delta_text(d))),
-            ]));
-        }
-        let retained = app.analysis().retained_us(id);
-        let everywhere = app.analysis().retained_everywhere_us(id);
-        let used = match app.analysis().usage(id) {
-            Usage::Planned(pct) => format!("used by {}% of requests", number(pct)),
-            Usage::WithDeferred(pct) => format!(
-                "loads with deferred modules, so {pct:.1}% of requests need it (its own usage, \
-                 {}%, counts once it is deferred)",
-                number(app.analysis().plan().usage_pct(id))
-            ),
-        };
-        let (eager_s, lazy_s) = app.analysis().module_daily_s(id);
-        // Both scopes when they differ: what your edit saves, and the upper bound.
-        let saves = if everywhere == retained {
-            format!("deferring it alone saves {} ms", ms(retained))
-        } else {
-            format!(
-                "deferring it alone in your code saves {} ms (every import of it, key e: {} ms)",
-                ms(retained),
-                ms(everywhere)
-            )
-        };
-        lines.push(Line::from(vec![
-            Span::styled("what-if: ", BOLD),
-            Span::raw(format!(
-                "{saves} · {used} · loaded in {:.1}% of processes · {} s/day eager, {} s/day \
-                 deferred alone · rule of thumb: {}",
-                app.analysis().projection().load_probability(id) * 100.0,
-                seconds(eager_s),
-                seconds(lazy_s),
-                app.analysis().suggestion(id).label(),
-            )),
-        ]));
-    } else if app.view() == ViewId::Importers {
-        lines.push(Line::from(
+        ])],
+        Some(id) => module_lines(app, id),
+        None if app.view() == ViewId::Importers => vec![Line::from(
             "the program imports it directly (a top-level import)",
-        ));
-    }
+        )],
+        None => Vec::new(),
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// The selected module: figures, chain and class, importers, baseline, what-if.
+fn module_lines(app: &App, id: ModuleId) -> Vec<Line<'static>> {
+    let g = app.analysis().graph();
+    let mut lines = Vec::new();
+    // In "Importers of", how the selected importer imports the module comes first: its
+    // figures are in the table already.
+    if app.view() == ViewId::Importers
+        && let Some(text) = app.views().importers.detail(g)
+    {
+        lines.push(Line::from(vec![
+            Span::styled("why: ", BOLD),
+            Span::raw(text),
+        ]));
+    }
+    lines.push(figures_line(app, id));
+    lines.push(Line::from(vec![
+        Span::styled("chain: ", BOLD),
+        Span::raw(crate::output::chain::first_import_text(g, id)),
+        Span::styled(format!("  ({})", class_text(app, id)), DIM),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled("imported by: ", BOLD),
+        Span::raw(importers_text(app, id)),
+    ]));
+    if let Some(d) = (app.analysis().comparison()).and_then(|c| c.module(g.name(id))) {
+        lines.push(Line::from(vec![
+            Span::styled("vs baseline: ", BOLD),
+            Span::raw(format!("cumulative {}", delta_text(d))),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("what-if: ", BOLD),
+        Span::raw(whatif_text(app, id)),
+    ]));
+    lines
+}
+
+/// Name, self and cumulative (with their spread over runs), share of total, runs seen in.
+fn figures_line(app: &App, id: ModuleId) -> Line<'static> {
+    let g = app.analysis().graph();
+    let m = g.module(id);
+    let spread = |s: Spread| {
+        if g.runs() > 1 {
+            format!("{} ms ({}–{})", ms(s.median), ms(s.min), ms(s.max))
+        } else {
+            format!("{} ms", ms(s.median))
+        }
+    };
+    let mut first = vec![
+        Span::styled(g.name(id).to_string(), BOLD),
+        Span::raw(format!(
+            "  self {}  cumulative {}  {}% of total",
+            spread(g.self_spread(id)),
+            spread(g.cumulative_spread(id)),
+            percent(m.cumulative_us, g.total_us())
+        )),
+    ];
+    if g.runs() > 1 {
+        first.push(Span::raw(format!("  in {}/{} runs", m.samples, g.runs())));
+    }
+    Line::from(first)
+}
+
+/// Where it comes from: what an edit of the program can defer.
+fn class_text(app: &App, id: ModuleId) -> String {
+    let g = app.analysis().graph();
+    let m = g.module(id);
+    match (m.class, g.origin(id)) {
+        (ModuleClass::Startup, _) => {
+            "interpreter start-up: no edit of the program defers it".to_string()
+        }
+        _ if m.shutdown => "imported after the program ended: no part of cold start".to_string(),
+        (ModuleClass::Unknown, _) => "origin unknown".to_string(),
+        (class, Some(origin)) => format!("{} · {origin}", class.key()),
+        (class, None) => class.key().to_string(),
+    }
+}
+
+/// Each importer with where its import statements are, when recorded; the first import first.
+fn importers_text(app: &App, id: ModuleId) -> String {
+    let g = app.analysis().graph();
+    let parent = g.module(id).parent;
+    let by = |importer: Importer| {
+        let who = importer.map_or("(the program)", |p| g.name(p));
+        let places: Vec<String> = (g.sites(id).iter())
+            .filter(|s| s.importer == importer)
+            .filter_map(|s| g.site_place(s))
+            .collect();
+        if places.is_empty() {
+            who.to_string()
+        } else {
+            format!("{who} at {}", places.join(", "))
+        }
+    };
+    let others: Vec<String> = (g.statement_importers(id))
+        .filter(|i| *i != parent)
+        .map(by)
+        .collect();
+    if !g.edges_complete() {
+        format!(
+            "{} (first import); other importers unknown: this trace has the first-import tree only",
+            by(parent)
+        )
+    } else if others.is_empty() {
+        format!("only {}", by(parent))
+    } else {
+        format!("{} (first), {}", by(parent), others.join(", "))
+    }
+}
+
+/// What deferring it alone saves (in both scopes when they differ), its usage, and its daily
+/// cost eager and deferred.
+fn whatif_text(app: &App, id: ModuleId) -> String {
+    let a = app.analysis();
+    let retained = a.retained_us(id);
+    let everywhere = a.retained_everywhere_us(id);
+    let used = match a.usage(id) {
+        Usage::Planned(pct) => format!("used by {}% of requests", number(pct)),
+        Usage::WithDeferred(pct) => format!(
+            "loads with deferred modules, so {pct:.1}% of requests need it (its own usage, \
+             {}%, counts once it is deferred)",
+            number(a.plan().usage_pct(id))
+        ),
+    };
+    let (eager_s, lazy_s) = a.module_daily_s(id);
+    let saves = if everywhere == retained {
+        format!("deferring it alone saves {} ms", ms(retained))
+    } else {
+        format!(
+            "deferring it alone in your code saves {} ms (every import of it, key e: {} ms)",
+            ms(retained),
+            ms(everywhere)
+        )
+    };
+    format!(
+        "{saves} · {used} · loaded in {:.1}% of processes · {} s/day eager, {} s/day \
+         deferred alone · rule of thumb: {}",
+        a.projection().load_probability(id) * 100.0,
+        seconds(eager_s),
+        seconds(lazy_s),
+        a.suggestion(id).label(),
+    )
 }

@@ -10,7 +10,7 @@ use super::{BAR, BOLD, DIM, SELECTED, right};
 use crate::output::units::{ms, number, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
-use crate::tui::views::Rows;
+use crate::tui::views::{Row as ViewRow, Rows};
 use lmms_core::model::{ModuleClass, ModuleId, SortKey};
 use lmms_core::whatif::{PlanEffect, Usage};
 
@@ -24,88 +24,18 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         Rows::Changes(range) => return changes_table(app, frame, area, range),
         Rows::Modules(rows) => rows,
     };
-    let g = app.analysis().graph();
     let columns = app.columns_for(area.width, &data);
-    let total = g.total_us();
-    let bar_share = |us: u64| {
-        if total == 0 {
-            0.0
-        } else {
-            us as f64 / total as f64
-        }
-    };
-    let header_cells: Vec<Cell> = columns
-        .iter()
-        .map(|(col, _)| {
-            let (label, key) = match col {
-                Column::Name => (view.name_header(), Some(SortKey::Name)),
-                Column::SelfMs => (view.self_header(), Some(SortKey::SelfTime)),
-                Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
-                Column::RetainedMs => ("retained", Some(SortKey::Retained)),
-                Column::UsagePct => ("use %", None),
-                Column::Decision => ("defer", None),
-                Column::Suggestion => ("rule", None),
-                Column::Class => ("from", None),
-                Column::Percent => ("% total", None),
-                Column::Bar => ("", None),
-            };
-            let mut text = label.to_string();
-            let sorted_here = key == Some(app.sort().key)
-                || (*col == Column::Name && app.sort().key == SortKey::ImportOrder);
-            if sorted_here {
-                text = if *col == Column::Name && app.sort().key == SortKey::ImportOrder {
-                    format!("{text} (import order {})", app.sort().arrow())
-                } else {
-                    format!("{text} {}", app.sort().arrow())
-                };
-            }
-            if matches!(
-                col,
-                Column::Name | Column::Decision | Column::Suggestion | Column::Class
-            ) {
-                Cell::from(text).style(BOLD)
-            } else {
-                right(text, width_of(&columns, *col)).style(BOLD)
-            }
-        })
-        .collect();
-    let header = Row::new(header_cells).style(Style::new().add_modifier(Modifier::UNDERLINED));
-    let rows: Vec<Row> = data
-        .into_iter()
-        .enumerate()
+    let header = Row::new(
+        columns
+            .iter()
+            .map(|(col, _)| header_cell(app, &columns, *col)),
+    )
+    .style(Style::new().add_modifier(Modifier::UNDERLINED));
+    let rows: Vec<Row> = (data.into_iter().enumerate())
         .map(|(offset, d)| {
-            let cells: Vec<Cell> = columns
+            let cells = columns
                 .iter()
-                .map(|(col, width)| match col {
-                    Column::Name => Cell::from(Line::from(layout::elide(&d.text, *width as usize))),
-                    Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), *width),
-                    Column::CumulativeMs => {
-                        right(d.cumulative_us.map(ms).unwrap_or_default(), *width)
-                    }
-                    Column::RetainedMs => right(
-                        d.module
-                            .map(|m| ms(app.analysis().retained_us(m)))
-                            .unwrap_or_default(),
-                        *width,
-                    ),
-                    Column::UsagePct => right(
-                        d.module
-                            .map(|m| usage_text(app.analysis().usage(m)))
-                            .unwrap_or_default(),
-                        *width,
-                    ),
-                    Column::Decision => Cell::from(d.module.map_or("", |m| decision_mark(app, m))),
-                    Column::Suggestion => Cell::from(
-                        d.module
-                            .map_or("", |m| app.analysis().suggestion(m).label()),
-                    ),
-                    Column::Class => {
-                        Cell::from(d.module.map_or("", |m| class_mark(g.module(m).class)))
-                    }
-                    Column::Percent => right(format!("{}%", percent(d.share_us, total)), *width),
-                    Column::Bar => Cell::from(bar(bar_share(d.share_us), *width)).style(BAR),
-                })
-                .collect();
+                .map(|&(col, width)| cell(app, &d, col, width));
             let mut style = if d.dim { DIM } else { Style::new() };
             if d.bold {
                 style = style.patch(BOLD);
@@ -113,17 +43,75 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             if start + offset == cursor.selected {
                 style = style.patch(SELECTED);
             }
-            Row::new(cells).style(style)
+            Row::new(cells.collect::<Vec<_>>()).style(style)
         })
         .collect();
-    let widths: Vec<Constraint> = columns
-        .iter()
+    let widths: Vec<Constraint> = (columns.iter())
         .map(|(_, w)| Constraint::Length(*w))
         .collect();
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
     );
+}
+
+/// A column's header, with the sort arrow where the table is sorted by it.
+fn header_cell(app: &App, columns: &[(Column, u16)], col: Column) -> Cell<'static> {
+    let view = app.current();
+    let (label, key) = match col {
+        Column::Name => (view.name_header(), Some(SortKey::Name)),
+        Column::SelfMs => (view.self_header(), Some(SortKey::SelfTime)),
+        Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
+        Column::RetainedMs => ("retained", Some(SortKey::Retained)),
+        Column::UsagePct => ("use %", None),
+        Column::Decision => ("defer", None),
+        Column::Suggestion => ("rule", None),
+        Column::Class => ("from", None),
+        Column::Percent => ("% total", None),
+        Column::Bar => ("", None),
+    };
+    let mut text = label.to_string();
+    let in_import_order = col == Column::Name && app.sort().key == SortKey::ImportOrder;
+    if in_import_order {
+        text = format!("{text} (import order {})", app.sort().arrow());
+    } else if key == Some(app.sort().key) {
+        text = format!("{text} {}", app.sort().arrow());
+    }
+    if matches!(
+        col,
+        Column::Name | Column::Decision | Column::Suggestion | Column::Class
+    ) {
+        Cell::from(text).style(BOLD)
+    } else {
+        right(text, width_of(columns, col)).style(BOLD)
+    }
+}
+
+/// One row's cell in `col`, `width` wide.
+fn cell(app: &App, d: &ViewRow, col: Column, width: u16) -> Cell<'static> {
+    let a = app.analysis();
+    let g = a.graph();
+    let total = g.total_us();
+    let of_module = |f: &dyn Fn(ModuleId) -> String| d.module.map(f).unwrap_or_default();
+    match col {
+        Column::Name => Cell::from(Line::from(layout::elide(&d.text, width as usize))),
+        Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), width),
+        Column::CumulativeMs => right(d.cumulative_us.map(ms).unwrap_or_default(), width),
+        Column::RetainedMs => right(of_module(&|m| ms(a.retained_us(m))), width),
+        Column::UsagePct => right(of_module(&|m| usage_text(a.usage(m))), width),
+        Column::Decision => Cell::from(d.module.map_or("", |m| decision_mark(app, m))),
+        Column::Suggestion => Cell::from(d.module.map_or("", |m| a.suggestion(m).label())),
+        Column::Class => Cell::from(d.module.map_or("", |m| class_mark(g.module(m).class))),
+        Column::Percent => right(format!("{}%", percent(d.share_us, total)), width),
+        Column::Bar => {
+            let share = if total == 0 {
+                0.0
+            } else {
+                d.share_us as f64 / total as f64
+            };
+            Cell::from(bar(share, width)).style(BAR)
+        }
+    }
 }
 
 /// A planned usage as set (`42.5`); an implied one marked and whole (`↳5`, `↳<1`), since it
