@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use super::figures::{interleaved_line, noise_line, projection_lines, run_spread};
 use super::units::{count, ms, percent};
 use super::why::WhyFormat;
-use lmms_core::model::{ModuleClass, ModuleId, Sort, SortKey, packages};
+use lmms_core::model::{ImportGraph, ModuleClass, ModuleId, Sort, SortKey, packages};
 use lmms_core::printable::printable;
 use lmms_core::whatif::{Analysis, PlanEffect};
 
@@ -195,7 +195,6 @@ fn plan_tag(a: &Analysis, m: ModuleId) -> &'static str {
 
 fn tree(a: &Analysis, page: &mut String) {
     let g = a.graph();
-    let total = g.total_us().max(1);
     // On huge traces, the imports below this cumulative time are counted, not drawn.
     let floor_us = if g.len() > TREE_MODULES {
         let mut cumulative: Vec<u64> = g.ids().map(|m| g.module(m).cumulative_us).collect();
@@ -222,26 +221,9 @@ fn tree(a: &Analysis, page: &mut String) {
             String::new()
         }
     );
-    // (module, entering): an explicit stack, so deep chains cannot overflow ours.
-    enum Step {
-        Enter(ModuleId),
-        Leave { nested: bool },
-        Hidden { count: usize, us: u64 },
-    }
+    // An explicit stack, so deep chains cannot overflow ours.
     let mut stack: Vec<Step> = Vec::new();
-    let push_children = |stack: &mut Vec<Step>, children: &[ModuleId]| {
-        let (shown, hidden): (Vec<ModuleId>, Vec<ModuleId>) = children
-            .iter()
-            .partition(|&&c| g.module(c).cumulative_us >= floor_us);
-        if !hidden.is_empty() {
-            stack.push(Step::Hidden {
-                count: hidden.len(),
-                us: hidden.iter().map(|&c| g.module(c).cumulative_us).sum(),
-            });
-        }
-        stack.extend(shown.into_iter().rev().map(Step::Enter));
-    };
-    push_children(&mut stack, g.roots());
+    push_children(g, floor_us, &mut stack, g.roots());
     while let Some(step) = stack.pop() {
         match step {
             Step::Leave { nested } => page.push_str(if nested {
@@ -259,55 +241,80 @@ fn tree(a: &Analysis, page: &mut String) {
                 );
             }
             Step::Enter(m) => {
-                let module = g.module(m);
-                let children = g.children(m);
-                let depth = module.depth;
-                let share = module.cumulative_us as f64 * 100.0 / total as f64;
-                let class = match module.class {
-                    ModuleClass::Startup => " startup",
-                    ModuleClass::Program => " program",
-                    _ => "",
-                };
-                let deep = if depth > TREE_DEPTH {
-                    format!("<span class=\"depth\">·depth {depth}·</span> ")
-                } else {
-                    String::new()
-                };
-                let summary = format!(
-                    "{deep}<span class=\"name\">{name}</span>{tag}<span class=\"num\">{self_ms} · \
-                     {cum_ms}</span><span class=\"bar\" style=\"--w:{share:.2}%\"></span>",
-                    name = esc(g.name(m)),
-                    tag = plan_tag(a, m),
-                    self_ms = ms(module.self_us),
-                    cum_ms = ms(module.cumulative_us),
-                );
-                let id = esc(g.name(m));
-                if children.is_empty() {
-                    let _ = writeln!(
-                        page,
-                        "<li id=\"{id}\" class=\"leaf{class}\"><div class=\"row\">{summary}</div></li>"
-                    );
-                    continue;
+                if let Some(nested) = enter(a, m, page) {
+                    stack.push(Step::Leave { nested });
+                    push_children(g, floor_us, &mut stack, g.children(m));
                 }
-                // Top-level imports open, so the page shows something without a click.
-                let open = if depth < 1 { " open" } else { "" };
-                // Past the depth cap, children stay in this list instead of nesting further.
-                let nested = depth < TREE_DEPTH;
-                let _ = write!(
-                    page,
-                    "<li id=\"{id}\" class=\"node{class}\"><details{open}><summary>{summary}</summary>"
-                );
-                if nested {
-                    page.push_str("<ul>\n");
-                } else {
-                    page.push('\n');
-                }
-                stack.push(Step::Leave { nested });
-                push_children(&mut stack, children);
             }
         }
     }
     page.push_str("</ul>\n</section>\n");
+}
+
+/// A step of the tree's walk.
+enum Step {
+    Enter(ModuleId),
+    Leave { nested: bool },
+    Hidden { count: usize, us: u64 },
+}
+
+/// Children to draw (from the first), and those under the floor counted in one line.
+fn push_children(g: &ImportGraph, floor_us: u64, stack: &mut Vec<Step>, children: &[ModuleId]) {
+    let (shown, hidden): (Vec<ModuleId>, Vec<ModuleId>) = children
+        .iter()
+        .partition(|&&c| g.module(c).cumulative_us >= floor_us);
+    if !hidden.is_empty() {
+        stack.push(Step::Hidden {
+            count: hidden.len(),
+            us: hidden.iter().map(|&c| g.module(c).cumulative_us).sum(),
+        });
+    }
+    stack.extend(shown.into_iter().rev().map(Step::Enter));
+}
+
+/// Writes a module's item; for one with children, opens their list and says whether they nest
+/// (`Some(nested)`), else closes the item (`None`).
+fn enter(a: &Analysis, m: ModuleId, page: &mut String) -> Option<bool> {
+    let g = a.graph();
+    let module = g.module(m);
+    let depth = module.depth;
+    let share = module.cumulative_us as f64 * 100.0 / g.total_us().max(1) as f64;
+    let class = match module.class {
+        ModuleClass::Startup => " startup",
+        ModuleClass::Program => " program",
+        _ => "",
+    };
+    let deep = if depth > TREE_DEPTH {
+        format!("<span class=\"depth\">·depth {depth}·</span> ")
+    } else {
+        String::new()
+    };
+    let summary = format!(
+        "{deep}<span class=\"name\">{name}</span>{tag}<span class=\"num\">{self_ms} · \
+         {cum_ms}</span><span class=\"bar\" style=\"--w:{share:.2}%\"></span>",
+        name = esc(g.name(m)),
+        tag = plan_tag(a, m),
+        self_ms = ms(module.self_us),
+        cum_ms = ms(module.cumulative_us),
+    );
+    let id = esc(g.name(m));
+    if g.children(m).is_empty() {
+        let _ = writeln!(
+            page,
+            "<li id=\"{id}\" class=\"leaf{class}\"><div class=\"row\">{summary}</div></li>"
+        );
+        return None;
+    }
+    // Top-level imports open, so the page shows something without a click.
+    let open = if depth < 1 { " open" } else { "" };
+    // Past the depth cap, children stay in this list instead of nesting further.
+    let nested = depth < TREE_DEPTH;
+    let _ = write!(
+        page,
+        "<li id=\"{id}\" class=\"node{class}\"><details{open}><summary>{summary}</summary>"
+    );
+    page.push_str(if nested { "<ul>\n" } else { "\n" });
+    Some(nested)
 }
 
 fn why(a: &Analysis, page: &mut String) {

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::figures::edges_label;
-use lmms_core::model::{Delta, ImportGraph, Site, Sort, SortKey};
+use lmms_core::model::{Comparison, Delta, ImportGraph, Site, Sort, SortKey};
 use lmms_core::whatif::{Analysis, PercentileMethod};
 
 #[derive(Serialize)]
@@ -166,7 +166,6 @@ impl<'a> JsonSite<'a> {
 
 pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<()> {
     let graph = a.graph();
-    let p = a.projection();
     let trace = JsonTrace {
         files: &graph.meta().files,
         runs: graph.runs(),
@@ -175,7 +174,33 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         python: graph.meta().python.as_deref(),
         level_jumps: &graph.meta().level_jumps,
     };
-    let projection = JsonProjection {
+    let projection = projection(a);
+    out.write_all(b"{\"trace\": ")?;
+    lmms_core::safe_json::to_writer(&mut *out, &trace)?;
+    write!(
+        out,
+        ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",
+        graph.total_us(),
+        graph.startup_us()
+    )?;
+    lmms_core::safe_json::to_writer(&mut *out, &projection)?;
+    if let Some(c) = a.comparison() {
+        out.write_all(b",\n\"baseline\": ")?;
+        lmms_core::safe_json::to_writer(&mut *out, &comparison(c, top))?;
+    }
+    out.write_all(b",\n\"modules\": [")?;
+    let order = Sort::by(SortKey::Cumulative).top(&a.keys(), top);
+    // Denser chunks read memory in longer runs; bounded, so a chunk's lines stay ~40 MB.
+    let chunk_len = (order.len() / 8).clamp(64 * 1024, 128 * 1024);
+    lines::write_modules(out, a, &order, chunk_len)?;
+    out.write_all(b"\n]}\n")
+}
+
+/// The projection's figures as the document holds them.
+fn projection(a: &Analysis) -> JsonProjection<'_> {
+    let graph = a.graph();
+    let p = a.projection();
+    JsonProjection {
         cold_start_ms: p.cold_start_us as f64 / 1000.0,
         baseline_cold_start_ms: p.traced_cold_start_us as f64 / 1000.0,
         cold_start_range_ms: [p.cold_start.min, p.cold_start.max].map(|us| us as f64 / 1000.0),
@@ -199,33 +224,8 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
         within_budget: a.within_budget(),
         savings_may_be_overstated: !p.edges_complete && !p.lazy.is_empty(),
         dropped_modules: p.dropped.iter().map(|&m| graph.name(m)).collect(),
-        lazy: p
-            .lazy
-            .iter()
-            .map(|l| JsonLazy {
-                name: graph.name(l.module),
-                usage_pct: a.plan().usage_pct(l.module),
-                load_probability: l.load_probability,
-                cost_ms: l.cost_us as f64 / 1000.0,
-                edit_at: super::figures::edit_sites(graph, l.module)
-                    .into_iter()
-                    .map(|site| JsonSite::of(graph, site))
-                    .collect(),
-            })
-            .collect(),
-        kept_loaded: p
-            .kept
-            .iter()
-            .map(|k| JsonKept {
-                name: graph.name(k.module),
-                chain: k.chain.iter().map(|&m| graph.name(m)).collect(),
-                reason: if k.by_package(graph) {
-                    "package"
-                } else {
-                    "import"
-                },
-            })
-            .collect(),
+        lazy: lazy_costs(a),
+        kept_loaded: kept_loaded(a),
         assumed_your_code: {
             let mut names: Vec<&str> = p.assumed.iter().map(|&(_, f)| graph.name(f)).collect();
             names.sort_unstable();
@@ -251,32 +251,49 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
             .map(JsonInterval::from),
         params: &a.plan().params,
         thresholds: &a.plan().thresholds,
-    };
-    out.write_all(b"{\"trace\": ")?;
-    lmms_core::safe_json::to_writer(&mut *out, &trace)?;
-    write!(
-        out,
-        ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",
-        graph.total_us(),
-        graph.startup_us()
-    )?;
-    lmms_core::safe_json::to_writer(&mut *out, &projection)?;
-    if let Some(c) = a.comparison() {
-        let json = JsonComparison {
-            total_before_us: c.before_total_us,
-            total_after_us: c.after_total_us,
-            new_modules: c.new_modules().map(|d| d.name.as_str()).collect(),
-            vanished_modules: c.vanished_modules().map(|d| d.name.as_str()).collect(),
-            packages: json_deltas(&c.packages, top),
-            modules: json_deltas(&c.modules, top),
-        };
-        out.write_all(b",\n\"baseline\": ")?;
-        lmms_core::safe_json::to_writer(&mut *out, &json)?;
     }
-    out.write_all(b",\n\"modules\": [")?;
-    let order = Sort::by(SortKey::Cumulative).top(&a.keys(), top);
-    // Denser chunks read memory in longer runs; bounded, so a chunk's lines stay ~40 MB.
-    let chunk_len = (order.len() / 8).clamp(64 * 1024, 128 * 1024);
-    lines::write_modules(out, a, &order, chunk_len)?;
-    out.write_all(b"\n]}\n")
+}
+
+fn comparison(c: &Comparison, top: usize) -> JsonComparison<'_> {
+    JsonComparison {
+        total_before_us: c.before_total_us,
+        total_after_us: c.after_total_us,
+        new_modules: c.new_modules().map(|d| d.name.as_str()).collect(),
+        vanished_modules: c.vanished_modules().map(|d| d.name.as_str()).collect(),
+        packages: json_deltas(&c.packages, top),
+        modules: json_deltas(&c.modules, top),
+    }
+}
+
+/// Each deferred module's usage, load probability, cost and the lines that defer it.
+fn lazy_costs(a: &Analysis) -> Vec<JsonLazy<'_>> {
+    let graph = a.graph();
+    (a.projection().lazy.iter())
+        .map(|l| JsonLazy {
+            name: graph.name(l.module),
+            usage_pct: a.plan().usage_pct(l.module),
+            load_probability: l.load_probability,
+            cost_ms: l.cost_us as f64 / 1000.0,
+            edit_at: super::figures::edit_sites(graph, l.module)
+                .into_iter()
+                .map(|site| JsonSite::of(graph, site))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Deferred modules other code keeps loading, with the chain and whether a package needs it.
+fn kept_loaded(a: &Analysis) -> Vec<JsonKept<'_>> {
+    let graph = a.graph();
+    (a.projection().kept.iter())
+        .map(|k| JsonKept {
+            name: graph.name(k.module),
+            chain: k.chain.iter().map(|&m| graph.name(m)).collect(),
+            reason: if k.by_package(graph) {
+                "package"
+            } else {
+                "import"
+            },
+        })
+        .collect()
 }
