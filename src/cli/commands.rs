@@ -10,7 +10,7 @@ use super::{
     BaselineArgs, CheckArgs, ExportArgs, MixingArgs, OutputArgs, RecordArgs, ReportArgs,
     WhatIfArgs, WhyArgs,
 };
-use crate::output::units::{count, ms};
+use crate::output::units::count;
 use crate::record::{self, Progress, RecordOptions};
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
 use lmms_core::error::{Error, Result};
@@ -291,18 +291,7 @@ fn write_output(args: &OutputArgs, bytes: &[u8]) -> Result<ExitCode> {
 }
 
 pub fn record(args: RecordArgs) -> Result<ExitCode> {
-    let bar = if io::stderr().is_terminal() {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
-                .expect("a valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_prefix("lmms-tui record");
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress_bar();
     let echo_bar = bar.clone();
     let mut runner =
         record::ProcessRunner::new(Box::new(move |line| echo_bar.suspend(|| eprint!("{line}"))))?;
@@ -339,52 +328,8 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     let recording = recording.map_err(kept)?;
     write_trace(&args.output, &recording.graph).map_err(kept)?;
     let g = &recording.graph;
-    eprintln!(
-        "lmms-tui: wrote {}: {}, {}, {} ms total import time; edges: {}{}",
-        args.output.display(),
-        count(g.runs(), "run"),
-        count(g.len(), "module"),
-        ms(g.total_us()),
-        if g.edges_complete() {
-            "complete"
-        } else {
-            "first-import tree only"
-        },
-        if recording.notes.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", printable(&recording.notes.join("; ")))
-        },
-    );
-    let mut lazy = lmms_core::whatif::Plan::new(g);
-    for m in &g.meta().measured {
-        // What the projection says of the same edit, beside what it measured.
-        lazy.reset();
-        for name in &m.lazy {
-            if let Some(id) = g.find(name) {
-                let _ = lazy.set_decision(g, id, lmms_core::whatif::Decision::Lazy);
-            }
-        }
-        let a = lmms_core::whatif::Analysis::new(g.clone(), lazy.clone(), None);
-        if let Some(figure) = crate::output::measured::measured(&a) {
-            eprintln!("lmms-tui: {}", printable(&figure.text()));
-        }
-        for kept in &a.projection().kept {
-            eprintln!(
-                "lmms-tui: projected: {}",
-                printable(&crate::output::figures::kept_text(g, kept))
-            );
-        }
-    }
-    if let Some(line) = crate::output::measured::gc_line(g) {
+    for line in crate::output::recorded::summary(g, &args.output, &recording.notes) {
         eprintln!("lmms-tui: {line}");
-    }
-    let said = [
-        crate::output::figures::noise_line(g),
-        crate::output::figures::interleaved_line(g),
-    ];
-    for line in said.into_iter().flatten() {
-        eprintln!("lmms-tui: {}", printable(&line));
     }
     if let Some(signal) = recording.interrupted {
         eprintln!(
@@ -394,14 +339,29 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(128u8.saturating_add(signal as u8)));
     }
-    if recording.failures.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        for (run, status) in &recording.failures {
-            eprintln!("lmms-tui: run {run}: the program failed ({status}); its trace was kept");
-        }
-        Ok(ExitCode::from(1))
+    for (run, status) in &recording.failures {
+        eprintln!("lmms-tui: run {run}: the program failed ({status}); its trace was kept");
     }
+    Ok(if recording.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `record`'s progress bar on a terminal; hidden elsewhere.
+fn progress_bar() -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("lmms-tui record");
+    bar
 }
 
 /// Whether to overwrite an existing file: asked on a terminal; elsewhere (CI, a pipe) the

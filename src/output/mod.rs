@@ -12,6 +12,7 @@ mod html;
 mod human;
 mod json;
 pub mod measured;
+pub mod recorded;
 pub mod run_tree;
 mod speedscope;
 mod table;

@@ -181,3 +181,19 @@ impl Analysis {
         self.projection.within_budget(&self.plan)
     }
 }
+
+/// One analysis per edit the recording measured (`record --lazy`): the plan deferring exactly
+/// that edit's modules in the user's code, so its projection can stand beside the measurement.
+pub fn measured_edits(graph: &ImportGraph) -> Vec<Analysis> {
+    let mut plan = Plan::new(graph);
+    let mut analyses = Vec::new();
+    for measured in &graph.meta().measured {
+        plan.reset();
+        for id in measured.lazy.iter().filter_map(|name| graph.find(name)) {
+            // A module the plan cannot defer (start-up) stays eager, as it did in the run.
+            let _ = plan.set_decision(graph, id, Decision::Lazy);
+        }
+        analyses.push(Analysis::new(graph.clone(), plan.clone(), None));
+    }
+    analyses
+}

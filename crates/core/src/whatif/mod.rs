@@ -14,7 +14,7 @@ mod projection;
 mod rule;
 mod traced;
 
-pub use analysis::{Analysis, PlanEffect, Usage};
+pub use analysis::{Analysis, PlanEffect, Usage, measured_edits};
 pub use eager::EagerClosure;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
