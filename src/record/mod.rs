@@ -125,12 +125,10 @@ impl Session<'_> {
     }
 }
 
-pub fn record(
-    opts: &RecordOptions,
-    runner: &mut dyn Runner,
-    progress: &mut dyn FnMut(Progress),
-    checkpoint: &mut dyn FnMut(&ImportGraph),
-) -> Result<Recording> {
+/// The options' own errors (no command, no runs, `--lazy` where the edit cannot be made);
+/// how the command launches Python.
+fn checked_options(opts: &RecordOptions) -> Result<Option<Launch>> {
+    let launch = launch(&opts.command);
     if opts.command.is_empty() {
         return Err(Error::new(
             "record needs a command: lmms-tui record -- python -c \"import myapp\"",
@@ -139,7 +137,6 @@ pub fn record(
     if opts.runs == 0 {
         return Err(Error::new("--runs must be at least 1"));
     }
-    let launch = launch(&opts.command);
     if !opts.lazy.is_empty() {
         if edit_command(&opts.command).is_none() {
             return Err(Error::new(format!(
@@ -155,6 +152,42 @@ pub fn record(
             ));
         }
     }
+    Ok(launch)
+}
+
+/// After the timed runs (unless a signal stopped them): the edges a timed run cannot show,
+/// then the measured edit; what they noticed.
+fn edges_and_edits(
+    s: &mut Session,
+    builder: &mut TraceBuilder,
+    full_edges: bool,
+) -> Result<Vec<String>> {
+    let mut notes = Vec::new();
+    if s.runner.interrupted().is_none() {
+        notes.push(edges::traced_edges(s, builder, full_edges)?);
+        if full_edges {
+            builder.set_edges_complete(true);
+        } else {
+            notes.extend(edges::entries_alone(s, builder)?);
+        }
+    }
+    if !s.opts.lazy.is_empty() && s.runner.interrupted().is_none() {
+        match measured_lazy(s, &s.opts.lazy)? {
+            Some(measured) => builder.meta.measured.push(measured),
+            None => notes
+                .push("the runs with the imports made lazy printed no import-time lines".into()),
+        }
+    }
+    Ok(notes)
+}
+
+pub fn record(
+    opts: &RecordOptions,
+    runner: &mut dyn Runner,
+    progress: &mut dyn FnMut(Progress),
+    checkpoint: &mut dyn FnMut(&ImportGraph),
+) -> Result<Recording> {
+    let launch = checked_options(opts)?;
     let python = runner.python_version(&opts.command[launch.as_ref().map_or(0, |l| l.python)]);
     // `-X importtime` came with 3.7: older interpreters print nothing to time.
     if let Some(version) = &python
@@ -185,21 +218,7 @@ pub fn record(
     builder.meta.python = python;
     builder.meta.command = Some(opts.command.clone());
     let (failures, mut notes) = timed_runs(&mut s, if full_edges { 2 } else { 1 }, &mut builder)?;
-    if s.runner.interrupted().is_none() {
-        notes.push(edges::traced_edges(&mut s, &mut builder, full_edges)?);
-        if full_edges {
-            builder.set_edges_complete(true);
-        } else {
-            notes.extend(edges::entries_alone(&mut s, &mut builder)?);
-        }
-    }
-    if !opts.lazy.is_empty() && s.runner.interrupted().is_none() {
-        match measured_lazy(&mut s, &opts.lazy)? {
-            Some(measured) => builder.meta.measured.push(measured),
-            None => notes
-                .push("the runs with the imports made lazy printed no import-time lines".into()),
-        }
-    }
+    notes.extend(edges_and_edits(&mut s, &mut builder, full_edges)?);
     let interrupted = s.runner.interrupted();
     if interrupted.is_some() {
         // Edges found before the signal are a part only.
@@ -258,40 +277,9 @@ fn timed_runs(
     let mut gc_unmeasured = 0;
     let runs = s.opts.runs;
     'runs: for run in 1..=runs {
-        let mut plain = None;
-        let mut no_gc = None;
-        for first in [run % 2 == 1, run % 2 == 0] {
-            if first {
-                let job = s.job(level, Tracer::Off, true);
-                let Some(mut out) = s.step(format!("timed run {run}/{runs}"), &job)? else {
-                    break 'runs;
-                };
-                // Child processes printed their own import times: from now on the helper
-                // keeps them out, and this run is made again.
-                if processes(&out.importtime) > 1 && !s.only_main && s.helper_can_load() {
-                    s.only_main = true;
-                    notes.push(
-                        "the program starts Python processes: only the main process is traced \
-                         (lmms-tui's helper keeps the others' import times out; its load is \
-                         part of start-up)"
-                            .to_string(),
-                    );
-                    let job = s.job(level, Tracer::Off, true);
-                    let Some(again) = s.step(format!("timed run {run}/{runs}"), &job)? else {
-                        break 'runs;
-                    };
-                    out = again;
-                }
-                plain = Some(out);
-            } else if s.helper_can_load() {
-                let job = s.job(1, Tracer::NoGc, false);
-                let Some(out) = s.step(format!("run {run}/{runs} without GC"), &job)? else {
-                    break 'runs;
-                };
-                no_gc = Some(out);
-            }
-        }
-        let out = plain.expect("ran");
+        let Some((out, no_gc)) = timed_pair(s, run, level, &mut notes)? else {
+            break 'runs;
+        };
         if !out.exit.success {
             failures.push((run, out.exit.description.clone()));
         }
@@ -339,6 +327,52 @@ fn timed_runs(
     }
     builder.meta.files.clear();
     Ok((failures, notes))
+}
+
+/// Run `run`'s timed run and its run without GC, the order alternating; `None` when a signal
+/// stopped them. A program found to start Python processes is run again with the helper that
+/// keeps their import times out.
+fn timed_pair(
+    s: &mut Session,
+    run: u32,
+    level: u8,
+    notes: &mut Vec<String>,
+) -> Result<Option<(RunOutput, Option<RunOutput>)>> {
+    let runs = s.opts.runs;
+    let mut plain = None;
+    let mut no_gc = None;
+    for first in [!run.is_multiple_of(2), run.is_multiple_of(2)] {
+        if first {
+            let job = s.job(level, Tracer::Off, true);
+            let Some(mut out) = s.step(format!("timed run {run}/{runs}"), &job)? else {
+                return Ok(None);
+            };
+            // Child processes printed their own import times: from now on the helper keeps
+            // them out, and this run is made again.
+            if processes(&out.importtime) > 1 && !s.only_main && s.helper_can_load() {
+                s.only_main = true;
+                notes.push(
+                    "the program starts Python processes: only the main process is traced \
+                     (lmms-tui's helper keeps the others' import times out; its load is part \
+                     of start-up)"
+                        .to_string(),
+                );
+                let job = s.job(level, Tracer::Off, true);
+                let Some(again) = s.step(format!("timed run {run}/{runs}"), &job)? else {
+                    return Ok(None);
+                };
+                out = again;
+            }
+            plain = Some(out);
+        } else if s.helper_can_load() {
+            let job = s.job(1, Tracer::NoGc, false);
+            let Some(out) = s.step(format!("run {run}/{runs} without GC"), &job)? else {
+                return Ok(None);
+            };
+            no_gc = Some(out);
+        }
+    }
+    Ok(plain.map(|out| (out, no_gc)))
 }
 
 /// Why lmms-tui's helper (tracer, GC switch) did not run in the program, in words.

@@ -2,6 +2,7 @@
 //! (as hyperfine tests its executor) and only `ProcessRunner` starts processes.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -175,52 +176,11 @@ impl Runner for ProcessRunner {
 
     fn run(&mut self, job: &Job) -> Result<RunOutput> {
         let program = &job.args[0];
-        let io = |show: bool| {
-            if show {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            }
-        };
-        let mut cmd = Command::new(program);
-        // Its own process group (signals are forwarded to all of it); no terminal input, which
-        // a process outside the foreground group could not read anyway.
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        cmd.args(&job.args[1..])
-            .stdin(Stdio::null())
-            .stdout(io(job.show))
-            .stderr(Stdio::piped());
-        // Any value turns tracing on (CPython reads "set", not "1"), so 0 leaves it unset.
-        if job.importtime > 0 {
-            cmd.env("PYTHONPROFILEIMPORTTIME", job.importtime.to_string());
-        }
-        if let Some(path) = self.python_path(job) {
-            cmd.env("PYTHONPATH", path);
-        }
         let findings_file = self.tracer_dir.path().join("findings.tsv");
         let ack_file = self.tracer_dir.path().join("ack");
         let _ = std::fs::remove_file(&findings_file);
         let _ = std::fs::remove_file(&ack_file);
-        if job.tracer != Tracer::Off {
-            cmd.env("LMMS_TUI_ACK", &ack_file);
-            cmd.env("LMMS_TUI_ONLY_MAIN", "1");
-        }
-        match &job.tracer {
-            Tracer::Off | Tracer::OnlyMain => {}
-            Tracer::NoGc => {
-                cmd.env("LMMS_TUI_NO_GC", "1");
-            }
-            Tracer::Edges => {
-                cmd.env("LMMS_TUI_OUT", &findings_file);
-                cmd.env("LMMS_TUI_EDGES", "1");
-            }
-            Tracer::Edit { defer, apply } => {
-                cmd.env("LMMS_TUI_OUT", &findings_file);
-                cmd.env("LMMS_TUI_MAIN", "1");
-                cmd.env("LMMS_TUI_DEFER", defer.join(","));
-                cmd.env("LMMS_TUI_APPLY", if *apply { "1" } else { "0" });
-            }
-        }
+        let mut cmd = self.command(job, &findings_file, &ack_file);
         let mut child = cmd
             .spawn()
             .map_err(|e| Error::new(format!("cannot run `{program}`: {e}")))?;
@@ -232,24 +192,7 @@ impl Runner for ProcessRunner {
             signal_group(child.id().try_into().unwrap_or(0), signal);
         }
         let stderr = child.stderr.take().expect("stderr is piped");
-        let importtime = std::thread::scope(|scope| {
-            let reader = scope.spawn(|| {
-                let mut importtime = String::new();
-                let mut reader = BufReader::new(stderr);
-                let mut line = Vec::new();
-                while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
-                    let text = String::from_utf8_lossy(&line);
-                    if is_trace_line(&text) {
-                        importtime.push_str(&text);
-                    } else if job.show {
-                        (self.echo)(&text);
-                    }
-                    line.clear();
-                }
-                importtime
-            });
-            reader.join().unwrap_or_default()
-        });
+        let importtime = self.read_stderr(stderr, job.show);
         let status = child.wait();
         self.state.group.store(0, Ordering::SeqCst);
         let status = status.map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
@@ -269,6 +212,74 @@ impl Runner for ProcessRunner {
                 },
             },
         })
+    }
+}
+
+impl ProcessRunner {
+    /// The job's process: its own group, no terminal input, import times on, the tracer's
+    /// variables as the job asks.
+    fn command(&self, job: &Job, findings_file: &Path, ack_file: &Path) -> Command {
+        let io = |show: bool| {
+            if show {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            }
+        };
+        let mut cmd = Command::new(&job.args[0]);
+        // Its own process group (signals are forwarded to all of it); no terminal input, which
+        // a process outside the foreground group could not read anyway.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        cmd.args(&job.args[1..])
+            .stdin(Stdio::null())
+            .stdout(io(job.show))
+            .stderr(Stdio::piped());
+        // Any value turns tracing on (CPython reads "set", not "1"), so 0 leaves it unset.
+        if job.importtime > 0 {
+            cmd.env("PYTHONPROFILEIMPORTTIME", job.importtime.to_string());
+        }
+        if let Some(path) = self.python_path(job) {
+            cmd.env("PYTHONPATH", path);
+        }
+        if job.tracer != Tracer::Off {
+            cmd.env("LMMS_TUI_ACK", ack_file);
+            cmd.env("LMMS_TUI_ONLY_MAIN", "1");
+        }
+        match &job.tracer {
+            Tracer::Off | Tracer::OnlyMain => {}
+            Tracer::NoGc => {
+                cmd.env("LMMS_TUI_NO_GC", "1");
+            }
+            Tracer::Edges => {
+                cmd.env("LMMS_TUI_OUT", findings_file);
+                cmd.env("LMMS_TUI_EDGES", "1");
+            }
+            Tracer::Edit { defer, apply } => {
+                cmd.env("LMMS_TUI_OUT", findings_file);
+                cmd.env("LMMS_TUI_MAIN", "1");
+                cmd.env("LMMS_TUI_DEFER", defer.join(","));
+                cmd.env("LMMS_TUI_APPLY", if *apply { "1" } else { "0" });
+            }
+        }
+        cmd
+    }
+
+    /// The program's standard error until it closes: import-time lines kept, the rest echoed
+    /// when the job shows the program's output.
+    fn read_stderr(&self, stderr: std::process::ChildStderr, show: bool) -> String {
+        let mut importtime = String::new();
+        let mut reader = BufReader::new(stderr);
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+            let text = String::from_utf8_lossy(&line);
+            if is_trace_line(&text) {
+                importtime.push_str(&text);
+            } else if show {
+                (self.echo)(&text);
+            }
+            line.clear();
+        }
+        importtime
     }
 }
 
