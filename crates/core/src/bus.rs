@@ -45,6 +45,7 @@ fn on_bus() {
     }
 }
 
+/// Withdraws the message when dropped.
 pub struct BusGuard(*mut Vec<u8>);
 
 impl Drop for BusGuard {

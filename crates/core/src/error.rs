@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
+/// An error for the user: one line, naming the file (and line) when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     message: String,
@@ -39,6 +40,7 @@ impl Error {
         Error::at_line(path, e.line(), format!("{why} (column {})", e.column()))
     }
 
+    /// The line, without the `lmms-tui:` prefix.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -61,4 +63,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A result whose error is the user's one-line [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

@@ -4,6 +4,8 @@
 //!
 //! Layers, each depending only on those below it: [`model`] ← [`trace`] readers ← [`whatif`].
 
+#![deny(missing_docs)]
+
 pub mod bus;
 pub mod error;
 pub mod model;

@@ -11,18 +11,24 @@ use super::sites::{EdgeKind, NONE, Site};
 /// One run's figures for one module, in microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sample {
+    /// The run (from 0) the sample was printed in.
     pub run: u32,
+    /// Time in the module's own code, in µs.
     pub self_us: u64,
+    /// Time including what it imported, in µs.
     pub cumulative_us: u64,
 }
 
 /// What is known about where a trace came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TraceMeta {
+    /// The files the trace was read from.
     pub files: Vec<String>,
     /// Interpreter version, when the trace says (our JSON does; CPython's text does not).
     pub python: Option<String>,
+    /// The command `record` ran.
     pub command: Option<Vec<String>>,
+    /// When `record` made the trace (RFC 3339).
     pub recorded_at: Option<String>,
     /// True when every import edge is known, including imports of already-loaded modules.
     pub edges_complete: bool,
@@ -41,6 +47,7 @@ pub struct TraceMeta {
 /// interleaved, and the tree is a best guess.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LevelJumps {
+    /// How many jumps there were, listed or not.
     pub count: u64,
     /// The first few, as `file:line`.
     pub at: Vec<String>,
@@ -50,10 +57,12 @@ impl LevelJumps {
     /// How many places are kept.
     pub const KEPT: usize = 10;
 
+    /// Whether there were none.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
 
+    /// Adds jumps at these places (file:line).
     pub fn add(&mut self, places: impl IntoIterator<Item = String>) {
         for place in places {
             self.count += 1;
@@ -119,9 +128,12 @@ pub struct Measured {
     pub loaded_anyway: Vec<LoadedAnyway>,
 }
 
+/// A module the measured edit deferred that loaded at start-up anyway.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadedAnyway {
+    /// The deferred module.
     pub module: String,
+    /// The module whose code triggered its load.
     pub importer: String,
 }
 
@@ -140,7 +152,9 @@ impl Measured {
 /// collector on (as always) and off.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GcRuns {
+    /// The program's import time with the collector on, per run, in µs.
     pub with_gc_us: Vec<u64>,
+    /// The same runs' pairs with the collector off, in µs.
     pub without_gc_us: Vec<u64>,
 }
 
@@ -175,12 +189,14 @@ pub struct TraceBuilder {
     pub(crate) sites: Vec<(u32, Site)>,
     /// Files and statement sources the sites name.
     pub(crate) site_texts: Names,
+    /// What the files say about the trace as a whole.
     pub meta: TraceMeta,
     /// Whether any file lacked complete edges; the trace is complete only if all were.
     saw_incomplete_edges: bool,
 }
 
 impl TraceBuilder {
+    /// An empty builder.
     pub fn new() -> Self {
         Self::default()
     }
@@ -199,10 +215,12 @@ impl TraceBuilder {
         id
     }
 
+    /// A module's id by name, when it was read.
     pub fn lookup(&self, name: &str) -> Option<u32> {
         self.names.get(name)
     }
 
+    /// [`TraceBuilder::lookup`] with the name's hash already computed.
     pub fn lookup_hashed(&self, name: &str, hash: u64) -> Option<u32> {
         self.names.get_hashed(name, hash)
     }
@@ -218,6 +236,7 @@ impl TraceBuilder {
         self.runs - 1
     }
 
+    /// Adds a timing of `module` in a run.
     pub fn sample(&mut self, module: u32, sample: Sample) {
         self.samples.push(sample);
         self.sample_modules.push(module);
@@ -234,6 +253,7 @@ impl TraceBuilder {
         first
     }
 
+    /// Records that `importer` (`None`: the program) imports `module`.
     pub fn edge(&mut self, importer: Option<u32>, module: u32) {
         if importer != Some(module) {
             self.edges.push((importer, module));
@@ -255,6 +275,7 @@ impl TraceBuilder {
         self.meta.edges_complete = complete;
     }
 
+    /// Records where `module` was loaded from and its class.
     pub fn origin(&mut self, module: u32, class: ModuleClass, origin: Option<&str>) {
         let i = module as usize;
         if self.origins.len() <= i {
@@ -302,10 +323,12 @@ impl TraceBuilder {
         self.meta.level_jumps.add(places);
     }
 
+    /// Marks `module` as first imported after the program ended.
     pub fn shutdown(&mut self, module: u32) {
         self.shutdown.push(module);
     }
 
+    /// How many modules have been named so far.
     pub fn module_count(&self) -> usize {
         self.names.len()
     }

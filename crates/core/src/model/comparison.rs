@@ -10,14 +10,20 @@ use super::stats::Spread;
 /// runs, and each run's figure (a run without the name counts 0 for a package).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delta {
+    /// The package or module.
     pub name: String,
+    /// Its median in the baseline, µs; `None` when new.
     pub before_us: Option<u64>,
+    /// Its median now, µs; `None` when gone.
     pub after_us: Option<u64>,
+    /// The baseline's runs, µs (0 in a run without it).
     pub before_runs: Vec<u64>,
+    /// This trace's runs, µs (0 in a run without it).
     pub after_runs: Vec<u64>,
 }
 
 impl Delta {
+    /// After minus before, µs (a missing side counts as 0).
     pub fn change_us(&self) -> i64 {
         self.after_us.unwrap_or(0) as i64 - self.before_us.unwrap_or(0) as i64
     }
@@ -31,12 +37,16 @@ impl Delta {
     }
 }
 
+/// A trace against its baseline: the total, each package and each module.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
+    /// The baseline's median total, µs.
     pub before_total_us: u64,
+    /// This trace's median total, µs.
     pub after_total_us: u64,
     /// Each run's total on each side.
     pub before_run_totals: Vec<u64>,
+    /// This trace's run totals, µs.
     pub after_run_totals: Vec<u64>,
     /// How interpreter, platform or package versions differ from the baseline's (when both
     /// were recorded).
@@ -50,18 +60,22 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// A module's change, by name.
     pub fn module(&self, name: &str) -> Option<&Delta> {
         self.index.get(name).map(|&i| &self.modules[i])
     }
 
+    /// Modules only this trace has.
     pub fn new_modules(&self) -> impl Iterator<Item = &Delta> {
         self.modules.iter().filter(|d| d.before_us.is_none())
     }
 
+    /// Modules only the baseline has.
     pub fn vanished_modules(&self) -> impl Iterator<Item = &Delta> {
         self.modules.iter().filter(|d| d.after_us.is_none())
     }
 
+    /// The total's change, run by run.
     pub fn total(&self) -> Delta {
         Delta {
             name: "total".into(),
@@ -78,7 +92,9 @@ impl Comparison {
 /// runs, only when a rank test says noise is an unlikely explanation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Noise {
+    /// A change counts only past this share, in percent.
     pub tolerance_pct: f64,
+    /// A change counts only past this size, in ms.
     pub min_ms: f64,
 }
 
@@ -175,6 +191,7 @@ fn deltas(before: HashMap<String, Vec<u64>>, mut after: HashMap<String, Vec<u64>
     by_regression(out)
 }
 
+/// Compares a trace with its baseline.
 pub fn compare(before: &ImportGraph, after: &ImportGraph) -> Comparison {
     let modules = deltas(module_runs(before), module_runs(after));
     let index = modules

@@ -1,6 +1,8 @@
 //! Compressed rows: one flat Vec of items plus row offsets. Children, importers and samples of
 //! 200,000 modules cost two allocations instead of 200,000.
 
+/// Rows of items in one vector (compressed sparse rows): row `i` is `items[start[i]..start[i +
+/// 1]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Csr<T> {
     start: Vec<u32>,
@@ -67,22 +69,27 @@ impl<T: Copy> Csr<T> {
         self.items.truncate(write);
     }
 
+    /// Row `row`'s items.
     pub fn row(&self, row: usize) -> &[T] {
         &self.items[self.start[row] as usize..self.start[row + 1] as usize]
     }
 
+    /// Row `row`'s items, to change in place.
     pub fn row_mut(&mut self, row: usize) -> &mut [T] {
         &mut self.items[self.start[row] as usize..self.start[row + 1] as usize]
     }
 
+    /// How many rows.
     pub fn rows(&self) -> usize {
         self.start.len() - 1
     }
 
+    /// How many items in all rows.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// Whether no row holds an item.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -16,6 +16,7 @@ impl ModuleId {
         ModuleId(NonZeroU32::new(index.wrapping_add(1)).expect("module index below u32::MAX"))
     }
 
+    /// The module's index into the graph's tables.
     pub fn index(self) -> usize {
         self.raw() as usize
     }

@@ -7,7 +7,9 @@ use rayon::slice::ParallelSliceMut;
 /// What sorting looks at: the graph's figures and the retained costs.
 #[derive(Clone, Copy)]
 pub struct Keys<'a> {
+    /// The graph the keys read.
     pub graph: &'a ImportGraph,
+    /// Where retained costs come from.
     pub dominators: &'a Dominators,
 }
 
@@ -24,17 +26,23 @@ impl Keys<'_> {
     }
 }
 
+/// What a list of modules is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
+    /// Cumulative time.
     Cumulative,
+    /// Self time.
     SelfTime,
     /// What deferring the module alone would save.
     Retained,
+    /// Full name.
     Name,
+    /// Order of first import.
     ImportOrder,
 }
 
 impl SortKey {
+    /// Every key, in the order `s` cycles through them.
     pub const ALL: [SortKey; 5] = [
         SortKey::Cumulative,
         SortKey::SelfTime,
@@ -43,11 +51,13 @@ impl SortKey {
         SortKey::ImportOrder,
     ];
 
+    /// The key after this one.
     pub fn next(self) -> SortKey {
         let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
         SortKey::ALL[(i + 1) % SortKey::ALL.len()]
     }
 
+    /// The key as a header names it.
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Cumulative => "cumulative",
@@ -67,9 +77,12 @@ impl SortKey {
     }
 }
 
+/// A key and a direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort {
+    /// What to sort by.
     pub key: SortKey,
+    /// Largest first.
     pub descending: bool,
 }
 
@@ -83,6 +96,7 @@ impl Default for Sort {
 }
 
 impl Sort {
+    /// `key` in its natural direction (times largest first, names A to Z).
     pub fn by(key: SortKey) -> Sort {
         Sort {
             key,
@@ -90,6 +104,7 @@ impl Sort {
         }
     }
 
+    /// ▼ or ▲.
     pub fn arrow(self) -> &'static str {
         if self.descending { "▼" } else { "▲" }
     }

@@ -5,12 +5,14 @@
 
 use super::stdlib_names::STDLIB;
 
+/// Where a module comes from, which decides whether an edit of the program can defer it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ModuleClass {
     /// The user's own code: the program, its modules.
     Program,
     /// Installed packages: site-packages, dist-packages, a virtual environment.
     ThirdParty,
+    /// The standard library.
     Stdlib,
     /// Loaded by the interpreter before the program runs; no edit of the program defers it.
     Startup,
@@ -19,6 +21,7 @@ pub enum ModuleClass {
 }
 
 impl ModuleClass {
+    /// Every class, in the order filters cycle through them.
     pub const ALL: [ModuleClass; 5] = [
         ModuleClass::Program,
         ModuleClass::ThirdParty,
@@ -38,6 +41,7 @@ impl ModuleClass {
         }
     }
 
+    /// A class by its key (`program`, `third-party`, …).
     pub fn from_key(key: &str) -> Option<ModuleClass> {
         ModuleClass::ALL.into_iter().find(|c| c.key() == key)
     }

@@ -6,10 +6,14 @@ use super::graph::{ImportGraph, ModuleId};
 use super::names::top_level_package;
 use super::order::{Keys, Sort, SortKey};
 
+/// A top-level package's sums.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
+    /// The top-level name.
     pub name: String,
+    /// Σ self of its modules, µs.
     pub self_us: u64,
+    /// How many of its modules the trace has.
     pub modules: u32,
     /// First appearance, for import-order sorting.
     pub first: u32,

@@ -4,6 +4,7 @@
 
 use super::id::Importer;
 
+/// How an import ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EdgeKind {
     /// `import X` or `from X import …` ran in the importer.
@@ -20,6 +21,7 @@ impl EdgeKind {
     /// The kinds a file stores; `Package` is derived from names, `Unrecorded` is the absence.
     pub const STORED: [EdgeKind; 2] = [EdgeKind::Statement, EdgeKind::Dynamic];
 
+    /// The kind as trace.json writes it.
     pub fn key(self) -> &'static str {
         match self {
             EdgeKind::Statement => "statement",
@@ -29,6 +31,7 @@ impl EdgeKind {
         }
     }
 
+    /// A kind from trace.json.
     pub fn from_key(key: &str) -> Option<EdgeKind> {
         EdgeKind::STORED.into_iter().find(|k| k.key() == key)
     }
@@ -47,7 +50,9 @@ impl EdgeKind {
 /// One recorded import of a module: who, how, and where it ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Site {
+    /// Who imports (`None`: the program).
     pub importer: Importer,
+    /// How.
     pub kind: EdgeKind,
     /// Index of the file in the graph's site texts, or `NONE` (C code).
     pub(crate) file: u32,

@@ -3,8 +3,11 @@
 /// Median over the runs a module appears in, with the spread.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Spread {
+    /// The median.
     pub median: u64,
+    /// The smallest value.
     pub min: u64,
+    /// The largest value.
     pub max: u64,
 }
 
@@ -121,9 +124,13 @@ fn erfc(x: f64) -> f64 {
 /// differences, with a 95 % bootstrap interval of that median (seeded, so it is reproducible).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PairedDifference {
+    /// Median of the paired differences, µs.
     pub median_us: f64,
+    /// Low end of the 95 % interval, µs.
     pub low_us: f64,
+    /// High end of the 95 % interval, µs.
     pub high_us: f64,
+    /// How many pairs.
     pub pairs: usize,
 }
 
@@ -164,6 +171,7 @@ impl PairedDifference {
         self.low_us <= 0.0 && self.high_us >= 0.0
     }
 
+    /// Whether `us` lies in the interval.
     pub fn contains(&self, us: f64) -> bool {
         self.low_us <= us && us <= self.high_us
     }

@@ -7,8 +7,10 @@ use std::collections::VecDeque;
 use super::graph::{ImportGraph, Importer, ModuleId};
 use super::sites::{EdgeKind, Site};
 
+/// Why a module is loaded: who imports it from outside, and by which chains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Why {
+    /// The module asked about.
     pub target: ModuleId,
     /// The first-import chain, the top-level import first, the target last.
     pub first: Vec<ModuleId>,
@@ -22,6 +24,7 @@ pub struct Why {
 /// One module (or the program) outside the target that imports it or its submodules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
+    /// The module that imports it (`None`: the program).
     pub importer: Importer,
     /// What it imports of the target: the target itself or submodules, how and where.
     pub imports: Vec<Import>,
@@ -33,9 +36,12 @@ pub struct Reason {
     pub editable: bool,
 }
 
+/// One import of the target (or a submodule of it) by an importer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Import {
+    /// The module imported: the target or one of its submodules.
     pub module: ModuleId,
+    /// How it was imported.
     pub kind: EdgeKind,
     /// The recorded places of this import (empty when not recorded, or made by C code).
     pub sites: Vec<Site>,

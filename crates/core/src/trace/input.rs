@@ -15,8 +15,11 @@ use std::time::SystemTime;
 
 use crate::error::{Error, Result};
 
+/// A file's bytes.
 pub enum Input {
+    /// A regular file, mapped.
     Mapped(Mapped),
+    /// Anything else, read whole.
     Read(Vec<u8>),
 }
 

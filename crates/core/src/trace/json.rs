@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::model::{EdgeKind, ImportGraph, ModuleClass, ModuleId};
 use crate::model::{Sample, TraceBuilder};
 
+/// trace.json's `format` field.
 pub const FORMAT: &str = "lmms-tui-trace";
+/// The trace.json version this build reads and writes.
 pub const VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
@@ -77,6 +79,7 @@ struct SiteRecord<'a> {
     code: Option<std::borrow::Cow<'a, str>>,
 }
 
+/// Reads a trace.json into the builder, its runs after those already read.
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
     let file: TraceFile =
         serde_json::from_slice(bytes).map_err(|e| Error::in_json(path, &e, "trace"))?;

@@ -22,6 +22,7 @@ pub enum Format {
     Json,
 }
 
+/// Which reader a file's bytes are for.
 pub fn detect_format(bytes: &[u8]) -> Format {
     let first = bytes
         .iter()

@@ -28,9 +28,12 @@ pub enum PlanEffect {
     LazyEverywhere,
     /// Eager itself, but it now loads only with deferred modules.
     WithDeferred,
+    /// Loaded at start-up, as traced.
     Eager,
 }
 
+/// A trace, its plan and everything computed from them: what every report, check, export and the
+/// explorer read.
 pub struct Analysis {
     graph: ImportGraph,
     dominators: Dominators,
@@ -43,6 +46,7 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The analysis of `graph` under `plan`, against a baseline when there is one.
     pub fn new(graph: ImportGraph, plan: Plan, comparison: Option<Comparison>) -> Analysis {
         // The dominators and the projection need only the graph: one core each.
         let (dominators, (traced, eager, projection)) = rayon::join(
@@ -71,18 +75,22 @@ impl Analysis {
         Analysis::new(graph, plan, None)
     }
 
+    /// The trace.
     pub fn graph(&self) -> &ImportGraph {
         &self.graph
     }
 
+    /// The plan.
     pub fn plan(&self) -> &Plan {
         &self.plan
     }
 
+    /// What the plan projects.
     pub fn projection(&self) -> &Projection {
         &self.projection
     }
 
+    /// The trace against its baseline.
     pub fn comparison(&self) -> Option<&Comparison> {
         self.comparison.as_ref()
     }
@@ -177,6 +185,7 @@ impl Analysis {
         projection::module_daily_s(&self.plan, self.retained_us(m), self.plan.usage_pct(m))
     }
 
+    /// Whether cold start is within the budget; `None` without one.
     pub fn within_budget(&self) -> Option<bool> {
         self.projection.within_budget(&self.plan)
     }

@@ -13,9 +13,13 @@ use crate::model::{Comparison, Delta, Noise, median, rank_test_p};
 /// How many of the biggest changes are named.
 pub const NAMED: usize = 5;
 
+/// Cold start against the budget.
 pub struct Budget {
+    /// The budget, ms.
     pub budget_ms: f64,
+    /// Cold start under the plan, µs.
     pub cold_start_us: u64,
+    /// Whether it is within.
     pub within: bool,
     /// The plan defers something: the cold start judged is the projected one.
     pub with_plan: bool,
@@ -24,11 +28,15 @@ pub struct Budget {
 /// A change, the rank test's p (None when a side had too few runs) and the judgement.
 #[derive(Debug, Clone)]
 pub struct Judged {
+    /// The change.
     pub delta: Delta,
+    /// The rank test's p, when there were runs enough.
     pub p: Option<f64>,
+    /// Whether it counts as a regression.
     pub regressed: bool,
 }
 
+/// The verdict against a baseline.
 pub struct Against {
     /// The floors in force.
     pub noise: Noise,
@@ -36,6 +44,7 @@ pub struct Against {
     pub runs: (usize, usize),
     /// Whether the rank test applied (enough runs on both sides).
     pub tested: bool,
+    /// The total import time.
     pub total: Judged,
     /// The total grew past the floors and the test, but every package alike (no share moved).
     pub uniform_slowdown: bool,
@@ -51,14 +60,17 @@ pub struct Against {
     pub fingerprint: Vec<String>,
 }
 
+/// What `check` found, and whether it passed.
 pub struct Verdict {
     /// `None` when no budget was set.
     pub budget: Option<Budget>,
+    /// Cold start under the plan, µs.
     pub cold_start_us: u64,
     /// `None` without a baseline.
     pub against: Option<Against>,
     /// `--strict` and the fingerprints differ.
     pub strict_failed: bool,
+    /// Whether the check passed.
     pub passed: bool,
 }
 
@@ -82,6 +94,7 @@ fn shares(runs: &[u64], totals: &[u64]) -> Vec<f64> {
         .collect()
 }
 
+/// Judges a trace: budget, baseline, fingerprint.
 pub fn check(analysis: &Analysis, options: Options) -> Verdict {
     let projection = analysis.projection();
     let plan = analysis.plan();

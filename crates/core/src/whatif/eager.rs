@@ -42,6 +42,7 @@ impl EagerClosure {
         self.loaded[m.index()]
     }
 
+    /// Whether each module loads at start-up, by id.
     pub fn as_slice(&self) -> &[bool] {
         &self.loaded
     }

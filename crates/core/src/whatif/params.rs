@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Params {
+    /// Requests a day (R).
     pub requests_per_day: f64,
     /// Share of requests that start a new process, in percent (a process serves 100/c).
     pub cold_start_rate_pct: f64,
+    /// Latency of a request without imports, ms.
     pub base_latency_ms: f64,
     /// Lazy imports run at invoke speed: their cost is multiplied by this (init-phase CPU boost).
     pub init_cpu_factor: f64,
@@ -25,7 +27,9 @@ pub struct Params {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
+    /// Below this retained cost, keep it at module level, ms.
     pub module_below_ms: f64,
+    /// Above this usage, a heavy module stays eager (the hot-path exception), percent.
     pub hot_path_usage_pct: f64,
 }
 
@@ -61,24 +65,33 @@ impl Params {
 /// A parameter's value, whatever its kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
+    /// A number.
     Number(f64),
+    /// On or off.
     Switch(bool),
     /// A number that may be unset (the budget).
     Optional(Option<f64>),
 }
 
+/// What kind of value a parameter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A number.
     Number,
+    /// On or off.
     Switch,
+    /// A number, or none.
     Optional,
 }
 
 /// One end of a parameter's range.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Bound {
+    /// No bound.
     None,
+    /// The value may equal it.
     Inclusive(f64),
+    /// The value may not equal it.
     Exclusive(f64),
 }
 
@@ -88,6 +101,7 @@ impl std::fmt::Debug for Param {
     }
 }
 
+/// A what-if parameter: everything its flag, panel row, report line and validation need.
 pub struct Param {
     /// The long flag (`--cold-start-rate`) and the name in messages about flags.
     pub key: &'static str,
@@ -95,9 +109,13 @@ pub struct Param {
     pub name: &'static str,
     /// Unit after the value (`%`, `ms`), or empty.
     pub unit: &'static str,
+    /// What it means, for `--help` and the panel.
     pub help: &'static str,
+    /// What values it takes.
     pub kind: Kind,
+    /// Its lower bound.
     pub min: Bound,
+    /// Its upper bound.
     pub max: Bound,
     get: fn(&Params, &Thresholds) -> Value,
     set: fn(&mut Params, &mut Thresholds, Value),
@@ -247,6 +265,7 @@ pub static PARAMS: [Param; 8] = [
 ];
 
 impl Param {
+    /// Its value in these settings.
     pub fn get(&self, params: &Params, thresholds: &Thresholds) -> Value {
         (self.get)(params, thresholds)
     }

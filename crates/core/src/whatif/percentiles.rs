@@ -7,10 +7,14 @@ use crate::model::rng::Rng;
 pub const MC_PROCESSES: usize = 20_000;
 const MC_SEED: u64 = 0x1a2b_3c4d_5e6f_7081;
 
+/// Per-request import latency over all requests.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Percentiles {
+    /// Median, µs.
     pub p50_us: f64,
+    /// 95th percentile, µs.
     pub p95_us: f64,
+    /// 99th percentile, µs.
     pub p99_us: f64,
 }
 

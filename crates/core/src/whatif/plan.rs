@@ -9,13 +9,16 @@ use super::params::{self, Param, Params, Thresholds, Value};
 use crate::error::{Error, Result};
 use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId};
 
+/// A plan file's `format` field.
 pub const FORMAT: &str = "lmms-tui-plan";
+/// The plan file version this build reads and writes.
 pub const VERSION: u32 = 1;
 
 /// What the plan does with a module's imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
+    /// Loaded at start-up.
     Eager,
     /// The program's own import statements become lazy (function-level imports, `lazy
     /// import`); third-party and standard-library modules still import it eagerly.
@@ -26,6 +29,7 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// Whether it is deferred (in either scope).
     pub fn is_lazy(self) -> bool {
         self != Decision::Eager
     }
@@ -78,7 +82,9 @@ pub fn parse_usage(text: &str) -> std::result::Result<f64, String> {
 /// Decisions and usages for every module of one graph, plus parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
+    /// The what-if parameters.
     pub params: Params,
+    /// The rule of thumb's thresholds.
     pub thresholds: Thresholds,
     decisions: Vec<Decision>,
     /// Usages other than 100 %, the default: a plan of a large trace sets a handful, and
@@ -97,6 +103,7 @@ impl Plan {
         }
     }
 
+    /// What the plan decides for `m`.
     pub fn decision(&self, m: ModuleId) -> Decision {
         self.decisions[m.index()]
     }
@@ -120,11 +127,13 @@ impl Plan {
         Ok(())
     }
 
+    /// The share of requests that use `m`, percent (100 unless set).
     pub fn usage_pct(&self, m: ModuleId) -> f64 {
         // An empty map answers without hashing: a plan that sets no usage costs no lookup.
         self.usage_pct.get(&m).copied().unwrap_or(100.0)
     }
 
+    /// Sets the share of requests that use `m`, percent.
     pub fn set_usage_pct(&mut self, m: ModuleId, pct: f64) {
         match pct.clamp(0.0, 100.0) {
             100.0 => self.usage_pct.remove(&m),
@@ -167,6 +176,7 @@ impl Plan {
         self.usage_pct.clear();
     }
 
+    /// Whether the plan says nothing of `m` (eager, used by every request).
     pub fn is_default_module(&self, m: ModuleId) -> bool {
         self.decision(m) == Decision::Eager && self.usage_pct(m) == 100.0
     }
@@ -205,6 +215,7 @@ fn full() -> f64 {
 /// Module names a plan mentions that the trace does not have.
 pub type Ignored = Vec<String>;
 
+/// A plan file for `graph`; the names it gives that the trace lacks are returned, not an error.
 pub fn load(path: &Path, graph: &ImportGraph) -> Result<(Plan, Ignored)> {
     // Read as traces are: bounded, so `--plan /dev/zero` is an error rather than all of memory.
     crate::trace::Input::file(path)?.parse(path, |bytes| from_bytes(path, bytes, graph))
@@ -244,6 +255,7 @@ pub fn from_bytes(path: &Path, bytes: &[u8], graph: &ImportGraph) -> Result<(Pla
     Ok((plan, ignored))
 }
 
+/// The plan as a plan file's JSON.
 pub fn to_json(plan: &Plan, graph: &ImportGraph) -> String {
     let modules = graph
         .ids()

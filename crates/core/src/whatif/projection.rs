@@ -24,18 +24,27 @@ use crate::model::{ImportGraph, ModuleClass, ModuleId, Spread, median};
 /// Exact percentiles enumerate every subset of lazy modules at every request position; past
 /// this many (positions × subsets) the Monte-Carlo takes over.
 const EXACT_LIMIT: f64 = (1u64 << 20) as f64;
+/// How the percentiles were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PercentileMethod {
+    /// By enumerating every request position and subset of deferred modules.
     Exact,
-    MonteCarlo { processes: usize },
+    /// By a seeded Monte-Carlo over this many processes.
+    MonteCarlo {
+        /// How many processes were simulated.
+        processes: usize,
+    },
 }
 
+/// What a deferred module costs when it loads, and how likely it is to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LazyCost {
+    /// The deferred module.
     pub module: ModuleId,
     /// Σ self of what it alone brings in (its closure minus eager and other lazy modules),
     /// median over runs.
     pub cost_us: u64,
+    /// The chance a process loads it: 1 − (1 − u)^N.
     pub load_probability: f64,
 }
 
@@ -45,21 +54,30 @@ pub struct LazyCost {
 pub struct Projection {
     /// Medians of `traced_cold_start` and `cold_start`.
     pub traced_cold_start_us: u64,
+    /// Cold start under the plan, µs.
     pub cold_start_us: u64,
+    /// Cold start as traced, over runs.
     pub traced_cold_start: Spread,
+    /// Cold start under the plan, over runs.
     pub cold_start: Spread,
     /// What the plan saves from cold start, run by run.
     pub saving: Spread,
+    /// Import time a day as traced, s.
     pub traced_daily_import_s: f64,
+    /// Import time a day under the plan, s.
     pub daily_import_s: f64,
     /// A cold request's expected import time: T_E + α·Σ_m s(m)·P(some user of m used).
     pub expected_cold_request_us: f64,
+    /// Per-request import latency as traced.
     pub traced_percentiles: Percentiles,
+    /// Per-request import latency under the plan.
     pub percentiles: Percentiles,
+    /// How the percentiles were found.
     pub method: PercentileMethod,
     /// Modules that leave cold start (loaded as traced, not by eager imports now),
     /// heaviest cumulative first.
     pub dropped: Vec<ModuleId>,
+    /// Each deferred module's cost and load probability, by name.
     pub lazy: Vec<LazyCost>,
     /// Deferred modules that other code still loads at start-up.
     pub kept: Vec<KeptLoaded>,
@@ -102,6 +120,7 @@ impl Projection {
         self.eager[m.index()]
     }
 
+    /// Whether cold start is within the plan's budget; `None` without one.
     pub fn within_budget(&self, plan: &Plan) -> Option<bool> {
         plan.params
             .budget_ms
@@ -123,6 +142,7 @@ pub fn module_daily_s(plan: &Plan, retained_us: u64, usage_pct: f64) -> (f64, f6
 /// A deferred module that still loads at start-up, and the chain of imports that loads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeptLoaded {
+    /// The deferred module.
     pub module: ModuleId,
     /// From the program's own import down to the module.
     pub chain: Vec<ModuleId>,
@@ -185,6 +205,7 @@ struct RunFigures {
     percentiles: Percentiles,
 }
 
+/// What `plan` makes of `graph`.
 pub fn project(graph: &ImportGraph, plan: &Plan) -> Projection {
     let traced = AsTraced::new(graph);
     let eager = traced.eager_closure(graph, plan);

@@ -7,15 +7,20 @@ use serde::Serialize;
 
 use super::params::Thresholds;
 
+/// What the rule of thumb says of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Suggestion {
+    /// Light: keep the import at module level.
     Module,
+    /// Heavy and not used by most requests: import it in the functions that use it.
     Function,
+    /// Heavy but used by most requests: keep it eager.
     HotPath,
 }
 
 impl Suggestion {
+    /// The suggestion as the explorer's column shows it.
     pub fn label(self) -> &'static str {
         match self {
             Suggestion::Module => "module",
@@ -26,6 +31,7 @@ impl Suggestion {
 }
 
 impl Thresholds {
+    /// The suggestion for a module of this retained cost and usage.
     pub fn suggest(&self, retained_us: u64, usage_pct: f64) -> Suggestion {
         if (retained_us as f64) < self.module_below_ms * 1000.0 {
             Suggestion::Module

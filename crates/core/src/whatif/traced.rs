@@ -19,6 +19,7 @@ pub struct AsTraced {
 }
 
 impl AsTraced {
+    /// What loads with nothing deferred, for `graph`.
     pub fn new(graph: &ImportGraph) -> AsTraced {
         let all = EagerClosure::new(graph, &Plan::new(graph));
         let mut heaviest_first: Vec<ModuleId> = graph.ids().filter(|&m| all.contains(m)).collect();

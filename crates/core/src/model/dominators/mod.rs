@@ -20,6 +20,7 @@ use crate::model::{ImportGraph, ModuleId};
 use flow::Flow;
 use tree::Tree;
 
+/// Each module's immediate dominator and retained costs, in both deferral scopes.
 #[derive(Debug, Clone)]
 pub struct Dominators {
     /// Immediate dominator of each module; `None` when it is the program.
@@ -32,6 +33,7 @@ pub struct Dominators {
 }
 
 impl Dominators {
+    /// Dominators and retained costs of a graph, median over its runs.
     pub fn compute(graph: &ImportGraph) -> Dominators {
         let flow = Flow::new(graph, graph.editable_imports());
         let tree = Tree::of(&flow);
@@ -54,6 +56,7 @@ impl Dominators {
         }
     }
 
+    /// The module every chain from the program to `m` passes through last; `None`: the program.
     pub fn idom(&self, m: ModuleId) -> Option<ModuleId> {
         self.idom[m.index()]
     }

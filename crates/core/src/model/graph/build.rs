@@ -10,6 +10,7 @@ use crate::model::origin::{ModuleClass, is_stdlib_name};
 use crate::model::stats::Spread;
 
 impl ImportGraph {
+    /// The graph from what the readers collected; an error for parent links that form a cycle.
     pub fn build(builder: TraceBuilder) -> Result<ImportGraph> {
         let TraceBuilder {
             names,

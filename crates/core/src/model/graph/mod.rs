@@ -12,10 +12,12 @@ use super::origin::ModuleClass;
 use super::sites::{EdgeKind, NONE, Site};
 use super::stats::Spread;
 
+/// A module of the trace, its figures median over runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Module {
     /// First importer in the first-import tree; `None` for a top-level import.
     pub parent: Option<ModuleId>,
+    /// Links from a top-level import down the first-import tree.
     pub depth: u32,
     /// Self time, µs: the median over the runs it appears in (`ImportGraph::self_spread` has
     /// the spread; only the median is kept here, so a module costs 32 bytes).
@@ -28,11 +30,13 @@ pub struct Module {
     pub startup: bool,
     /// First imported after the program ended: not part of cold start.
     pub shutdown: bool,
+    /// Where it comes from: the program, third-party, stdlib, start-up.
     pub class: ModuleClass,
 }
 
 const NO_PACKAGE: u32 = u32::MAX;
 
+/// A trace's modules and imports as an arena: ids index its tables.
 #[derive(Debug, Clone)]
 pub struct ImportGraph {
     modules: Vec<Module>,
@@ -85,30 +89,37 @@ fn is_startup_root(name: &str) -> bool {
 }
 
 impl ImportGraph {
+    /// How many modules.
     pub fn len(&self) -> usize {
         self.modules.len()
     }
 
+    /// Whether the trace has no module.
     pub fn is_empty(&self) -> bool {
         self.modules.is_empty()
     }
 
+    /// A module's figures and marks.
     pub fn module(&self, id: ModuleId) -> &Module {
         &self.modules[id.index()]
     }
 
+    /// Every module, in id order.
     pub fn modules(&self) -> &[Module] {
         &self.modules
     }
 
+    /// Every module's id, in order.
     pub fn ids(&self) -> impl ExactSizeIterator<Item = ModuleId> + use<> {
         (0..self.modules.len() as u32).map(ModuleId::new)
     }
 
+    /// A module by its full name.
     pub fn find(&self, name: &str) -> Option<ModuleId> {
         self.names.get(name).map(ModuleId::new)
     }
 
+    /// A module's full name.
     pub fn name(&self, id: ModuleId) -> &str {
         self.names.name(id.raw())
     }
@@ -220,6 +231,7 @@ impl ImportGraph {
             .unwrap_or(EdgeKind::Unrecorded)
     }
 
+    /// A module's timings, one per run that loaded it.
     pub fn samples(&self, id: ModuleId) -> &[Sample] {
         self.samples.row(id.index())
     }
@@ -247,6 +259,7 @@ impl ImportGraph {
         Spread::of(&mut self.samples(id).iter().map(figure).collect::<Vec<u64>>())
     }
 
+    /// How many runs the trace holds.
     pub fn runs(&self) -> u32 {
         self.runs
     }
@@ -284,10 +297,12 @@ impl ImportGraph {
         self.startup_us
     }
 
+    /// What the files say about the trace as a whole.
     pub fn meta(&self) -> &TraceMeta {
         &self.meta
     }
 
+    /// Whether every import edge was recorded (else only the first-import tree).
     pub fn edges_complete(&self) -> bool {
         self.meta.edges_complete
     }

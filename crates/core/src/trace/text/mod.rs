@@ -35,6 +35,7 @@ struct Entry {
 /// From this input size, lines are parsed on a second core while the first builds runs.
 const PARALLEL_FROM: usize = 1 << 20;
 
+/// Reads CPython's `-X importtime` text into the builder, each header a new run.
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     read_with(
