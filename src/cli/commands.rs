@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{
-    BaselineArgs, CheckArgs, ExportArgs, MixingArgs, OutputArgs, RecordArgs, ReportArgs,
-    WhatIfArgs, WhyArgs,
+    AnalysisArgs, CheckArgs, ExportArgs, MixingArgs, OutputArgs, RecordArgs, ReportArgs, WhyArgs,
 };
 use crate::output::units::count;
 use crate::record::{self, Progress, RecordOptions};
@@ -19,37 +18,41 @@ use lmms_core::printable::printable;
 use lmms_core::trace;
 use lmms_core::whatif::Analysis;
 
-/// What a command reads: the trace's files, the baseline's and whether they may mix programs.
-struct Sources<'a> {
-    traces: &'a [PathBuf],
-    baseline: &'a [PathBuf],
-    mixing: &'a MixingArgs,
-}
-
-/// The trace, its baseline comparison and the plan the flags describe, as one analysis; and
-/// what to tell the user about the plan file (modules it names that the trace lacks).
-fn load(sources: &Sources, flags: &WhatIfArgs) -> Result<(Analysis, Option<String>)> {
-    let graph = load_one(sources.traces, sources.mixing)?;
-    let comparison = match sources.baseline {
-        [] => None,
-        files => {
-            let before = load_one(files, sources.mixing)?;
-            if let Some(why) = kinship::unrelated(&before, &graph)
-                && !sources.mixing.allow_mixed
-            {
-                return Err(mixed(&why));
+impl AnalysisArgs {
+    /// The trace, its baseline comparison and the plan the flags describe, as one analysis;
+    /// and what to tell the user about the plan file (modules it names that the trace lacks).
+    pub fn load(&self, traces: &[PathBuf]) -> Result<(Analysis, Option<String>)> {
+        let graph = load_one(traces, &self.mixing)?;
+        let comparison = match &self.baseline.baseline[..] {
+            [] => None,
+            files => {
+                let before = load_one(files, &self.mixing)?;
+                if let Some(why) = kinship::unrelated(&before, &graph)
+                    && !self.mixing.allow_mixed
+                {
+                    return Err(mixed(&why));
+                }
+                Some(comparison::compare(&before, &graph))
             }
-            Some(comparison::compare(&before, &graph))
+        };
+        let (plan, ignored) = self.whatif.plan(&graph)?;
+        let notice = (!ignored.is_empty()).then(|| {
+            format!(
+                "the plan names modules not in this trace, ignored: {}",
+                ignored.join(", ")
+            )
+        });
+        Ok((Analysis::new(graph, plan, comparison), notice))
+    }
+
+    /// `load`, for the commands that print: the notice goes to standard error.
+    fn analyse(&self, traces: &[PathBuf]) -> Result<Analysis> {
+        let (analysis, notice) = self.load(traces)?;
+        if let Some(notice) = notice {
+            eprintln!("lmms-tui: {}", printable(&notice));
         }
-    };
-    let (plan, ignored) = flags.plan(&graph)?;
-    let notice = (!ignored.is_empty()).then(|| {
-        format!(
-            "the plan names modules not in this trace, ignored: {}",
-            ignored.join(", ")
-        )
-    });
-    Ok((Analysis::new(graph, plan, comparison), notice))
+        Ok(analysis)
+    }
 }
 
 /// One side's files as one trace, refused when its runs look like different programs.
@@ -69,20 +72,9 @@ fn mixed(why: &str) -> Error {
     ))
 }
 
-/// `load`, for the commands that print: the notice goes to standard error.
-fn analyse(sources: &Sources, flags: &WhatIfArgs) -> Result<Analysis> {
-    let (analysis, notice) = load(sources, flags)?;
-    if let Some(notice) = notice {
-        eprintln!("lmms-tui: {}", printable(&notice));
-    }
-    Ok(analysis)
-}
-
 pub fn explore(
     traces: Vec<PathBuf>,
-    baseline: BaselineArgs,
-    mixing: MixingArgs,
-    whatif: WhatIfArgs,
+    analysis: AnalysisArgs,
     config: Option<PathBuf>,
 ) -> Result<ExitCode> {
     if traces.is_empty() {
@@ -102,22 +94,18 @@ pub fn explore(
     }
     crate::tui::terminal::require_terminal()?;
     // A --plan file that does not exist yet is where `w` will save a new plan.
-    let mut flags = whatif.clone();
-    let new_plan = flags.plan.take_if(|p| !p.exists());
-    let sources = Sources {
-        traces: &traces,
-        baseline: &baseline.baseline,
-        mixing: &mixing,
-    };
-    let (analysis, notice) = load(&sources, &flags)?;
+    let plan_path = analysis.whatif.plan.clone();
+    let mut flags = analysis;
+    let new_plan = flags.whatif.plan.take_if(|p| !p.exists());
+    let (analysis, notice) = flags.load(&traces)?;
     let notice = notice.or_else(|| {
         new_plan
             .as_ref()
             .map(|p| format!("new plan: w saves it to {}", p.display()))
     });
     let plan_file = OutputFile {
-        owned: flags.plan.is_some(),
-        path: whatif.plan.unwrap_or_else(|| PathBuf::from(DEFAULT_PLAN)),
+        owned: flags.whatif.plan.is_some(),
+        path: plan_path.unwrap_or_else(|| PathBuf::from(DEFAULT_PLAN)),
     };
     let mut app = App::new(analysis, plan_file, 80, 24);
     app.set_status(notice);
@@ -146,12 +134,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             args.format.name()
         )));
     }
-    let sources = Sources {
-        traces: &args.traces,
-        baseline: &args.baseline.baseline,
-        mixing: &args.mixing,
-    };
-    let analysis = analyse(&sources, &args.whatif)?;
+    let analysis = args.analysis.analyse(&args.traces)?;
     if args.output.output.is_some() {
         let mut bytes = Vec::new();
         args.format
@@ -205,12 +188,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
     if !(args.tolerance.unwrap_or(0.0) >= 0.0 && args.min_ms.unwrap_or(0.0) >= 0.0) {
         return Err(Error::new("--tolerance and --min-ms must be ≥ 0"));
     }
-    let sources = Sources {
-        traces: &args.traces,
-        baseline: &args.baseline.baseline,
-        mixing: &args.mixing,
-    };
-    let analysis = analyse(&sources, &args.whatif)?;
+    let analysis = args.analysis.analyse(&args.traces)?;
     // Nothing measured passes nothing: an empty trace is not a fast program.
     if analysis.graph().is_empty() || analysis.graph().runs() == 0 {
         return Err(Error::new(format!(
@@ -262,12 +240,12 @@ fn append_step_summary(markdown: &str) -> Result<()> {
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
-    let sources = Sources {
-        traces: &args.traces,
-        baseline: &[],
-        mixing: &args.mixing,
+    let flags = AnalysisArgs {
+        mixing: args.mixing,
+        whatif: args.whatif,
+        ..AnalysisArgs::default()
     };
-    let analysis = analyse(&sources, &args.whatif)?;
+    let analysis = flags.analyse(&args.traces)?;
     let text = crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?;
     write_output(&args.output, text.as_bytes())
 }

@@ -37,6 +37,14 @@ pub struct Cli {
     /// Trace files to explore (several files are several runs of one trace)
     pub traces: Vec<PathBuf>,
     #[command(flatten)]
+    pub analysis: AnalysisArgs,
+}
+
+/// What every command that analyses a trace reads beside its files: a baseline, whether runs
+/// may mix programs, and the plan. `load` makes the analysis.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct AnalysisArgs {
+    #[command(flatten)]
     pub baseline: BaselineArgs,
     #[command(flatten)]
     pub mixing: MixingArgs,
@@ -143,9 +151,7 @@ pub struct CheckArgs {
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
     #[command(flatten)]
-    pub baseline: BaselineArgs,
-    #[command(flatten)]
-    pub mixing: MixingArgs,
+    pub analysis: AnalysisArgs,
     /// Allowed growth in percent, for the total and each package [default: 10; 25 when a side
     /// has fewer than 3 runs]
     #[arg(long, value_name = "PCT")]
@@ -163,8 +169,6 @@ pub struct CheckArgs {
     /// How to print the verdict
     #[arg(long, value_parser = one_of(&CheckFormat::ALL, CheckFormat::name, CheckFormat::help), default_value = "text")]
     pub format: CheckFormat,
-    #[command(flatten)]
-    pub whatif: WhatIfArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -209,11 +213,7 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
-    pub baseline: BaselineArgs,
-    #[command(flatten)]
-    pub mixing: MixingArgs,
-    #[command(flatten)]
-    pub whatif: WhatIfArgs,
+    pub analysis: AnalysisArgs,
 }
 
 /// A flag whose values are a registry's entries, each with its help.
@@ -369,7 +369,7 @@ pub fn run(cli: Cli, config: Option<PathBuf>) -> Result<ExitCode> {
         Some(Command::Why(args)) => commands::why(args),
         Some(Command::Completions { shell }) => commands::completions(Cli::command(), shell),
         Some(Command::Man { dir }) => commands::man(Cli::command(), dir),
-        None => commands::explore(cli.traces, cli.baseline, cli.mixing, cli.whatif, config),
+        None => commands::explore(cli.traces, cli.analysis, config),
     }
 }
 
