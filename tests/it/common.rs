@@ -214,7 +214,7 @@ pub fn needs<T>(need: Result<T, String>) -> Option<T> {
         .to_string();
     assert!(
         !in_ci(),
-        "{test} needs {why}; CI=true makes it required (.ci/run installs it)"
+        "{test} needs {why}; CI=true makes it required (CI must never pass by skipping)"
     );
     let _ = writeln!(
         std::io::stderr().lock(),
