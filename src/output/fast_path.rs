@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::figures::{edit_sites, edit_text};
 use super::units::{count, ms, number};
 use lmms_core::model::{ModuleId, is_python_module_name};
+use lmms_core::printable::is_bidi_control;
 use lmms_core::whatif::{Analysis, Decision, Suggestion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,7 @@ fn docstring_text(text: &str) -> String {
             c if c.is_control() && (c as u32) < 0x100 => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if c.is_control() => {
+            c if c.is_control() || is_bidi_control(c) => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
@@ -66,7 +67,7 @@ fn docstring_text(text: &str) -> String {
 fn comment_text(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
@@ -199,7 +200,9 @@ fn module_line(a: &Analysis, m: ModuleId, prefix: &str) -> String {
         } else {
             "imports"
         };
-        why.push_str(&format!("; stays loaded: {} {verb} it", g.name(importer)));
+        // The importer is any module of the trace, unchecked: a comment, escaped.
+        let importer = comment_text(g.name(importer));
+        why.push_str(&format!("; stays loaded: {importer} {verb} it"));
     }
     if plan.decision(m) == Decision::LazyEverywhere {
         why.push_str("; every import deferred: an upper bound");

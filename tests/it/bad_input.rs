@@ -500,3 +500,60 @@ fn a_mistyped_command_is_named() {
         "lmms-tui: reprot: no such file — did you mean `lmms-tui report`?"
     );
 }
+
+/// The module-name check agrees with CPython itself (the interpreter on PATH): every part an
+/// identifier by `str.isidentifier()`, none a keyword, the whole name already NFKC — on a few
+/// thousand seeded names drawn from characters where the rules differ (Unicode "No" digits,
+/// compatibility ligatures, combining marks, Other_ID_Start, bidi controls).
+#[test]
+fn module_names_are_exactly_what_python_accepts() {
+    const POOL: &[char] = &[
+        'a', 'Z', '_', '0', '9', '.', '.', 'é', '²', '\u{fb01}', '\u{2460}', 'ª', 'ß', '\u{300}',
+        '\u{2168}', '\u{b7}', '\u{2118}', '\u{309b}', '\u{202e}', '\u{200d}', '-', ' ',
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut names: Vec<String> = ["class", "match", "async.x", "a.b", "_"]
+        .map(String::from)
+        .to_vec();
+    for _ in 0..3000 {
+        let len = 1 + (next() % 6) as usize;
+        names.push(
+            (0..len)
+                .map(|_| POOL[(next() % POOL.len() as u64) as usize])
+                .collect(),
+        );
+    }
+    let script = "import json, keyword, sys, unicodedata\n\
+        names = json.load(sys.stdin)\n\
+        ok = [bool(n) and unicodedata.normalize('NFKC', n) == n and all(\n\
+              p.isidentifier() and not keyword.iskeyword(p) for p in n.split('.')) for n in names]\n\
+        json.dump(ok, sys.stdout)";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    serde_json::to_writer(child.stdin.take().unwrap(), &names).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let python: Vec<bool> = serde_json::from_slice(&out.stdout).unwrap();
+    let accepted = python.iter().filter(|&&ok| ok).count();
+    assert!(
+        accepted > 100,
+        "the sample holds valid names too: {accepted}"
+    );
+    for (name, ok) in names.iter().zip(python) {
+        assert_eq!(
+            lmms_core::model::is_python_module_name(name),
+            ok,
+            "{name:?} (python says {ok})"
+        );
+    }
+}

@@ -607,3 +607,48 @@ fn check_annotates_github_and_speaks_json() {
         assert_eq!(code, 0, "{format}");
     }
 }
+
+/// A trace's names reach generated code only as validated identifiers, and its comments only
+/// escaped: a module kept loaded by an importer named with NUL, BEL, OSC 52, ESC[2J, C1 and a
+/// bidi override writes a fast_path.py that Python compiles, and nothing raw reaches the file
+/// or the terminal.
+#[test]
+fn hostile_importer_names_stay_inside_escaped_comments() {
+    let evil = "evil\u{0}\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}\u{202e}x";
+    let trace = serde_json::json!({
+        "format": "lmms-tui-trace", "version": 1, "runs": 1, "edges_complete": true,
+        "modules": [
+            {"name": "lib", "parent": evil, "self_us": [100], "cumulative_us": [100],
+             "importers": [evil, "app"], "class": "third-party"},
+            {"name": evil, "parent": "tp", "self_us": [50], "cumulative_us": [150],
+             "importers": [], "class": "third-party"},
+            {"name": "tp", "parent": "app", "self_us": [5], "cumulative_us": [155],
+             "importers": [], "class": "third-party"},
+            {"name": "app", "parent": null, "self_us": [10], "cumulative_us": [165],
+             "importers": [], "class": "program"},
+        ]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.json");
+    std::fs::write(&path, trace.to_string()).unwrap();
+    let out_file = dir.path().join("fast_path.py");
+    let p = path.to_str().unwrap();
+    let (code, out, err) = lmms(&["export", p, "--lazy", "lib", "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = lmms(&["export", p, "--lazy", "lib", "-o", out_file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert!(out.contains("stays loaded: evil\\u{0}"), "{out}");
+    let raw = |t: &str| t.contains(['\u{0}', '\u{7}', '\u{1b}', '\u{9b}', '\u{202e}']);
+    assert!(!raw(&out) && !raw(&err) && !raw(&written), "{out:?}");
+    let compiled = std::process::Command::new("python3")
+        .args(["-m", "py_compile"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+}

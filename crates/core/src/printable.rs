@@ -1,12 +1,22 @@
 //! Text for a terminal: names come from traces, which are untrusted, and a raw escape byte
 //! (clear screen, OSC 52 clipboard writes, hyperlinks) must never reach the user's terminal.
-//! Control characters other than newline and tab are written as `\u{1b}`-style escapes.
+//! Control characters other than newline and tab, and the bidirectional controls that reorder
+//! what is shown, are written as `\u{1b}`-style escapes.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 fn is_unsafe(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// The invisible characters that reorder text (Unicode's bidirectional controls and marks):
+/// in a name they make what is shown differ from what is there ("Trojan Source").
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// `text` with every control character but newline and tab escaped.
@@ -36,7 +46,14 @@ impl<W: Write> Write for Printable<W> {
         // Fast path: no C0 control (but \n, \t), no DEL, no C1 lead byte sequence. Folded
         // without short-circuit a block at a time, so the check vectorises: it sees every byte
         // of every report.
-        let risky_byte = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') | (b == 0x7f) | (b == 0xc2);
+        // 0xd8 and 0xe2 lead the bidi controls' encodings (U+061C; U+200E…U+2069).
+        let risky_byte = |b: u8| {
+            (b < 0x20 && b != b'\n' && b != b'\t')
+                | (b == 0x7f)
+                | (b == 0xc2)
+                | (b == 0xd8)
+                | (b == 0xe2)
+        };
         let risky = buf
             .chunks(64)
             .any(|block| block.iter().fold(false, |acc, &b| acc | risky_byte(b)));

@@ -129,15 +129,34 @@ const KEYWORDS: &[&str] = &[
     "with", "yield",
 ];
 
+/// XID_Continue as CPython 3.7–3.13 know it: Unicode 15.1 added the zero-width joiners, which
+/// their older Unicode data (and the eye) do not accept.
+fn is_identifier_continue(c: char) -> bool {
+    unicode_ident::is_xid_continue(c) && !matches!(c, '\u{200c}' | '\u{200d}')
+}
+
 /// Whether `name` may be written into Python source as a module name: dot-separated
-/// identifiers (letters, digits and `_`, not starting with a digit; PEP 3131 letters allowed),
-/// none a keyword. Trace names are untrusted: anything else could be code.
+/// identifiers by Python's own rule (`str.isidentifier()`: XID_Start or `_`, then XID_Continue;
+/// PEP 3131), already in NFKC form (Python normalises identifiers, so `ﬁle` would import
+/// `file`), none a keyword. Trace names are untrusted: anything else could be code.
 pub fn is_python_module_name(name: &str) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfkc_quick};
+    let normalised = name.is_ascii()
+        || match is_nfkc_quick(name.chars()) {
+            IsNormalized::Yes => true,
+            IsNormalized::No => false,
+            IsNormalized::Maybe => {
+                unicode_normalization::UnicodeNormalization::nfkc(name).eq(name.chars())
+            }
+        };
     !name.is_empty()
+        && normalised
         && name.split('.').all(|part| {
             let mut chars = part.chars();
-            chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
-                && chars.all(|c| c == '_' || c.is_alphanumeric())
+            chars
+                .next()
+                .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+                && chars.all(is_identifier_continue)
                 && !KEYWORDS.contains(&part)
         })
 }
@@ -172,6 +191,13 @@ mod python_name_tests {
             "a#comment",
             "",
             "\"quoted\"",
+            // Unicode "No" digits pass `char::is_alphanumeric` but are no identifier part.
+            "a\u{b2}",
+            "x\u{2460}",
+            // Not NFKC: Python would import another name.
+            "\u{fb01}le",
+            // Bidi controls and zero-width joiners outside identifiers.
+            "a\u{202e}b",
         ] {
             assert!(!is_python_module_name(hostile), "{hostile:?}");
         }
@@ -186,6 +212,7 @@ mod python_name_tests {
                     .chars()
                     .all(|c| c == '.' || c == '_' || c.is_alphanumeric()));
                 proptest::prop_assert!(!name.contains(".."));
+                proptest::prop_assert!(name.chars().all(|c| c == '.' || unicode_ident::is_xid_continue(c)));
             }
         }
     }
