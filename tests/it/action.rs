@@ -35,6 +35,7 @@ fn the_action_records_checks_and_annotates() {
     // A generous budget, no baseline: passes, and the trace is where the input said.
     let (code, out, err) = run_action(dir.path(), "10000", "");
     assert_eq!(code, 0, "{out}{err}");
+    let out = crate::common::unpaused(&out);
     assert!(dir.path().join("trace.json").is_file());
     assert!(
         out.contains("✓ cold start") && out.ends_with("check passed\n"),

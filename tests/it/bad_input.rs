@@ -557,3 +557,75 @@ fn module_names_are_exactly_what_python_accepts() {
         );
     }
 }
+
+/// A trace's free text cannot start a CI workflow command or a markdown block: trace.json's
+/// trace-wide texts with a newline are refused; a trace file named `x⏎::error …` reaches
+/// `check --format github` only between our own commands' pause and its end, and the markdown
+/// report only escaped.
+#[test]
+fn free_text_never_starts_a_workflow_command_or_a_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = |field: &str, value: serde_json::Value| {
+        let mut doc = serde_json::json!({
+            "format": "lmms-tui-trace", "version": 1, "runs": 1, "edges_complete": false,
+            "modules": [{"name": "app", "parent": null, "self_us": [10],
+                         "cumulative_us": [10], "importers": []}]
+        });
+        doc[field] = value;
+        doc.to_string()
+    };
+    for (field, value) in [
+        (
+            "python",
+            serde_json::json!("3.11\n::error file=ci.yml::INJECTED"),
+        ),
+        ("recorded_at", serde_json::json!("2026\n# heading")),
+        (
+            "command",
+            serde_json::json!(["python", "-c", "x\n::add-mask::ms"]),
+        ),
+    ] {
+        let path = dir.path().join(format!("{field}.json"));
+        std::fs::write(&path, trace(field, value)).unwrap();
+        let (code, _, err) = lmms(&["report", path.to_str().unwrap()]);
+        assert_eq!(code, 2, "{field}: {err}");
+        assert!(err.contains(&format!("`{field}` holds")), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    let named = dir
+        .path()
+        .join("t\n::error file=ci.yml,line=1::INJECTED\n- x.json");
+    std::fs::write(&named, trace("python", serde_json::json!("3.11"))).unwrap();
+    let named = named.to_str().unwrap();
+    let (code, out, err) = lmms(&["check", named, "--baseline", named, "--format", "github"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let pause = lines
+        .iter()
+        .position(|l| l.starts_with("::stop-commands::"))
+        .expect("the text part is paused");
+    let token = lines[pause].trim_start_matches("::stop-commands::");
+    let end = lines
+        .iter()
+        .position(|l| *l == format!("::{token}::"))
+        .unwrap();
+    assert_eq!(end, lines.len() - 1, "{out}");
+    for line in &lines[..pause] {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "{line}"
+        );
+    }
+    assert!(
+        lines[pause + 1..end]
+            .iter()
+            .any(|l| l.starts_with("::error file=")),
+        "{out}"
+    );
+    let (code, markdown, err) = lmms(&["report", named, "--format", "markdown"]);
+    assert_eq!(code, 0, "{err}");
+    for line in markdown.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line}");
+        assert!(!line.starts_with("- x.json"), "{line}");
+    }
+}

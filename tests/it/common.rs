@@ -235,3 +235,20 @@ pub fn on_path(names: &[&str]) -> Result<PathBuf, String> {
         })
         .ok_or_else(|| format!("{} on PATH", names.join(" or ")))
 }
+
+/// `check --format github`'s output without its pause of workflow commands around the plain
+/// text (`::stop-commands::TOKEN` … `::TOKEN::`), which must be there, closing the output.
+pub fn unpaused(out: &str) -> String {
+    let start = out
+        .find("::stop-commands::")
+        .expect("the text part is paused");
+    let token_line = out[start..].lines().next().unwrap();
+    let token = token_line.trim_start_matches("::stop-commands::");
+    let end = format!("::{token}::\n");
+    assert!(out.ends_with(&end), "{out}");
+    format!(
+        "{}{}",
+        &out[..start],
+        &out[start + token_line.len() + 1..out.len() - end.len()]
+    )
+}

@@ -71,20 +71,52 @@ impl<W: Write> Write for Printable<W> {
     }
 }
 
-/// Markdown for GitHub: characters its renderer would read as markup or HTML, escaped.
+/// Markdown for GitHub: characters its renderer would read as markup or HTML, escaped; and at
+/// the start of each line, what would open a block (a list item, a numbered item, a rule or a
+/// setext heading's underline) or, printed in a CI log, a workflow command (`::`).
 pub fn markdown(text: &str) -> Cow<'_, str> {
     const MARKUP: &[char] = &['\\', '`', '*', '_', '<', '>', '[', ']', '|', '~', '#', '!'];
-    if !text.contains(MARKUP) {
+    if !text.contains(MARKUP) && !text.split('\n').any(|l| block_opener(l).is_some()) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if MARKUP.contains(&c) {
-            out.push('\\');
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
         }
-        out.push(c);
+        let opener = block_opener(line);
+        for (at, c) in line.char_indices() {
+            if MARKUP.contains(&c) || opener == Some(at) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
     Cow::Owned(out)
+}
+
+/// Where in `line` the character is that makes it open a block or a command, if any: `- `, `+ `,
+/// `--`, `++`, a line of `=`, `::`, or `12. ` / `12) ` (CommonMark's markers, after indent).
+fn block_opener(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    let marker_end = |c: Option<char>| c.is_none_or(|c| c == ' ');
+    let opens = match first {
+        '-' | '+' => marker_end(second) || second == Some(first),
+        '=' => rest.trim_end().chars().all(|c| c == '='),
+        ':' => second == Some(':'),
+        '0'..='9' => {
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let mut after = rest[digits..].chars();
+            return (matches!(after.next(), Some('.' | ')')) && marker_end(after.next()))
+                .then_some(indent + digits);
+        }
+        _ => false,
+    };
+    opens.then_some(indent)
 }
 
 #[cfg(test)]
@@ -108,5 +140,33 @@ mod tests {
         assert_eq!(markdown("<img src=x>"), "\\<img src=x\\>");
         assert_eq!(markdown("[link](x)"), "\\[link\\](x)");
         assert_eq!(markdown("pandas.core"), "pandas.core");
+    }
+
+    #[test]
+    fn no_line_opens_a_block_or_a_command() {
+        assert_eq!(
+            markdown("3.11\n# x\n- y\n::error::z"),
+            "3.11\n\\# x\n\\- y\n\\::error::z"
+        );
+        assert_eq!(
+            markdown("a\n 12. b\n===\n++c\n+ d"),
+            "a\n 12\\. b\n\\===\n\\++c\n\\+ d"
+        );
+        assert_eq!(markdown("286.8 ms\n-5 ms\n1.5"), "286.8 ms\n-5 ms\n1.5");
+        assert_eq!(markdown("a - b = c: 1. d"), "a - b = c: 1. d");
+        assert!(is_bidi_control('\u{202e}') && !is_bidi_control('a'));
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, no escaped line starts a block, a heading, a quote or a command.
+        #[test]
+        fn escaped_lines_start_as_text(text in "[ -~\n]{0,40}") {
+            for line in markdown(&text).split('\n') {
+                proptest::prop_assert!(block_opener(line).is_none(), "{line:?}");
+                let start = line.trim_start_matches(' ');
+                proptest::prop_assert!(!start.starts_with(['#', '>', '*', '`', '~', '|', '<']), "{line:?}");
+            }
+        }
     }
 }

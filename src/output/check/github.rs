@@ -54,6 +54,19 @@ pub fn annotations(a: &Analysis, verdict: &Verdict) -> String {
     out
 }
 
+/// `text` between `::stop-commands::TOKEN` and `::TOKEN::`: the runner reads no workflow command
+/// in it, whatever a trace's file names or fields hold. The token is random, so the text cannot
+/// end the pause itself (GitHub's way to print untrusted text).
+pub fn without_commands(text: &str) -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let token = format!(
+        "lmms-tui-{:016x}{:016x}",
+        RandomState::new().hash_one(std::process::id()),
+        RandomState::new().hash_one(text)
+    );
+    format!("::stop-commands::{token}\n{text}::{token}::\n")
+}
+
 /// The job summary: the verdict first, then every finding as a list; no control character
 /// gets through raw (the file is shown in a browser, and read in terminals).
 pub fn summary_markdown(a: &Analysis, verdict: &Verdict) -> String {
@@ -88,5 +101,22 @@ mod tests {
             "a%25b%0Ac%0D::error::x"
         );
         assert_eq!(super::escape_property("a: b, c"), "a%3A b%2C c");
+    }
+
+    /// Text that would be a command sits in a pause only our random token ends.
+    #[test]
+    fn the_text_part_is_read_as_no_command() {
+        let hostile = "a\n::error file=ci.yml::x\n  ::add-mask::ms\n::lmms-tui-0::\n";
+        let out = super::without_commands(hostile);
+        let lines: Vec<&str> = out.lines().collect();
+        let token = lines[0].strip_prefix("::stop-commands::").unwrap();
+        assert!(token.len() > 30, "{token}");
+        assert_eq!(lines.last().unwrap(), &format!("::{token}::"));
+        assert_eq!(lines.iter().filter(|l| l.contains(token)).count(), 2);
+        assert_ne!(
+            super::without_commands(hostile),
+            out,
+            "a fresh token each time"
+        );
     }
 }

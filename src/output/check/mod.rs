@@ -45,7 +45,9 @@ impl CheckFormat {
     pub fn render(self, a: &Analysis, verdict: &Verdict) -> String {
         let text = match self {
             CheckFormat::Text => text(a, verdict),
-            CheckFormat::Github => github::annotations(a, verdict) + &text(a, verdict),
+            CheckFormat::Github => {
+                github::annotations(a, verdict) + &github::without_commands(&text(a, verdict))
+            }
             CheckFormat::Json => json::render(a, verdict),
         };
         lmms_core::printable::printable(&text).into_owned()

@@ -317,8 +317,24 @@ fn read_meta(path: &Path, file: TraceFile, builder: &mut TraceBuilder) -> Result
     Ok(())
 }
 
-/// No control character in the names and texts the trace-wide fields hold.
+/// No control character in the names and texts the trace-wide fields hold: reports print them
+/// on lines of their own (a newline there could start a CI workflow command or a heading).
 fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
+    let about = [("python", &file.python), ("recorded_at", &file.recorded_at)];
+    for (field, text) in about {
+        if let Some(bad) = text.as_deref().filter(|t| has_control(t)) {
+            return Err(Error::in_file(
+                path,
+                format!("`{field}` holds {bad:?}, with control characters"),
+            ));
+        }
+    }
+    if let Some(bad) = file.command.iter().flatten().find(|t| has_control(t)) {
+        return Err(Error::in_file(
+            path,
+            format!("`command` holds {bad:?}, with control characters"),
+        ));
+    }
     for measured in &file.measured {
         let names = (measured.lazy.iter().chain(&measured.modules)).chain(
             measured
