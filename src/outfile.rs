@@ -4,8 +4,11 @@
 //!   to disk, renamed over it — a crash never leaves half a file;
 //! - a symbolic link is followed (through every link) and its target replaced so, never the
 //!   link; a dangling link creates its target;
-//! - a device, FIFO or socket (`/dev/stdout`, `/proc/self/fd/1`, a named pipe) is written
-//!   directly, never renamed over; a directory is an error;
+//! - a path naming this process's standard output or error (`/dev/stdout`, `/proc/self/fd/1`,
+//!   or the file the shell redirected it to, through any link) is written through that stream,
+//!   as the shell opened it (`>>` appends), never renamed over;
+//! - a device, FIFO or socket (a terminal, a named pipe) is written directly, never renamed
+//!   over; a directory is an error;
 //! - the temporary file is removed on every error, and on SIGTERM, SIGHUP, SIGINT or SIGQUIT.
 
 use std::io::Write;
@@ -24,6 +27,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
             .write_all(bytes)
             .and_then(|()| out.flush())
             .map_err(fail);
+    }
+    if let Some(stream) = standard_stream(path) {
+        return stream.write(bytes).map_err(fail);
     }
     // What the path finally names, as the kernel sees it (links followed).
     match std::fs::metadata(path) {
@@ -45,13 +51,65 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// rather than writing to standard output or into a device or FIFO, where a second write
 /// would add to the first.
 pub fn replaced_atomically(path: &Path) -> bool {
-    path != Path::new("-") && std::fs::metadata(path).map_or(true, |m| m.is_file())
+    path != Path::new("-")
+        && standard_stream(path).is_none()
+        && std::fs::metadata(path).map_or(true, |m| m.is_file())
 }
 
 /// Whether writing `path` would replace an existing regular file (through any links): what a
 /// careful command asks about first.
 pub fn would_replace(path: &Path) -> bool {
-    path != Path::new("-") && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    path != Path::new("-")
+        && standard_stream(path).is_none()
+        && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// This process's standard output or error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+impl Stream {
+    fn write(self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Stream::Out => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes).and_then(|()| out.flush())
+            }
+            Stream::Err => {
+                let mut err = std::io::stderr().lock();
+                err.write_all(bytes).and_then(|()| err.flush())
+            }
+        }
+    }
+}
+
+/// The standard stream `path` names, when it names one: the same file (device and inode)
+/// after every link, as `/dev/stdout`, `/proc/self/fd/2` or the redirected file itself do.
+/// Renaming over such a file would drop what the shell wrote there before, and write past a
+/// stream others hold open.
+#[cfg(unix)]
+fn standard_stream(path: &Path) -> Option<Stream> {
+    use std::os::unix::fs::MetadataExt;
+    let target = std::fs::metadata(path).ok()?;
+    let same = |fd: u32| {
+        std::fs::metadata(format!("/dev/fd/{fd}"))
+            .is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino())
+    };
+    if same(1) {
+        Some(Stream::Out)
+    } else if same(2) {
+        Some(Stream::Err)
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn standard_stream(_path: &Path) -> Option<Stream> {
+    None
 }
 
 /// The path a chain of symbolic links ends at (the path itself when it is no link).
