@@ -16,6 +16,8 @@ pub struct Launch {
     pub ignores_env: bool,
     /// `-S`: no `site`, so no sitecustomize either.
     pub no_site: bool,
+    /// `-X importtime` (any level) among its options.
+    pub importtime: bool,
 }
 
 /// `python`, `python3`, `python3.13`, `python3.13t`, `pypy3`, `py` — and not `python-dateutil`.
@@ -46,16 +48,24 @@ pub fn launch(command: &[String]) -> Option<Launch> {
         end: command.len(),
         ignores_env: false,
         no_site: false,
+        importtime: false,
     };
     let mut i = python + 1;
     while i < command.len() {
         let arg = command[i].as_str();
         match arg {
             "-c" | "-m" => break,
-            "-X" | "-W" | "--check-hash-based-pycs" => i += 2,
+            "-X" | "-W" | "--check-hash-based-pycs" => {
+                launch.importtime |=
+                    arg == "-X" && command.get(i + 1).is_some_and(|x| is_importtime(x));
+                i += 2
+            }
             "-" | "--" => return None,
             _ if arg.starts_with("--") => i += 1,
-            _ if arg.starts_with("-X") || arg.starts_with("-W") => i += 1,
+            _ if arg.starts_with("-X") || arg.starts_with("-W") => {
+                launch.importtime |= arg.strip_prefix("-X").is_some_and(is_importtime);
+                i += 1
+            }
             _ if arg.starts_with('-') => {
                 let flags = &arg[1..];
                 launch.ignores_env |= flags.contains(['I', 'E']);
@@ -67,6 +77,11 @@ pub fn launch(command: &[String]) -> Option<Launch> {
     }
     launch.end = i.min(command.len());
     Some(launch)
+}
+
+/// `importtime` or `importtime=N`, the value of `-X`.
+fn is_importtime(option: &str) -> bool {
+    option == "importtime" || option.starts_with("importtime=")
 }
 
 /// The code our `-c` runs in an edit run: the tracer runs the program given after it.

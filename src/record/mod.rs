@@ -129,6 +129,14 @@ impl Session<'_> {
 /// how the command launches Python.
 fn checked_options(opts: &RecordOptions) -> Result<Option<Launch>> {
     let launch = launch(&opts.command);
+    // Its own flag would time the tracer's and the edit's runs too, and every child process.
+    if launch.as_ref().is_some_and(|l| l.importtime) {
+        return Err(Error::new(format!(
+            "the command carries `-X importtime`: record turns it on itself, for the timed \
+             runs only — record `{}` without it",
+            opts.command.join(" ")
+        )));
+    }
     if opts.command.is_empty() {
         return Err(Error::new(
             "record needs a command: lmms-tui record -- python -c \"import myapp\"",

@@ -446,3 +446,34 @@ fn interpreters_before_3_7_are_told_the_version_they_need() {
     );
     assert!(runner.jobs.is_empty());
 }
+
+/// The user's own `-X importtime` (either spelling, any level) is refused before any run:
+/// record sets it itself, for the timed runs only.
+#[test]
+fn the_users_own_importtime_flag_is_refused() {
+    for flags in [
+        &["-X", "importtime"][..],
+        &["-Ximporttime=2"],
+        &["-X", "importtime=1"],
+    ] {
+        let mut runner = FakeRunner {
+            jobs: Vec::new(),
+            version: Some("3.11.7".into()),
+        };
+        let mut opts = options(2, &[]);
+        opts.command
+            .splice(1..1, flags.iter().map(|f| f.to_string()));
+        let err = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap_err();
+        assert!(err.message().contains("carries `-X importtime`"), "{err}");
+        assert!(runner.jobs.is_empty(), "{flags:?}: nothing ran");
+    }
+    // Other -X options pass.
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: Some("3.11.7".into()),
+    };
+    let mut opts = options(1, &[]);
+    opts.command
+        .splice(1..1, ["-X".to_string(), "utf8".to_string()]);
+    record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+}
