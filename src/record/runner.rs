@@ -6,6 +6,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
 
 use lmms_core::error::{Error, Result};
 
@@ -192,8 +194,7 @@ impl Runner for ProcessRunner {
             signal_group(child.id().try_into().unwrap_or(0), signal);
         }
         let stderr = child.stderr.take().expect("stderr is piped");
-        let importtime = self.read_stderr(stderr, job.show);
-        let status = child.wait();
+        let (importtime, status) = self.follow(&mut child, stderr, job.show)?;
         self.state.group.store(0, Ordering::SeqCst);
         let status = status.map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
         let findings = match job.tracer {
@@ -264,23 +265,70 @@ impl ProcessRunner {
         cmd
     }
 
-    /// The program's standard error until it closes: import-time lines kept, the rest echoed
-    /// when the job shows the program's output.
-    fn read_stderr(&self, stderr: std::process::ChildStderr, show: bool) -> String {
+    /// The program's standard error while it runs, and its exit: import-time lines kept, the
+    /// rest echoed when the job shows the program's output. Once the program has exited, reading
+    /// stops when the pipe closes or stays quiet for `QUIET_AFTER_EXIT`: a process it left behind
+    /// (a daemon, a `Popen` never waited for) may hold the pipe for as long as it lives, and is
+    /// not waited for.
+    fn follow(
+        &self,
+        child: &mut std::process::Child,
+        stderr: std::process::ChildStderr,
+        show: bool,
+    ) -> Result<(String, std::io::Result<std::process::ExitStatus>)> {
+        let lines = read_lines(stderr)?;
         let mut importtime = String::new();
-        let mut reader = BufReader::new(stderr);
-        let mut line = Vec::new();
-        while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
-            let text = String::from_utf8_lossy(&line);
-            if is_trace_line(&text) {
-                importtime.push_str(&text);
-            } else if show {
-                (self.echo)(&text);
+        let mut status = None;
+        loop {
+            let wait = if status.is_some() {
+                QUIET_AFTER_EXIT
+            } else {
+                POLL
+            };
+            match lines.recv_timeout(wait) {
+                Ok(line) => {
+                    let text = String::from_utf8_lossy(&line);
+                    if is_trace_line(&text) {
+                        importtime.push_str(&text);
+                    } else if show {
+                        (self.echo)(&text);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) if status.is_some() => break,
+                Err(RecvTimeoutError::Timeout) => {}
             }
-            line.clear();
+            if status.is_none() {
+                status = child.try_wait().transpose();
+            }
         }
-        importtime
+        Ok((importtime, status.unwrap_or_else(|| child.wait())))
     }
+}
+
+/// How often a running program is looked at while its standard error is quiet.
+const POLL: Duration = Duration::from_millis(50);
+/// How long standard error may stay open and quiet after the program exited.
+const QUIET_AFTER_EXIT: Duration = Duration::from_millis(500);
+
+/// Standard error's lines, read on a thread of their own until the pipe closes. When nobody
+/// listens any more, the thread goes on reading and dropping them, so a process still writing
+/// there is never broken by a closed pipe.
+fn read_lines(stderr: std::process::ChildStderr) -> Result<Receiver<Vec<u8>>> {
+    let (send, receive) = mpsc::sync_channel::<Vec<u8>>(1024);
+    std::thread::Builder::new()
+        .name("program stderr".into())
+        .spawn(move || {
+            let mut reader = BufReader::new(stderr);
+            let mut line = Vec::new();
+            let mut listened = true;
+            while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                listened = listened && send.send(std::mem::take(&mut line)).is_ok();
+                line.clear();
+            }
+        })
+        .map_err(|e| Error::new(format!("cannot read the program's standard error: {e}")))?;
+    Ok(receive)
 }
 
 #[cfg(test)]

@@ -393,3 +393,52 @@ fn a_signal_stops_the_program_and_keeps_the_finished_runs() {
     let runs = report["trace"]["runs"].as_u64().unwrap();
     assert!((2..50).contains(&runs), "{runs}");
 }
+
+/// A program that leaves a process behind holding its standard error (a `Popen` never waited
+/// for) is not waited for past its own exit: each run ends about when the program does, not
+/// when the 60 s sleeper does. (The bound, 30 s for every run of the recording, is there to
+/// tell a wait from a hang, not to time anything.)
+#[test]
+fn a_process_left_behind_does_not_hold_the_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let pids = dir.path().join("pids");
+    std::fs::write(
+        dir.path().join("spawner.py"),
+        format!(
+            "import subprocess, sys\n\
+             p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n\
+             open({:?}, 'a').write('%d\\n' % p.pid)\n",
+            pids.display()
+        ),
+    )
+    .unwrap();
+    // Files, not pipes: the sleepers inherit the program's standard output, which is ours.
+    let log = |name: &str| std::fs::File::create(dir.path().join(name)).unwrap();
+    let started = std::time::Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+        .args([
+            "record",
+            "--runs",
+            "2",
+            "--warmup",
+            "0",
+            "-o",
+            "trace.json",
+            "--",
+        ])
+        .args(["python3", "-c", "import spawner"])
+        .current_dir(dir.path())
+        .stdout(log("out"))
+        .stderr(log("err"))
+        .status()
+        .unwrap();
+    let took = started.elapsed();
+    for pid in std::fs::read_to_string(&pids).unwrap_or_default().lines() {
+        let _ = Command::new("kill").arg(pid).status();
+    }
+    let err = std::fs::read_to_string(dir.path().join("err")).unwrap();
+    assert!(status.success(), "{err}");
+    assert!(took.as_secs() < 30, "{took:?}");
+    let trace = report_json(dir.path(), &["trace.json"]);
+    assert_eq!(trace["trace"]["runs"], 2);
+}
