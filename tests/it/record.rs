@@ -415,7 +415,7 @@ fn a_process_left_behind_does_not_hold_the_recording() {
     // Files, not pipes: the sleepers inherit the program's standard output, which is ours.
     let log = |name: &str| std::fs::File::create(dir.path().join(name)).unwrap();
     let started = std::time::Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+    let status = bin()
         .args([
             "record",
             "--runs",

@@ -320,21 +320,18 @@ fn read_meta(path: &Path, file: TraceFile, builder: &mut TraceBuilder) -> Result
 /// No control character in the names and texts the trace-wide fields hold: reports print them
 /// on lines of their own (a newline there could start a CI workflow command or a heading).
 fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
-    let about = [("python", &file.python), ("recorded_at", &file.recorded_at)];
-    for (field, text) in about {
-        if let Some(bad) = text.as_deref().filter(|t| has_control(t)) {
-            return Err(Error::in_file(
-                path,
-                format!("`{field}` holds {bad:?}, with control characters"),
-            ));
-        }
-    }
-    if let Some(bad) = file.command.iter().flatten().find(|t| has_control(t)) {
-        return Err(Error::in_file(
+    let refuse = |field: &str, mut texts: Box<dyn Iterator<Item = &String> + '_>| match texts
+        .find(|t| has_control(t))
+    {
+        Some(bad) => Err(Error::in_file(
             path,
-            format!("`command` holds {bad:?}, with control characters"),
-        ));
-    }
+            format!("`{field}` holds {bad:?}, with control characters"),
+        )),
+        None => Ok(()),
+    };
+    refuse("python", Box::new(file.python.iter()))?;
+    refuse("recorded_at", Box::new(file.recorded_at.iter()))?;
+    refuse("command", Box::new(file.command.iter().flatten()))?;
     for measured in &file.measured {
         let names = (measured.lazy.iter().chain(&measured.modules)).chain(
             measured
@@ -350,23 +347,13 @@ fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
         }
     }
     if let Some(f) = &file.fingerprint {
-        let text = [&f.python, &f.platform]
-            .into_iter()
-            .chain(f.packages.iter().flat_map(|(k, v)| [k, v]));
-        if let Some(bad) = text.into_iter().find(|t| has_control(t)) {
-            return Err(Error::in_file(
-                path,
-                format!("`fingerprint` holds {bad:?}, with control characters"),
-            ));
-        }
+        let packages = f.packages.iter().flat_map(|(k, v)| [k, v]);
+        refuse(
+            "fingerprint",
+            Box::new([&f.python, &f.platform].into_iter().chain(packages)),
+        )?;
     }
-    if let Some(bad) = file.level_jumps.at.iter().find(|t| has_control(t)) {
-        return Err(Error::in_file(
-            path,
-            format!("`level_jumps` holds {bad:?}, with control characters"),
-        ));
-    }
-    Ok(())
+    refuse("level_jumps", Box::new(file.level_jumps.at.iter()))
 }
 
 fn has_control(text: &str) -> bool {

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use memchr::memmem;
 
+use crate::model::csr::Csr;
 use crate::model::{Sample, TraceBuilder};
 
 mod levels;
@@ -338,49 +339,32 @@ fn merge_repeated_loads(
     }
 }
 
-/// The timed lines' children in print order (rows of a CSR), and the top-level lines, for a
+/// The timed lines' children in print order (a row per line), and the top-level lines, for a
 /// pre-order walk.
 struct TimedTree {
-    start: Vec<u32>,
-    children: Vec<u32>,
+    children: Csr<u32>,
     roots: Vec<u32>,
 }
 
 impl TimedTree {
     fn of(entries: &[Entry], parent: &[Option<u32>]) -> TimedTree {
-        let n = entries.len();
-        let timed = |i: usize| matches!(entries[i].figures, Figures::Timed { .. });
-        let mut start = vec![0u32; n + 1];
-        for (i, p) in parent.iter().enumerate() {
-            if let Some(p) = p.filter(|_| timed(i)) {
-                start[p as usize + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut children = vec![0u32; start[n] as usize];
-        let mut roots = Vec::new();
-        for (i, p) in parent.iter().enumerate().filter(|&(i, _)| timed(i)) {
-            match p {
-                Some(p) => {
-                    children[fill[*p as usize] as usize] = i as u32;
-                    fill[*p as usize] += 1;
-                }
-                None => roots.push(i as u32),
-            }
-        }
+        let timed = || {
+            (parent.iter().enumerate())
+                .filter(|&(i, _)| matches!(entries[i].figures, Figures::Timed { .. }))
+        };
         TimedTree {
-            start,
-            children,
-            roots,
+            children: Csr::from_pair_iter(entries.len(), || {
+                timed().filter_map(|(i, p)| Some((p.as_ref().copied()?, i as u32)))
+            }),
+            roots: timed()
+                .filter(|(_, p)| p.is_none())
+                .map(|(i, _)| i as u32)
+                .collect(),
         }
     }
 
     fn children(&self, line: u32) -> &[u32] {
-        let (s, e) = (self.start[line as usize], self.start[line as usize + 1]);
-        &self.children[s as usize..e as usize]
+        self.children.row(line as usize)
     }
 }
 
