@@ -22,11 +22,7 @@ const MAX_LINKS: usize = 40;
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let fail = |e: std::io::Error| Error::in_file(path, format!("cannot write: {e}"));
     if path == Path::new("-") {
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(bytes)
-            .and_then(|()| out.flush())
-            .map_err(fail);
+        return Stream::Out.write(bytes).map_err(fail);
     }
     if let Some(stream) = standard_stream(path) {
         return stream.write(bytes).map_err(fail);
@@ -73,16 +69,11 @@ enum Stream {
 
 impl Stream {
     fn write(self, bytes: &[u8]) -> std::io::Result<()> {
-        match self {
-            Stream::Out => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(bytes).and_then(|()| out.flush())
-            }
-            Stream::Err => {
-                let mut err = std::io::stderr().lock();
-                err.write_all(bytes).and_then(|()| err.flush())
-            }
-        }
+        let mut out: Box<dyn Write> = match self {
+            Stream::Out => Box::new(std::io::stdout().lock()),
+            Stream::Err => Box::new(std::io::stderr().lock()),
+        };
+        out.write_all(bytes).and_then(|()| out.flush())
     }
 }
 

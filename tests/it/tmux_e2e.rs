@@ -14,12 +14,7 @@ impl Tmux {
     /// A server named after the process and `name`, so parallel tests never share one; `None`
     /// (the test skipped, or failed under `CI=true`) without tmux.
     pub(crate) fn new(name: &str) -> Option<Tmux> {
-        let version = Command::new("tmux").arg("-V").output();
-        let found = match version {
-            Ok(out) if out.status.success() => Ok(()),
-            _ => Err("tmux on PATH".to_string()),
-        };
-        crate::common::needs(found)?;
+        crate::common::needs(crate::common::on_path(&["tmux"]))?;
         Some(Tmux {
             socket: format!("lmms-{name}-{}", std::process::id()),
         })
