@@ -1,7 +1,9 @@
 //! The one policy for every file lmms-tui writes (`-o`, plans, exports, traces):
 //! - `-` is standard output;
 //! - a regular file (or a new one) is replaced atomically: a temporary file next to it, flushed
-//!   to disk, renamed over it — a crash never leaves half a file;
+//!   to disk, renamed over it — a crash never leaves half a file; only a file this process may
+//!   write is replaced, and never with set-user/group-ID bits; a file in a directory that takes
+//!   no new file (a link's target in a read-only directory) is written in place;
 //! - a symbolic link is followed (through every link) and its target replaced so, never the
 //!   link; a dangling link creates its target;
 //! - a path naming this process's standard output or error (`/dev/stdout`, `/proc/self/fd/1`,
@@ -9,9 +11,11 @@
 //!   as the shell opened it (`>>` appends), never renamed over;
 //! - a device, FIFO or socket (a terminal, a named pipe) is written directly, never renamed
 //!   over; a directory is an error;
-//! - the temporary file is removed on every error, and on SIGTERM, SIGHUP, SIGINT or SIGQUIT.
+//! - output is streamed, never held whole;
+//! - the temporary file is removed on every error (a full disk, the file-size limit: SIGXFSZ is
+//!   ignored so the write fails instead), and on SIGTERM, SIGHUP, SIGINT or SIGQUIT.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use lmms_core::error::{Error, Result};
@@ -20,27 +24,67 @@ use lmms_core::error::{Error, Result};
 const MAX_LINKS: usize = 40;
 
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| Error::in_file(path, format!("cannot write: {e}"));
+    write_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes what `produce` writes, streamed (a report of gigabytes is never held whole), under
+/// the policy above.
+pub fn write_with(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let fail = |e: io::Error| Error::in_file(path, format!("cannot write: {e}"));
     if path == Path::new("-") {
-        return Stream::Out.write(bytes).map_err(fail);
+        return Stream::Out.write(produce).map_err(fail);
     }
     if let Some(stream) = standard_stream(path) {
-        return stream.write(bytes).map_err(fail);
+        return stream.write(produce).map_err(fail);
     }
     // What the path finally names, as the kernel sees it (links followed).
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(Error::in_file(path, "is a directory")),
-        Ok(m) if !m.is_file() => {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(fail)?;
-            file.write_all(bytes)
-                .and_then(|()| file.flush())
-                .map_err(fail)
-        }
-        _ => replace(&target(path)?, bytes).map_err(fail),
+        Ok(m) if !m.is_file() => in_place(path, produce).map_err(fail),
+        Ok(_) if !may_write(path) => Err(Error::in_file(
+            path,
+            "is read-only: not replaced (its permissions forbid writing it)",
+        )),
+        _ => replace(&target(path)?, produce).map_err(fail),
     }
+}
+
+/// Writes into what is at `path` as it is (a device, a FIFO; a file whose directory takes no
+/// new file): no temporary file, nothing renamed.
+fn in_place(path: &Path, produce: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+        .open(path)?;
+    let mut out = io::BufWriter::new(file);
+    produce(&mut out)?;
+    out.flush()
+}
+
+/// Whether this process may write the file at `path` (as the kernel would decide on open).
+#[cfg(unix)]
+fn may_write(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path; faccessat reads it and touches nothing else.
+    unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            c_path.as_ptr(),
+            libc::W_OK,
+            libc::AT_EACCESS,
+        ) == 0
+    }
+}
+
+#[cfg(not(unix))]
+fn may_write(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
 }
 
 /// Whether `write` replaces what is at `path` atomically (a regular file, or nothing yet) —
@@ -68,12 +112,14 @@ enum Stream {
 }
 
 impl Stream {
-    fn write(self, bytes: &[u8]) -> std::io::Result<()> {
-        let mut out: Box<dyn Write> = match self {
-            Stream::Out => Box::new(std::io::stdout().lock()),
-            Stream::Err => Box::new(std::io::stderr().lock()),
+    fn write(self, produce: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+        let stream: Box<dyn Write> = match self {
+            Stream::Out => Box::new(io::stdout().lock()),
+            Stream::Err => Box::new(io::stderr().lock()),
         };
-        out.write_all(bytes).and_then(|()| out.flush())
+        let mut out = io::BufWriter::with_capacity(1 << 16, stream);
+        produce(&mut out)?;
+        out.flush()
     }
 }
 
@@ -122,13 +168,19 @@ fn target(path: &Path) -> Result<PathBuf> {
     Err(Error::in_file(path, "too many levels of symbolic links"))
 }
 
-/// Replaces a regular file (or creates it) atomically.
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Replaces a regular file (or creates it) atomically. A file in a directory that takes no new
+/// file (read-only, where a link may point) is written in place instead, as the user asked.
+fn replace(path: &Path, produce: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let tmp = match tempfile::NamedTempFile::new_in(dir) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && path.is_file() => {
+            return in_place(path, produce);
+        }
+        tmp => tmp?,
+    };
     // A signal mid-write removes the temporary file before the process ends.
     let temporary = tmp.path().to_path_buf();
     let _cleanup = crate::signals::on_signal(move |_| {
@@ -136,18 +188,32 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         crate::signals::After::Exit
     });
     // Temporary files are private (0600); the result should read like any file written here:
-    // the old file's permissions, or the usual rw-r--r--.
+    // the old file's permissions without set-user/group-ID (new content must not run as the
+    // file's owner), or the usual rw-r--r--.
     if let Some(permissions) = std::fs::metadata(path)
         .ok()
-        .map(|m| m.permissions())
+        .map(|m| without_set_id(m.permissions()))
         .or_else(default_permissions)
     {
         tmp.as_file().set_permissions(permissions)?;
     }
-    tmp.write_all(bytes)?;
+    let mut out = io::BufWriter::with_capacity(1 << 16, tmp);
+    produce(&mut out)?;
+    let tmp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn without_set_id(permissions: std::fs::Permissions) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(permissions.mode() & 0o1777)
+}
+
+#[cfg(not(unix))]
+fn without_set_id(permissions: std::fs::Permissions) -> std::fs::Permissions {
+    permissions
 }
 
 #[cfg(unix)]
@@ -261,5 +327,51 @@ mod tests {
         super::write(Path::new("/dev/null"), b"x").unwrap();
         let null = std::fs::metadata("/dev/null").unwrap();
         assert!(null.file_type().is_char_device());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_writable_files_are_replaced_and_never_with_set_id_bits() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let set = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // Set-user-ID and set-group-ID never carry over onto new content.
+        let tool = d.join("tool");
+        std::fs::write(&tool, "old").unwrap();
+        set(&tool, 0o6755);
+        super::write(&tool, b"new").unwrap();
+        assert_eq!(mode(&tool), 0o755);
+        // root may write anything: the read-only cases below only hold for others.
+        // SAFETY: geteuid reads the process's effective user and cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            return;
+        }
+        let locked = d.join("locked.json");
+        std::fs::write(&locked, "keep").unwrap();
+        set(&locked, 0o444);
+        let err = super::write(&locked, b"x").unwrap_err();
+        assert!(err.message().contains("read-only"), "{err}");
+        assert_eq!(std::fs::read_to_string(&locked).unwrap(), "keep");
+        // A link in a read-only directory to a writable file in another read-only directory
+        // is written through, in place.
+        std::fs::create_dir(d.join("data")).unwrap();
+        std::fs::create_dir(d.join("links")).unwrap();
+        std::fs::write(d.join("data/plan.json"), "old content").unwrap();
+        symlink(d.join("data/plan.json"), d.join("links/plan.json")).unwrap();
+        set(&d.join("data"), 0o555);
+        set(&d.join("links"), 0o555);
+        let written = super::write(&d.join("links/plan.json"), b"new");
+        set(&d.join("data"), 0o755);
+        set(&d.join("links"), 0o755);
+        written.unwrap();
+        assert_eq!(
+            std::fs::read_to_string(d.join("data/plan.json")).unwrap(),
+            "new"
+        );
+        assert_eq!(only(&d.join("data")), ["plan.json"]);
     }
 }

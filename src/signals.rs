@@ -74,3 +74,27 @@ fn install() {
             });
     });
 }
+
+/// A write past the file-size limit (`ulimit -f`) fails with an error, which every writer
+/// handles (the temporary file removed), instead of SIGXFSZ ending the process mid-write.
+pub fn ignore_file_size_limit() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to "ignore" runs no code of ours in the handler.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// The program `cmd` starts gets SIGXFSZ as it would from a shell (an ignored signal stays
+/// ignored across exec).
+#[cfg(unix)]
+pub fn default_file_size_limit_in_child(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: signal(2) is async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+}

@@ -135,17 +135,9 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         )));
     }
     let analysis = args.analysis.analyse(&args.traces)?;
-    if args.output.output.is_some() {
-        let mut bytes = Vec::new();
-        args.format
-            .write(&analysis, args.top, &mut bytes)
-            .map_err(|e| Error::new(format!("cannot write the report: {e}")))?;
-        return write_output(&args.output, &bytes);
-    }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let written = args.format.write(&analysis, args.top, &mut out);
-    finish_output(written.and_then(|()| out.flush()))
+    write_output(&args.output, |mut out| {
+        args.format.write(&analysis, args.top, &mut out)
+    })
 }
 
 /// `completions SHELL`: the script, generated from the CLI definition.
@@ -247,23 +239,27 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     };
     let analysis = flags.analyse(&args.traces)?;
     let text = crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?;
-    write_output(&args.output, text.as_bytes())
+    write_output(&args.output, |out| out.write_all(text.as_bytes()))
 }
 
-/// Writes to `-o` (asking before replacing a file, unless --force) or standard output.
-fn write_output(args: &OutputArgs, bytes: &[u8]) -> Result<ExitCode> {
+/// Streams what `produce` writes to `-o` (asking before replacing a file, unless --force) or
+/// standard output.
+fn write_output(
+    args: &OutputArgs,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<ExitCode> {
     match &args.output {
         Some(path) => {
             if !args.force && crate::outfile::would_replace(path) && !ask_overwrite(path)? {
                 return Err(Error::in_file(path, "exists: not overwritten"));
             }
-            crate::outfile::write(path, bytes)?;
+            crate::outfile::write_with(path, produce)?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
             let stdout = io::stdout();
-            let mut out = stdout.lock();
-            finish_output(out.write_all(bytes).and_then(|()| out.flush()))
+            let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            finish_output(produce(&mut out).and_then(|()| out.flush()))
         }
     }
 }
@@ -360,9 +356,7 @@ fn ask_overwrite(path: &Path) -> Result<bool> {
 }
 
 fn write_trace(path: &Path, graph: &ImportGraph) -> Result<()> {
-    let mut json = Vec::new();
-    trace::json::write(graph, &mut json).map_err(|e| Error::new(e.to_string()))?;
-    crate::outfile::write(path, &json)
+    crate::outfile::write_with(path, |mut out| trace::json::write(graph, &mut out))
 }
 
 /// A closed pipe (`| head`) is the reader's choice, not an error.

@@ -230,6 +230,7 @@ fn one_of<T: Copy + Send + Sync + 'static>(
 }
 
 pub fn main() -> ExitCode {
+    crate::signals::ignore_file_size_limit();
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let result = match parse(std::env::args_os().collect(), &here) {
         Ok((cli, config)) => run(cli, config),

@@ -28,10 +28,7 @@ pub fn spans(g: &ImportGraph, run: u32) -> Vec<Span> {
         if module.shutdown {
             return None;
         }
-        g.samples(m)
-            .iter()
-            .find(|s| s.run == run)
-            .map(|s| s.self_us)
+        g.sample_in_run(m, run).map(|s| s.self_us)
     };
     let mut spans: Vec<Span> = Vec::new();
     // (module, parent span): iterative, so deep chains cannot overflow the stack.

@@ -3,57 +3,76 @@
 
 use std::io::{self, Write};
 
-use serde_json::json;
-
-use super::run_tree::spans;
+use super::run_tree::{Span, spans};
+use lmms_core::model::ImportGraph;
+use lmms_core::safe_json::write_str;
 use lmms_core::whatif::Analysis;
 
+/// Streamed: a frame list, then each run's events as they are laid out, so memory is one run's
+/// spans, not a document of every event.
 pub fn write(a: &Analysis, out: &mut impl Write) -> io::Result<()> {
     let g = a.graph();
-    let frames: Vec<_> = g.ids().map(|m| json!({ "name": g.name(m) })).collect();
-    let profiles: Vec<_> = (0..g.runs())
-        .map(|run| {
-            let spans = spans(g, run);
-            // Open at the start, close at the end; an import closes before its next sibling
-            // opens, so the events are balanced and in time order.
-            let mut events = Vec::with_capacity(spans.len() * 2);
-            let mut open: Vec<usize> = Vec::new();
-            let close = |i: usize, events: &mut Vec<serde_json::Value>| {
-                let s = &spans[i];
-                events.push(json!({
-                    "type": "C",
-                    "frame": s.module.index(),
-                    "at": s.start_us + s.duration_us,
-                }));
-            };
-            for (i, s) in spans.iter().enumerate() {
-                while open.last().is_some_and(|&o| spans[o].depth >= s.depth) {
-                    close(open.pop().expect("checked"), &mut events);
-                }
-                events.push(json!({ "type": "O", "frame": s.module.index(), "at": s.start_us }));
-                open.push(i);
-            }
-            while let Some(o) = open.pop() {
-                close(o, &mut events);
-            }
-            json!({
-                "type": "evented",
-                "name": format!("run {} of {}", run + 1, g.runs()),
-                "unit": "microseconds",
-                "startValue": 0,
-                "endValue": g.run_totals()[run as usize],
-                "events": events,
-            })
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://www.speedscope.app/file-format-schema.json",
-        "name": format!("import time: {}", g.meta().files.join(", ")),
-        "exporter": concat!("lmms-tui ", env!("CARGO_PKG_VERSION")),
-        "activeProfileIndex": 0,
-        "shared": { "frames": frames },
-        "profiles": profiles,
-    });
-    lmms_core::safe_json::to_writer(&mut *out, &doc)?;
-    writeln!(out)
+    out.write_all(
+        b"{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\"name\":",
+    )?;
+    write_str(out, &format!("import time: {}", g.meta().files.join(", ")))?;
+    write!(
+        out,
+        ",\"exporter\":\"lmms-tui {}\",\"activeProfileIndex\":0,\"shared\":{{\"frames\":[",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    for (i, m) in g.ids().enumerate() {
+        out.write_all(if i == 0 {
+            b"{\"name\":"
+        } else {
+            b",{\"name\":"
+        })?;
+        write_str(out, g.name(m))?;
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"]},\"profiles\":[")?;
+    for run in 0..g.runs() {
+        if run > 0 {
+            out.write_all(b",")?;
+        }
+        write_profile(g, run, out)?;
+    }
+    out.write_all(b"]}\n")
+}
+
+fn write_profile(g: &ImportGraph, run: u32, out: &mut impl Write) -> io::Result<()> {
+    write!(
+        out,
+        "{{\"type\":\"evented\",\"name\":\"run {} of {}\",\"unit\":\"microseconds\",\
+         \"startValue\":0,\"endValue\":{},\"events\":[",
+        run + 1,
+        g.runs(),
+        g.run_totals()[run as usize]
+    )?;
+    let spans = spans(g, run);
+    let mut first = true;
+    let mut event = |kind: char, s: &Span, at: u64| {
+        let comma = if std::mem::take(&mut first) { "" } else { "," };
+        write!(
+            out,
+            "{comma}{{\"type\":\"{kind}\",\"frame\":{},\"at\":{at}}}",
+            s.module.index()
+        )
+    };
+    // Open at the start, close at the end; an import closes before its next sibling opens, so
+    // the events are balanced and in time order.
+    let mut open: Vec<usize> = Vec::new();
+    for (i, s) in spans.iter().enumerate() {
+        while open.last().is_some_and(|&o| spans[o].depth >= s.depth) {
+            let o = &spans[open.pop().expect("checked")];
+            event('C', o, o.start_us.saturating_add(o.duration_us))?;
+        }
+        event('O', s, s.start_us)?;
+        open.push(i);
+    }
+    while let Some(o) = open.pop() {
+        let o = &spans[o];
+        event('C', o, o.start_us.saturating_add(o.duration_us))?;
+    }
+    out.write_all(b"]}")
 }

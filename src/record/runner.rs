@@ -231,6 +231,7 @@ impl ProcessRunner {
         // Its own process group (signals are forwarded to all of it); no terminal input, which
         // a process outside the foreground group could not read anyway.
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        crate::signals::default_file_size_limit_in_child(&mut cmd);
         cmd.args(&job.args[1..])
             .stdin(Stdio::null())
             .stdout(io(job.show))

@@ -1,6 +1,6 @@
 //! Bad input: one clear line naming the file (and line), exit status 2, never a panic.
 
-use crate::common::{data, lmms, lmms_env};
+use crate::common::{lmms, lmms_env};
 
 use std::path::Path;
 
@@ -628,65 +628,4 @@ fn free_text_never_starts_a_workflow_command_or_a_block() {
         assert!(!line.trim_start().starts_with("::"), "{line}");
         assert!(!line.starts_with("- x.json"), "{line}");
     }
-}
-
-/// `-o /proc/self/fd/1` or `-o /dev/stdout` with standard output appended to a file (`>>`):
-/// the report is added after what the file held, never renamed over it; `record` alike (no
-/// `--force` asked, nothing left beside the file).
-#[test]
-fn a_standard_stream_named_as_a_path_is_written_through_not_replaced() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("log.txt");
-    let trace = data("cpython3.11-stdlib.txt");
-    let trace = trace.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-        std::process::Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-            .args(args)
-            .current_dir(dir.path())
-            .stdout(out)
-            .output()
-            .unwrap()
-    };
-    for target in ["/proc/self/fd/1", "/dev/stdout"] {
-        std::fs::write(&log, "earlier line\n").unwrap();
-        let out = run(&["report", trace, "-o", target, "--force"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = std::fs::read_to_string(&log).unwrap();
-        assert!(text.starts_with("earlier line\n"), "{target}: {text}");
-        assert!(text.contains("Import Profile"), "{target}: {text}");
-    }
-    std::fs::write(&log, "earlier line\n").unwrap();
-    let out = run(&[
-        "record",
-        "--runs",
-        "1",
-        "--warmup",
-        "0",
-        "-o",
-        "/dev/stdout",
-        "--",
-        "python3",
-        "-c",
-        "import json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = std::fs::read_to_string(&log).unwrap();
-    let json = text.strip_prefix("earlier line\n").expect("kept");
-    let trace: serde_json::Value = serde_json::from_str(json).unwrap();
-    assert_eq!(trace["runs"], 1);
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["log.txt"]);
 }

@@ -252,3 +252,26 @@ pub fn unpaused(out: &str) -> String {
         &out[start + token_line.len() + 1..out.len() - end.len()]
     )
 }
+
+/// Runs `cmd` (output discarded) and returns its exit code and peak resident memory in KiB,
+/// as the kernel counted it for that process alone (wait4), whatever else the tests run.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which std's Child does not know of
+pub fn peak_rss_kib(cmd: &mut Command) -> (i32, u64) {
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data, zeroed is a valid value; wait4 fills it and the status.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, usage.ru_maxrss as u64)
+}

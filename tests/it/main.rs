@@ -22,3 +22,4 @@ mod tmux_e2e;
 mod tracer_py;
 mod whatif;
 mod wheel;
+mod writes;

@@ -47,6 +47,17 @@ impl<T: Copy> Csr<T> {
         Csr { start, items }
     }
 
+    /// Sorts each row by `key`, keeping equal items in their order.
+    pub fn sort_rows_by_key<K: Ord>(&mut self, key: impl Fn(&T) -> K) {
+        for row in 0..self.rows() {
+            let (s, e) = (self.start[row] as usize, self.start[row + 1] as usize);
+            let items = &mut self.items[s..e];
+            if !items.is_sorted_by_key(&key) {
+                items.sort_by_key(&key);
+            }
+        }
+    }
+
     /// Sorts each row and drops repeats within it, compacting in place.
     pub fn dedup_rows(&mut self)
     where

@@ -13,7 +13,7 @@ fn program_imports_by_name(graph: &ImportGraph, run: Option<u32>) -> Vec<&str> {
             let module = graph.module(m);
             !module.startup && !module.shutdown
         })
-        .filter(|&m| run.is_none_or(|r| graph.samples(m).iter().any(|s| s.run == r)))
+        .filter(|&m| run.is_none_or(|r| graph.sample_in_run(m, r).is_some()))
         .map(|m: ModuleId| graph.name(m))
         .collect();
     names.sort_unstable();

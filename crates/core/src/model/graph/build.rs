@@ -38,7 +38,9 @@ impl ImportGraph {
             (package, stdlib)
         };
         let build_tree = || {
-            let samples = Csr::from_rows(n, &sample_modules, samples);
+            let mut samples = Csr::from_rows(n, &sample_modules, samples);
+            // In run order, so one run's sample is a binary search (`sample_in_run`).
+            samples.sort_rows_by_key(|s| s.run);
             first_import_tree(&names, &parent, samples, &shutdown, &context)
         };
         let (tree, (package, stdlib)) = if n >= PARALLEL_FROM {

@@ -231,9 +231,16 @@ impl ImportGraph {
             .unwrap_or(EdgeKind::Unrecorded)
     }
 
-    /// A module's timings, one per run that loaded it.
+    /// A module's timings, one per run that loaded it, in run order.
     pub fn samples(&self, id: ModuleId) -> &[Sample] {
         self.samples.row(id.index())
+    }
+
+    /// A module's timing in one run, if that run loaded it.
+    pub fn sample_in_run(&self, id: ModuleId, run: u32) -> Option<&Sample> {
+        let samples = self.samples(id);
+        let at = samples.binary_search_by_key(&run, |s| s.run).ok()?;
+        Some(&samples[at])
     }
 
     /// A module's self time over the runs it appears in: median (`Module::self_us`), min, max.
