@@ -267,8 +267,11 @@ fn write_output(
 pub fn record(args: RecordArgs) -> Result<ExitCode> {
     let bar = progress_bar();
     let echo_bar = bar.clone();
-    let mut runner =
-        record::ProcessRunner::new(Box::new(move |line| echo_bar.suspend(|| eprint!("{line}"))))?;
+    let timeout = (args.timeout > 0).then(|| std::time::Duration::from_secs(args.timeout));
+    let mut runner = record::ProcessRunner::new(
+        Box::new(move |line| echo_bar.suspend(|| eprint!("{line}"))),
+        timeout,
+    )?;
     let opts = RecordOptions {
         command: args.command,
         runs: args.runs,

@@ -135,6 +135,10 @@ pub struct RecordArgs {
     /// with unedited ones; repeatable (all deferred together)
     #[arg(long = "lazy", value_name = "MODULE")]
     pub lazy: Vec<String>,
+    /// Stop a run that takes longer (it and every process it started are killed, the run is
+    /// reported failed and its import times kept); 0 waits for ever
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub timeout: u64,
     /// The program: a Python interpreter and its arguments (after `--`)
     #[arg(
         required = true,

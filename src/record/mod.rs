@@ -260,6 +260,10 @@ fn program_import_us(g: &ImportGraph) -> u64 {
     g.total_us().saturating_sub(g.startup_us())
 }
 
+/// The note for a program that left processes holding its standard error.
+const LEFT_BEHIND: &str =
+    "the program left processes behind that kept its standard error open after it exited";
+
 /// Runs whose program failed, and how: (run, what happened).
 type Failures = Vec<(u32, String)>;
 
@@ -290,6 +294,11 @@ fn timed_runs(
         };
         if !out.exit.success {
             failures.push((run, out.exit.description.clone()));
+        }
+        if out.left_behind && !notes.iter().any(|n: &String| n.starts_with(LEFT_BEHIND)) {
+            notes.push(format!(
+                "{LEFT_BEHIND} (first in run {run}): not waited for, and perhaps still running"
+            ));
         }
         // The run read alone (a run whose lines do not read is left out and said, never the
         // whole recording); its program import time serves the GC pair too.
@@ -356,8 +365,16 @@ fn timed_pair(
                 return Ok(None);
             };
             // Child processes printed their own import times: from now on the helper keeps
-            // them out, and this run is made again.
-            if processes(&out.importtime) > 1 && !s.only_main && s.helper_can_load() {
+            // them out, and this run is made again. Without the helper their lines cannot be
+            // told from the program's: no trace rather than a wrong one.
+            if processes(&out.importtime) > 1 && !s.helper_can_load() {
+                return Err(Error::new(format!(
+                    "the program starts Python processes, whose import times mix with its own, \
+                     and {} — record without that option",
+                    no_helper(s)
+                )));
+            }
+            if processes(&out.importtime) > 1 && !s.only_main {
                 s.only_main = true;
                 notes.push(
                     "the program starts Python processes: only the main process is traced \

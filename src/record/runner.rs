@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lmms_core::error::{Error, Result};
 
@@ -59,6 +59,9 @@ pub struct RunOutput {
     /// resets PYTHONPATH, it does not).
     pub tracer_loaded: bool,
     pub exit: Exit,
+    /// The program exited but something it started still held its standard error (a daemon,
+    /// a `Popen` never waited for): not waited for.
+    pub left_behind: bool,
 }
 
 /// Whether a standard-error line is CPython's: `import time:` then the header, figures or
@@ -94,6 +97,8 @@ pub trait Runner {
 pub struct ProcessRunner {
     tracer_dir: tempfile::TempDir,
     echo: Box<dyn Fn(&str) + Send + Sync>,
+    /// How long a run may take before its process group is killed.
+    timeout: Option<Duration>,
     state: Arc<SignalState>,
     _signals: crate::signals::Guard,
 }
@@ -105,6 +110,8 @@ struct SignalState {
     signal: AtomicI32,
     /// The running program's process group, 0 between runs.
     group: AtomicI32,
+    /// Signals received so far.
+    count: AtomicI32,
 }
 
 /// Sends `signal` to the process group `group` (a run's program and all it started); 0 is
@@ -118,23 +125,43 @@ fn signal_group(group: i32, signal: i32) {
     }
 }
 
+/// The first signal is passed on to the running program's group and the recording winds down
+/// after it; a second one (the program ignores the first, or the user insists) kills the whole
+/// group and removes the temporary directory, since the process then ends at once.
+fn on_signals(state: Arc<SignalState>, tracer_dir: std::path::PathBuf) -> crate::signals::Guard {
+    crate::signals::on_signal(move |signal| {
+        let group = state.group.load(Ordering::SeqCst);
+        if state.count.fetch_add(1, Ordering::SeqCst) == 0 {
+            state.signal.store(signal, Ordering::SeqCst);
+            signal_group(group, signal);
+            crate::signals::After::Continue
+        } else {
+            signal_group(group, libc::SIGKILL);
+            let _ = std::fs::remove_dir_all(&tracer_dir);
+            eprintln!(
+                "lmms-tui: a second signal ({signal}): the program and every process it \
+                 started were killed; the trace file holds the runs that finished"
+            );
+            crate::signals::After::Exit
+        }
+    })
+}
+
 impl ProcessRunner {
-    pub fn new(echo: Box<dyn Fn(&str) + Send + Sync>) -> Result<ProcessRunner> {
+    pub fn new(
+        echo: Box<dyn Fn(&str) + Send + Sync>,
+        timeout: Option<Duration>,
+    ) -> Result<ProcessRunner> {
         let tracer_dir =
             tempfile::tempdir().map_err(|e| Error::new(format!("temporary directory: {e}")))?;
         super::tracer::write_to(tracer_dir.path())
             .map_err(|e| Error::new(format!("cannot write the tracer: {e}")))?;
         let state = Arc::new(SignalState::default());
-        let shared = Arc::clone(&state);
-        let signals = crate::signals::on_signal(move |signal| {
-            shared.signal.store(signal, Ordering::SeqCst);
-            let group = shared.group.load(Ordering::SeqCst);
-            signal_group(group, signal);
-            crate::signals::After::Continue
-        });
+        let signals = on_signals(Arc::clone(&state), tracer_dir.path().to_path_buf());
         Ok(ProcessRunner {
             tracer_dir,
             echo,
+            timeout,
             state,
             _signals: signals,
         })
@@ -194,24 +221,32 @@ impl Runner for ProcessRunner {
             signal_group(child.id().try_into().unwrap_or(0), signal);
         }
         let stderr = child.stderr.take().expect("stderr is piped");
-        let (importtime, status) = self.follow(&mut child, stderr, job.show)?;
+        let followed = self.follow(&mut child, stderr, job.show)?;
         self.state.group.store(0, Ordering::SeqCst);
-        let status = status.map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
+        let status = followed
+            .status
+            .map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
         let findings = match job.tracer {
             Tracer::Off | Tracer::NoGc | Tracer::OnlyMain => None,
             _ => std::fs::read_to_string(&findings_file).ok(),
         };
+        let description = match (followed.timed_out, status.code()) {
+            (Some(after), _) => format!(
+                "timed out after {} s: killed with everything it started",
+                after.as_secs()
+            ),
+            (None, Some(code)) => format!("exit status {code}"),
+            (None, None) => "killed by a signal".into(),
+        };
         Ok(RunOutput {
-            importtime,
+            importtime: followed.importtime,
             findings,
             tracer_loaded: ack_file.exists(),
             exit: Exit {
-                success: status.success(),
-                description: match status.code() {
-                    Some(code) => format!("exit status {code}"),
-                    None => "killed by a signal".into(),
-                },
+                success: status.success() && followed.timed_out.is_none(),
+                description,
             },
+            left_behind: followed.left_behind,
         })
     }
 }
@@ -270,16 +305,19 @@ impl ProcessRunner {
     /// rest echoed when the job shows the program's output. Once the program has exited, reading
     /// stops when the pipe closes or stays quiet for `QUIET_AFTER_EXIT`: a process it left behind
     /// (a daemon, a `Popen` never waited for) may hold the pipe for as long as it lives, and is
-    /// not waited for.
+    /// not waited for. A run past the timeout has its process group killed.
     fn follow(
         &self,
         child: &mut std::process::Child,
         stderr: std::process::ChildStderr,
         show: bool,
-    ) -> Result<(String, std::io::Result<std::process::ExitStatus>)> {
+    ) -> Result<Followed> {
         let lines = read_lines(stderr)?;
+        let started = Instant::now();
         let mut importtime = String::new();
         let mut status = None;
+        let mut timed_out = None;
+        let mut left_behind = false;
         loop {
             let wait = if status.is_some() {
                 QUIET_AFTER_EXIT
@@ -287,25 +325,61 @@ impl ProcessRunner {
                 POLL
             };
             match lines.recv_timeout(wait) {
-                Ok(line) => {
-                    let text = String::from_utf8_lossy(&line);
-                    if is_trace_line(&text) {
-                        importtime.push_str(&text);
-                    } else if show {
-                        (self.echo)(&text);
-                    }
-                }
+                Ok(line) => self.take_line(&line, show, &mut importtime),
                 Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) if status.is_some() => break,
+                Err(RecvTimeoutError::Timeout) if status.is_some() => {
+                    left_behind = true;
+                    break;
+                }
                 Err(RecvTimeoutError::Timeout) => {}
             }
             if status.is_none() {
                 status = child.try_wait().transpose();
             }
+            if status.is_none()
+                && timed_out.is_none()
+                && let Some(limit) = self.timeout.filter(|&t| started.elapsed() > t)
+            {
+                timed_out = Some(limit);
+                signal_group(child.id().try_into().unwrap_or(0), libc::SIGKILL);
+            }
         }
-        Ok((importtime, status.unwrap_or_else(|| child.wait())))
+        Ok(Followed {
+            importtime,
+            status: status.unwrap_or_else(|| child.wait()),
+            timed_out,
+            left_behind,
+        })
+    }
+
+    /// One line of the program's standard error: an import-time line is kept (within
+    /// `MAX_IMPORTTIME`), any other echoed when the job shows output.
+    fn take_line(&self, line: &[u8], show: bool, importtime: &mut String) {
+        let text = String::from_utf8_lossy(line);
+        if is_trace_line(&text) {
+            if importtime.len() + text.len() <= MAX_IMPORTTIME {
+                importtime.push_str(&text);
+            }
+        } else if show {
+            (self.echo)(&text);
+        }
     }
 }
+
+/// What following a run found.
+struct Followed {
+    importtime: String,
+    status: std::io::Result<std::process::ExitStatus>,
+    /// The run was killed at this limit.
+    timed_out: Option<Duration>,
+    left_behind: bool,
+}
+
+/// The import-time text kept of one run: far above any real program's (a 10,000-module
+/// import is about 1 MB), so only a program flooding its standard error reaches it.
+const MAX_IMPORTTIME: usize = 256 << 20;
+/// The longest standard-error line kept whole; the rest of a longer one is dropped.
+const MAX_LINE: usize = 1 << 20;
 
 /// How often a running program is looked at while its standard error is quiet.
 const POLL: Duration = Duration::from_millis(50);
@@ -323,17 +397,58 @@ fn read_lines(stderr: std::process::ChildStderr) -> Result<Receiver<Vec<u8>>> {
             let mut reader = BufReader::new(stderr);
             let mut line = Vec::new();
             let mut listened = true;
-            while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+            while read_line(&mut reader, &mut line) {
                 listened = listened && send.send(std::mem::take(&mut line)).is_ok();
-                line.clear();
             }
         })
         .map_err(|e| Error::new(format!("cannot read the program's standard error: {e}")))?;
     Ok(receive)
 }
 
+/// Reads one line into `line` (emptied first), at most `MAX_LINE` bytes of it: the rest of a
+/// longer line is read and dropped, so a program writing gigabytes without a newline costs
+/// no memory. False at the end of the stream.
+fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> bool {
+    line.clear();
+    let mut read_any = false;
+    loop {
+        let Ok(chunk) = reader.fill_buf() else {
+            return read_any;
+        };
+        if chunk.is_empty() {
+            return read_any;
+        }
+        read_any = true;
+        let (used, done) = match memchr::memchr(b'\n', chunk) {
+            Some(at) => (at + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = MAX_LINE.saturating_sub(line.len()).min(used);
+        line.extend_from_slice(&chunk[..room]);
+        reader.consume(used);
+        if done {
+            return true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_line_longer_than_the_cap_is_cut_and_the_next_one_kept() {
+        let long = "a".repeat(3 * super::MAX_LINE);
+        let text = format!("{long}\nimport time:   5 |   5 | json\nlast");
+        let mut reader = std::io::BufReader::with_capacity(4096, text.as_bytes());
+        let mut line = Vec::new();
+        assert!(super::read_line(&mut reader, &mut line));
+        assert_eq!(line.len(), super::MAX_LINE);
+        assert!(super::read_line(&mut reader, &mut line));
+        assert_eq!(line, b"import time:   5 |   5 | json\n");
+        assert!(super::read_line(&mut reader, &mut line));
+        assert_eq!(line, b"last");
+        assert!(!super::read_line(&mut reader, &mut line));
+    }
+
     #[test]
     fn only_cpythons_lines_are_taken() {
         for line in [

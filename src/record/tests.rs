@@ -62,6 +62,7 @@ impl Runner for FakeRunner {
                 success: !(job.tracer == Tracer::Off && plain == 2),
                 description: "exit status 3".into(),
             },
+            left_behind: false,
         })
     }
 }
@@ -424,6 +425,7 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
                     success: true,
                     description: String::new(),
                 },
+                left_behind: false,
             })
         }
     }

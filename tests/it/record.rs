@@ -285,6 +285,28 @@ fn a_spawning_program_records_as_many_runs_as_asked() {
     assert_eq!(report["trace"]["runs"], 2);
     // The children's own start-up is no part of this trace: `json` is the program's.
     assert!(module_entry(&report, "json")["samples"] == 2);
+    // Under -E the helper cannot keep the children out: refused, nothing written.
+    for flag in ["-E", "-S"] {
+        let out = bin()
+            .args([
+                "record",
+                "--runs",
+                "2",
+                "--warmup",
+                "0",
+                "-o",
+                "other.json",
+                "--",
+            ])
+            .args(["python3", flag, "app.py"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {err}");
+        assert!(err.contains("starts Python processes"), "{flag}: {err}");
+        assert!(!dir.path().join("other.json").exists(), "{flag}");
+    }
 }
 
 /// `python -I` ignores PYTHONPROFILEIMPORTTIME and PYTHONPATH: the level goes on the command
@@ -439,6 +461,101 @@ fn a_process_left_behind_does_not_hold_the_recording() {
     let err = std::fs::read_to_string(dir.path().join("err")).unwrap();
     assert!(status.success(), "{err}");
     assert!(took.as_secs() < 30, "{took:?}");
+    assert!(err.contains("left processes behind"), "{err}");
     let trace = report_json(dir.path(), &["trace.json"]);
     assert_eq!(trace["trace"]["runs"], 2);
+}
+
+/// `--timeout`: a run that does not end is killed with its process group when the time is up,
+/// reported as failed (status 1) and its import times kept.
+#[test]
+fn a_run_past_the_timeout_is_killed_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[("server.py", "import json, time\ntime.sleep(120)\n")],
+    );
+    let started = std::time::Instant::now();
+    let out = bin()
+        .args(["record", "--runs", "1", "--warmup", "0", "--timeout", "1"])
+        .args(["-o", "trace.json", "--", "python3", "-c", "import server"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    assert!(
+        err.contains("run 1: the program failed (timed out after 1 s"),
+        "{err}"
+    );
+    let report = report_json(dir.path(), &["trace.json"]);
+    assert_eq!(report["trace"]["runs"], 1);
+    assert!(module_entry(&report, "json").is_object());
+}
+
+/// A second signal while the program ignores the first: the whole process group is killed,
+/// the temporary directory removed, and lmms-tui says so and ends by the signal.
+#[cfg(unix)]
+#[test]
+fn a_second_signal_kills_the_program_and_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "stubborn.py",
+            "import os, signal, time\n\
+             signal.signal(signal.SIGTERM, signal.SIG_IGN)\n\
+             open('pid', 'w').write('%d\\n' % os.getpid())\n\
+             time.sleep(120)\n",
+        )],
+    );
+    let child = bin()
+        .args(["record", "--runs", "1", "--warmup", "0", "-o", "trace.json"])
+        .args(["--", "python3", "-c", "import stubborn"])
+        .current_dir(dir.path())
+        .env("TMPDIR", &tmp)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while std::fs::read_to_string(dir.path().join("pid")).map_or(true, |p| !p.ends_with('\n')) {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the program never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
+    for _ in 0..2 {
+        let kill = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        assert!(kill.unwrap().success());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Ended by the signal itself, as the shell reports 143.
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(15), "{stderr}");
+    assert!(stderr.contains("a second signal"), "{stderr}");
+    let stat = Path::new("/proc").join(pid.trim()).join("stat");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_to_string(&stat).is_ok_and(|s| !s.contains(") Z "))
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        std::fs::read_to_string(&stat).map_or(true, |s| s.contains(") Z ")),
+        "the program is still running"
+    );
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "temporary files left"
+    );
 }
