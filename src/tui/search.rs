@@ -38,6 +38,9 @@ type OrderKey = (Reverse<i64>, u32, Reverse<u64>, ModuleId);
 /// selected from the rest and sorted, so a round stays short however many matched.
 const ORDER_BLOCK: (usize, usize) = (4096, 65536);
 
+/// The longest query kept, in characters: longer than any module name a trace holds.
+pub const MAX_QUERY: usize = 256;
+
 /// Candidates matched per slab (spread over the cores) between looks at the clock.
 const SLAB: usize = 8192;
 
@@ -104,10 +107,16 @@ impl Search {
         }
     }
 
+    /// Adds a character to the query; past `MAX_QUERY` characters (a paste, not a name) the
+    /// rest is ignored, so a megabyte pasted costs a megabyte of key events and nothing more.
     pub fn push(&mut self, graph: &ImportGraph, c: char) {
+        let typed = self.query.chars().count();
+        if typed >= MAX_QUERY {
+            return;
+        }
         self.query.push(c);
         // Every match of "abc" is a match of "ab": narrow instead of starting over.
-        let narrowed = if self.done && !self.query.is_empty() && self.query.chars().count() > 1 {
+        let narrowed = if self.done && typed > 0 {
             Candidates::These(self.matched().collect())
         } else {
             Candidates::All(graph.len())
@@ -308,5 +317,12 @@ import time:         5 |          5 | requests
         s.finish(&g);
         // botocore, requests and both urllib3 names hold an r.
         assert_eq!(s.match_count(), 4);
+        // A paste stops at the cap; what fits still narrows.
+        for _ in 0..2 * MAX_QUERY {
+            s.push(&g, 'r');
+        }
+        s.finish(&g);
+        assert_eq!(s.query.chars().count(), MAX_QUERY);
+        assert_eq!(s.match_count(), 0);
     }
 }

@@ -362,3 +362,35 @@ fn an_idle_explorer_writes_nothing() {
     tmux.keys(&["j"]);
     tmux.wait_until("a redraw after a key", || written() > 0);
 }
+
+/// A megabyte pasted into search (tmux's paste-buffer: raw key bytes, faster than any typist)
+/// is taken in bursts with a draw per frame, and the query stops at its cap: the Escape sent
+/// after it closes the search, and the explorer answers keys again. (Before, a 10 KB paste
+/// froze it for minutes.) The 30 s bound of `wait_for` tells a hang from slowness.
+#[test]
+fn a_megabyte_pasted_into_search_leaves_the_explorer_responsive() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let Some(tmux) = Tmux::new("e2e-paste") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let paste = dir.path().join("paste.txt");
+    std::fs::write(&paste, "a".repeat(1 << 20)).unwrap();
+    tmux.start(&format!(
+        "{bin} {}; echo EXIT=$?; sleep 60",
+        trace.display()
+    ));
+    tmux.wait_for("869 modules");
+    tmux.keys(&["/"]);
+    tmux.wait_for("search");
+    tmux.run(&["load-buffer", paste.to_str().unwrap()]);
+    tmux.run(&["paste-buffer", "-t", "e2e"]);
+    tmux.wait_for("/ aaaa");
+    // Escape alone, then `q` once it was taken: ESC followed at once by a key reads as Alt.
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the search to close", || !tmux.screen().contains("/ aaaa"));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+}

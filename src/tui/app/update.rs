@@ -13,7 +13,6 @@ use lmms_core::whatif::{Decision, PARAMS, Param, Suggestion, check_deferrable, p
 impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.status = None;
-        let height = self.body_height();
         match action {
             Action::Quit => self.ask_before_quitting(),
             Action::Resize { width, height } => {
@@ -28,7 +27,12 @@ impl App {
             Action::Move(m) if self.mode() == Mode::Help => self.scroll_help(m),
             Action::CloseHelp => self.modal = Modal::Normal,
             Action::Move(m) if self.mode() == Mode::Params => self.move_param_cursor(m),
-            Action::Move(m) => self.views.get_mut(self.view).move_cursor(m, height),
+            Action::Move(m) => {
+                // Measured here only: laying the screen out formats the what-if panel, which
+                // a burst of other keys (a paste into search) should not pay for each time.
+                let height = self.body_height();
+                self.views.get_mut(self.view).move_cursor(m, height)
+            }
             Action::Expand => self.fold(Fold::Expand),
             Action::Collapse => self.fold(Fold::Collapse),
             Action::Toggle => self.fold(Fold::Toggle),
