@@ -52,6 +52,11 @@ pub fn run(mut app: App) -> Result<()> {
     // Drawn only after something changed: an idle explorer writes nothing to the terminal.
     let mut changed = true;
     loop {
+        if terminal::take_resumed() {
+            // The screen was given back while stopped: draw all of it, not a difference.
+            session.terminal.clear().map_err(io)?;
+            changed = true;
+        }
         if changed {
             session
                 .terminal

@@ -1,8 +1,10 @@
 //! Terminal setup and teardown, in one place. Whatever happens — a normal quit, an error, a
 //! panic, SIGTERM, SIGHUP, SIGINT or SIGQUIT — raw mode, the alternate screen and mouse capture
-//! are undone before anything is printed or the process ends.
+//! are undone before anything is printed or the process ends; a stop (SIGTSTP) gives the
+//! terminal back until the process continues.
 
 use std::io::{self, BufWriter, IsTerminal, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
@@ -49,6 +51,45 @@ pub struct Session {
     pub terminal: Term,
     /// Restores the terminal on SIGTERM, SIGHUP, SIGINT or SIGQUIT before the process ends.
     _signals: crate::signals::Guard,
+    /// Gives the terminal back on SIGTSTP and takes it again on continuing.
+    suspend: Option<signal_hook::iterator::Handle>,
+}
+
+/// Set when the process continued after a stop: the screen must be drawn whole again.
+static RESUMED: AtomicBool = AtomicBool::new(false);
+
+/// Enters explorer mode: raw input, the alternate screen, mouse reports.
+fn enter() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)
+}
+
+/// SIGTSTP (`kill -TSTP`, a job-control stop): the terminal is restored, the process stops as
+/// the signal would stop it; on SIGCONT explorer mode comes back, and SIGWINCH wakes the event
+/// loop, which then draws the whole screen (`take_resumed`).
+fn on_suspend() -> Option<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGTSTP, SIGWINCH};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTSTP]).ok()?;
+    let handle = signals.handle();
+    std::thread::Builder::new()
+        .name("suspend".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                restore();
+                let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                // Running again: continued by `fg` or SIGCONT.
+                let _ = enter();
+                RESUMED.store(true, Ordering::SeqCst);
+                let _ = signal_hook::low_level::raise(SIGWINCH);
+            }
+        })
+        .ok()?;
+    Some(handle)
+}
+
+/// Whether the process was stopped and continued since the last call.
+pub fn take_resumed() -> bool {
+    RESUMED.swap(false, Ordering::SeqCst)
 }
 
 impl Session {
@@ -68,8 +109,7 @@ impl Session {
             restore();
             crate::signals::After::Exit
         });
-        terminal::enable_raw_mode().map_err(fail)?;
-        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(fail)?;
+        enter().map_err(fail)?;
         let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
             1 << 16,
             io::stdout(),
@@ -78,12 +118,16 @@ impl Session {
         Ok(Session {
             terminal,
             _signals: signals,
+            suspend: on_suspend(),
         })
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
+        if let Some(handle) = &self.suspend {
+            handle.close();
+        }
         restore();
     }
 }

@@ -394,3 +394,40 @@ fn a_megabyte_pasted_into_search_leaves_the_explorer_responsive() {
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");
 }
+
+/// A stop from outside (`kill -TSTP`) gives the terminal back — main screen, no mouse
+/// reports, cooked input — and continuing (`kill -CONT`, as `fg` does) takes it again: the
+/// whole explorer is drawn, and a single `q`, no Enter, quits.
+#[test]
+fn a_stop_gives_the_terminal_back_and_continuing_takes_it_again() {
+    let bin = env!("CARGO_BIN_EXE_lmms-tui");
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let Some(tmux) = Tmux::new("e2e-stop") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    tmux.start(&format!(
+        "sh -c 'echo $$ > {}; exec {bin} {}'; echo EXIT=$?; sleep 60",
+        pidfile.display(),
+        trace.display()
+    ));
+    tmux.wait_for("869 modules");
+    let pid = std::fs::read_to_string(&pidfile).unwrap();
+    let signal = |name: &str| {
+        let status = Command::new("kill").args([name, pid.trim()]).status();
+        assert!(status.unwrap().success());
+    };
+    signal("-TSTP");
+    tmux.wait_until("the main screen", || tmux.pane("#{alternate_on}") == "0");
+    assert_eq!(tmux.pane("#{mouse_any_flag}"), "0");
+    let state = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap();
+    assert!(state.contains(") T "), "stopped: {state}");
+    signal("-CONT");
+    tmux.wait_until("the alternate screen", || tmux.pane("#{alternate_on}") == "1");
+    tmux.wait_for("869 modules");
+    tmux.wait_for("q quit");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+}
