@@ -27,6 +27,43 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_with(path, |out| out.write_all(bytes))
 }
 
+/// The same, for a caller that must not wait (the explorer's event loop): a FIFO nobody reads
+/// is an error at once instead of a wait for a reader.
+pub fn write_now(path: &Path, bytes: &[u8]) -> Result<()> {
+    if fifo(path) {
+        return in_place(path, Opening::NoWait, |out| out.write_all(bytes)).map_err(|e| {
+            let why = if e.raw_os_error() == Some(libc::ENXIO) {
+                "no process is reading this FIFO: nothing written".to_string()
+            } else {
+                format!("cannot write: {e}")
+            };
+            Error::in_file(path, why)
+        });
+    }
+    write(path, bytes)
+}
+
+/// Whether `path` names a FIFO (through links).
+fn fifo(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Whether opening a FIFO waits for its reader.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    Wait,
+    NoWait,
+}
+
 /// Writes what `produce` writes, streamed (a report of gigabytes is never held whole), under
 /// the policy above.
 pub fn write_with(
@@ -43,7 +80,7 @@ pub fn write_with(
     // What the path finally names, as the kernel sees it (links followed).
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(Error::in_file(path, "is a directory")),
-        Ok(m) if !m.is_file() => in_place(path, produce).map_err(fail),
+        Ok(m) if !m.is_file() => in_place(path, Opening::Wait, produce).map_err(fail),
         Ok(_) if !may_write(path) => Err(Error::in_file(
             path,
             "is read-only: not replaced (its permissions forbid writing it)",
@@ -54,14 +91,46 @@ pub fn write_with(
 
 /// Writes into what is at `path` as it is (a device, a FIFO; a file whose directory takes no
 /// new file): no temporary file, nothing renamed.
-fn in_place(path: &Path, produce: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let file = std::fs::OpenOptions::new()
+fn in_place(
+    path: &Path,
+    opening: Opening,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options
         .write(true)
-        .truncate(std::fs::metadata(path).is_ok_and(|m| m.is_file()))
-        .open(path)?;
+        .truncate(std::fs::metadata(path).is_ok_and(|m| m.is_file()));
+    #[cfg(unix)]
+    if opening == Opening::NoWait {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if opening == Opening::NoWait {
+        // Opened: the reader is there, and the writes may wait for it as usual.
+        blocking(&file)?;
+    }
     let mut out = io::BufWriter::new(file);
     produce(&mut out)?;
     out.flush()
+}
+
+/// Clears O_NONBLOCK on an open file.
+#[cfg(unix)]
+fn blocking(file: &std::fs::File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this function's caller owns; no memory is passed.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn blocking(_file: &std::fs::File) -> io::Result<()> {
+    Ok(())
 }
 
 /// Whether this process may write the file at `path` (as the kernel would decide on open).
@@ -177,7 +246,7 @@ fn replace(path: &Path, produce: impl FnOnce(&mut dyn Write) -> io::Result<()>) 
     };
     let tmp = match tempfile::NamedTempFile::new_in(dir) {
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && path.is_file() => {
-            return in_place(path, produce);
+            return in_place(path, Opening::Wait, produce);
         }
         tmp => tmp?,
     };
@@ -323,6 +392,9 @@ mod tests {
                 .file_type()
                 .is_fifo()
         );
+        // Without a reader, `write_now` says so at once instead of waiting for one.
+        let err = super::write_now(&fifo, b"x").unwrap_err();
+        assert!(err.message().contains("no process is reading"), "{err}");
         // A device: /dev/null stays a device.
         super::write(Path::new("/dev/null"), b"x").unwrap();
         let null = std::fs::metadata("/dev/null").unwrap();

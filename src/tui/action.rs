@@ -116,7 +116,8 @@ pub fn perform(effect: Effect) -> Action {
             let result = if !replace && path.exists() {
                 WriteResult::Exists
             } else {
-                match crate::outfile::write(&path, contents.as_bytes()) {
+                // The event loop performs this: a FIFO without a reader must not hold it.
+                match crate::outfile::write_now(&path, contents.as_bytes()) {
                     Ok(()) => WriteResult::Done,
                     Err(e) => WriteResult::Failed(e.to_string()),
                 }

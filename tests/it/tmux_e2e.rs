@@ -424,7 +424,9 @@ fn a_stop_gives_the_terminal_back_and_continuing_takes_it_again() {
     let state = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap();
     assert!(state.contains(") T "), "stopped: {state}");
     signal("-CONT");
-    tmux.wait_until("the alternate screen", || tmux.pane("#{alternate_on}") == "1");
+    tmux.wait_until("the alternate screen", || {
+        tmux.pane("#{alternate_on}") == "1"
+    });
     tmux.wait_for("869 modules");
     tmux.wait_for("q quit");
     tmux.keys(&["q"]);
