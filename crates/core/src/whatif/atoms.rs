@@ -138,13 +138,14 @@ impl<'o> Costs<'o> {
         let gone_runs = atom_sums.pop().unwrap_or_default();
         let cold_runs = cold_runs(graph, traced, at.eager, &gone_runs);
         let atom_runs: Vec<(&[u32], Vec<u64>)> = atoms.into_iter().zip(atom_sums).collect();
-        let own_runs = (0..lazy_count as u32)
-            .map(|k| {
-                (atom_runs.iter())
-                    .find(|(o, _)| *o == [k])
-                    .map_or_else(|| vec![0; runs], |(_, c)| c.clone())
-            })
-            .collect();
+        // What each lazy module alone loads: the atom it is the only owner of (one pass, not
+        // a search per module).
+        let mut own_runs = vec![vec![0; runs]; lazy_count];
+        for (owners, costs) in &atom_runs {
+            if let [k] = owners {
+                own_runs[*k as usize].clone_from(costs);
+            }
+        }
         Costs {
             cold_runs,
             atom_runs,

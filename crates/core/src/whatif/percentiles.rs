@@ -5,6 +5,17 @@ use crate::model::rng::Rng;
 
 /// Simulated processes for the Monte-Carlo (fixed seed: same inputs, same figures).
 pub const MC_PROCESSES: usize = 20_000;
+/// Random draws (processes × modules used at random × runs) a projection may spend: a plan
+/// of tens of thousands of such modules simulates fewer processes, and says how many.
+const MC_WORK: usize = 50_000_000;
+/// The fewest processes simulated, however large the plan.
+const MC_MIN_PROCESSES: usize = 200;
+
+/// Processes to simulate for `random` lazy modules used at random (usage strictly between 0
+/// and 100 %) over `runs` runs.
+pub fn mc_processes(random: usize, runs: usize) -> usize {
+    (MC_WORK / random.saturating_mul(runs).max(1)).clamp(MC_MIN_PROCESSES, MC_PROCESSES)
+}
 const MC_SEED: u64 = 0x1a2b_3c4d_5e6f_7081;
 
 /// Per-request import latency over all requests.
@@ -99,9 +110,11 @@ pub(super) fn exact(
     percentiles(&mut samples)
 }
 
-/// Overlapping closures: simulate processes. Each lazy module's first use is geometric; at
-/// that request it loads whatever of its closure is not loaded yet.
+/// Overlapping closures: simulate `processes` processes. Each lazy module's first use is
+/// geometric; at that request it loads whatever of its closure is not loaded yet. Modules
+/// every request uses load at the first request of every process: summed once, not drawn.
 pub(super) fn monte_carlo(
+    processes: usize,
     positions: &Positions,
     usage: &[f64],
     atoms: &[(Vec<u32>, f64)],
@@ -115,21 +128,18 @@ pub(super) fn monte_carlo(
             owned[k as usize].push(a);
         }
     }
+    let (always, always_cost) = always_loaded(usage, &owned, atoms);
+    let random: Vec<usize> = (0..usage.len())
+        .filter(|&k| usage[k] > 0.0 && usage[k] < 1.0)
+        .collect();
     let mut samples: Vec<(f64, f64)> = Vec::new();
     let mut loaded = vec![usize::MAX; atoms.len()];
     let mut events: Vec<(usize, usize)> = Vec::new();
-    for process in 0..MC_PROCESSES {
+    for process in 0..processes {
         events.clear();
-        for (k, &u) in usage.iter().enumerate() {
-            if u <= 0.0 {
-                continue;
-            }
-            let first_use = if u >= 1.0 {
-                1
-            } else {
-                let x = rng.unit().max(f64::MIN_POSITIVE);
-                (x.ln() / (1.0 - u).ln()).floor() as usize + 1
-            };
+        for &k in &random {
+            let x = rng.unit().max(f64::MIN_POSITIVE);
+            let first_use = (x.ln() / (1.0 - usage[k]).ln()).floor() as usize + 1;
             if first_use <= positions.count {
                 events.push((first_use, k));
             }
@@ -140,10 +150,14 @@ pub(super) fn monte_carlo(
         let mut i = 0;
         while i < events.len() {
             let k_pos = events[i].0;
-            let mut cost = if k_pos == 1 { first } else { base };
+            let mut cost = if k_pos == 1 {
+                first + always_cost
+            } else {
+                base
+            };
             while i < events.len() && events[i].0 == k_pos {
                 for &a in &owned[events[i].1] {
-                    if loaded[a] != process {
+                    if !always[a] && loaded[a] != process {
                         loaded[a] = process;
                         cost += atoms[a].1;
                     }
@@ -155,7 +169,7 @@ pub(super) fn monte_carlo(
             samples.push((cost, positions.weight(k_pos)));
         }
         if !saw_first {
-            samples.push((first, positions.weight(1)));
+            samples.push((first + always_cost, positions.weight(1)));
             event_weight += positions.weight(1);
         }
         samples.push((base, positions.total - event_weight));
@@ -165,6 +179,27 @@ pub(super) fn monte_carlo(
         }
     }
     percentiles(&mut samples)
+}
+
+/// The atoms the modules used by every request load (at every process's first request), and
+/// their cost.
+fn always_loaded(
+    usage: &[f64],
+    owned: &[Vec<usize>],
+    atoms: &[(Vec<u32>, f64)],
+) -> (Vec<bool>, f64) {
+    let mut always = vec![false; atoms.len()];
+    let mut cost = 0.0;
+    for (k, atoms_of) in owned.iter().enumerate() {
+        if usage[k] >= 1.0 {
+            for &a in atoms_of {
+                if !std::mem::replace(&mut always[a], true) {
+                    cost += atoms[a].1;
+                }
+            }
+        }
+    }
+    (always, cost)
 }
 
 fn compact(samples: &mut Vec<(f64, f64)>) {
@@ -177,4 +212,25 @@ fn compact(samples: &mut Vec<(f64, f64)>) {
         }
     }
     *samples = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Modules every request uses are summed once, not drawn: with only such modules the
+    /// simulation is the exact answer; and a large plan simulates fewer processes, never
+    /// fewer than the floor.
+    #[test]
+    fn always_used_modules_are_exact_and_large_plans_simulate_fewer_processes() {
+        let positions = Positions::new(10.0);
+        let usage = [1.0, 1.0];
+        let atoms = vec![(vec![0], 300.0), (vec![0, 1], 200.0), (vec![1], 100.0)];
+        let simulated = monte_carlo(500, &positions, &usage, &atoms, 50.0, 5.0);
+        let exact = exact(&positions, &usage, &[500.0, 100.0], 50.0, 5.0);
+        assert_eq!(simulated, exact);
+        assert_eq!(mc_processes(10, 5), MC_PROCESSES);
+        assert!(mc_processes(50_000, 1) < MC_PROCESSES);
+        assert_eq!(mc_processes(usize::MAX, 10_000), MC_MIN_PROCESSES);
+    }
 }

@@ -15,7 +15,7 @@
 use super::atoms::{self, Costs, Odds, Placement};
 use super::closures::closures;
 use super::eager::EagerClosure;
-use super::percentiles::{MC_PROCESSES, Percentiles, Positions, exact, monte_carlo};
+use super::percentiles::{Percentiles, Positions, exact, mc_processes, monte_carlo};
 use super::plan::{Decision, Plan, blocked};
 use super::traced::AsTraced;
 use crate::model::csr::Csr;
@@ -249,7 +249,9 @@ pub fn project_from(
     };
     let costs = Costs::sum(graph, traced, &at, (&atom_of, atoms), lazy_ids.len());
     let overlapping = owners.len() > touched.len();
-    let model = RequestModel::new(plan, lazy_ids.len(), overlapping);
+    let random = odds.usage.iter().filter(|&&u| u > 0.0 && u < 1.0).count();
+    let mut model = RequestModel::new(plan, lazy_ids.len(), overlapping);
+    model.mc_processes = mc_processes(random, graph.runs().max(1) as usize);
     let per_run: Vec<RunFigures> = (0..graph.runs().max(1) as usize)
         .map(|r| model.run(&odds, &costs, traced.run_costs[r], r))
         .collect();
@@ -324,6 +326,8 @@ struct RequestModel {
     base_us: f64,
     positions: Positions,
     exact: bool,
+    /// Processes the Monte-Carlo simulates (when not exact).
+    mc_processes: usize,
 }
 
 impl RequestModel {
@@ -338,6 +342,7 @@ impl RequestModel {
             base_us: params.base_latency_ms * 1000.0,
             exact: !overlapping && positions.count as f64 * subsets <= EXACT_LIMIT,
             positions,
+            mc_processes: mc_processes(0, 1),
         }
     }
 
@@ -346,7 +351,7 @@ impl RequestModel {
             PercentileMethod::Exact
         } else {
             PercentileMethod::MonteCarlo {
-                processes: MC_PROCESSES,
+                processes: self.mc_processes,
             }
         }
     }
@@ -376,6 +381,7 @@ impl RequestModel {
                 .map(|(o, c)| (o.to_vec(), alpha * c[r] as f64))
                 .collect();
             monte_carlo(
+                self.mc_processes,
                 &self.positions,
                 &odds.usage,
                 &atom_list,
