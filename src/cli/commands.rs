@@ -37,9 +37,16 @@ impl AnalysisArgs {
         };
         let (plan, ignored) = self.whatif.plan(&graph)?;
         let notice = (!ignored.is_empty()).then(|| {
+            // A plan may name a million absent modules: the line names the first few.
+            let shown = ignored.len().min(IGNORED_SHOWN);
+            let more = match ignored.len() - shown {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             format!(
-                "the plan names modules not in this trace, ignored: {}",
-                ignored.join(", ")
+                "the plan names {} not in this trace, ignored: {}{more}",
+                count(ignored.len(), "module"),
+                ignored[..shown].join(", ")
             )
         });
         Ok((Analysis::new(graph, plan, comparison), notice))
@@ -126,6 +133,9 @@ fn close_command(word: &str) -> Option<String> {
         .min()
         .map(|(_, name)| name)
 }
+
+/// Absent plan modules named in the notice; the rest are counted.
+const IGNORED_SHOWN: usize = 10;
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
     if args.top.is_some() && args.format.default_top().is_none() {

@@ -173,13 +173,28 @@ fn slowest(a: &Analysis, top: usize, page: &mut String) {
     for m in Sort::by(SortKey::Cumulative).top(&keys, top) {
         let _ = writeln!(
             page,
-            "<tr><td><a href=\"#{0}\">{0}</a></td><td>{1}</td>{2}</tr>",
+            "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td>{}</tr>",
+            fragment(g.name(m)),
             esc(g.name(m)),
             g.module(m).class.key(),
             cells(a, m)
         );
     }
     page.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+/// A name as a link's fragment: every byte but letters, digits and `._~-` percent-encoded, so
+/// the script's decodeURIComponent gives the name back (`%41` stays `%41`, `%zz` is no error).
+fn fragment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// What the plan does to a module, as a tag.

@@ -176,3 +176,46 @@ fn the_html_report_is_one_page_that_works_in_a_browser() {
         assert!(n > 20, "{size} js={js}: {n} colours");
     }
 }
+
+/// Names holding `%` link to themselves: the slowest table's links are percent-encoded, a
+/// deep link to `a%41` marks `a%41` (not `aA`), and a fragment that is no encoding (`%zz`)
+/// raises no script error.
+#[test]
+fn deep_links_to_names_with_percent_signs() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("t.txt");
+    std::fs::write(
+        &trace,
+        "import time: self [us] | cumulative | imported package\n\
+         import time:       100 |        100 |   a%41\n\
+         import time:       200 |        300 | app\n\
+         import time:        50 |         50 | aA\n",
+    )
+    .unwrap();
+    let page = dir.path().join("r.html");
+    let (code, _, err) = lmms(&[
+        "report",
+        trace.to_str().unwrap(),
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<a href=\"#a%2541\">a%41</a>"), "{html}");
+    let Some(chromium) = needs(chromium()) else {
+        return;
+    };
+    let url = format!("file://{}", page.display());
+    let args = ["--enable-logging=stderr", "--v=0", "--dump-dom"];
+    let (dom, stderr) = browse(&chromium, &args, &format!("{url}#a%2541"));
+    assert!(script_errors(&stderr).is_empty(), "{stderr}");
+    assert!(
+        dom.contains("<li id=\"a%41\" class=\"leaf target\">"),
+        "{dom}"
+    );
+    assert!(dom.contains("<li id=\"aA\" class=\"leaf\">"), "{dom}");
+    let (_, stderr) = browse(&chromium, &args, &format!("{url}#b%zz"));
+    assert!(script_errors(&stderr).is_empty(), "{stderr}");
+}

@@ -94,6 +94,30 @@ fn plans_load_and_name_what_they_ignore() {
     assert!(err.contains("ignored: no.such.module"), "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["projection"]["lazy"][0]["name"], "pandas");
+    // 100,000 absent modules: one short line, the first ten named and the rest counted.
+    let absent: serde_json::Map<String, serde_json::Value> = (0..100_000)
+        .map(|i| {
+            (
+                format!("gone{i:06}"),
+                serde_json::json!({"decision": "lazy"}),
+            )
+        })
+        .collect();
+    let many = dir.path().join("many.json");
+    let doc = serde_json::json!({"format": "lmms-tui-plan", "version": 1, "modules": absent});
+    std::fs::write(&many, doc.to_string()).unwrap();
+    let (code, _, err) = lmms(&["report", TRACE, "--plan", many.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let line = err.lines().find(|l| l.contains("ignored")).unwrap();
+    assert!(
+        line.contains("100000 modules") || line.contains("100,000 modules"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("and 99990 more") || line.ends_with("and 99,990 more"),
+        "{line}"
+    );
+    assert!(line.len() < 300, "{line}");
     assert_eq!(v["projection"]["params"]["requests_per_day"], 5000.0);
     // Flags override the plan.
     let (_, out, _) = lmms(&[

@@ -12,7 +12,12 @@
 
   // #pandas.core.frame: open the tree down to that module and show it.
   function follow() {
-    var name = decodeURIComponent(location.hash.slice(1));
+    var name;
+    try {
+      name = decodeURIComponent(location.hash.slice(1));
+    } catch (e) {
+      return; // a fragment typed by hand that is no percent-encoding of a name
+    }
     if (!name) return;
     var li = document.getElementById(name);
     if (!li || !tree.contains(li)) return;
