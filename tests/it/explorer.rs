@@ -1087,3 +1087,25 @@ fn help_explains_each_what_if_line() {
         assert!(flat.contains(&tail), "{tail}");
     }
 }
+
+/// Names are untrusted: a bidi override or an escape byte in one is drawn escaped in every
+/// view, the detail panel and search results, never sent to the terminal raw.
+#[test]
+fn control_and_bidi_characters_in_names_are_drawn_escaped() {
+    let text = "import time: self [us] | cumulative | imported package\n\
+                import time:       100 |        100 |   evil\u{202e}txt.exe\n\
+                import time:       200 |        300 | app\u{1b}[2J\n";
+    let g = graph::from_bytes("t", text.as_bytes()).unwrap();
+    let mut s = Screen::with(Analysis::of(g), 120, 40);
+    let mut screens = vec![s.keys(&[KeyCode::Char('E')]).text()];
+    s.keys(&[KeyCode::Down]);
+    screens.push(s.text());
+    screens.push(s.keys(&[KeyCode::Tab]).text());
+    screens.push(s.keys(&[KeyCode::Char('/')]).typed("evil").text());
+    for screen in &screens {
+        assert!(!screen.contains(['\u{202e}', '\u{1b}']), "{screen}");
+    }
+    let all = screens.concat();
+    assert!(all.contains("evil\\u{202e}txt.exe"), "{all}");
+    assert!(all.contains("app\\u{1b}[2J"), "{all}");
+}

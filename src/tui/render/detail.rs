@@ -93,7 +93,10 @@ fn figures_line(app: &App, id: ModuleId) -> Line<'static> {
         }
     };
     let mut first = vec![
-        Span::styled(g.name(id).to_string(), BOLD),
+        Span::styled(
+            lmms_core::printable::printable(g.name(id)).into_owned(),
+            BOLD,
+        ),
         Span::raw(format!(
             "  self {}  cumulative {}  {}% of total",
             spread(g.self_spread(id)),
@@ -127,7 +130,7 @@ fn importers_text(app: &App, id: ModuleId) -> String {
     let g = app.analysis().graph();
     let parent = g.module(id).parent;
     let by = |importer: Importer| {
-        let who = importer.map_or("(the program)", |p| g.name(p));
+        let who = lmms_core::printable::printable(importer.map_or("(the program)", |p| g.name(p)));
         let places: Vec<String> = (g.sites(id).iter())
             .filter(|s| s.importer == importer)
             .filter_map(|s| g.site_place(s))

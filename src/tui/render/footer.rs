@@ -14,7 +14,10 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let line = match (app.input(), app.question(), app.status()) {
         (Some((target, text)), _, _) => {
             let what = match target {
-                InputTarget::Usage(m) => format!("usage % of {}", app.analysis().graph().name(m)),
+                InputTarget::Usage(m) => format!(
+                    "usage % of {}",
+                    lmms_core::printable::printable(app.analysis().graph().name(m))
+                ),
                 InputTarget::Param(i) => PARAMS[i].label(),
             };
             Line::from(vec![

@@ -91,10 +91,12 @@ pub(super) fn search(app: &App, frame: &mut Frame, table: Rect) {
             .chars()
             .enumerate()
             .map(|(ci, c)| {
+                // Control and bidi characters are shown escaped, never sent raw.
+                let c = lmms_core::printable::printable(c.encode_utf8(&mut [0; 4])).into_owned();
                 if hits.contains(&ci) {
-                    Span::styled(c.to_string(), MATCH)
+                    Span::styled(c, MATCH)
                 } else {
-                    Span::raw(c.to_string())
+                    Span::raw(c)
                 }
             })
             .collect();

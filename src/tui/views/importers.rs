@@ -277,7 +277,7 @@ impl Importers {
                     why.target,
                     format!(
                         "{} ← {}, {yours} yours",
-                        g.name(why.target),
+                        lmms_core::printable::printable(g.name(why.target)),
                         count(n, "importer")
                     ),
                     sort,
@@ -302,7 +302,10 @@ impl Importers {
                     own => format!(" · {own}"),
                 };
                 let cycle = if reason.is_cycle() {
-                    format!("  ↻ import cycle: loaded only after {}", g.name(why.target))
+                    format!(
+                        "  ↻ import cycle: loaded only after {}",
+                        lmms_core::printable::printable(g.name(why.target))
+                    )
                 } else {
                     String::new()
                 };
@@ -311,14 +314,22 @@ impl Importers {
                         a,
                         m,
                         // The class is in the `from` column.
-                        format!("  {fold} {}{yours}{cycle}", g.name(m)),
+                        format!(
+                            "  {fold} {}{yours}{cycle}",
+                            lmms_core::printable::printable(g.name(m))
+                        ),
                         sort,
                     ),
                     None => text_row(format!("  {fold} (the program)"), true, false),
                 }
             }
             Line::Link { importer, step } => match self.link(importer, step) {
-                Some(m) => module_row(a, m, format!("      ← {}", g.name(m)), sort),
+                Some(m) => module_row(
+                    a,
+                    m,
+                    format!("      ← {}", lmms_core::printable::printable(g.name(m))),
+                    sort,
+                ),
                 None => text_row("      ← (the program)".into(), true, false),
             },
             Line::Submodules => text_row(
@@ -332,7 +343,12 @@ impl Importers {
             ),
             Line::Submodule(i) => {
                 let m = why.submodules[i];
-                module_row(a, m, format!("      {}", g.name(m)), sort)
+                module_row(
+                    a,
+                    m,
+                    format!("      {}", lmms_core::printable::printable(g.name(m))),
+                    sort,
+                )
             }
         }
     }
@@ -347,7 +363,7 @@ impl Importers {
                 Some(format!(
                     "{} imports {}: {} — via {}",
                     words::importer_text(g, reason),
-                    g.name(why.target),
+                    lmms_core::printable::printable(g.name(why.target)),
                     words::import_lines(g, why, reason).join("; "),
                     words::reach_text(g, why, reason)
                 ))
@@ -360,7 +376,7 @@ impl Importers {
                     "{} module{} outside {} import{} it, {yours} of them your code",
                     why.importers.len(),
                     if why.importers.len() == 1 { "" } else { "s" },
-                    g.name(why.target),
+                    lmms_core::printable::printable(g.name(why.target)),
                     if why.importers.len() == 1 { "s" } else { "" },
                 );
                 if let Some(sub) = words::submodules_text(g, why) {

@@ -87,7 +87,14 @@ impl View for Slowest {
         Rows::Modules(
             self.ids[range]
                 .iter()
-                .map(|&id| module_row(a, id, a.graph().name(id).to_string(), sort))
+                .map(|&id| {
+                    module_row(
+                        a,
+                        id,
+                        lmms_core::printable::printable(a.graph().name(id)).into_owned(),
+                        sort,
+                    )
+                })
                 .collect::<Vec<Row>>(),
         )
     }

@@ -369,8 +369,15 @@ impl View for TreeView {
                     let indent = indent(row.depth);
                     match row.node {
                         Node::Module(id) => {
-                            let mut r =
-                                module_row(a, id, format!("{indent}{marker}{}", g.name(id)), sort);
+                            let mut r = module_row(
+                                a,
+                                id,
+                                format!(
+                                    "{indent}{marker}{}",
+                                    lmms_core::printable::printable(g.name(id))
+                                ),
+                                sort,
+                            );
                             // The tree's bars always show cumulative time: the nesting is of it.
                             r.share_us = g.module(id).cumulative_us;
                             r
