@@ -253,25 +253,23 @@ pub fn unpaused(out: &str) -> String {
     )
 }
 
-/// Runs `cmd` (output discarded) and returns its exit code and peak resident memory in KiB,
-/// as the kernel counted it for that process alone (wait4), whatever else the tests run.
-#[allow(clippy::zombie_processes)] // reaped by wait4, which std's Child does not know of
-pub fn peak_rss_kib(cmd: &mut Command) -> (i32, u64) {
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
+/// Runs the binary with `args` (output discarded) and returns its exit code and peak resident
+/// memory in KiB. A process started straight from this test binary would inherit its
+/// high-water mark (Linux keeps it across exec), so python3 starts it and reads its children's
+/// peak; None (the test skipped, or failed under `CI=true`) without python3.
+pub fn peak_rss_kib(args: &[&str]) -> Option<(i32, u64)> {
+    let python = needs(on_path(&["python3"]))?;
+    let script = "import resource, subprocess, sys\n\
+                  code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,\n\
+                  \x20                     stderr=subprocess.DEVNULL).returncode\n\
+                  print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n";
+    let out = Command::new(python)
+        .args(["-c", script, env!("CARGO_BIN_EXE_lmms-tui")])
+        .args(args)
+        .output()
         .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain data, zeroed is a valid value; wait4 fills it and the status.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (code, usage.ru_maxrss as u64)
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut words = text.split_whitespace().map(|w| w.parse::<i64>().unwrap());
+    let (code, kib) = (words.next().unwrap(), words.next().unwrap());
+    Some((code as i32, kib as u64))
 }
