@@ -30,31 +30,16 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// The same, for a caller that must not wait (the explorer's event loop): a FIFO nobody reads
 /// is an error at once instead of a wait for a reader.
 pub fn write_now(path: &Path, bytes: &[u8]) -> Result<()> {
-    if fifo(path) {
-        return in_place(path, Opening::NoWait, |out| out.write_all(bytes)).map_err(|e| {
-            let why = if e.raw_os_error() == Some(libc::ENXIO) {
-                "no process is reading this FIFO: nothing written".to_string()
-            } else {
-                format!("cannot write: {e}")
-            };
-            Error::in_file(path, why)
-        });
-    }
-    write(path, bytes)
+    write_opening(path, Opening::NoWait, |out| out.write_all(bytes))
 }
 
-/// Whether `path` names a FIFO (through links).
-fn fifo(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        false
-    }
+/// Writes what `produce` writes, streamed (a report of gigabytes is never held whole), under
+/// the policy above.
+pub fn write_with(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    write_opening(path, Opening::Wait, produce)
 }
 
 /// Whether opening a FIFO waits for its reader.
@@ -64,13 +49,18 @@ enum Opening {
     NoWait,
 }
 
-/// Writes what `produce` writes, streamed (a report of gigabytes is never held whole), under
-/// the policy above.
-pub fn write_with(
+fn write_opening(
     path: &Path,
+    opening: Opening,
     produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
-    let fail = |e: io::Error| Error::in_file(path, format!("cannot write: {e}"));
+    let fail = |e: io::Error| {
+        // Opening a FIFO without waiting fails so when nobody reads it.
+        if opening == Opening::NoWait && e.raw_os_error() == Some(libc::ENXIO) {
+            return Error::in_file(path, "no process is reading this FIFO: nothing written");
+        }
+        Error::in_file(path, format!("cannot write: {e}"))
+    };
     if path == Path::new("-") {
         return Stream::Out.write(produce).map_err(fail);
     }
@@ -80,7 +70,7 @@ pub fn write_with(
     // What the path finally names, as the kernel sees it (links followed).
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(Error::in_file(path, "is a directory")),
-        Ok(m) if !m.is_file() => in_place(path, Opening::Wait, produce).map_err(fail),
+        Ok(m) if !m.is_file() => in_place(path, opening, produce).map_err(fail),
         Ok(_) if !may_write(path) => Err(Error::in_file(
             path,
             "is read-only: not replaced (its permissions forbid writing it)",
