@@ -367,14 +367,15 @@ fn timed_pair(
             // Child processes printed their own import times: from now on the helper keeps
             // them out, and this run is made again. Without the helper their lines cannot be
             // told from the program's: no trace rather than a wrong one.
-            if processes(&out.importtime) > 1 && !s.helper_can_load() {
+            let spawns = processes(&out.importtime) > 1;
+            if spawns && !s.helper_can_load() {
                 return Err(Error::new(format!(
                     "the program starts Python processes, whose import times mix with its own, \
                      and {} — record without that option",
                     no_helper(s)
                 )));
             }
-            if processes(&out.importtime) > 1 && !s.only_main {
+            if spawns && !s.only_main {
                 s.only_main = true;
                 notes.push(
                     "the program starts Python processes: only the main process is traced \

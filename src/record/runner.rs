@@ -125,6 +125,11 @@ fn signal_group(group: i32, signal: i32) {
     }
 }
 
+/// The process group a run's program leads (it is started as a group of its own).
+fn group_of(child: &std::process::Child) -> i32 {
+    child.id().try_into().unwrap_or(0)
+}
+
 /// The first signal is passed on to the running program's group and the recording winds down
 /// after it; a second one (the program ignores the first, or the user insists) kills the whole
 /// group and removes the temporary directory, since the process then ends at once.
@@ -213,12 +218,10 @@ impl Runner for ProcessRunner {
         let mut child = cmd
             .spawn()
             .map_err(|e| Error::new(format!("cannot run `{program}`: {e}")))?;
-        self.state
-            .group
-            .store(child.id().try_into().unwrap_or(0), Ordering::SeqCst);
+        self.state.group.store(group_of(&child), Ordering::SeqCst);
         // A signal that came between the check before this run and the spawn is forwarded too.
         if let Some(signal) = self.interrupted() {
-            signal_group(child.id().try_into().unwrap_or(0), signal);
+            signal_group(group_of(&child), signal);
         }
         let stderr = child.stderr.take().expect("stderr is piped");
         let followed = self.follow(&mut child, stderr, job.show)?;
@@ -341,7 +344,7 @@ impl ProcessRunner {
                 && let Some(limit) = self.timeout.filter(|&t| started.elapsed() > t)
             {
                 timed_out = Some(limit);
-                signal_group(child.id().try_into().unwrap_or(0), libc::SIGKILL);
+                signal_group(group_of(child), libc::SIGKILL);
             }
         }
         Ok(Followed {
