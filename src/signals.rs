@@ -1,7 +1,9 @@
 //! What SIGTERM, SIGHUP, SIGINT and SIGQUIT do, in one place: every registered handler runs
 //! (restore the terminal, remove a temporary file, stop the recorded program), then the process
 //! ends as the signal would have (status 128 + n) — unless a handler says the work in progress
-//! finishes itself (`record` stops after the run it is in and keeps what it has).
+//! finishes itself (`record` stops after the run it is in and keeps what it has). A job-control
+//! stop (SIGTSTP) runs a handler before the process stops and another once it continues; the
+//! file-size limit (SIGXFSZ) is a write error, not an end.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Once};
@@ -97,4 +99,26 @@ pub fn default_file_size_limit_in_child(cmd: &mut std::process::Command) {
             Ok(())
         });
     }
+}
+
+/// Runs `before` when SIGTSTP arrives, then stops the process as the signal would; once it
+/// continues (SIGCONT, `fg`), runs `after`. Until the handle is closed.
+pub fn on_stop(
+    before: impl Fn() + Send + 'static,
+    after: impl Fn() + Send + 'static,
+) -> Option<signal_hook::iterator::Handle> {
+    use signal_hook::consts::SIGTSTP;
+    let mut signals = signal_hook::iterator::Signals::new([SIGTSTP]).ok()?;
+    let handle = signals.handle();
+    std::thread::Builder::new()
+        .name("stop".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                before();
+                let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                after();
+            }
+        })
+        .ok()?;
+    Some(handle)
 }

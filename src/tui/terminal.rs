@@ -64,27 +64,15 @@ fn enter() -> io::Result<()> {
     execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)
 }
 
-/// SIGTSTP (`kill -TSTP`, a job-control stop): the terminal is restored, the process stops as
-/// the signal would stop it; on SIGCONT explorer mode comes back, and SIGWINCH wakes the event
-/// loop, which then draws the whole screen (`take_resumed`).
+/// SIGTSTP (`kill -TSTP`, a job-control stop): the terminal is restored before the process
+/// stops; on continuing explorer mode comes back, and SIGWINCH wakes the event loop, which then
+/// draws the whole screen (`take_resumed`).
 fn on_suspend() -> Option<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGTSTP, SIGWINCH};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTSTP]).ok()?;
-    let handle = signals.handle();
-    std::thread::Builder::new()
-        .name("suspend".into())
-        .spawn(move || {
-            for _ in signals.forever() {
-                restore();
-                let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
-                // Running again: continued by `fg` or SIGCONT.
-                let _ = enter();
-                RESUMED.store(true, Ordering::SeqCst);
-                let _ = signal_hook::low_level::raise(SIGWINCH);
-            }
-        })
-        .ok()?;
-    Some(handle)
+    crate::signals::on_stop(restore, || {
+        let _ = enter();
+        RESUMED.store(true, Ordering::SeqCst);
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGWINCH);
+    })
 }
 
 /// Whether the process was stopped and continued since the last call.
