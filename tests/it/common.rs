@@ -273,3 +273,30 @@ pub fn peak_rss_kib(args: &[&str]) -> Option<(i32, u64)> {
     let (code, kib) = (words.next().unwrap(), words.next().unwrap());
     Some((code as i32, kib as u64))
 }
+
+/// Sends `signal` (`TERM`, `TSTP`, …) to process `pid` with kill(1); kill failing fails the
+/// test.
+pub fn send_signal(signal: &str, pid: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), pid.trim()])
+        .status();
+    assert!(status.unwrap().success(), "kill -{signal} {pid}");
+}
+
+/// Polls `done` every 50 ms until it holds or `limit` passes; whether it held.
+pub fn holds_within(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while !done() {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    true
+}
+
+/// Whether process `pid` is running (neither gone nor a zombie), from /proc.
+pub fn running(pid: &str) -> bool {
+    let stat = Path::new("/proc").join(pid.trim()).join("stat");
+    std::fs::read_to_string(stat).is_ok_and(|state| !state.contains(") Z "))
+}

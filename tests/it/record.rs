@@ -3,9 +3,11 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use crate::common::{
-    bin, module_entry, real_vs_projected, report_json, succeeded, sys_modules, write_files,
+    bin, holds_within, module_entry, real_vs_projected, report_json, running, send_signal,
+    succeeded, sys_modules, write_files,
 };
 
 /// A small program: alpha and beta both import `shared`; only alpha imports `alpha_only`.
@@ -375,16 +377,13 @@ fn a_signal_stops_the_program_and_keeps_the_finished_runs() {
         .unwrap();
     // Wait until at least two timed runs have finished (a run and its GC pair each write two
     // pids), then signal lmms-tui alone.
-    let started = std::time::Instant::now();
-    while std::fs::read_to_string(dir.path().join("pids")).map_or(0, |p| p.lines().count()) < 10 {
-        assert!(started.elapsed().as_secs() < 60, "the runs never started");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let pids_written =
+        || std::fs::read_to_string(dir.path().join("pids")).map_or(0, |p| p.lines().count());
+    assert!(
+        holds_within(Duration::from_secs(60), || pids_written() >= 10),
+        "the runs never started"
+    );
+    send_signal("TERM", &child.id().to_string());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(143), "{stderr}");
@@ -392,20 +391,13 @@ fn a_signal_stops_the_program_and_keeps_the_finished_runs() {
     // Every process it started is gone (or a zombie) within 10 s: none left running with
     // nobody to wait for it.
     let pids = std::fs::read_to_string(dir.path().join("pids")).unwrap();
-    let running = || -> Vec<String> {
-        pids.lines()
-            .map(|pid| {
-                let stat = Path::new("/proc").join(pid).join("stat");
-                std::fs::read_to_string(stat).unwrap_or_default()
-            })
-            .filter(|state| !state.is_empty() && !state.contains(") Z "))
-            .collect()
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !running().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert_eq!(running(), Vec::<String>::new(), "processes still running");
+    let still_running = || pids.lines().filter(|pid| running(pid)).collect::<Vec<_>>();
+    holds_within(Duration::from_secs(10), || still_running().is_empty());
+    assert_eq!(
+        still_running(),
+        Vec::<&str>::new(),
+        "processes still running"
+    );
     assert_eq!(
         std::fs::read_dir(&tmp).unwrap().count(),
         0,
@@ -456,7 +448,7 @@ fn a_process_left_behind_does_not_hold_the_recording() {
         .unwrap();
     let took = started.elapsed();
     for pid in std::fs::read_to_string(&pids).unwrap_or_default().lines() {
-        let _ = Command::new("kill").arg(pid).status();
+        let _ = Command::new("kill").arg(pid).status(); // cleanup only: it may be gone
     }
     let err = std::fs::read_to_string(dir.path().join("err")).unwrap();
     assert!(status.success(), "{err}");
@@ -520,21 +512,16 @@ fn a_second_signal_kills_the_program_and_cleans_up() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let started = std::time::Instant::now();
-    while std::fs::read_to_string(dir.path().join("pid")).map_or(true, |p| !p.ends_with('\n')) {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "the program never started"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let pid_written =
+        || std::fs::read_to_string(dir.path().join("pid")).is_ok_and(|p| p.ends_with('\n'));
+    assert!(
+        holds_within(Duration::from_secs(60), pid_written),
+        "the program never started"
+    );
     let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
     for _ in 0..2 {
-        let kill = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        assert!(kill.unwrap().success());
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        send_signal("TERM", &child.id().to_string());
+        std::thread::sleep(Duration::from_millis(300));
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -542,15 +529,8 @@ fn a_second_signal_kills_the_program_and_cleans_up() {
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(out.status.signal(), Some(15), "{stderr}");
     assert!(stderr.contains("a second signal"), "{stderr}");
-    let stat = Path::new("/proc").join(pid.trim()).join("stat");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::fs::read_to_string(&stat).is_ok_and(|s| !s.contains(") Z "))
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
     assert!(
-        std::fs::read_to_string(&stat).map_or(true, |s| s.contains(") Z ")),
+        holds_within(Duration::from_secs(10), || !running(&pid)),
         "the program is still running"
     );
     assert_eq!(

@@ -1,7 +1,6 @@
 //! The real binary in a real terminal (tmux): open the bundled trace, search, help, shrink the
 //! window to nothing and back, quit — exit status 0 and a clean terminal.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -103,6 +102,14 @@ impl Tmux {
         self.keys(&["Enter"]);
     }
 
+    /// Waits for the shell's `echo EXIT=$?` after the explorer, checks the status and
+    /// returns the screen.
+    pub(crate) fn exited_with(&self, status: i32) -> String {
+        let screen = self.wait_for("EXIT=");
+        assert!(screen.contains(&format!("EXIT={status}")), "{screen}");
+        screen
+    }
+
     pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "e2e"];
         args.extend_from_slice(keys);
@@ -120,8 +127,7 @@ impl Drop for Tmux {
 #[test]
 fn explorer_in_a_real_terminal() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let trace = root.join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let Some(tmux) = Tmux::new("e2e") else {
         return;
     };
@@ -155,8 +161,7 @@ fn explorer_in_a_real_terminal() {
     tmux.wait_for("869 modules");
 
     tmux.keys(&["q"]);
-    let after = tmux.wait_for("EXIT=");
-    assert!(after.contains("EXIT=0"), "{after}");
+    let after = tmux.exited_with(0);
     assert!(
         !after.contains("869 modules"),
         "the explorer's screen is gone:\n{after}"
@@ -168,7 +173,7 @@ fn explorer_in_a_real_terminal() {
 #[test]
 fn no_color_keeps_the_selection_visible_in_reverse_video() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let Some(tmux) = Tmux::new("e2e-nocolor") else {
         return;
     };
@@ -212,7 +217,7 @@ fn without_a_terminal_the_explorer_refuses() {
 #[test]
 fn signals_restore_the_terminal() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
     for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
         let Some(tmux) = Tmux::new(&format!("e2e-signal-{name}")) else {
@@ -227,11 +232,7 @@ fn signals_restore_the_terminal() {
         tmux.start(&command);
         tmux.wait_for("869 modules");
         let pid = std::fs::read_to_string(&pidfile).unwrap();
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), pid.trim()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        crate::common::send_signal(name, &pid);
         // `stty -a` prints after the exit status; its local modes hold the `icanon` word.
         let after = tmux.wait_for("icanon");
         assert!(
@@ -258,7 +259,7 @@ fn signals_restore_the_terminal() {
 #[test]
 fn quitting_with_an_unsaved_plan_asks_in_a_real_terminal() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
     let Some(tmux) = Tmux::new("e2e-quit") else {
         return;
@@ -274,8 +275,7 @@ fn quitting_with_an_unsaved_plan_asks_in_a_real_terminal() {
     tmux.keys(&["q"]);
     tmux.wait_for("the plan has unsaved changes");
     tmux.keys(&["n"]);
-    let after = tmux.wait_for("EXIT=");
-    assert!(after.contains("EXIT=0"), "{after}");
+    tmux.exited_with(0);
     assert!(!dir.path().join("lmms-plan.json").exists());
 }
 
@@ -297,15 +297,14 @@ fn a_piped_trace_opens_the_explorer() {
     // The detail panel follows the jump: the chain ends at the module searched for.
     tmux.wait_for("› email.feedparser");
     tmux.keys(&["q"]);
-    let after = tmux.wait_for("EXIT=");
-    assert!(after.contains("EXIT=0"), "{after}");
+    tmux.exited_with(0);
 }
 
 /// The explorer names the pyproject.toml whose [tool.lmms-tui] table it read, and uses it.
 #[test]
 fn the_explorer_names_its_configuration() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("pyproject.toml"),
@@ -333,7 +332,7 @@ fn the_explorer_names_its_configuration() {
 #[test]
 fn an_idle_explorer_writes_nothing() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("output");
     let Some(tmux) = Tmux::new("e2e-idle") else {
@@ -370,7 +369,7 @@ fn an_idle_explorer_writes_nothing() {
 #[test]
 fn a_megabyte_pasted_into_search_leaves_the_explorer_responsive() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let Some(tmux) = Tmux::new("e2e-paste") else {
         return;
     };
@@ -391,8 +390,7 @@ fn a_megabyte_pasted_into_search_leaves_the_explorer_responsive() {
     tmux.keys(&["Escape"]);
     tmux.wait_until("the search to close", || !tmux.screen().contains("/ aaaa"));
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("EXIT=");
-    assert!(screen.contains("EXIT=0"), "{screen}");
+    tmux.exited_with(0);
 }
 
 /// A stop from outside (`kill -TSTP`) gives the terminal back — main screen, no mouse
@@ -401,7 +399,7 @@ fn a_megabyte_pasted_into_search_leaves_the_explorer_responsive() {
 #[test]
 fn a_stop_gives_the_terminal_back_and_continuing_takes_it_again() {
     let bin = env!("CARGO_BIN_EXE_lmms-tui");
-    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/lambda-handler-5runs.txt");
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
     let Some(tmux) = Tmux::new("e2e-stop") else {
         return;
     };
@@ -414,22 +412,17 @@ fn a_stop_gives_the_terminal_back_and_continuing_takes_it_again() {
     ));
     tmux.wait_for("869 modules");
     let pid = std::fs::read_to_string(&pidfile).unwrap();
-    let signal = |name: &str| {
-        let status = Command::new("kill").args([name, pid.trim()]).status();
-        assert!(status.unwrap().success());
-    };
-    signal("-TSTP");
+    crate::common::send_signal("TSTP", &pid);
     tmux.wait_until("the main screen", || tmux.pane("#{alternate_on}") == "0");
     assert_eq!(tmux.pane("#{mouse_any_flag}"), "0");
     let state = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap();
     assert!(state.contains(") T "), "stopped: {state}");
-    signal("-CONT");
+    crate::common::send_signal("CONT", &pid);
     tmux.wait_until("the alternate screen", || {
         tmux.pane("#{alternate_on}") == "1"
     });
     tmux.wait_for("869 modules");
     tmux.wait_for("q quit");
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("EXIT=");
-    assert!(screen.contains("EXIT=0"), "{screen}");
+    tmux.exited_with(0);
 }
