@@ -9,6 +9,7 @@ use super::{Fold, Row, Rows, View, module_row};
 use crate::output::why as words;
 use crate::tui::cursor::Cursor;
 use lmms_core::model::{ImportGraph, ModuleId, Sort, SortKey, Why};
+use lmms_core::printable::printable;
 use lmms_core::whatif::Analysis;
 
 /// One visible row.
@@ -258,16 +259,7 @@ impl Importers {
 
     fn row(&self, a: &Analysis, g: &ImportGraph, sort: Sort, line: Line) -> Row {
         let why = self.why.as_ref().expect("lines only exist with an answer");
-        let text_row = |text: String, bold: bool, dim: bool| Row {
-            module: None,
-            text,
-            self_us: None,
-            cumulative_us: None,
-            share_us: 0,
-            dim,
-            bold,
-        };
-        let marker = |open: bool| if open { "▾" } else { "▸" };
+        let name = |m: ModuleId| printable(g.name(m));
         match line {
             Line::Target => {
                 let n = why.importers.len();
@@ -277,7 +269,7 @@ impl Importers {
                     why.target,
                     format!(
                         "{} ← {}, {yours} yours",
-                        lmms_core::printable::printable(g.name(why.target)),
+                        name(why.target),
                         count(n, "importer")
                     ),
                     sort,
@@ -290,46 +282,9 @@ impl Importers {
                 false,
                 true,
             ),
-            Line::Importer(i) => {
-                let reason = &why.importers[i];
-                let fold = if self.has_chain(i) {
-                    marker(self.open[i])
-                } else {
-                    " "
-                };
-                let yours = match words::ownership(g, reason) {
-                    "" => String::new(),
-                    own => format!(" · {own}"),
-                };
-                let cycle = if reason.is_cycle() {
-                    format!(
-                        "  ↻ import cycle: loaded only after {}",
-                        lmms_core::printable::printable(g.name(why.target))
-                    )
-                } else {
-                    String::new()
-                };
-                match reason.importer {
-                    Some(m) => module_row(
-                        a,
-                        m,
-                        // The class is in the `from` column.
-                        format!(
-                            "  {fold} {}{yours}{cycle}",
-                            lmms_core::printable::printable(g.name(m))
-                        ),
-                        sort,
-                    ),
-                    None => text_row(format!("  {fold} (the program)"), true, false),
-                }
-            }
+            Line::Importer(i) => self.importer_row(a, g, sort, i),
             Line::Link { importer, step } => match self.link(importer, step) {
-                Some(m) => module_row(
-                    a,
-                    m,
-                    format!("      ← {}", lmms_core::printable::printable(g.name(m))),
-                    sort,
-                ),
+                Some(m) => module_row(a, m, format!("      ← {}", name(m)), sort),
                 None => text_row("      ← (the program)".into(), true, false),
             },
             Line::Submodules => text_row(
@@ -343,13 +298,41 @@ impl Importers {
             ),
             Line::Submodule(i) => {
                 let m = why.submodules[i];
-                module_row(
-                    a,
-                    m,
-                    format!("      {}", lmms_core::printable::printable(g.name(m))),
-                    sort,
-                )
+                module_row(a, m, format!("      {}", name(m)), sort)
             }
+        }
+    }
+
+    /// An importer's line: its fold marker, whose code it is, an import cycle if any.
+    fn importer_row(&self, a: &Analysis, g: &ImportGraph, sort: Sort, i: usize) -> Row {
+        let why = self.why.as_ref().expect("lines only exist with an answer");
+        let reason = &why.importers[i];
+        let fold = if self.has_chain(i) {
+            marker(self.open[i])
+        } else {
+            " "
+        };
+        let yours = match words::ownership(g, reason) {
+            "" => String::new(),
+            own => format!(" · {own}"),
+        };
+        let cycle = if reason.is_cycle() {
+            format!(
+                "  ↻ import cycle: loaded only after {}",
+                printable(g.name(why.target))
+            )
+        } else {
+            String::new()
+        };
+        match reason.importer {
+            // The class is in the `from` column.
+            Some(m) => module_row(
+                a,
+                m,
+                format!("  {fold} {}{yours}{cycle}", printable(g.name(m))),
+                sort,
+            ),
+            None => text_row(format!("  {fold} (the program)"), true, false),
         }
     }
 
@@ -387,6 +370,24 @@ impl Importers {
             }
         }
     }
+}
+
+/// A line of text, not a module.
+fn text_row(text: String, bold: bool, dim: bool) -> Row {
+    Row {
+        module: None,
+        text,
+        self_us: None,
+        cumulative_us: None,
+        share_us: 0,
+        dim,
+        bold,
+    }
+}
+
+/// A fold's marker.
+fn marker(open: bool) -> &'static str {
+    if open { "▾" } else { "▸" }
 }
 
 #[cfg(test)]
