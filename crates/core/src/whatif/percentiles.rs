@@ -11,10 +11,16 @@ const MC_WORK: usize = 50_000_000;
 /// The fewest processes simulated, however large the plan.
 const MC_MIN_PROCESSES: usize = 200;
 
-/// Processes to simulate for `random` lazy modules used at random (usage strictly between 0
-/// and 100 %) over `runs` runs.
-pub fn mc_processes(random: usize, runs: usize) -> usize {
+/// Processes to simulate for lazy modules of these `usage` odds over `runs` runs: only the
+/// modules used at random cost draws.
+pub fn mc_processes(usage: &[f64], runs: usize) -> usize {
+    let random = usage.iter().filter(|&&u| drawn(u)).count();
     (MC_WORK / random.saturating_mul(runs).max(1)).clamp(MC_MIN_PROCESSES, MC_PROCESSES)
+}
+
+/// Whether a module of usage `u` is drawn per process: used by some requests, not by all.
+fn drawn(u: f64) -> bool {
+    u > 0.0 && u < 1.0
 }
 const MC_SEED: u64 = 0x1a2b_3c4d_5e6f_7081;
 
@@ -129,9 +135,7 @@ pub(super) fn monte_carlo(
         }
     }
     let (always, always_cost) = always_loaded(usage, &owned, atoms);
-    let random: Vec<usize> = (0..usage.len())
-        .filter(|&k| usage[k] > 0.0 && usage[k] < 1.0)
-        .collect();
+    let random: Vec<usize> = (0..usage.len()).filter(|&k| drawn(usage[k])).collect();
     let mut samples: Vec<(f64, f64)> = Vec::new();
     let mut loaded = vec![usize::MAX; atoms.len()];
     let mut events: Vec<(usize, usize)> = Vec::new();
@@ -229,8 +233,12 @@ mod tests {
         let simulated = monte_carlo(500, &positions, &usage, &atoms, 50.0, 5.0);
         let exact = exact(&positions, &usage, &[500.0, 100.0], 50.0, 5.0);
         assert_eq!(simulated, exact);
-        assert_eq!(mc_processes(10, 5), MC_PROCESSES);
-        assert!(mc_processes(50_000, 1) < MC_PROCESSES);
-        assert_eq!(mc_processes(usize::MAX, 10_000), MC_MIN_PROCESSES);
+        assert_eq!(mc_processes(&[0.5; 10], 5), MC_PROCESSES);
+        assert_eq!(mc_processes(&vec![1.0; 50_000], 1), MC_PROCESSES);
+        assert!(mc_processes(&vec![0.5; 50_000], 1) < MC_PROCESSES);
+        assert_eq!(
+            mc_processes(&vec![0.5; 1_000_000], 10_000),
+            MC_MIN_PROCESSES
+        );
     }
 }

@@ -249,9 +249,8 @@ pub fn project_from(
     };
     let costs = Costs::sum(graph, traced, &at, (&atom_of, atoms), lazy_ids.len());
     let overlapping = owners.len() > touched.len();
-    let random = odds.usage.iter().filter(|&&u| u > 0.0 && u < 1.0).count();
-    let mut model = RequestModel::new(plan, lazy_ids.len(), overlapping);
-    model.mc_processes = mc_processes(random, graph.runs().max(1) as usize);
+    let processes = mc_processes(&odds.usage, graph.runs().max(1) as usize);
+    let model = RequestModel::new(plan, lazy_ids.len(), overlapping, processes);
     let per_run: Vec<RunFigures> = (0..graph.runs().max(1) as usize)
         .map(|r| model.run(&odds, &costs, traced.run_costs[r], r))
         .collect();
@@ -331,7 +330,7 @@ struct RequestModel {
 }
 
 impl RequestModel {
-    fn new(plan: &Plan, lazy_count: usize, overlapping: bool) -> RequestModel {
+    fn new(plan: &Plan, lazy_count: usize, overlapping: bool, mc_processes: usize) -> RequestModel {
         let params = plan.params;
         let positions = Positions::new(params.requests_per_process());
         let subsets = 2f64.powi(lazy_count as i32);
@@ -342,7 +341,7 @@ impl RequestModel {
             base_us: params.base_latency_ms * 1000.0,
             exact: !overlapping && positions.count as f64 * subsets <= EXACT_LIMIT,
             positions,
-            mc_processes: mc_processes(0, 1),
+            mc_processes,
         }
     }
 
