@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{
     AnalysisArgs, CheckArgs, ExportArgs, MixingArgs, OutputArgs, RecordArgs, ReportArgs, WhyArgs,
 };
-use crate::output::units::count;
+use crate::output::units::{count, first_names};
 use crate::record::{self, Progress, RecordOptions};
 use crate::tui::app::{App, DEFAULT_PLAN, OutputFile};
 use lmms_core::error::{Error, Result};
@@ -38,15 +38,10 @@ impl AnalysisArgs {
         let (plan, ignored) = self.whatif.plan(&graph)?;
         let notice = (!ignored.is_empty()).then(|| {
             // A plan may name a million absent modules: the line names the first few.
-            let shown = ignored.len().min(IGNORED_SHOWN);
-            let more = match ignored.len() - shown {
-                0 => String::new(),
-                n => format!(" and {n} more"),
-            };
             format!(
-                "the plan names {} not in this trace, ignored: {}{more}",
+                "the plan names {} not in this trace, ignored: {}",
                 count(ignored.len(), "module"),
-                ignored[..shown].join(", ")
+                first_names(&ignored, IGNORED_SHOWN)
             )
         });
         Ok((Analysis::new(graph, plan, comparison), notice))

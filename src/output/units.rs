@@ -68,9 +68,27 @@ pub fn count(n: impl std::fmt::Display, what: &str) -> String {
     format!("{n} {what}{s}")
 }
 
+/// The first `shown` names joined by commas, and how many more there are:
+/// `a, b and 3 more` — a list of any length stays one short line.
+pub fn first_names(names: &[impl AsRef<str>], shown: usize) -> String {
+    let listed: Vec<&str> = names.iter().take(shown).map(AsRef::as_ref).collect();
+    match names.len().saturating_sub(shown) {
+        0 => listed.join(", "),
+        more => format!("{} and {more} more", listed.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_names_count_the_rest() {
+        assert_eq!(first_names(&["a", "b"], 3), "a, b");
+        assert_eq!(first_names(&["a", "b", "c", "d"], 2), "a, b and 2 more");
+        let none: [&str; 0] = [];
+        assert_eq!(first_names(&none, 2), "");
+    }
 
     #[test]
     fn milliseconds_round_half_up() {

@@ -3,7 +3,7 @@
 //! all drawn from these lines.
 
 use crate::output::figures::{change_text, delta_text, summary};
-use crate::output::units::ms;
+use crate::output::units::{first_names, ms};
 use lmms_core::model::Spread;
 use lmms_core::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST, smallest_p};
 use lmms_core::whatif::Analysis;
@@ -202,20 +202,7 @@ fn changes_lines(c: &Against, strict_failed: bool, out: &mut Vec<(Mark, String)>
         let shown = NAMED * 2;
         out.push((
             Mark::Plain,
-            format!(
-                "new modules: {}{}",
-                c.new_modules
-                    .iter()
-                    .take(shown)
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if c.new_modules.len() > shown {
-                    format!(" and {} more", c.new_modules.len() - shown)
-                } else {
-                    String::new()
-                }
-            ),
+            format!("new modules: {}", first_names(&c.new_modules, shown)),
         ));
     }
     if !c.fingerprint.is_empty() {
