@@ -39,8 +39,7 @@ pub fn dispatch(app: &mut App, action: Action) {
 pub fn run(mut app: App) -> Result<()> {
     terminal::require_terminal()?;
     let mut session = terminal::Session::start()?;
-    let io = |e: std::io::Error| Error::new(format!("terminal error: {e}"));
-    let size = session.terminal.size().map_err(io)?;
+    let size = session.terminal.size().map_err(terminal_error)?;
     dispatch(
         &mut app,
         Action::Resize {
@@ -54,14 +53,14 @@ pub fn run(mut app: App) -> Result<()> {
     loop {
         if terminal::take_resumed() {
             // The screen was given back while stopped: draw all of it, not a difference.
-            session.terminal.clear().map_err(io)?;
+            session.terminal.clear().map_err(terminal_error)?;
             changed = true;
         }
         if changed {
             session
                 .terminal
                 .draw(|frame| render::render(&app, frame))
-                .map_err(io)?;
+                .map_err(terminal_error)?;
             changed = false;
         }
         if app.quit() {
@@ -73,7 +72,7 @@ pub fn run(mut app: App) -> Result<()> {
         } else {
             Duration::from_secs(60)
         };
-        if event::poll(wait).map_err(io)? {
+        if event::poll(wait).map_err(terminal_error)? {
             changed |= drain_events(&mut app, started)?;
         }
         if app.search_pending() {
@@ -90,12 +89,11 @@ pub fn run(mut app: App) -> Result<()> {
 /// screen is drawn: a megabyte pasted is some sixty draws a second, not one a read.
 /// Whether anything changed.
 fn drain_events(app: &mut App, started: Instant) -> Result<bool> {
-    let io = |e: std::io::Error| Error::new(format!("terminal error: {e}"));
     let frame_end = Instant::now() + FRAME;
     let mut changed = false;
     let mut events = 0u32;
     loop {
-        let ev = event::read().map_err(io)?;
+        let ev = event::read().map_err(terminal_error)?;
         events += 1;
         if let Some(action) = action_for_event(app, ev, started) {
             dispatch(app, action);
@@ -108,10 +106,14 @@ fn drain_events(app: &mut App, started: Instant) -> Result<bool> {
         // only look at crossterm's own queue, not at the terminal, so it never waits zero.)
         let left = frame_end.saturating_duration_since(Instant::now());
         let wait = if events > 1 { left } else { left.min(GAP) };
-        if left.is_zero() || !event::poll(wait).map_err(io)? {
+        if left.is_zero() || !event::poll(wait).map_err(terminal_error)? {
             return Ok(changed);
         }
     }
+}
+
+fn terminal_error(e: std::io::Error) -> Error {
+    Error::new(format!("terminal error: {e}"))
 }
 
 /// The least time between two draws while input keeps coming.
