@@ -143,6 +143,8 @@ fn read_only_files_are_kept_and_links_in_read_only_directories_written_through()
             .unwrap()
             .is_symlink()
     );
+    let left: Vec<_> = std::fs::read_dir(d.join("data")).unwrap().collect();
+    assert_eq!(left.len(), 1, "nothing beside the target: {left:?}");
 }
 
 /// Past `ulimit -f` the write fails with a one-line error (status 2), the old file stays and
