@@ -9,6 +9,7 @@
 mod edges;
 mod launch;
 mod runner;
+mod stderr;
 mod tracer;
 
 use std::path::Path;
@@ -63,16 +64,14 @@ struct Session<'a> {
     checkpoint: &'a mut dyn FnMut(&ImportGraph),
     opts: &'a RecordOptions,
     launch: Option<Launch>,
-    /// The program starts Python processes: timed runs load the helper that keeps their
-    /// import times out.
-    only_main: bool,
 }
 
 impl Session<'_> {
-    /// A run of the recorded command.
+    /// A run of the recorded command; a timed one loads the helper when it can, which marks
+    /// the run and keeps child processes' import times out.
     fn job(&self, importtime: u8, tracer: Tracer, show: bool) -> Job {
         let tracer = match tracer {
-            Tracer::Off if self.only_main && importtime > 0 => Tracer::OnlyMain,
+            Tracer::Off if importtime > 0 && self.helper_can_load() => Tracer::Mark,
             t => t,
         };
         self.job_of(self.opts.command.clone(), importtime, tracer, show)
@@ -213,7 +212,6 @@ pub fn record(
         checkpoint,
         opts,
         launch,
-        only_main: false,
     };
     (s.progress)(Progress::Steps(
         opts.warmup as u64 + opts.runs as u64 * if opts.lazy.is_empty() { 2 } else { 4 },
@@ -249,11 +247,21 @@ fn at_least(version: &Option<String>, major: u32, minor: u32) -> bool {
     (a, b) >= (major, minor)
 }
 
-/// The program's own import time in one run's output (start-up excluded), if it printed any.
-fn program_us(importtime: &str) -> Option<u64> {
-    let g = trace::from_bytes("run", importtime.as_bytes()).ok()?;
+/// The program's own import time in one run (start-up excluded), if it printed any and no
+/// other interpreter's lines mixed in.
+fn program_us(out: &RunOutput) -> Option<u64> {
+    if out.other_interpreter {
+        return None;
+    }
+    let g = trace::from_bytes("run", out.importtime.as_bytes()).ok()?;
     Some(program_import_us(&g))
 }
+
+/// Why a run's import times are left out when another interpreter printed its own after the
+/// helper's mark.
+const OTHER_INTERPRETER: &str = "another Python process printed import times into the \
+    program's standard error (one started with `-X importtime`?), which cannot be told from \
+    the program's: the run is left out";
 
 /// Import time spent by the program: the total less interpreter start-up.
 fn program_import_us(g: &ImportGraph) -> u64 {
@@ -289,7 +297,7 @@ fn timed_runs(
     let mut gc_unmeasured = 0;
     let runs = s.opts.runs;
     'runs: for run in 1..=runs {
-        let Some((out, no_gc)) = timed_pair(s, run, level, &mut notes)? else {
+        let Some((out, no_gc)) = timed_pair(s, run, level)? else {
             break 'runs;
         };
         if !out.exit.success {
@@ -303,7 +311,9 @@ fn timed_runs(
         // The run read alone (a run whose lines do not read is left out and said, never the
         // whole recording); its program import time serves the GC pair too.
         let mut with = None;
-        if !out.importtime.is_empty() {
+        if out.other_interpreter {
+            failures.push((run, OTHER_INTERPRETER.to_string()));
+        } else if !out.importtime.is_empty() {
             let label = format!("run {run}");
             match trace::from_bytes(&label, out.importtime.as_bytes()) {
                 Ok(g) => {
@@ -319,7 +329,7 @@ fn timed_runs(
         // A run without GC counts only if the helper that turns the collector off loaded.
         match no_gc.filter(|o| o.tracer_loaded) {
             Some(no_gc) => {
-                if let (Some(with), Some(without)) = (with, program_us(&no_gc.importtime)) {
+                if let (Some(with), Some(without)) = (with, program_us(&no_gc)) {
                     gc.with_gc_us.push(with);
                     gc.without_gc_us.push(without);
                 }
@@ -331,6 +341,12 @@ fn timed_runs(
         }
     }
     if timed == 0 && s.runner.interrupted().is_none() {
+        if failures.iter().any(|(_, why)| why == OTHER_INTERPRETER) {
+            return Err(Error::new(format!(
+                "no timed run of `{}` could be used: in each, {OTHER_INTERPRETER}",
+                s.opts.command.join(" ")
+            )));
+        }
         return Err(Error::new(format!(
             "`{}` printed no import-time lines: is it a Python interpreter (python3, python -m …)?",
             s.opts.command.join(" ")
@@ -347,13 +363,11 @@ fn timed_runs(
 }
 
 /// Run `run`'s timed run and its run without GC, the order alternating; `None` when a signal
-/// stopped them. A program found to start Python processes is run again with the helper that
-/// keeps their import times out.
+/// stopped them.
 fn timed_pair(
     s: &mut Session,
     run: u32,
     level: u8,
-    notes: &mut Vec<String>,
 ) -> Result<Option<(RunOutput, Option<RunOutput>)>> {
     let runs = s.opts.runs;
     let mut plain = None;
@@ -361,33 +375,17 @@ fn timed_pair(
     for first in [!run.is_multiple_of(2), run.is_multiple_of(2)] {
         if first {
             let job = s.job(level, Tracer::Off, true);
-            let Some(mut out) = s.step(format!("timed run {run}/{runs}"), &job)? else {
+            let Some(out) = s.step(format!("timed run {run}/{runs}"), &job)? else {
                 return Ok(None);
             };
-            // Child processes printed their own import times: from now on the helper keeps
-            // them out, and this run is made again. Without the helper their lines cannot be
-            // told from the program's: no trace rather than a wrong one.
-            let spawns = processes(&out.importtime) > 1;
-            if spawns && !s.helper_can_load() {
+            // Without the helper (which keeps child processes' import times out), their lines
+            // cannot be told from the program's: no trace rather than a wrong one.
+            if !out.marked && processes(&out.importtime) > 1 {
                 return Err(Error::new(format!(
                     "the program starts Python processes, whose import times mix with its own, \
                      and {} — record without that option",
                     no_helper(s)
                 )));
-            }
-            if spawns && !s.only_main {
-                s.only_main = true;
-                notes.push(
-                    "the program starts Python processes: only the main process is traced \
-                     (lmms-tui's helper keeps the others' import times out; its load is part \
-                     of start-up)"
-                        .to_string(),
-                );
-                let job = s.job(level, Tracer::Off, true);
-                let Some(again) = s.step(format!("timed run {run}/{runs}"), &job)? else {
-                    return Ok(None);
-                };
-                out = again;
             }
             plain = Some(out);
         } else if s.helper_can_load() {
@@ -451,10 +449,7 @@ fn measured_lazy(s: &mut Session, lazy: &[String]) -> Result<Option<Measured>> {
             pair[apply as usize] = Some(out);
         }
         let [eager, edited] = pair.map(|o| o.expect("ran"));
-        let (Some(eager_us), Some(edited_us)) = (
-            program_us(&eager.importtime),
-            program_us(&edited.importtime),
-        ) else {
+        let (Some(eager_us), Some(edited_us)) = (program_us(&eager), program_us(&edited)) else {
             continue;
         };
         measured.eager_us.push(eager_us);

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 
 use lmms_core::error::{Error, Result};
 
+use super::stderr::TraceLines;
+use std::os::fd::AsRawFd;
+
 /// What the tracer does in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tracer {
@@ -20,9 +23,9 @@ pub enum Tracer {
     Edges,
     /// Only turns the cyclic garbage collector off.
     NoGc,
-    /// Does nothing but keep child processes from printing import times (a timed run of a
-    /// program that starts Python processes).
-    OnlyMain,
+    /// A timed run: only what every helper run does — mark the run, give the program's
+    /// `sys.stderr` a pipe of its own, keep child processes from printing import times.
+    Mark,
     /// The job's command runs the program through the tracer's `run_main` (see `edit_command`),
     /// which compiles the program's own modules from source and, when `apply`, rewrites their
     /// imports of `defer` to import on first use.
@@ -62,20 +65,11 @@ pub struct RunOutput {
     /// The program exited but something it started still held its standard error (a daemon,
     /// a `Popen` never waited for): not waited for.
     pub left_behind: bool,
-}
-
-/// Whether a standard-error line is CPython's: `import time:` then the header, figures or
-/// `cached`. The program's own lines that merely mention "import time:" pass through.
-fn is_trace_line(text: &str) -> bool {
-    let Some(at) = text.find("import time:") else {
-        return false;
-    };
-    let rest = text[at + "import time:".len()..].trim_start();
-    let figures = rest.split('|').next().unwrap_or("").trim();
-    rest.starts_with("self [us]")
-        || (rest.contains('|')
-            && (figures == "cached"
-                || (!figures.is_empty() && figures.bytes().all(|b| b.is_ascii_digit()))))
+    /// The helper marked the run: its import-time lines are this interpreter's alone.
+    pub marked: bool,
+    /// After the mark, another interpreter printed import times into the run's standard error
+    /// (one started with `-X importtime`): the run's lines cannot be told from its.
+    pub other_interpreter: bool,
 }
 
 pub trait Runner {
@@ -214,23 +208,37 @@ impl Runner for ProcessRunner {
         let ack_file = self.tracer_dir.path().join("ack");
         let _ = std::fs::remove_file(&findings_file);
         let _ = std::fs::remove_file(&ack_file);
+        // With the helper, the program's own standard error gets a pipe of its own.
+        let helper = job.tracer != Tracer::Off;
+        let (own_stderr, own_writer) = match helper.then(std::io::pipe).transpose() {
+            Ok(pipe) => pipe.unzip(),
+            Err(e) => return Err(Error::new(format!("cannot make a pipe: {e}"))),
+        };
+        let nonce = helper.then(nonce);
         let mut cmd = self.command(job, &findings_file, &ack_file);
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| Error::new(format!("cannot run `{program}`: {e}")))?;
+        if let (Some(nonce), Some(writer)) = (&nonce, &own_writer) {
+            cmd.env("LMMS_TUI_MARK", nonce);
+            cmd.env("LMMS_TUI_STDERR_FD", writer.as_raw_fd().to_string());
+            inherit_in_child(&mut cmd, writer.as_raw_fd());
+        }
+        let spawned = cmd.spawn();
+        drop(own_writer); // the child's copy is the only one left: its end closes the pipe
+        let mut child = spawned.map_err(|e| Error::new(format!("cannot run `{program}`: {e}")))?;
         self.state.group.store(group_of(&child), Ordering::SeqCst);
         // A signal that came between the check before this run and the spawn is forwarded too.
         if let Some(signal) = self.interrupted() {
             signal_group(group_of(&child), signal);
         }
         let stderr = child.stderr.take().expect("stderr is piped");
-        let followed = self.follow(&mut child, stderr, job.show)?;
+        let lines = read_lines(stderr, own_stderr)?;
+        let mut trace = TraceLines::new(nonce.as_deref());
+        let followed = self.follow(&mut child, lines, job.show, &mut trace)?;
         self.state.group.store(0, Ordering::SeqCst);
         let status = followed
             .status
             .map_err(|e| Error::new(format!("waiting for `{program}`: {e}")))?;
         let findings = match job.tracer {
-            Tracer::Off | Tracer::NoGc | Tracer::OnlyMain => None,
+            Tracer::Off | Tracer::NoGc | Tracer::Mark => None,
             _ => std::fs::read_to_string(&findings_file).ok(),
         };
         let description = match (followed.timed_out, status.code()) {
@@ -241,8 +249,11 @@ impl Runner for ProcessRunner {
             (None, Some(code)) => format!("exit status {code}"),
             (None, None) => "killed by a signal".into(),
         };
+        let (marked, other_interpreter) = (trace.marked, trace.other_interpreter);
         Ok(RunOutput {
-            importtime: followed.importtime,
+            importtime: trace.finish(),
+            marked,
+            other_interpreter,
             findings,
             tracer_loaded: ack_file.exists(),
             exit: Exit {
@@ -286,7 +297,7 @@ impl ProcessRunner {
             cmd.env("LMMS_TUI_ONLY_MAIN", "1");
         }
         match &job.tracer {
-            Tracer::Off | Tracer::OnlyMain => {}
+            Tracer::Off | Tracer::Mark => {}
             Tracer::NoGc => {
                 cmd.env("LMMS_TUI_NO_GC", "1");
             }
@@ -312,12 +323,11 @@ impl ProcessRunner {
     fn follow(
         &self,
         child: &mut std::process::Child,
-        stderr: std::process::ChildStderr,
+        lines: Receiver<(Stream, Vec<u8>)>,
         show: bool,
+        trace: &mut TraceLines,
     ) -> Result<Followed> {
-        let lines = read_lines(stderr)?;
         let started = Instant::now();
-        let mut importtime = String::new();
         let mut status = None;
         let mut timed_out = None;
         let mut left_behind = false;
@@ -328,7 +338,7 @@ impl ProcessRunner {
                 POLL
             };
             match lines.recv_timeout(wait) {
-                Ok(line) => self.take_line(&line, show, &mut importtime),
+                Ok((stream, line)) => self.take_line(stream, &line, show, trace),
                 Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) if status.is_some() => {
                     left_behind = true;
@@ -348,39 +358,36 @@ impl ProcessRunner {
             }
         }
         Ok(Followed {
-            importtime,
             status: status.unwrap_or_else(|| child.wait()),
             timed_out,
             left_behind,
         })
     }
 
-    /// One line of the program's standard error: an import-time line is kept (within
-    /// `MAX_IMPORTTIME`), any other echoed when the job shows output.
-    fn take_line(&self, line: &[u8], show: bool, importtime: &mut String) {
+    /// One line of the program's standard error: import-time lines go to `trace`, the
+    /// program's own are echoed when the job shows output.
+    fn take_line(&self, stream: Stream, line: &[u8], show: bool, trace: &mut TraceLines) {
         let text = String::from_utf8_lossy(line);
-        if is_trace_line(&text) {
-            if importtime.len() + text.len() <= MAX_IMPORTTIME {
-                importtime.push_str(&text);
-            }
-        } else if show {
-            (self.echo)(&text);
+        let own = match stream {
+            Stream::Program => Some(&*text),
+            Stream::Descriptor2 => trace.take(&text),
+        };
+        if let Some(own) = own
+            && show
+        {
+            (self.echo)(own);
         }
     }
 }
 
 /// What following a run found.
 struct Followed {
-    importtime: String,
     status: std::io::Result<std::process::ExitStatus>,
     /// The run was killed at this limit.
     timed_out: Option<Duration>,
     left_behind: bool,
 }
 
-/// The import-time text kept of one run: far above any real program's (a 10,000-module
-/// import is about 1 MB), so only a program flooding its standard error reaches it.
-const MAX_IMPORTTIME: usize = 256 << 20;
 /// The longest standard-error line kept whole; the rest of a longer one is dropped.
 const MAX_LINE: usize = 1 << 20;
 
@@ -389,23 +396,75 @@ const POLL: Duration = Duration::from_millis(50);
 /// How long standard error may stay open and quiet after the program exited.
 const QUIET_AFTER_EXIT: Duration = Duration::from_millis(500);
 
-/// Standard error's lines, read on a thread of their own until the pipe closes. When nobody
-/// listens any more, the thread goes on reading and dropping them, so a process still writing
-/// there is never broken by a closed pipe.
-fn read_lines(stderr: std::process::ChildStderr) -> Result<Receiver<Vec<u8>>> {
-    let (send, receive) = mpsc::sync_channel::<Vec<u8>>(1024);
+/// Which pipe a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    /// Descriptor 2: CPython's import-time lines, and whatever else writes there.
+    Descriptor2,
+    /// The program's `sys.stderr`, moved by the helper.
+    Program,
+}
+
+/// The lines of descriptor 2 and of the program's own pipe, each read on a thread of its own
+/// until it closes; the receiver is disconnected once both have.
+fn read_lines(
+    stderr: std::process::ChildStderr,
+    own: Option<std::io::PipeReader>,
+) -> Result<Receiver<(Stream, Vec<u8>)>> {
+    let (send, receive) = mpsc::sync_channel(1024);
+    if let Some(own) = own {
+        read_on_thread(own, Stream::Program, send.clone())?;
+    }
+    read_on_thread(stderr, Stream::Descriptor2, send)?;
+    Ok(receive)
+}
+
+/// Sends `input`'s lines tagged `stream`. When nobody listens any more, the thread goes on
+/// reading and dropping them, so a process still writing there is never broken by a closed
+/// pipe.
+fn read_on_thread(
+    input: impl std::io::Read + Send + 'static,
+    stream: Stream,
+    send: mpsc::SyncSender<(Stream, Vec<u8>)>,
+) -> Result<()> {
     std::thread::Builder::new()
         .name("program stderr".into())
         .spawn(move || {
-            let mut reader = BufReader::new(stderr);
+            let mut reader = BufReader::new(input);
             let mut line = Vec::new();
             let mut listened = true;
             while read_line(&mut reader, &mut line) {
-                listened = listened && send.send(std::mem::take(&mut line)).is_ok();
+                listened = listened && send.send((stream, std::mem::take(&mut line))).is_ok();
             }
         })
-        .map_err(|e| Error::new(format!("cannot read the program's standard error: {e}")))?;
-    Ok(receive)
+        .map(drop)
+        .map_err(|e| Error::new(format!("cannot read the program's standard error: {e}")))
+}
+
+/// A nonce for a run's mark: not guessable from the program's output.
+fn nonce() -> String {
+    use std::hash::BuildHasher;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let hash = std::hash::RandomState::new().hash_one((std::process::id(), now));
+    format!("{hash:016x}")
+}
+
+/// Keeps descriptor `fd` (opened close-on-exec, as Rust opens every descriptor) open in the
+/// child across exec.
+fn inherit_in_child(cmd: &mut Command, fd: std::os::fd::RawFd) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: fcntl(2) is async-signal-safe, as code between fork and exec must be; `fd` is
+    // open until after the spawn.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
 }
 
 /// Reads one line into `line` (emptied first), at most `MAX_LINE` bytes of it: the rest of a
@@ -450,24 +509,5 @@ mod tests {
         assert!(super::read_line(&mut reader, &mut line));
         assert_eq!(line, b"last");
         assert!(!super::read_line(&mut reader, &mut line));
-    }
-
-    #[test]
-    fn only_cpythons_lines_are_taken() {
-        for line in [
-            "import time: self [us] | cumulative | imported package",
-            "import time:       212 |        212 |   _io",
-            "2024-01-01T00:00:00Z req-1 import time:     5 |      5 | json",
-            "import time: cached    | cached     |   json",
-        ] {
-            assert!(super::is_trace_line(line), "{line}");
-        }
-        for line in [
-            "warming up: import time: 5 s",
-            "import time: took ages | really",
-            "nothing here",
-        ] {
-            assert!(!super::is_trace_line(line), "{line}");
-        }
     }
 }

@@ -31,7 +31,7 @@ impl Runner for FakeRunner {
 
     fn run(&mut self, job: &Job) -> Result<RunOutput> {
         self.jobs.push(job.clone());
-        let plain = self.jobs.iter().filter(|j| j.tracer == Tracer::Off).count();
+        let timed = self.jobs.iter().filter(|j| j.show).count();
         Ok(RunOutput {
             importtime: match &job.tracer {
                 Tracer::Edges => String::new(),
@@ -45,7 +45,7 @@ impl Runner for FakeRunner {
                 Tracer::Off if job.args[1] == "-c" && job.args[2] == "import json" => {
                     "import time:       100 |        100 | json\n".into()
                 }
-                Tracer::Off | Tracer::OnlyMain => RUN.into(),
+                Tracer::Off | Tracer::Mark => RUN.into(),
             },
             findings: match &job.tracer {
                 Tracer::Edges => Some(
@@ -59,10 +59,12 @@ impl Runner for FakeRunner {
             tracer_loaded: job.tracer != Tracer::Off,
             exit: Exit {
                 // The second timed run fails.
-                success: !(job.tracer == Tracer::Off && plain == 2),
+                success: !(job.show && timed == 2),
                 description: "exit status 3".into(),
             },
             left_behind: false,
+            marked: job.tracer != Tracer::Off,
+            other_interpreter: false,
         })
     }
 }
@@ -91,25 +93,18 @@ fn phases_run_in_order_and_fill_the_trace() {
     )
     .unwrap();
     let tracers: Vec<&Tracer> = runner.jobs.iter().map(|j| &j.tracer).collect();
-    // 3 timed runs alternated with 3 without GC, the edge run, `json` alone, 3 pairs of
-    // unedited and edited runs.
+    // 3 timed runs (the helper marks them) alternated with 3 without GC, the edge run,
+    // `json` alone, 3 pairs of unedited and edited runs.
     assert_eq!(runner.jobs.len(), 14, "{tracers:?}");
-    let no_gc = Tracer::NoGc;
+    let (timed, no_gc) = (Tracer::Mark, Tracer::NoGc);
     assert_eq!(
         tracers[..6],
-        [
-            &Tracer::Off,
-            &no_gc,
-            &no_gc,
-            &Tracer::Off,
-            &Tracer::Off,
-            &no_gc
-        ]
+        [&timed, &no_gc, &no_gc, &timed, &timed, &no_gc]
     );
     assert!(
         runner.jobs[..6]
             .iter()
-            .all(|j| j.show == (j.tracer == Tracer::Off))
+            .all(|j| j.show == (j.tracer == Tracer::Mark))
     );
     assert_eq!(runner.jobs[6].tracer, Tracer::Edges);
     assert_eq!(runner.jobs[7].args, ["python3", "-c", "import json"]);
@@ -247,8 +242,29 @@ fn isolated_and_no_site_interpreters_get_importtime_as_an_option_and_no_helper()
 }
 
 #[test]
-fn child_processes_are_kept_out_and_the_run_made_again() {
-    /// The first timed run shows two interpreters' lines (a spawned child's).
+fn a_run_another_interpreter_printed_into_is_left_out_and_said() {
+    /// In the second timed run, a header came after the helper's mark.
+    struct Mixed(FakeRunner);
+    impl Runner for Mixed {
+        fn python_version(&mut self, p: &str) -> Option<String> {
+            self.0.python_version(p)
+        }
+        fn run(&mut self, job: &Job) -> Result<RunOutput> {
+            let mut out = self.0.run(job)?;
+            out.other_interpreter = job.show && self.0.jobs.iter().filter(|j| j.show).count() == 2;
+            Ok(out)
+        }
+    }
+    let mut runner = Mixed(FakeRunner::new("3.11.7"));
+    let r = record(&options(3, &[]), &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+    assert_eq!(r.graph.runs(), 2, "runs 1 and 3");
+    assert_eq!(r.failures[1], (2, OTHER_INTERPRETER.to_string()));
+    assert_eq!(r.graph.meta().gc.as_ref().unwrap().with_gc_us.len(), 2);
+}
+
+#[test]
+fn without_the_helper_two_interpreters_in_a_run_are_refused() {
+    /// Timed runs under `-S` show two interpreters' lines (a spawned child's).
     struct Spawning(FakeRunner);
     impl Runner for Spawning {
         fn python_version(&mut self, p: &str) -> Option<String> {
@@ -256,36 +272,21 @@ fn child_processes_are_kept_out_and_the_run_made_again() {
         }
         fn run(&mut self, job: &Job) -> Result<RunOutput> {
             let mut out = self.0.run(job)?;
-            if job.tracer == Tracer::Off && job.show {
+            if job.show {
                 out.importtime = format!("{RUN}{RUN}");
             }
             Ok(out)
         }
     }
     let mut runner = Spawning(FakeRunner::new("3.11.7"));
-    let r = record(&options(3, &[]), &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
-    assert_eq!(r.graph.runs(), 3, "as many runs as asked");
-    let timed: Vec<&Tracer> = runner
-        .0
-        .jobs
-        .iter()
-        .filter(|j| j.show)
-        .map(|j| &j.tracer)
-        .collect();
-    assert_eq!(
-        timed,
-        [
-            &Tracer::Off,
-            &Tracer::OnlyMain,
-            &Tracer::OnlyMain,
-            &Tracer::OnlyMain
-        ]
-    );
-    assert!(
-        r.notes[0].contains("starts Python processes"),
-        "{:?}",
-        r.notes
-    );
+    let mut opts = options(3, &[]);
+    opts.command = ["python3", "-S", "-c", "import handler"]
+        .map(String::from)
+        .to_vec();
+    let err = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap_err();
+    assert!(err.message().contains("starts Python processes"), "{err}");
+    assert!(err.message().contains("skips site"), "{err}");
+    assert_eq!(runner.0.jobs.len(), 1);
 }
 
 #[test]
@@ -333,7 +334,7 @@ fn warm_up_runs_come_first_and_are_not_counted() {
             .iter()
             .all(|j| j.tracer == Tracer::Off && !j.show && j.importtime == 0)
     );
-    assert_eq!(runner.jobs[2].tracer, Tracer::Off);
+    assert_eq!(runner.jobs[2].tracer, Tracer::Mark);
     assert!(runner.jobs[2].show);
     assert_eq!(r.graph.runs(), 2);
 }
@@ -407,7 +408,7 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
         runner
             .jobs
             .iter()
-            .filter(|j| j.tracer == Tracer::Off)
+            .filter(|j| j.show)
             .all(|j| j.importtime == 2)
     );
 
@@ -426,6 +427,8 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
                     description: String::new(),
                 },
                 left_behind: false,
+                marked: false,
+                other_interpreter: false,
             })
         }
     }

@@ -24,6 +24,7 @@ pub const FILES: &[(&str, &str)] = tracer_files![
     "lmms_tui_tracer/program.py",
     "lmms_tui_tracer/rewrite.py",
     "lmms_tui_tracer/settings.py",
+    "lmms_tui_tracer/streams.py",
 ];
 
 /// Writes the tracer's files under `dir`.

@@ -73,6 +73,38 @@ class RunTest(unittest.TestCase):
         loaded = [f for f in self.findings("edit.tsv") if f[0] == "loaded"]
         self.assertEqual(loaded, [["loaded", "colorsys", "__main__"]])
 
+    def test_the_programs_stderr_has_its_own_pipe_and_the_mark_ends_start_up(self) -> None:
+        read, write = os.pipe()
+        self.write("noisy.py", "import sys, subprocess\nprint('own', file=sys.stderr)\n"
+                   "print('restored', file=sys.__stderr__)\nimport colorsys\n"
+                   "subprocess.run([sys.executable, '-c', 'import os; os.fstat(%d)'])\n" % write)
+        os.set_inheritable(write, True)
+        env = {"LMMS_TUI_MARK": "n0nce", "LMMS_TUI_STDERR_FD": str(write)}
+        try:
+            run = self.run_app_keeping(env, write, "-c", "import noisy")
+        finally:
+            os.close(write)
+        with os.fdopen(read, encoding="utf-8") as f:
+            own = f.read()
+        self.assertEqual(own, "own\nrestored\n")
+        # A child does not inherit the pipe (fstat fails there); its standard error is fd 2.
+        self.assertIn("Bad file descriptor", run.stderr)
+        lines = run.stderr.splitlines()
+        mark = lines.index("lmms-tui: run n0nce")
+        self.assertTrue(lines[0].startswith("import time: self [us]"))
+        self.assertTrue(any(l.endswith("| encodings") for l in lines[:mark]))
+        self.assertTrue(any(l.endswith(" colorsys") for l in lines[mark:]))
+        self.assertNotIn("own", lines)
+        self.assertNotIn("restored", lines)
+
+    def run_app_keeping(self, env: "dict[str, str]", fd: int,
+                        *args: str) -> "subprocess.CompletedProcess[str]":
+        """`run_app`, with descriptor `fd` passed to the interpreter."""
+        full = dict(os.environ, PYTHONPATH=SRC + os.pathsep + self.dir, **env)
+        return subprocess.run([sys.executable, "-X", "importtime"] + list(args), cwd=self.dir,
+                              env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, check=True, pass_fds=(fd,))
+
     def test_a_shadowed_sitecustomize_still_runs(self) -> None:
         other = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, other)

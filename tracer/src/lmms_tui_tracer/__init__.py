@@ -2,6 +2,7 @@
 
 Loaded by `sitecustomize.py` beside this package, one module per job:
     settings     the LMMS_TUI_ variables, taken out of the environment
+    streams      the program's standard error moved off CPython's; the run's mark
     classify     a module's class (program, third-party, stdlib, startup) from its origin
     frames       who imports, seen from the frames; import machinery is nobody
     edges        every import statement and dynamic import, with its file:line
@@ -30,6 +31,10 @@ LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written 
 LMMS_TUI_EDGES=1      records every import statement, imports of loaded modules included.
 LMMS_TUI_NO_GC=1      disables the cyclic garbage collector (to measure its share).
 LMMS_TUI_ONLY_MAIN=1  keeps child processes from printing import times into our stderr.
+LMMS_TUI_STDERR_FD=N  the program's sys.stderr is moved onto this descriptor (a second pipe).
+LMMS_TUI_MARK=NONCE   "lmms-tui: run NONCE" is written to descriptor 2 before the program runs:
+                      import-time lines before it are this interpreter's start-up, and a
+                      header after it is another process's.
 LMMS_TUI_ACK=FILE     written at once, so lmms-tui knows this file was loaded at all (under
                       `python -I`, `-E` or `-S`, or a launcher that resets PYTHONPATH, it is not).
 LMMS_TUI_MAIN=1       for `python -c "import _lmms_tui; _lmms_tui.run_main()" PROGRAM...` where
@@ -50,6 +55,7 @@ import sys
 # Load order: each module uses only those before it.
 MODULES = (
     "settings",
+    "streams",
     "classify",
     "frames",
     "findings",

@@ -6,13 +6,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable, List
 
-    from . import classify, edges, findings, program, settings
+    from . import classify, edges, findings, program, settings, streams
 else:  # already loaded (see the package docstring)
     classify = sys.modules[__package__ + ".classify"]
     edges = sys.modules[__package__ + ".edges"]
     findings = sys.modules[__package__ + ".findings"]
     program = sys.modules[__package__ + ".program"]
     settings = sys.modules[__package__ + ".settings"]
+    streams = sys.modules[__package__ + ".streams"]
 
 
 def start(startup: "set[str]", here: str, shim: str) -> None:
@@ -24,6 +25,8 @@ def start(startup: "set[str]", here: str, shim: str) -> None:
         # this they would print their own import times into the same standard error.
         os.environ.pop("PYTHONPROFILEIMPORTTIME", None)
     settings.acknowledge(asked.ack)
+    streams.move_stderr(asked.stderr_fd)
+    streams.mark(asked.mark)
     if asked.no_gc:
         import gc
 

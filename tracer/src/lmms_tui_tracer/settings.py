@@ -17,6 +17,8 @@ class Settings:
         self.only_main = bool(variables.get(PREFIX + "ONLY_MAIN"))
         self.run_main = bool(variables.get(PREFIX + "MAIN"))
         self.ack = variables.get(PREFIX + "ACK")  # type: str | None
+        self.mark = variables.get(PREFIX + "MARK")  # type: str | None
+        self.stderr_fd = variables.get(PREFIX + "STDERR_FD")  # type: str | None
 
 
 def take(environ: "dict[str, str] | os._Environ[str]") -> Settings:
