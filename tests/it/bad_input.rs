@@ -1,6 +1,6 @@
 //! Bad input: one clear line naming the file (and line), exit status 2, never a panic.
 
-use crate::common::{lmms, lmms_env};
+use crate::common::{bin, lmms, lmms_env};
 
 use std::path::Path;
 
@@ -348,18 +348,60 @@ fn byte_order_marks_empty_traces_and_endless_input() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("nothing to check"), "{err}");
-    // Endless input stops at the limit with a clear error; so does a regular file over the
-    // limit, which is mapped rather than read.
+    // A regular file over the limit, which is mapped rather than read, is refused unread.
     let big = dir.path().join("big.txt");
     std::fs::write(&big, GOOD.repeat((2 << 20) / GOOD.len())).unwrap();
-    for (file, named) in [
-        ("/dev/zero", "/dev/zero"),
-        (big.to_str().unwrap(), "big.txt"),
-    ] {
-        let (code, _, err) = lmms_env(&["report", file], &[("LMMS_TUI_MAX_INPUT_MB", "1")]);
-        assert_eq!(code, 2, "{err}");
-        assert!(err.contains(&format!("{named}: larger than 1 MB")), "{err}");
-    }
+    let (code, _, err) = lmms_env(
+        &["report", big.to_str().unwrap()],
+        &[("LMMS_TUI_MAX_INPUT_MB", "1")],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("big.txt: larger than 1 MB"), "{err}");
+    // A device no trace comes from is refused before a byte is read (`/dev/zero` would be
+    // read up to the limit), as a file or as standard input.
+    let (code, _, err) = lmms(&["report", "/dev/zero"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("/dev/zero: is a character device"), "{err}");
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let out = bin().args(["report", "-"]).stdin(zero).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("<stdin>: is a character device"), "{err}");
+}
+
+/// `report -` of `len` bytes through a pipe (a good trace, then blank lines), under a 1 MB
+/// limit: its exit status and standard error.
+fn piped_report(len: usize) -> (i32, String) {
+    use std::io::Write;
+    let mut child = bin()
+        .args(["report", "-"])
+        .env("LMMS_TUI_MAX_INPUT_MB", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let mut text = GOOD.as_bytes().to_vec();
+        text.resize(len, b'\n');
+        // The reader may stop early (over the limit): a broken pipe is expected then.
+        let _ = stdin.write_all(&text);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), err)
+}
+
+/// The input limit at its edge, on a pipe: exactly the limit reads, one byte more is refused.
+#[test]
+fn a_pipe_reads_up_to_the_limit_and_not_a_byte_more() {
+    let (code, err) = piped_report(1 << 20);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = piped_report((1 << 20) + 1);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("<stdin>: larger than 1 MB"), "{err}");
 }
 
 /// A trace file another program writes into while it is read (mapped): an error naming it,

@@ -53,7 +53,11 @@ impl Input {
         }
         let file = File::open(path).map_err(|e| cannot(path, e))?;
         let limit = max_input_bytes();
-        match file.metadata() {
+        let meta = file.metadata();
+        if let Ok(meta) = &meta {
+            no_device(path, meta, &file)?;
+        }
+        match meta {
             Ok(meta) if meta.is_file() && meta.len() > limit => Err(too_large(path, limit)),
             Ok(meta) if meta.is_file() && meta.len() > 0 => {
                 // A file cut short by another program while it is mapped would end the process
@@ -112,6 +116,20 @@ impl Input {
         }
     }
 
+    /// Standard input, read (`label` names it in errors); refused at once when it is a device
+    /// no trace comes from.
+    pub fn stdin(label: &Path) -> Result<Input> {
+        use std::os::fd::AsFd;
+        let stdin = std::io::stdin();
+        if let Ok(fd) = stdin.as_fd().try_clone_to_owned() {
+            let file = File::from(fd);
+            if let Ok(meta) = file.metadata() {
+                no_device(label, &meta, &file)?;
+            }
+        }
+        Input::read(label, stdin.lock())
+    }
+
     /// Everything `input` gives, bounded, so `/dev/zero` or a runaway pipe is an error rather
     /// than all of memory.
     pub fn read(path: &Path, input: impl Read) -> Result<Input> {
@@ -126,6 +144,25 @@ impl Input {
         }
         Ok(Input::Read(bytes))
     }
+}
+
+/// An error when `file` is a device no trace comes from: a character device other than a
+/// terminal (`/dev/zero` would be read up to the input limit), a block device.
+fn no_device(path: &Path, meta: &std::fs::Metadata, file: &File) -> Result<()> {
+    use std::io::IsTerminal;
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    let device = if kind.is_block_device() {
+        "block device"
+    } else if kind.is_char_device() && !file.is_terminal() {
+        "character device"
+    } else {
+        return Ok(());
+    };
+    Err(Error::in_file(
+        path,
+        format!("is a {device}, expected a file"),
+    ))
 }
 
 fn cannot(path: &Path, e: std::io::Error) -> Error {

@@ -63,7 +63,7 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<TraceBuilder> {
                 return Err(Error::new("`-` (standard input) can be given only once"));
             }
             let label = Path::new(STDIN_LABEL);
-            (label, Input::read(label, std::io::stdin().lock())?)
+            (label, Input::stdin(label)?)
         } else {
             (path, Input::file(path)?)
         };
