@@ -111,6 +111,20 @@ fn explorer(c: &mut Criterion) {
             )
         });
     }
+    // Many runs: `L` at 10,000 runs × 5,000 modules (run-by-run savings read every sample).
+    let many = many_runs(5_000, 10_000);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    group.bench_function("toggle_lazy/5000x10000runs", |b| {
+        b.iter_batched_ref(
+            || new_app(many.clone()),
+            |app| {
+                app.update(Action::Move(Move::Down));
+                app.update(Action::ToggleLazy(Decision::Lazy));
+                frame(app, &mut terminal);
+            },
+            BatchSize::LargeInput,
+        )
+    });
     // A pathologically deep chain (100,000 links): the last row's indentation is bounded.
     let deep = deep_chain(100_000);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
@@ -125,6 +139,41 @@ fn explorer(c: &mut Criterion) {
         )
     });
     group.finish();
+}
+
+/// A synthetic tree of `modules` over `runs` runs, each module's self time jittered per run
+/// (±25 %), built directly (its text would be gigabytes).
+fn many_runs(modules: usize, runs: u32) -> ImportGraph {
+    let tree = SynthTree::generate(modules, 7);
+    let mut b = lmms_core::model::TraceBuilder::new();
+    let ids: Vec<u32> = tree.names.iter().map(|n| b.module(n)).collect();
+    for (i, parent) in tree.parent.iter().enumerate() {
+        b.tree_parent(ids[i], parent.map(|p| ids[p]));
+        b.edge(parent.map(|p| ids[p]), ids[i]);
+    }
+    let mut rng = lmms_core::synth::Rng::new(11);
+    let mut self_us = vec![0u64; modules];
+    for _ in 0..runs {
+        let run = b.begin_run();
+        for (i, base) in tree.self_us.iter().enumerate() {
+            self_us[i] = base * (75 + rng.below(51)) / 100;
+        }
+        let mut cumulative = self_us.clone();
+        for i in (0..modules).rev() {
+            if let Some(p) = tree.parent[i] {
+                cumulative[p] += cumulative[i];
+            }
+        }
+        for i in 0..modules {
+            let sample = lmms_core::model::Sample {
+                run,
+                self_us: self_us[i],
+                cumulative_us: cumulative[i],
+            };
+            b.sample(ids[i], sample);
+        }
+    }
+    ImportGraph::build(b).unwrap()
 }
 
 /// `m0 › m1 › … › m(n-1)`, one run, built directly (its text form would be O(n²) spaces).

@@ -118,7 +118,7 @@ impl<'o> Costs<'o> {
         let gone = atoms.len();
         let dropped_now = |m: ModuleId| traced.loaded.contains(m) && !at.eager[m.index()];
         let untouched_dropped: Vec<ModuleId>;
-        let few = if (at.touched.len() + at.dropped.len()) * 16 < graph.len() {
+        let few = if few_enough(graph, at.touched.len()) {
             untouched_dropped = (at.dropped.iter().copied())
                 .filter(|m| at.slot[m.index()] == 0)
                 .collect();
@@ -166,10 +166,17 @@ fn cold_runs(graph: &ImportGraph, traced: &AsTraced, eager: &[bool], gone: &[u64
     traced_runs.iter().zip(gone).map(|(t, d)| t - d).collect()
 }
 
-/// Adds each module's self time, run by run, to the sums of its groups (`groups(m)`, none or
-/// several). With `few` listing every member once (in disjoint lists) and making up a small
-/// part of the graph, module by module; otherwise in one pass in id order, which reads the
-/// samples in sequence instead of at random.
+/// Whether `listed` modules are few enough to be read module by module rather than in one
+/// pass over every sample: when they are a small part of the graph, or when each module's
+/// samples are a long row of their own (many runs), so reading only theirs is reading less.
+fn few_enough(graph: &ImportGraph, listed: usize) -> bool {
+    listed * 16 < graph.len() || (graph.runs() >= 16 && listed < graph.len())
+}
+
+/// Adds each module's self time, run by run, to the sums of its groups (`groups(m)`: none,
+/// one or two). With `few` listing every member once (in disjoint lists) and few enough,
+/// module by module; otherwise in one pass in id order, which reads the samples in sequence
+/// instead of at random. Each module's samples are read once, whatever its groups.
 fn sum_groups<G: IntoIterator<Item = usize>>(
     graph: &ImportGraph,
     few: Option<&[&[ModuleId]]>,
@@ -177,17 +184,96 @@ fn sum_groups<G: IntoIterator<Item = usize>>(
     sums: &mut [Vec<u64>],
 ) {
     let mut add = |m: ModuleId| {
-        for g in groups(m) {
-            for s in graph.samples(m) {
-                let sum = &mut sums[g][s.run as usize];
-                *sum = sum.saturating_add(s.self_us);
+        let mut to = groups(m).into_iter();
+        match (to.next(), to.next()) {
+            (None, _) => {}
+            (Some(g), None) => add_samples(graph, m, &mut sums[g], None),
+            (Some(g), Some(h)) => {
+                debug_assert!(to.next().is_none() && g < h, "two groups, in order");
+                let (low, high) = sums.split_at_mut(h);
+                add_samples(graph, m, &mut low[g], Some(&mut high[0]));
             }
         }
     };
     match few {
-        Some(lists) if lists.iter().map(|l| l.len()).sum::<usize>() * 16 < graph.len() => {
+        Some(lists) if few_enough(graph, lists.iter().map(|l| l.len()).sum()) => {
             lists.iter().flat_map(|l| l.iter()).for_each(|&m| add(m))
         }
         _ => graph.ids().for_each(add),
+    }
+}
+
+/// Adds `m`'s self time of each run to `sum` (and to `also`).
+fn add_samples(graph: &ImportGraph, m: ModuleId, sum: &mut [u64], mut also: Option<&mut Vec<u64>>) {
+    for s in graph.samples(m) {
+        let run = s.run as usize;
+        sum[run] = sum[run].saturating_add(s.self_us);
+        if let Some(also) = also.as_deref_mut() {
+            also[run] = also[run].saturating_add(s.self_us);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rng::Rng;
+    use crate::model::{Sample, TraceBuilder};
+
+    /// `modules` modules over `runs` runs, each missing from about one run in ten.
+    fn graph(modules: u32, runs: u32, rng: &mut Rng) -> ImportGraph {
+        let mut b = TraceBuilder::new();
+        let ids: Vec<u32> = (0..modules).map(|i| b.module(&format!("m{i}"))).collect();
+        for &m in &ids {
+            b.tree_parent(m, None);
+        }
+        for _ in 0..runs {
+            let run = b.begin_run();
+            for &m in &ids {
+                if rng.below(10) == 0 {
+                    continue;
+                }
+                let self_us = rng.below(1000);
+                let sample = Sample {
+                    run,
+                    self_us,
+                    cumulative_us: self_us,
+                };
+                b.sample(m, sample);
+            }
+        }
+        ImportGraph::build(b).unwrap()
+    }
+
+    /// Module by module or in one pass, one group or two: the same sums.
+    #[test]
+    fn every_way_of_summing_gives_the_same_sums() {
+        let mut rng = Rng::new(5);
+        for runs in [1, 3, 16, 40] {
+            let g = graph(200, runs, &mut rng);
+            let groups: Vec<Vec<usize>> = (0..g.len())
+                .map(|_| match rng.below(4) {
+                    0 => vec![],
+                    1 => vec![rng.below(3) as usize],
+                    _ => vec![rng.below(2) as usize, 2 + rng.below(2) as usize],
+                })
+                .collect();
+            let listed: Vec<ModuleId> = g.ids().filter(|m| !groups[m.index()].is_empty()).collect();
+            let (head, tail) = listed.split_at(listed.len() / 3);
+            let of = |m: ModuleId| groups[m.index()].clone();
+            let mut few = vec![vec![0; runs as usize]; 4];
+            sum_groups(&g, Some(&[head, tail]), of, &mut few);
+            let mut all = vec![vec![0; runs as usize]; 4];
+            sum_groups(&g, None, of, &mut all);
+            let mut naive = vec![vec![0u64; runs as usize]; 4];
+            for m in g.ids() {
+                for s in g.samples(m) {
+                    for &k in &groups[m.index()] {
+                        naive[k][s.run as usize] += s.self_us;
+                    }
+                }
+            }
+            assert_eq!((&few, &all), (&naive, &naive), "{runs} runs");
+        }
     }
 }
