@@ -131,23 +131,7 @@ fn speedscope_profiles_follow_the_schema_and_cpython() {
         for (profile, run) in profiles.iter().zip(&raw) {
             let total: u64 = run.values().map(|m| m.self_us).sum();
             assert_eq!(profile["endValue"], total);
-            let mut open: Vec<(u64, u64)> = Vec::new();
-            let mut last = 0;
-            let mut spans: BTreeMap<String, u64> = BTreeMap::new();
-            for e in profile["events"].as_array().unwrap() {
-                let (frame, at) = (e["frame"].as_u64().unwrap(), e["at"].as_u64().unwrap());
-                assert!(at >= last && at <= total, "{e}");
-                last = at;
-                if e["type"] == "O" {
-                    open.push((frame, at));
-                } else {
-                    let (opened, start) = open.pop().expect("a close has its open");
-                    assert_eq!(opened, frame, "balanced");
-                    let name = frames[frame as usize]["name"].as_str().unwrap();
-                    spans.insert(name.to_string(), at - start);
-                }
-            }
-            assert!(open.is_empty());
+            let spans = balanced_in_time_order(profile, frames);
             assert_eq!(spans.len(), run.len());
             for (name, m) in run {
                 if let Some(span) = m.span_us {
@@ -156,6 +140,67 @@ fn speedscope_profiles_follow_the_schema_and_cpython() {
             }
         }
     }
+}
+
+/// A speedscope profile's events: in time order, within the profile's end, each close
+/// matching the last open; each frame's span (close − open), by name.
+fn balanced_in_time_order(
+    profile: &serde_json::Value,
+    frames: &[serde_json::Value],
+) -> BTreeMap<String, u64> {
+    let end = profile["endValue"].as_u64().unwrap();
+    let mut open: Vec<(u64, u64)> = Vec::new();
+    let mut last = 0;
+    let mut spans: BTreeMap<String, u64> = BTreeMap::new();
+    for e in profile["events"].as_array().unwrap() {
+        let (frame, at) = (e["frame"].as_u64().unwrap(), e["at"].as_u64().unwrap());
+        assert!(at >= last && at <= end, "{e}");
+        last = at;
+        if e["type"] == "O" {
+            open.push((frame, at));
+        } else {
+            let (opened, start) = open.pop().expect("a close has its open");
+            assert_eq!(opened, frame, "balanced");
+            let name = frames[frame as usize]["name"].as_str().unwrap();
+            spans.insert(name.to_string(), at - start);
+        }
+    }
+    assert!(open.is_empty());
+    spans
+}
+
+/// Times near u64::MAX saturate: the events stay balanced, in time order and within the
+/// profile's end; a span that would pass u64::MAX is cut there.
+#[test]
+fn speedscope_at_the_edge_of_u64_stays_in_order() {
+    let line = |v: u64, level: usize, name: &str| {
+        format!("import time: {v:>9} | {v:>10} | {:level$}{name}\n", "", level = 2 * level)
+    };
+    let max = u64::MAX;
+    let text = [
+        "import time: self [us] | cumulative | imported package\n".to_string(),
+        line(max - 1, 2, "a.deep"),
+        line(7, 2, "a.deep2"),
+        line(max / 2, 1, "a.one"),
+        line(max / 2 + 3, 1, "a.two"),
+        line(5, 0, "a"),
+        line(max, 0, "b"),
+        line(1, 1, "c.x"),
+        line(max - 2, 0, "c"),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("edge.txt");
+    std::fs::write(&trace, text).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&report("speedscope", &trace)).unwrap();
+    let frames = doc["shared"]["frames"].as_array().unwrap();
+    let profile = &doc["profiles"][0];
+    assert_eq!(profile["endValue"], max);
+    let spans = balanced_in_time_order(profile, frames);
+    assert_eq!(spans.len(), 8);
+    assert_eq!(spans["a.deep"], max - 1);
+    assert_eq!(spans["a.deep2"], 1, "starts at u64::MAX − 1: cut at u64::MAX");
+    assert_eq!(spans["c.x"], 0, "c starts after b, at u64::MAX");
 }
 
 /// Chrome trace events: one track per run, named; complete events well nested on each track;
