@@ -11,6 +11,7 @@ mod config;
 mod cpython_check;
 mod explorer;
 mod fuzz;
+mod grammar;
 mod html;
 mod profiles;
 mod properties;

@@ -174,7 +174,11 @@ fn balanced_in_time_order(
 #[test]
 fn speedscope_at_the_edge_of_u64_stays_in_order() {
     let line = |v: u64, level: usize, name: &str| {
-        format!("import time: {v:>9} | {v:>10} | {:level$}{name}\n", "", level = 2 * level)
+        format!(
+            "import time: {v:>9} | {v:>10} | {:level$}{name}\n",
+            "",
+            level = 2 * level
+        )
     };
     let max = u64::MAX;
     let text = [
@@ -199,7 +203,10 @@ fn speedscope_at_the_edge_of_u64_stays_in_order() {
     let spans = balanced_in_time_order(profile, frames);
     assert_eq!(spans.len(), 8);
     assert_eq!(spans["a.deep"], max - 1);
-    assert_eq!(spans["a.deep2"], 1, "starts at u64::MAX − 1: cut at u64::MAX");
+    assert_eq!(
+        spans["a.deep2"], 1,
+        "starts at u64::MAX − 1: cut at u64::MAX"
+    );
     assert_eq!(spans["c.x"], 0, "c starts after b, at u64::MAX");
 }
 

@@ -1,8 +1,9 @@
 //! JSON that stays JSON on a terminal. serde_json escapes the C0 controls, quotes and
 //! backslashes; names from traces can also hold DEL and the C1 controls (U+007F–U+009F), which
 //! a terminal acts on (U+009B starts a control sequence) and which escaping at the terminal
-//! (`printable`) would turn into text that is no longer JSON. Here they are written
-//! as `\u00XX`, so every JSON document we print is valid and holds no raw control byte.
+//! (`printable`) would turn into text that is no longer JSON, and bidi controls, which reorder
+//! what is displayed around them. Here they are written as `\uXXXX`, so every JSON document we
+//! print is valid, reads back the same strings, and holds none of them raw.
 
 use std::io::{self, Write};
 
@@ -50,7 +51,7 @@ pub fn write_str(out: &mut impl Write, s: &str) -> io::Result<()> {
 }
 
 fn is_terminal_control(c: char) -> bool {
-    ('\u{7f}'..='\u{9f}').contains(&c)
+    ('\u{7f}'..='\u{9f}').contains(&c) || crate::printable::is_bidi_control(c)
 }
 
 /// A formatter that escapes what serde_json leaves raw; layout is `F`'s.
