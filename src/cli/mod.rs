@@ -238,8 +238,7 @@ pub fn main() -> ExitCode {
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let result = match parse(std::env::args_os().collect(), &here) {
         Ok((cli, config)) => run(cli, config),
-        // `--help`, `--version` and usage errors: printed and exited as clap does.
-        Err(Failed::Usage(e)) => e.exit(),
+        Err(Failed::Usage(e)) => return usage(&e),
         Err(Failed::Input(e)) => Err(e),
     };
     match result {
@@ -253,6 +252,18 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--help` and `--version` printed as clap does; a usage error plain and escaped, since it
+/// quotes the command line (a bidi control or an escape in an argument stays text), with
+/// clap's status.
+fn usage(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    eprint!("{}", lmms_core::printable::printable(&text));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 /// Why the command line gave no command to run.
