@@ -359,13 +359,19 @@ fn scope_notes(a: &Analysis) -> Vec<String> {
     notes
 }
 
-/// `handler.py:3 `import pandas``, `requests/packages.py:9`, or `C code` for an import made
-/// with no Python frame.
+/// `handler.py:3 `import pandas``, `requests/packages.py:9`, `numpy/__init__.py:724 in
+/// `__getattr__` of numpy`, or `C code` for an import made with no Python frame.
 pub fn site_text(g: &ImportGraph, site: &lmms_core::model::Site) -> String {
-    match (g.site_place(site), g.site_code(site)) {
+    let place = match (g.site_place(site), g.site_code(site)) {
         (Some(place), Some(code)) => format!("{place} `{code}`"),
         (Some(place), None) => place,
         (None, _) => "C code".into(),
+    };
+    let within = g.site_within(site);
+    match (within.function, within.via) {
+        (Some(function), Some(module)) => format!("{place} in `{function}` of {module}"),
+        (Some(function), None) => format!("{place} in `{function}`"),
+        _ => place,
     }
 }
 
@@ -373,7 +379,11 @@ pub fn site_text(g: &ImportGraph, site: &lmms_core::model::Site) -> String {
 pub fn edit_sites(g: &ImportGraph, m: lmms_core::model::ModuleId) -> Vec<&lmms_core::model::Site> {
     g.sites(m)
         .iter()
-        .filter(|s| g.is_editable_import(s.importer, m) && g.site_place(s).is_some())
+        .filter(|s| {
+            !s.kind.is_triggered()
+                && g.is_editable_import(s.importer, m)
+                && g.site_place(s).is_some()
+        })
         .collect()
 }
 

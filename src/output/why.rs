@@ -94,8 +94,9 @@ pub fn import_lines(g: &ImportGraph, why: &Why, reason: &Reason) -> Vec<String> 
         }
         let mut places: Vec<String> = Vec::new();
         for site in &import.sites {
+            let within = g.site_within(site).function;
             match (g.site_file(site), g.site_code(site)) {
-                (Some(file), None) => match places.last_mut() {
+                (Some(file), None) if within.is_none() => match places.last_mut() {
                     Some(last) if last.starts_with(&format!("{file}:")) => {
                         last.push_str(&format!(", {}", site.line));
                     }

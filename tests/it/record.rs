@@ -123,6 +123,91 @@ fn deferring_drops_what_cpython_really_drops() {
     }
 }
 
+/// A module `__getattr__` (PEP 562, as numpy's `np.ma` and pydantic's lazy exports) imports
+/// when another module's top-level code touches the attribute: that module triggers the
+/// import, not the package whose function holds the statement. Deferring the toucher drops
+/// what CPython drops; `why` names the trigger and the site; the program's use of a lazy
+/// attribute is not an import of its own, so `export` writes none.
+#[test]
+fn an_import_in_a_module_getattr_belongs_to_whoever_touches_the_attribute() {
+    let dir = tempfile::tempdir().unwrap();
+    let getattr = "def __getattr__(name):\n    if name == 'ma':\n        import numlike.ma\n        \
+                   return numlike.ma\n    raise AttributeError(name)\n";
+    write_files(
+        dir.path(),
+        &[
+            (
+                "numlike/__init__.py",
+                &format!("import json\n\n\n{getattr}"),
+            ),
+            ("numlike/ma.py", "import fractions\n"),
+            (
+                "plotlike/__init__.py",
+                "import numlike\nimport plotlike.rcsetup\n",
+            ),
+            ("plotlike/rcsetup.py", "import numlike\nMA = numlike.ma\n"),
+            (
+                "lazylib/__init__.py",
+                "def __getattr__(name):\n    import lazylib._internal\n    return lazylib._internal.Model\n",
+            ),
+            (
+                "lazylib/_internal.py",
+                "import textwrap\nclass Model: pass\n",
+            ),
+            (
+                "app.py",
+                "import numlike\nimport plotlike\nimport decimal\nimport lazylib\n\n\nclass M(lazylib.Model): pass\n",
+            ),
+        ],
+    );
+    succeeded(
+        bin()
+            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
+            .args(["python3", "-c", "import app"])
+            .current_dir(dir.path()),
+    );
+    let r = report_json(dir.path(), &["trace.json", "--lazy", "plotlike"]);
+    let python = Path::new("python3");
+    let full = sys_modules(python, dir.path(), "import app");
+    let rest = sys_modules(
+        python,
+        dir.path(),
+        "import numlike, decimal, lazylib\nclass M(lazylib.Model): pass",
+    );
+    let (missing, dropped) = real_vs_projected(&r, &full, &rest, "app");
+    assert!(missing.contains("numlike.ma") && missing.contains("fractions"));
+    assert_eq!(dropped, missing);
+
+    let (why, _) = succeeded(
+        bin()
+            .args(["why", "numlike.ma", "trace.json"])
+            .current_dir(dir.path()),
+    );
+    assert!(why.contains("plotlike.rcsetup"), "{why}");
+    assert!(
+        why.contains("attribute use")
+            && why
+                .contains("numlike/__init__.py:6 `import numlike.ma` in `__getattr__` of numlike"),
+        "{why}"
+    );
+    let (why, _) = succeeded(
+        bin()
+            .args(["why", "lazylib._internal", "trace.json"])
+            .current_dir(dir.path()),
+    );
+    assert!(
+        why.contains("none of them your code") || !why.contains("[your code]"),
+        "{why}"
+    );
+    let (fast_path, _) = succeeded(
+        bin()
+            .args(["export", "trace.json", "--lazy", "decimal", "-o", "-"])
+            .current_dir(dir.path()),
+    );
+    assert!(fast_path.contains("import numlike"), "{fast_path}");
+    assert!(!fast_path.contains("lazylib._internal"), "{fast_path}");
+}
+
 #[test]
 fn measured_lazy_runs_sit_beside_the_projection() {
     let dir = program();

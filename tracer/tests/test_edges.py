@@ -28,9 +28,10 @@ class ResolveTest(unittest.TestCase):
 class RecorderTest(unittest.TestCase):
     def test_machinery_is_nobody_and_from_lists_add_loaded_submodules(self) -> None:
         r = edges.Recorder(0)
-        r.add("importlib._bootstrap", "json", (), "dynamic", (None, 0))
-        r.add("lmms_tui_tracer.edges", "json", (), "dynamic", (None, 0))
-        r.add("app", "os", ("path", "nosuch", "*"), "statement", ("app.py", 3))
+        nowhere = (None, 0, "", "")
+        r.add("importlib._bootstrap", "json", (), "dynamic", nowhere)
+        r.add("lmms_tui_tracer.edges", "json", (), "dynamic", nowhere)
+        r.add("app", "os", ("path", "nosuch", "*"), "statement", ("app.py", 3, "", ""))
         self.assertEqual(sorted(r.edges), [("app", "os", "statement"),
                                            ("app", "os.path", "statement")])
 

@@ -47,7 +47,7 @@ class RunTest(unittest.TestCase):
         self.assertIn(("app", "json", "statement"), edges)
         self.assertIn(("helper", "colorsys", "dynamic"), edges)  # import_module: no line
         sites = [f for f in found if f[0] == "edge" and f[1:3] == ["app", "helper"]]
-        self.assertEqual(sites[0][4:], ["2", "app.py", "import helper"])
+        self.assertEqual(sites[0][4:], ["2", "app.py", "import helper", "", ""])
         classes = {f[1]: f[2] for f in found if f[0] == "module"}
         self.assertEqual(classes["app"], "program")
         self.assertEqual(classes["json"], "stdlib")
@@ -57,6 +57,28 @@ class RunTest(unittest.TestCase):
         self.assertFalse([e for e in edges if e[0].startswith(ours)])
         # Our modules print no import-time line of their own.
         self.assertNotIn("lmms_tui_tracer", run.stderr)
+
+    def test_an_import_inside_a_function_is_its_triggers(self) -> None:
+        os.makedirs(os.path.join(self.dir, "lazypkg"))
+        self.write("lazypkg/__init__.py", "import json\n\n\ndef __getattr__(name):\n"
+                   "    import lazypkg.heavy\n    return getattr(lazypkg.heavy, name)\n")
+        self.write("lazypkg/heavy.py", "import colorsys\nTHING = 1\n")
+        self.write("helpers.py", "def setup():\n    import fractions\n")
+        self.write("user.py", "import lazypkg\nimport helpers\nX = lazypkg.THING\n"
+                   "helpers.setup()\n")
+        out = os.path.join(self.dir, "trigger.tsv")
+        self.run_app({"LMMS_TUI_OUT": out, "LMMS_TUI_EDGES": "1"}, "-c",
+                     "import lazypkg, user")
+        found = [f for f in self.findings("trigger.tsv") if f[0] == "edge"]
+        heavy = [f[1:] for f in found if f[2] == "lazypkg.heavy"]
+        self.assertEqual(heavy, [["user", "lazypkg.heavy", "attribute", "5",
+                                  "lazypkg/__init__.py", "import lazypkg.heavy", "__getattr__",
+                                  "lazypkg"]])
+        fractions = [f[1:4] + f[7:] for f in found if f[2] == "fractions"]
+        self.assertEqual(fractions, [["user", "fractions", "call", "setup", "helpers"]])
+        # Module-level code is its own module's trigger.
+        self.assertIn(["lazypkg", "json", "statement", "1", "lazypkg/__init__.py",
+                       "import json", "", ""], [f[1:] for f in found])
 
     def test_the_edit_defers_a_module_until_first_use(self) -> None:
         self.write("lazy_app.py", "import colorsys\nimport sys\n"

@@ -150,16 +150,25 @@ pub(super) struct JsonSite<'a> {
     file: Option<&'a str>,
     line: Option<u32>,
     code: Option<&'a str>,
+    /// The function the import sits in (absent for module-level code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function: Option<&'a str>,
+    /// That function's module, when it is not the importer (`attribute` and `call` kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function_module: Option<&'a str>,
 }
 
 impl<'a> JsonSite<'a> {
     pub(super) fn of(g: &'a ImportGraph, site: &Site) -> JsonSite<'a> {
+        let within = g.site_within(site);
         JsonSite {
             importer: site.importer.map(|i| g.name(i)),
             kind: site.kind.key(),
             file: g.site_file(site),
             line: g.site_file(site).map(|_| site.line),
             code: g.site_code(site),
+            function: within.function,
+            function_module: within.via,
         }
     }
 }

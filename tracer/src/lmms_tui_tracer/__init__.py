@@ -14,14 +14,20 @@ Loaded by `sitecustomize.py` beside this package, one module per job:
     boot         wires the above as the variables ask
 
 LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written at exit:
-                      "edge  IMPORTER  MODULE  KIND  LINE  FILE  CODE"
+                      "edge  TRIGGER  MODULE  KIND  LINE  FILE  CODE  FUNCTION  SITE_MODULE"
                                                     an import (LMMS_TUI_EDGES=1): KIND
-                                                    `statement` (an import statement ran) or
+                                                    `statement` (an import statement ran),
                                                     `dynamic` (importlib.import_module, a call
-                                                    of __import__, C code); where it ran, FILE
-                                                    relative to its sys.path entry, and the
-                                                    statement's source for the program's own
-                                                    files (LINE, FILE, CODE empty when unknown)
+                                                    of __import__, C code), or, for an import
+                                                    inside a function of another module run
+                                                    while TRIGGER's module-level code ran,
+                                                    `attribute` (a module __getattr__) or
+                                                    `call`; where it ran, FILE relative to its
+                                                    sys.path entry, the statement's source for
+                                                    the program's own files, the function it
+                                                    sits in, and that function's module when
+                                                    it is not TRIGGER (each empty when
+                                                    unknown or not so); see `edges`
                       "module  NAME  CLASS  ORIGIN" each loaded module, CLASS one of program,
                                                     third-party, stdlib, startup
                       "shutdown  NAME"              first imported after the program ended

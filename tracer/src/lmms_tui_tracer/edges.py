@@ -1,6 +1,14 @@
 """Every import: `builtins.__import__` and `importlib.import_module` wrapped, each import
-credited to its importer with the file:line it ran at. `import_module` prints no
-`-X importtime` line, so these loads are seen here or nowhere."""
+credited to its trigger with the site it ran at. `import_module` prints no `-X importtime`
+line, so these loads are seen here or nowhere.
+
+The site is the statement or call that ran the import: file:line, and the function it sits in
+when it is not module-level code. The trigger is the module whose module-level code was running
+then: the site's own module for module-level code; for an import inside a function (a module
+`__getattr__`, a lazy loader, a helper), the innermost module being loaded (`frames.loading`),
+or the program's main code. `import numpy.ma` in numpy's `__getattr__`, run when
+matplotlib.rcsetup touches `np.ma`, is matplotlib.rcsetup's import: deferring matplotlib
+removes it, and numpy alone never loads it."""
 import builtins
 import sys
 
@@ -13,7 +21,8 @@ if TYPE_CHECKING:
     from .classify import Classifier
     from .findings import Findings
 
-    Site = Tuple[Optional[str], int]
+    # (file, line, function or "" at module level, site's module or "" when the trigger's)
+    Site = Tuple[Optional[str], int, str, str]
     Edges = Dict[Tuple[str, str, str], Set[Site]]
 else:  # already loaded (see the package docstring)
     fingerprint = sys.modules[__package__ + ".fingerprint"]
@@ -37,10 +46,28 @@ def resolve(name: str, globals: "dict[str, object] | None", level: int) -> str:
 
 
 def site_of(frame: "Optional[FrameType]") -> "Site":
-    """Where an import ran: (file, line), or (None, 0) for C code and the machinery."""
+    """Where an import ran: (file, line, function, ""), or (None, 0, "", "") for C code and the
+    machinery."""
     if frame is None or frames.is_machinery(frame.f_globals.get("__name__")):
-        return (None, 0)
-    return (frame.f_code.co_filename, frame.f_lineno)
+        return (None, 0, "", "")
+    function = frame.f_code.co_name
+    return (frame.f_code.co_filename, frame.f_lineno,
+            "" if function == "<module>" else function, "")
+
+
+def triggered(importer: "str | None", kind: str, frame: "Optional[FrameType]",
+              site: "Site") -> "Tuple[str | None, str, Site]":
+    """(trigger, kind, site) of an import `importer`'s code ran at `site`: inside a function,
+    the module being loaded (or the program's main code) triggers it — kind `attribute` for a
+    module `__getattr__`, `call` for any other function — and the site keeps its module."""
+    path, line, function, _ = site
+    if not importer or not function or frame is None:
+        return importer, kind, site
+    trigger = frames.loading(frame) or "__main__"
+    if trigger == importer:
+        return importer, kind, site
+    kind = "attribute" if function == "__getattr__" else "call"
+    return trigger, kind, (path, line, function, importer)
 
 
 class Recorder:
@@ -68,14 +95,16 @@ class Recorder:
         show = frames.site_namer(sys.path)
         out = []
         for (importer, target, kind), sites in sorted(self.edges.items()):
-            own = importer == "__main__" or classifier.module(
-                importer, sys.modules.get(importer))[0] == "program"
-            for path, line in sorted(sites, key=lambda s: (s[0] or "", s[1])):
+            for path, line, function, via in sorted(sites, key=lambda s: (s[0] or "",) + s[1:]):
+                where = via or importer
+                own = where == "__main__" or classifier.module(
+                    where, sys.modules.get(where))[0] == "program"
                 code = ""
                 if own and path:
                     code = " ".join(linecache.getline(path, line).split())
-                out.append("edge\t%s\t%s\t%s\t%s\t%s\t%s" % (
-                    importer, target, kind, line or "", show(path) if path else "", code))
+                out.append("edge\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s" % (
+                    importer, target, kind, line or "", show(path) if path else "", code,
+                    function, via))
         return out
 
 
@@ -91,8 +120,9 @@ def note_import(recorder: Recorder, frame: "FrameType", name: str,
         importer = globals.get("__name__")  # type: Optional[str]
     else:
         importer = frames.importer(frame)
-    recorder.add(importer, resolve(name, globals, level), fromlist,
-                 "statement" if statement else "dynamic", site_of(frame))
+    trigger, kind, site = triggered(importer, "statement" if statement else "dynamic", frame,
+                                    site_of(frame))
+    recorder.add(trigger, resolve(name, globals, level), fromlist, kind, site)
 
 
 def install(findings: "Findings", classifier: "Classifier") -> "Callable[[], None]":
@@ -118,7 +148,9 @@ def install(findings: "Findings", classifier: "Classifier") -> "Callable[[], Non
         module = original_import_module(name, package)
         try:
             frame = sys._getframe(1)
-            recorder.add(frames.importer(frame), module.__name__, (), "dynamic", site_of(frame))
+            trigger, kind, site = triggered(frames.importer(frame), "dynamic", frame,
+                                            site_of(frame))
+            recorder.add(trigger, module.__name__, (), kind, site)
         except Exception:
             pass
         return module

@@ -6,7 +6,7 @@
 use super::id::ModuleId;
 use super::names::Names;
 use super::origin::ModuleClass;
-use super::sites::{EdgeKind, NONE, Site};
+use super::sites::{EdgeKind, NONE, Site, Within};
 
 /// One run's figures for one module, in microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,6 +294,18 @@ impl TraceBuilder {
         at: Option<(&str, u32)>,
         code: Option<&str>,
     ) {
+        self.site_within(importer, module, kind, (at, code), Within::default());
+    }
+
+    /// `site`, for an import that sits in a function (`within`).
+    pub fn site_within(
+        &mut self,
+        importer: Option<u32>,
+        module: u32,
+        kind: EdgeKind,
+        (at, code): (Option<(&str, u32)>, Option<&str>),
+        within: Within,
+    ) {
         self.edge(importer, module);
         if importer == Some(module) {
             return;
@@ -302,20 +314,20 @@ impl TraceBuilder {
             Some((file, line)) if !file.is_empty() => (self.site_texts.intern(file), line),
             _ => (NONE, 0),
         };
-        let code = match code {
-            Some(code) if !code.is_empty() => self.site_texts.intern(code),
+        let mut text = |t: Option<&str>| match t {
+            Some(t) if !t.is_empty() => self.site_texts.intern(t),
             _ => NONE,
         };
-        self.sites.push((
-            module,
-            Site {
-                importer: importer.map(ModuleId::new),
-                kind,
-                file,
-                line,
-                code,
-            },
-        ));
+        let site = Site {
+            importer: importer.map(ModuleId::new),
+            kind,
+            file,
+            line,
+            code: text(code),
+            function: text(within.function),
+            via: text(within.via),
+        };
+        self.sites.push((module, site));
     }
 
     /// Level jumps found in a text trace (see `LevelJumps`).

@@ -30,6 +30,6 @@ pub use dominators::Dominators;
 pub use graph::{ImportGraph, Importer, Module, ModuleId};
 pub use order::{Keys, Sort, SortKey, sort_keyed};
 pub use origin::{ModuleClass, is_stdlib_name};
-pub use sites::{EdgeKind, Site};
+pub use sites::{EdgeKind, Site, Within};
 pub use stats::{NOISY_SPREAD, PairedDifference, Spread, median, rank_test_p};
 pub use why::{Import, Reason, Why};

@@ -138,6 +138,11 @@ impl ImportGraph {
                 reasons[i].imports.push(import);
             }
         }
+        // An import the importer's code does not hold (another module's function ran it) is
+        // no edit of its code.
+        for r in &mut reasons {
+            r.editable &= r.imports.iter().any(|i| !i.kind.is_triggered());
+        }
         reasons
     }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{EdgeKind, ImportGraph, ModuleClass, ModuleId};
-use crate::model::{Sample, TraceBuilder};
+use crate::model::{Sample, TraceBuilder, Within};
 
 /// trace.json's `format` field.
 pub const FORMAT: &str = "lmms-tui-trace";
@@ -68,7 +68,7 @@ struct SiteRecord<'a> {
     /// `null`: the program itself.
     #[serde(borrow)]
     importer: Option<std::borrow::Cow<'a, str>>,
-    /// `statement` or `dynamic`.
+    /// `statement`, `dynamic`, `attribute` or `call`.
     #[serde(borrow)]
     kind: std::borrow::Cow<'a, str>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
@@ -77,6 +77,12 @@ struct SiteRecord<'a> {
     line: Option<u32>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
     code: Option<std::borrow::Cow<'a, str>>,
+    /// The function the import sits in (absent: module-level code).
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    function: Option<std::borrow::Cow<'a, str>>,
+    /// That function's module, when it is not the importer.
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    function_module: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// Reads a trace.json into the builder, its runs after those already read.
@@ -250,10 +256,18 @@ impl Modules<'_> {
     ) -> Result<()> {
         let importer = self.find(builder, m, site.importer.as_deref(), "importer")?;
         let kind = EdgeKind::from_key(&site.kind).ok_or_else(|| {
-            let why = format!("import kind `{}` is not statement or dynamic", site.kind);
+            let why = format!(
+                "import kind `{}` is not statement, dynamic, attribute or call",
+                site.kind
+            );
             bad(self.path, m, why)
         })?;
-        let texts = [&site.file, &site.code];
+        let texts = [
+            &site.file,
+            &site.code,
+            &site.function,
+            &site.function_module,
+        ];
         if texts.into_iter().flatten().any(|t| has_control(t)) {
             return Err(bad(
                 self.path,
@@ -262,7 +276,11 @@ impl Modules<'_> {
             ));
         }
         let at = site.file.as_deref().zip(site.line);
-        builder.site(importer, id, kind, at, site.code.as_deref());
+        let within = Within {
+            function: site.function.as_deref(),
+            via: site.function_module.as_deref(),
+        };
+        builder.site_within(importer, id, kind, (at, site.code.as_deref()), within);
         Ok(())
     }
 
@@ -395,12 +413,17 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
                 import_sites: graph
                     .sites(id)
                     .iter()
-                    .map(|site| SiteRecord {
-                        importer: site.importer.map(name),
-                        kind: site.kind.key().into(),
-                        file: graph.site_file(site).map(Into::into),
-                        line: graph.site_file(site).map(|_| site.line),
-                        code: graph.site_code(site).map(Into::into),
+                    .map(|site| {
+                        let within = graph.site_within(site);
+                        SiteRecord {
+                            importer: site.importer.map(name),
+                            kind: site.kind.key().into(),
+                            file: graph.site_file(site).map(Into::into),
+                            line: graph.site_file(site).map(|_| site.line),
+                            code: graph.site_code(site).map(Into::into),
+                            function: within.function.map(Into::into),
+                            function_module: within.via.map(Into::into),
+                        }
                     })
                     .collect(),
             }

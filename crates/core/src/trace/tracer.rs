@@ -1,10 +1,10 @@
 //! The tracer's output file (`tracer/src/lmms_tui_tracer`), one finding a line:
-//! `edge IMPORTER MODULE KIND LINE FILE CODE` (`__main__` is the program; the last four may
-//! be empty or absent), `module NAME CLASS ORIGIN`,
+//! `edge TRIGGER MODULE KIND LINE FILE CODE FUNCTION SITE_MODULE` (`__main__` is the program;
+//! the fields after MODULE may be empty or absent), `module NAME CLASS ORIGIN`,
 //! `shutdown NAME` and `loaded NAME IMPORTER`, tab-separated. Modules the trace does not hold
 //! are left out: the timed runs decide what loaded.
 
-use crate::model::{EdgeKind, ModuleClass, TraceBuilder};
+use crate::model::{EdgeKind, ModuleClass, TraceBuilder, Within};
 
 /// What a tracer run found beyond what goes into the builder.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -49,7 +49,12 @@ pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
                         let line = fields.next().and_then(|l| l.parse::<u32>().ok());
                         let file = fields.next();
                         let at = file.zip(line);
-                        builder.site(importer, to, kind, at, fields.next());
+                        let code = fields.next();
+                        let within = Within {
+                            function: fields.next(),
+                            via: fields.next(),
+                        };
+                        builder.site_within(importer, to, kind, (at, code), within);
                     }
                     None => builder.edge(importer, to),
                 }

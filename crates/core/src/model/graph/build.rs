@@ -7,6 +7,7 @@ use crate::model::builder::{Sample, TraceBuilder};
 use crate::model::csr::Csr;
 use crate::model::names::Names;
 use crate::model::origin::{ModuleClass, is_stdlib_name};
+use crate::model::sites::Site;
 use crate::model::stats::Spread;
 
 impl ImportGraph {
@@ -62,6 +63,7 @@ impl ImportGraph {
         let (imports, program_imports) = imports_of(&modules, &importers);
         let mut sites = Csr::from_pairs(n, &sites);
         sites.dedup_rows();
+        let triggered = triggered_edges(&sites, n);
         Ok(ImportGraph {
             modules,
             names,
@@ -75,6 +77,7 @@ impl ImportGraph {
             sites,
             site_texts,
             package,
+            triggered,
             runs,
             run_totals,
             total,
@@ -82,6 +85,26 @@ impl ImportGraph {
             meta,
         })
     }
+}
+
+/// The (importer, module) imports recorded only as sites in another module's function
+/// (`EdgeKind::is_triggered`), the program as `u32::MAX`. A module's sites are few: each row
+/// is checked on its own.
+fn triggered_edges(sites: &Csr<Site>, n: usize) -> hashbrown::HashSet<(u32, u32)> {
+    let key = |s: &Site| s.importer.map_or(u32::MAX, ModuleId::raw);
+    let mut triggered = hashbrown::HashSet::new();
+    for m in 0..n {
+        let row = sites.row(m);
+        for s in row.iter().filter(|s| s.kind.is_triggered()) {
+            let own = row
+                .iter()
+                .any(|o| key(o) == key(s) && !o.kind.is_triggered());
+            if !own {
+                triggered.insert((key(s), m as u32));
+            }
+        }
+    }
+    triggered
 }
 
 type Recorded = Vec<Option<(ModuleClass, Option<Box<str>>)>>;

@@ -54,6 +54,9 @@ pub struct ImportGraph {
     site_texts: Names,
     /// Each module's package in the trace (`a` for `a.b`), or `NO_PACKAGE`.
     package: Vec<u32>,
+    /// (importer, module) imports whose every recorded site is in another module's function
+    /// (`EdgeKind::is_triggered`); the program is `u32::MAX`.
+    triggered: hashbrown::HashSet<(u32, u32)>,
     runs: u32,
     /// Σ self of every module (shutdown imports aside) in each run.
     run_totals: Vec<u64>,
@@ -185,6 +188,16 @@ impl ImportGraph {
         editable: impl Fn(ModuleId) -> bool,
     ) -> bool {
         from.is_none_or(|f| editable(f) && !self.is_package_edge(f, to))
+            && !self.is_triggered_edge(from, to)
+    }
+
+    /// Whether `from` holds no import of `to` of its own: every recorded import sits in
+    /// another module's function its module-level code ran (a module `__getattr__`, a helper).
+    pub fn is_triggered_edge(&self, from: Importer, to: ModuleId) -> bool {
+        !self.triggered.is_empty()
+            && self
+                .triggered
+                .contains(&(from.map_or(u32::MAX, ModuleId::raw), to.raw()))
     }
 
     /// Whether an edge of the graph is the package a submodule needs, not an import statement.
@@ -215,6 +228,16 @@ impl ImportGraph {
     /// The import statement's source, recorded for the program's own files.
     pub fn site_code(&self, site: &Site) -> Option<&str> {
         (site.code != NONE).then(|| self.site_texts.name(site.code))
+    }
+
+    /// The function a recorded import sits in, and that function's module when it is not the
+    /// importer's (`None`s for module-level code).
+    pub fn site_within(&self, site: &Site) -> crate::model::Within<'_> {
+        let text = |i: u32| (i != NONE).then(|| self.site_texts.name(i));
+        crate::model::Within {
+            function: text(site.function),
+            via: text(site.via),
+        }
     }
 
     /// How `importer` imports `module`: a package edge when the importer is its submodule,
@@ -328,21 +351,25 @@ impl ImportGraph {
 
     /// The program's own imports: its top-level imports that are not interpreter start-up —
     /// or, when it imports one module of its own (`-c "import handler"`), that module's
-    /// imports. `record` runs each alone; fast_path.py lists them.
+    /// imports. Only imports its code holds: what a function of another module imported when
+    /// the code touched it (a module `__getattr__`) is not one. `record` runs each alone;
+    /// fast_path.py lists them.
     pub fn entry_imports(&self) -> Vec<ModuleId> {
-        let not_startup = |m: &ModuleId| !self.module(*m).startup;
+        let own = |from: Importer| {
+            move |m: &ModuleId| !self.module(*m).startup && !self.is_triggered_edge(from, *m)
+        };
         let program: Vec<ModuleId> = self
             .program_imports()
             .iter()
             .copied()
-            .filter(not_startup)
+            .filter(own(None))
             .collect();
         let mut entries = match program[..] {
             [entry] => self
                 .imports(entry)
                 .iter()
                 .copied()
-                .filter(not_startup)
+                .filter(own(Some(entry)))
                 .collect(),
             _ => program,
         };
