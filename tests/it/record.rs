@@ -211,7 +211,7 @@ fn an_import_in_a_module_getattr_belongs_to_whoever_touches_the_attribute() {
 #[test]
 fn measured_lazy_runs_sit_beside_the_projection() {
     let dir = program();
-    succeeded(
+    let (_, stderr) = succeeded(
         bin()
             .args([
                 "record",
@@ -243,6 +243,33 @@ fn measured_lazy_runs_sit_beside_the_projection() {
         .collect();
     assert!(!loaded.contains(&"alpha_only"), "{loaded:?}");
     assert!(loaded.contains(&"shared"), "beta still imports shared");
+    // The edit's own work (Python's ast, to rewrite the program) is said, and no part of
+    // the edit's module set: the timed modules less the edit's are what CPython drops.
+    assert!(
+        stderr.contains("the edit's runs also load _ast, ast for the edit itself"),
+        "{stderr}"
+    );
+    assert!(!loaded.contains(&"ast"), "{loaded:?}");
+    let timed: BTreeSet<&str> = trace["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["shutdown"] != true)
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    let edit_drops: BTreeSet<&str> = timed
+        .difference(&loaded.iter().copied().collect())
+        .copied()
+        .collect();
+    let python = Path::new("python3");
+    let full = sys_modules(python, dir.path(), "import app");
+    let rest = sys_modules(python, dir.path(), "import json, beta");
+    let real: BTreeSet<&str> = full
+        .difference(&rest)
+        .map(String::as_str)
+        .filter(|m| *m != "app" && timed.contains(m))
+        .collect();
+    assert_eq!(edit_drops, real);
     // Where each module comes from, asked of the interpreter.
     let class = |name: &str| module_entry(&trace, name)["class"].clone();
     assert_eq!(class("app"), "program");

@@ -32,6 +32,8 @@ LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written 
                                                     third-party, stdlib, startup
                       "shutdown  NAME"              first imported after the program ended
                       "loaded  NAME  IMPORTER"      a deferred module loaded anyway, and by whom
+                      "harness  NAME"               a module the edit's own work loads (`ast`,
+                                                    before the program; LMMS_TUI_MAIN=1)
                       "fingerprint  KEY  VALUE"     python, platform, and each package the
                                                     program loaded with its version (EDGES=1)
 LMMS_TUI_EDGES=1      records every import statement, imports of loaded modules included.

@@ -40,7 +40,10 @@ def start(startup: "set[str]", here: str, shim: str) -> None:
     if asked.edges:
         dumps.append(edges.install(found, classifier))
     if asked.run_main:
+        # `run_main` writes the findings when the program's code ends: neither atexit nor
+        # threading is loaded for them, so the edit's runs load what the program does.
         program.install(program.Edit(asked.defer, asked.apply), found, classifier)
+        return
     found.watch_shutdown()
 
     def finish() -> None:

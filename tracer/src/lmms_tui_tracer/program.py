@@ -27,6 +27,7 @@ class Edit:
 
 
 _edit = Edit([], False)
+_findings = None  # type: Optional[Findings]
 
 
 def trigger(frame: "Optional[FrameType]") -> str:
@@ -41,9 +42,16 @@ def trigger(frame: "Optional[FrameType]") -> str:
 
 
 def install(edit: Edit, findings: "Findings", classifier: "Classifier") -> None:
-    """Puts the finder first on sys.meta_path and keeps `edit` for `run_main`."""
-    global _edit
-    _edit = edit
+    """Puts the finder first on sys.meta_path and keeps `edit` and `findings` for `run_main`.
+    Loads what `rewrite` compiles with (`ast`) now, before the program, and says so in
+    `harness` lines: the unedited and the edited runs both carry it."""
+    global _edit, _findings
+    _edit, _findings = edit, findings
+    before = set(sys.modules)
+    import ast  # noqa: F401
+
+    for name in sorted(set(sys.modules) - before):
+        findings.add("harness", name)
     external = sys.modules["_frozen_importlib_external"]
 
     class EditLoader(external.SourceFileLoader):  # type: ignore[name-defined,misc]
@@ -72,10 +80,19 @@ def install(edit: Edit, findings: "Findings", classifier: "Classifier") -> None:
 
 
 def run_main() -> None:
-    """Runs the program given after our `-c` code as `python` would have, as `__main__`."""
+    """Runs the program given after our `-c` code as `python` would have, as `__main__`; then
+    writes the findings."""
+    try:
+        run(sys.argv[1:])
+    finally:
+        if _findings is not None:
+            _findings.write()
+
+
+def run(args: "List[str]") -> None:
+    """Runs `args` (`-c CODE | -m MODULE | SCRIPT`, then the program's arguments)."""
     import __main__
 
-    args = sys.argv[1:]
     if args[0] == "-m":
         import runpy
 

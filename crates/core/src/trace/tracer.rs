@@ -1,8 +1,8 @@
 //! The tracer's output file (`tracer/src/lmms_tui_tracer`), one finding a line:
 //! `edge TRIGGER MODULE KIND LINE FILE CODE FUNCTION SITE_MODULE` (`__main__` is the program;
 //! the fields after MODULE may be empty or absent), `module NAME CLASS ORIGIN`,
-//! `shutdown NAME` and `loaded NAME IMPORTER`, tab-separated. Modules the trace does not hold
-//! are left out: the timed runs decide what loaded.
+//! `shutdown NAME`, `loaded NAME IMPORTER` and `harness NAME`, tab-separated. Modules the
+//! trace does not hold are left out: the timed runs decide what loaded.
 
 use crate::model::{EdgeKind, ModuleClass, TraceBuilder, Within};
 
@@ -17,6 +17,8 @@ pub struct Findings {
     pub loaded: Vec<(String, String)>,
     /// Interpreter, platform and package versions, when the tracer reported them.
     pub fingerprint: Option<crate::model::Fingerprint>,
+    /// Modules the edit's own work loaded before the program (`ast`, to rewrite it).
+    pub harness: Vec<String>,
 }
 
 /// Adds edges, origins and shutdown marks to the builder.
@@ -78,6 +80,7 @@ pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
             "loaded" => found
                 .loaded
                 .push((name.to_string(), second.unwrap_or("?").to_string())),
+            "harness" => found.harness.push(name.to_string()),
             "fingerprint" => {
                 let f = found.fingerprint.get_or_insert_with(Default::default);
                 let value = second.unwrap_or("").to_string();
