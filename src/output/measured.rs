@@ -82,7 +82,7 @@ pub fn measured(a: &Analysis) -> Option<MeasuredFigure<'_>> {
     Some(MeasuredFigure {
         run,
         saving: run.saving(),
-        projected_saving_us: p.traced_cold_start_us as f64 - p.cold_start_us as f64,
+        projected_saving_us: p.saving.median as f64,
     })
 }
 

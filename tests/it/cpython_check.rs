@@ -187,9 +187,7 @@ fn scientific_program_scope_and_measured_edits() {
         "{stderr}"
     );
 
-    // matplotlib.pyplot: the projection drops exactly what CPython drops — numpy.ma included,
-    // which numpy's module `__getattr__` imports when matplotlib.rcsetup touches `np.ma`: the
-    // toucher triggers it, not numpy.
+    // matplotlib.pyplot: the projection drops exactly what CPython drops.
     let stderr = record(
         d,
         &python,
@@ -213,7 +211,6 @@ fn scientific_program_scope_and_measured_edits() {
         dropped.len()
     );
     assert!(missing.len() > 100, "{}", missing.len());
-    assert!(missing.contains("numpy.ma"), "{missing:?}");
     assert_eq!(dropped, missing);
     // The edit, made for real, leaves out the same modules.
     let trace: serde_json::Value =
@@ -267,6 +264,35 @@ fn scientific_program_scope_and_measured_edits() {
         m["projection_within_interval"] == true || line.contains("outside the interval"),
         "{line}"
     );
+}
+
+/// numpy's module `__getattr__` imports numpy.ma when matplotlib.rcsetup touches `np.ma`:
+/// with numpy and matplotlib.pyplot alone, deferring pyplot drops numpy.ma too, as CPython
+/// does — the toucher triggers the import, not numpy — and `why` names both.
+#[test]
+fn numpy_ma_follows_whoever_touches_it() {
+    let Some(python) = needs(
+        venv_with("cpython-science-venv", SCIENCE).map_err(|why| format!("PyPI packages ({why})")),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("app.py"), "import numpy\nimport matplotlib.pyplot\n").unwrap();
+    record(d, &python, &["--runs", "1", "--warmup", "1", "-o", "trace.json"]);
+    let full = sys_modules(&python, d, "import app");
+    let r = report_json(d, &["trace.json", "--lazy", "matplotlib.pyplot"]);
+    let real = without_line(&python, d, "import matplotlib.pyplot");
+    let (missing, dropped) = real_vs_projected(&r, &full, &real, "app");
+    assert!(missing.contains("numpy.ma"), "{missing:?}");
+    assert_eq!(dropped, missing);
+    let (why, _) = succeeded(
+        Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+            .args(["why", "numpy.ma", "trace.json"])
+            .current_dir(d),
+    );
+    assert!(why.contains("matplotlib.rcsetup"), "{why}");
+    assert!(why.contains("in `__getattr__` of numpy"), "{why}");
 }
 
 /// "Why is urllib3 loaded?" on a real recording where requests and botocore both import it:

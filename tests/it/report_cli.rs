@@ -197,8 +197,18 @@ fn the_recorded_bundled_trace_has_every_edge_and_a_measurement() {
     assert_eq!(v["trace"]["edges"], "full");
     assert_eq!(v["trace"]["python"], "3.11.7");
     assert_eq!(v["projection"]["savings_may_be_overstated"], false);
-    let projected = v["projection"]["baseline_cold_start_ms"].as_f64().unwrap()
-        - v["projection"]["cold_start_ms"].as_f64().unwrap();
+    // One saving everywhere: the median of the run-by-run savings, in the JSON, the text's
+    // headline and beside the measurement.
+    let projected = v["projection"]["saving_ms"][0].as_f64().unwrap();
+    let (_, text, _) = lmms(&[
+        "report",
+        "assets/lambda-handler-trace.json",
+        "--lazy",
+        "pandas",
+    ]);
+    let headline = format!("with this plan (−{projected:.1} ms");
+    assert!(text.contains(&headline), "{headline}: {text}");
+    assert!(text.contains(&format!("vs −{projected:.1} ms projected")), "{text}");
     // Recorded with `record --lazy pandas`: alternated pairs of the unedited handler and the
     // handler with `import pandas as pd` made lazy; pandas really was deferred.
     let m = &v["projection"]["measured"];
