@@ -186,9 +186,10 @@ fn write_docstring(a: &Analysis, out: &mut String) {
 /// `import m  # 12.3 ms, used by 100% of requests` with what keeps a deferral from holding.
 fn module_line(a: &Analysis, m: ModuleId, prefix: &str) -> String {
     let (g, plan) = (a.graph(), a.plan());
+    // `alone_text` names other modules, any of the trace's, unchecked: a comment, escaped.
     let mut why = format!(
-        "{} ms, used by {}% of requests",
-        ms(a.retained_us(m)),
+        "{}, used by {}% of requests",
+        comment_text(&super::figures::alone_text(a, m)),
         number(plan.usage_pct(m))
     );
     // A deferral that does not hold says so where the edit is made.

@@ -279,7 +279,11 @@ fn numpy_ma_follows_whoever_touches_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("app.py"), "import numpy\nimport matplotlib.pyplot\n").unwrap();
-    record(d, &python, &["--runs", "1", "--warmup", "1", "-o", "trace.json"]);
+    record(
+        d,
+        &python,
+        &["--runs", "1", "--warmup", "1", "-o", "trace.json"],
+    );
     let full = sys_modules(&python, d, "import app");
     let r = report_json(d, &["trace.json", "--lazy", "matplotlib.pyplot"]);
     let real = without_line(&python, d, "import matplotlib.pyplot");

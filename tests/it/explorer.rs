@@ -597,6 +597,27 @@ fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
     );
 }
 
+/// The top row is the program's one import, `handler` (`-c "import handler"`): its code is
+/// the program's, so `L` and `e` leave it eager and say why.
+#[test]
+fn the_program_itself_cannot_be_deferred() {
+    let mut s = Screen::new(130, 48);
+    let handler = lambda().find("handler").unwrap();
+    assert!(s.selected_line().unwrap().contains("handler"));
+    for key in ['L', 'e'] {
+        s.keys(&[KeyCode::Char(key)]);
+        assert_eq!(s.app.analysis().plan().lazy().count(), 0, "{key}");
+        assert!(
+            s.text().contains("`handler` is the program itself"),
+            "{key}"
+        );
+    }
+    assert_eq!(
+        s.app.analysis().plan().decision(handler),
+        lmms_core::whatif::Decision::Eager
+    );
+}
+
 #[test]
 fn rule_of_thumb_reset_and_parameters() {
     let mut s = Screen::new(130, 48);

@@ -208,7 +208,10 @@ fn the_recorded_bundled_trace_has_every_edge_and_a_measurement() {
     ]);
     let headline = format!("with this plan (−{projected:.1} ms");
     assert!(text.contains(&headline), "{headline}: {text}");
-    assert!(text.contains(&format!("vs −{projected:.1} ms projected")), "{text}");
+    assert!(
+        text.contains(&format!("vs −{projected:.1} ms projected")),
+        "{text}"
+    );
     // Recorded with `record --lazy pandas`: alternated pairs of the unedited handler and the
     // handler with `import pandas as pd` made lazy; pandas really was deferred.
     let m = &v["projection"]["measured"];

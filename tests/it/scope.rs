@@ -118,7 +118,7 @@ fn scope_classes_and_attribution_match_cpython() {
         .unwrap();
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(
-            "import heavy  # 0.0 ms, used by 100% of requests; stays loaded: thirdpkg imports it"
+            "import heavy  # 0 ms (shared with thirdpkg), used by 100% of requests; stays loaded: thirdpkg imports it"
         ),
         "{}",
         String::from_utf8_lossy(&out.stdout)
@@ -227,6 +227,34 @@ fn scope_classes_and_attribution_match_cpython() {
             .unwrap()
             .contains(&"calendar".into())
     );
+}
+
+/// `-c "import handler"`: handler is the program, not an import of it.
+#[test]
+fn the_program_itself_is_refused_everywhere() {
+    for trace in [
+        "assets/lambda-handler-5runs.txt",
+        "assets/lambda-handler-trace.json",
+    ] {
+        for command in [
+            &["report", trace, "--lazy", "handler"][..],
+            &[
+                "check",
+                trace,
+                "--lazy-everywhere",
+                "handler",
+                "--budget-ms",
+                "1",
+            ],
+            &["export", trace, "--lazy", "handler"],
+        ] {
+            let out = bin().args(command).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command:?}: {err}");
+            assert!(err.contains("`handler` is the program itself"), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{BOLD, DIM};
-use crate::output::figures::delta_text;
+use crate::output::figures::{alone_text, delta_text};
 use crate::output::units::{ms, number, percent, seconds};
 use crate::tui::app::App;
 use crate::tui::views::ViewId;
@@ -173,7 +173,7 @@ fn whatif_text(app: &App, id: ModuleId) -> String {
     };
     let (eager_s, lazy_s) = a.module_daily_s(id);
     let saves = if everywhere == retained {
-        format!("deferring it alone saves {} ms", ms(retained))
+        format!("deferring it alone saves {}", alone_text(a, id))
     } else {
         format!(
             "deferring it alone in your code saves {} ms (every import of it, key e: {} ms)",

@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::{BAR, BOLD, DIM, SELECTED, right};
+use crate::output::figures::retained_cell;
 use crate::output::units::{ms, number, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
@@ -97,7 +98,7 @@ fn cell(app: &App, d: &ViewRow, col: Column, width: u16) -> Cell<'static> {
         Column::Name => Cell::from(Line::from(layout::elide(&d.text, width as usize))),
         Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), width),
         Column::CumulativeMs => right(d.cumulative_us.map(ms).unwrap_or_default(), width),
-        Column::RetainedMs => right(of_module(&|m| ms(a.retained_us(m))), width),
+        Column::RetainedMs => right(of_module(&|m| retained_cell(a, m)), width),
         Column::UsagePct => right(of_module(&|m| usage_text(a.usage(m))), width),
         Column::Decision => Cell::from(d.module.map_or("", |m| decision_mark(app, m))),
         Column::Suggestion => Cell::from(d.module.map_or("", |m| a.suggestion(m).label())),

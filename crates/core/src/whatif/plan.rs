@@ -36,12 +36,19 @@ impl Decision {
 }
 
 /// Why a module cannot be deferred, if it cannot: interpreter start-up runs before any line of
-/// the program.
+/// the program, and the program's own entry module is the program.
 pub fn check_deferrable(graph: &ImportGraph, m: ModuleId) -> std::result::Result<(), String> {
     if graph.module(m).class == ModuleClass::Startup {
         return Err(format!(
             "`{}` is loaded by interpreter start-up, before the program runs: no edit of the \
              program can defer it",
+            graph.name(m)
+        ));
+    }
+    if graph.program_entry() == Some(m) {
+        return Err(format!(
+            "`{}` is the program itself (the one module it imports): nothing can defer it — \
+             defer what it imports",
             graph.name(m)
         ));
     }

@@ -349,6 +349,19 @@ impl ImportGraph {
         chain
     }
 
+    /// The module that is the program, when it imports one module of its own and nothing else
+    /// (`-c "import handler"`): its code is the program's, so no edit can defer it.
+    pub fn program_entry(&self) -> Option<ModuleId> {
+        let mut program = (self.program_imports().iter().copied())
+            .filter(|&m| !self.module(m).startup && !self.is_triggered_edge(None, m));
+        let entry = program.next()?;
+        let own = matches!(
+            self.module(entry).class,
+            ModuleClass::Program | ModuleClass::Unknown
+        );
+        (program.next().is_none() && own).then_some(entry)
+    }
+
     /// The program's own imports: its top-level imports that are not interpreter start-up —
     /// or, when it imports one module of its own (`-c "import handler"`), that module's
     /// imports. Only imports its code holds: what a function of another module imported when
@@ -358,20 +371,13 @@ impl ImportGraph {
         let own = |from: Importer| {
             move |m: &ModuleId| !self.module(*m).startup && !self.is_triggered_edge(from, *m)
         };
-        let program: Vec<ModuleId> = self
-            .program_imports()
-            .iter()
-            .copied()
-            .filter(own(None))
-            .collect();
-        let mut entries = match program[..] {
-            [entry] => self
-                .imports(entry)
-                .iter()
-                .copied()
+        let mut entries: Vec<ModuleId> = match self.program_entry() {
+            Some(entry) => (self.imports(entry).iter().copied())
                 .filter(own(Some(entry)))
                 .collect(),
-            _ => program,
+            None => (self.program_imports().iter().copied())
+                .filter(own(None))
+                .collect(),
         };
         entries.sort_unstable();
         entries.dedup();
