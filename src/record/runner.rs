@@ -208,22 +208,7 @@ impl Runner for ProcessRunner {
         let ack_file = self.tracer_dir.path().join("ack");
         let _ = std::fs::remove_file(&findings_file);
         let _ = std::fs::remove_file(&ack_file);
-        // With the helper, the program's own standard error gets a pipe of its own.
-        let helper = job.tracer != Tracer::Off;
-        let (own_stderr, own_writer) = match helper.then(std::io::pipe).transpose() {
-            Ok(pipe) => pipe.unzip(),
-            Err(e) => return Err(Error::new(format!("cannot make a pipe: {e}"))),
-        };
-        let nonce = helper.then(nonce);
-        let mut cmd = self.command(job, &findings_file, &ack_file);
-        if let (Some(nonce), Some(writer)) = (&nonce, &own_writer) {
-            cmd.env("LMMS_TUI_MARK", nonce);
-            cmd.env("LMMS_TUI_STDERR_FD", writer.as_raw_fd().to_string());
-            inherit_in_child(&mut cmd, writer.as_raw_fd());
-        }
-        let spawned = cmd.spawn();
-        drop(own_writer); // the child's copy is the only one left: its end closes the pipe
-        let mut child = spawned.map_err(|e| Error::new(format!("cannot run `{program}`: {e}")))?;
+        let (mut child, own_stderr, nonce) = self.spawn(job, &findings_file, &ack_file)?;
         self.state.group.store(group_of(&child), Ordering::SeqCst);
         // A signal that came between the check before this run and the spawn is forwarded too.
         if let Some(signal) = self.interrupted() {
@@ -266,6 +251,37 @@ impl Runner for ProcessRunner {
 }
 
 impl ProcessRunner {
+    /// The job's process, started; with the helper, the pipe of the program's own standard
+    /// error and the run's nonce too.
+    fn spawn(
+        &self,
+        job: &Job,
+        findings_file: &Path,
+        ack_file: &Path,
+    ) -> Result<(
+        std::process::Child,
+        Option<std::io::PipeReader>,
+        Option<String>,
+    )> {
+        let helper = job.tracer != Tracer::Off;
+        let (own_stderr, own_writer) = match helper.then(std::io::pipe).transpose() {
+            Ok(pipe) => pipe.unzip(),
+            Err(e) => return Err(Error::new(format!("cannot make a pipe: {e}"))),
+        };
+        let nonce = helper.then(nonce);
+        let mut cmd = self.command(job, findings_file, ack_file);
+        if let (Some(nonce), Some(writer)) = (&nonce, &own_writer) {
+            cmd.env("LMMS_TUI_MARK", nonce);
+            cmd.env("LMMS_TUI_STDERR_FD", writer.as_raw_fd().to_string());
+            inherit_in_child(&mut cmd, writer.as_raw_fd());
+        }
+        let spawned = cmd.spawn();
+        drop(own_writer); // the child's copy is the only one left: its end closes the pipe
+        let child =
+            spawned.map_err(|e| Error::new(format!("cannot run `{}`: {e}", job.args[0])))?;
+        Ok((child, own_stderr, nonce))
+    }
+
     /// The job's process: its own group, no terminal input, import times on, the tracer's
     /// variables as the job asks.
     fn command(&self, job: &Job, findings_file: &Path, ack_file: &Path) -> Command {

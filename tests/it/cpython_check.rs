@@ -133,11 +133,16 @@ fn record(dir: &Path, python: &Path, extra: &[&str]) -> String {
     .1
 }
 
+/// The scientific venv's interpreter, or `None` after saying what is missing.
+fn science_python() -> Option<PathBuf> {
+    needs(
+        venv_with("cpython-science-venv", SCIENCE).map_err(|why| format!("PyPI packages ({why})")),
+    )
+}
+
 #[test]
 fn scientific_program_scope_and_measured_edits() {
-    let Some(python) = needs(
-        venv_with("cpython-science-venv", SCIENCE).map_err(|why| format!("PyPI packages ({why})")),
-    ) else {
+    let Some(python) = science_python() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -271,9 +276,7 @@ fn scientific_program_scope_and_measured_edits() {
 /// does — the toucher triggers the import, not numpy — and `why` names both.
 #[test]
 fn numpy_ma_follows_whoever_touches_it() {
-    let Some(python) = needs(
-        venv_with("cpython-science-venv", SCIENCE).map_err(|why| format!("PyPI packages ({why})")),
-    ) else {
+    let Some(python) = science_python() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
