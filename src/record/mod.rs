@@ -8,6 +8,7 @@
 
 mod edges;
 mod launch;
+mod measured;
 mod runner;
 mod stderr;
 mod tracer;
@@ -20,7 +21,7 @@ pub use launch::{Launch, edit_command, launch};
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 
 use lmms_core::error::{Error, Result};
-use lmms_core::model::{GcRuns, ImportGraph, LoadedAnyway, Measured, TraceBuilder};
+use lmms_core::model::{GcRuns, ImportGraph, TraceBuilder};
 use lmms_core::trace;
 
 #[derive(Debug, Clone)]
@@ -179,7 +180,7 @@ fn edges_and_edits(
         }
     }
     if !s.opts.lazy.is_empty() && s.runner.interrupted().is_none() {
-        match measured_lazy(s, &s.opts.lazy, builder, &mut notes)? {
+        match measured::measured_lazy(s, &s.opts.lazy, builder, &mut notes)? {
             Some(measured) => builder.meta.measured.push(measured),
             None => notes
                 .push("the runs with the imports made lazy printed no import-time lines".into()),
@@ -271,45 +272,6 @@ fn program_import_us(g: &ImportGraph) -> u64 {
 /// The note for a program that left processes holding its standard error.
 const LEFT_BEHIND: &str =
     "the program left processes behind that kept its standard error open after it exited";
-
-/// The modules the edit's own work loaded before the program (the tracer's `harness` lines),
-/// split: those the program never loads, and those it loads too.
-fn harness_split(findings: Option<&str>, traced: &TraceBuilder) -> (Vec<String>, Vec<String>) {
-    let mut scratch = TraceBuilder::new();
-    let harness = findings.map_or_else(Vec::new, |text| {
-        trace::tracer::read(text, &mut scratch).harness
-    });
-    harness
-        .into_iter()
-        .partition(|name| traced.lookup(name).is_none())
-}
-
-fn harness_only(findings: Option<&str>, traced: &TraceBuilder) -> Vec<String> {
-    harness_split(findings, traced).0
-}
-
-/// What the edit's runs carry that a plain run does not, in words: modules loaded for the edit
-/// itself (left out of its module set), and modules the program loads too, which the edit's
-/// runs had loaded before the program, so no measured saving holds their time.
-fn harness_notes(findings: Option<&str>, traced: &TraceBuilder) -> Vec<String> {
-    let (own, shared) = harness_split(findings, traced);
-    let mut notes = Vec::new();
-    if !own.is_empty() {
-        notes.push(format!(
-            "the edit's runs also load {} for the edit itself (Python's ast, before the \
-             program, in both runs of each pair): left out of the edit's module set",
-            crate::output::units::first_names(&own, 5)
-        ));
-    }
-    if !shared.is_empty() {
-        notes.push(format!(
-            "the edit's runs load {} before the program (for the edit itself), which the \
-             program loads too: a saving that would include their time is not measured",
-            crate::output::units::first_names(&shared, 5)
-        ));
-    }
-    notes
-}
 
 /// Runs whose program failed, and how: (run, what happened).
 type Failures = Vec<(u32, String)>;
@@ -450,80 +412,6 @@ fn no_helper(s: &Session) -> String {
             s.opts.command.join(" ")
         ),
     }
-}
-
-/// The edit made for real: the program unedited and with its own imports of `lazy` made lazy,
-/// alternated (which goes first alternates too), so drift and warm caches hit both alike.
-/// What the edit's own work loads (`harness_notes`) is said, and kept out of its module set.
-fn measured_lazy(
-    s: &mut Session,
-    lazy: &[String],
-    traced: &TraceBuilder,
-    notes: &mut Vec<String>,
-) -> Result<Option<Measured>> {
-    let mut lazy = lazy.to_vec();
-    lazy.sort();
-    lazy.dedup();
-    let args = edit_command(&s.opts.command).expect("checked before recording");
-    let mut measured = Measured {
-        lazy: lazy.clone(),
-        ..Measured::default()
-    };
-    let runs = s.opts.runs;
-    for run in 1..=runs {
-        let mut pair = [None, None];
-        let order = if run % 2 == 1 {
-            [false, true]
-        } else {
-            [true, false]
-        };
-        for apply in order {
-            let tracer = Tracer::Edit {
-                defer: lazy.clone(),
-                apply,
-            };
-            let job = s.job_of(args.clone(), 1, tracer, false);
-            let what = if apply {
-                format!("run {run}/{runs} with {} made lazy", lazy.join(", "))
-            } else {
-                format!("run {run}/{runs} unedited, for the pair")
-            };
-            let Some(out) = s.step(what, &job)? else {
-                return Ok((!measured.total_us.is_empty()).then_some(measured));
-            };
-            pair[apply as usize] = Some(out);
-        }
-        let [eager, edited] = pair.map(|o| o.expect("ran"));
-        if run == 1 {
-            notes.extend(harness_notes(eager.findings.as_deref(), traced));
-        }
-        let (Some(eager_us), Some(edited_us)) = (program_us(&eager), program_us(&edited)) else {
-            continue;
-        };
-        measured.eager_us.push(eager_us);
-        measured.total_us.push(edited_us);
-        if measured.modules.is_empty()
-            && let Ok(g) = trace::from_bytes("measured", edited.importtime.as_bytes())
-        {
-            // The harness's own modules are no part of the program's edit.
-            let ours = harness_only(eager.findings.as_deref(), traced);
-            measured.modules = (g.ids().map(|m| g.name(m).to_string()))
-                .filter(|name| !ours.contains(name))
-                .collect();
-            measured.modules.sort();
-        }
-        if let Some(text) = &edited.findings {
-            let mut scratch = TraceBuilder::new();
-            for (module, importer) in trace::tracer::read(text, &mut scratch).loaded {
-                if !measured.loaded_anyway.iter().any(|l| l.module == module) {
-                    measured
-                        .loaded_anyway
-                        .push(LoadedAnyway { module, importer });
-                }
-            }
-        }
-    }
-    Ok((!measured.total_us.is_empty()).then_some(measured))
 }
 
 #[cfg(test)]

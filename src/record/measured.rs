@@ -1,0 +1,117 @@
+//! `record --lazy`: the edit made for real, in alternated pairs with the unedited program,
+//! and what the edit's own work (the harness) loads that a plain run does not.
+
+use lmms_core::error::Result;
+use lmms_core::model::{LoadedAnyway, Measured, TraceBuilder};
+use lmms_core::trace;
+
+use super::{Session, Tracer, edit_command, program_us};
+
+/// The edit made for real: the program unedited and with its own imports of `lazy` made lazy,
+/// alternated (which goes first alternates too), so drift and warm caches hit both alike.
+/// What the edit's own work loads (`harness_notes`) is said, and kept out of its module set.
+pub(super) fn measured_lazy(
+    s: &mut Session,
+    lazy: &[String],
+    traced: &TraceBuilder,
+    notes: &mut Vec<String>,
+) -> Result<Option<Measured>> {
+    let mut lazy = lazy.to_vec();
+    lazy.sort();
+    lazy.dedup();
+    let args = edit_command(&s.opts.command).expect("checked before recording");
+    let mut measured = Measured {
+        lazy: lazy.clone(),
+        ..Measured::default()
+    };
+    let runs = s.opts.runs;
+    for run in 1..=runs {
+        let mut pair = [None, None];
+        let order = if run % 2 == 1 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        for apply in order {
+            let tracer = Tracer::Edit {
+                defer: lazy.clone(),
+                apply,
+            };
+            let job = s.job_of(args.clone(), 1, tracer, false);
+            let what = if apply {
+                format!("run {run}/{runs} with {} made lazy", lazy.join(", "))
+            } else {
+                format!("run {run}/{runs} unedited, for the pair")
+            };
+            let Some(out) = s.step(what, &job)? else {
+                return Ok((!measured.total_us.is_empty()).then_some(measured));
+            };
+            pair[apply as usize] = Some(out);
+        }
+        let [eager, edited] = pair.map(|o| o.expect("ran"));
+        if run == 1 {
+            notes.extend(harness_notes(eager.findings.as_deref(), traced));
+        }
+        let (Some(eager_us), Some(edited_us)) = (program_us(&eager), program_us(&edited)) else {
+            continue;
+        };
+        measured.eager_us.push(eager_us);
+        measured.total_us.push(edited_us);
+        if measured.modules.is_empty()
+            && let Ok(g) = trace::from_bytes("measured", edited.importtime.as_bytes())
+        {
+            // The harness's own modules are no part of the program's edit.
+            let (ours, _) = harness_split(eager.findings.as_deref(), traced);
+            measured.modules = (g.ids().map(|m| g.name(m).to_string()))
+                .filter(|name| !ours.contains(name))
+                .collect();
+            measured.modules.sort();
+        }
+        if let Some(text) = &edited.findings {
+            let mut scratch = TraceBuilder::new();
+            for (module, importer) in trace::tracer::read(text, &mut scratch).loaded {
+                if !measured.loaded_anyway.iter().any(|l| l.module == module) {
+                    measured
+                        .loaded_anyway
+                        .push(LoadedAnyway { module, importer });
+                }
+            }
+        }
+    }
+    Ok((!measured.total_us.is_empty()).then_some(measured))
+}
+
+/// The modules the edit's own work loaded before the program (the tracer's `harness` lines),
+/// split: those the program never loads, and those it loads too.
+fn harness_split(findings: Option<&str>, traced: &TraceBuilder) -> (Vec<String>, Vec<String>) {
+    let mut scratch = TraceBuilder::new();
+    let harness = findings.map_or_else(Vec::new, |text| {
+        trace::tracer::read(text, &mut scratch).harness
+    });
+    harness
+        .into_iter()
+        .partition(|name| traced.lookup(name).is_none())
+}
+
+/// What the edit's runs carry that a plain run does not, in words: modules loaded for the edit
+/// itself (left out of its module set), and modules the program loads too, which the edit's
+/// runs had loaded before the program, so no measured saving holds their time.
+fn harness_notes(findings: Option<&str>, traced: &TraceBuilder) -> Vec<String> {
+    let (own, shared) = harness_split(findings, traced);
+    let mut notes = Vec::new();
+    if !own.is_empty() {
+        notes.push(format!(
+            "the edit's runs also load {} for the edit itself (Python's ast, before the \
+             program, in both runs of each pair): left out of the edit's module set",
+            crate::output::units::first_names(&own, 5)
+        ));
+    }
+    if !shared.is_empty() {
+        notes.push(format!(
+            "the edit's runs load {} before the program (for the edit itself), which the \
+             program loads too: a saving that would include their time is not measured",
+            crate::output::units::first_names(&shared, 5)
+        ));
+    }
+    notes
+}
