@@ -62,7 +62,7 @@ fn header_cell(app: &App, columns: &[(Column, u16)], col: Column) -> Cell<'stati
     let (label, key) = match col {
         Column::Name => (view.name_header(), Some(SortKey::Name)),
         Column::SelfMs => (view.self_header(), Some(SortKey::SelfTime)),
-        Column::CumulativeMs => ("cumul ms", Some(SortKey::Cumulative)),
+        Column::CumulativeMs => (view.cumulative_header(), Some(SortKey::Cumulative)),
         Column::RetainedMs => ("retained", Some(SortKey::Retained)),
         Column::UsagePct => ("use %", None),
         Column::Decision => ("defer", None),

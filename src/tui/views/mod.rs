@@ -63,6 +63,10 @@ pub trait View {
     fn self_header(&self) -> &'static str {
         "self ms"
     }
+    /// The cumulative column's header.
+    fn cumulative_header(&self) -> &'static str {
+        "cumul ms"
+    }
     /// Whether there is anything to show (the changes view needs a baseline).
     fn available(&self, _a: &Analysis) -> bool {
         true

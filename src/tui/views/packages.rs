@@ -25,6 +25,12 @@ impl View for Packages {
         "self Σ ms"
     }
 
+    /// The package module's own import (`import pydantic`), which need not hold what loads
+    /// later under it (lazy submodules): not a sum, and it can be below the self sum.
+    fn cumulative_header(&self) -> &'static str {
+        "own ms"
+    }
+
     fn len(&self) -> usize {
         self.list.len()
     }
