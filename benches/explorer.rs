@@ -111,20 +111,7 @@ fn explorer(c: &mut Criterion) {
             )
         });
     }
-    // Many runs: `L` at 10,000 runs × 5,000 modules (run-by-run savings read every sample).
-    let many = many_runs(5_000, 10_000);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    group.bench_function("toggle_lazy/5000x10000runs", |b| {
-        b.iter_batched_ref(
-            || new_app(many.clone()),
-            |app| {
-                app.update(Action::Move(Move::Down));
-                app.update(Action::ToggleLazy(Decision::Lazy));
-                frame(app, &mut terminal);
-            },
-            BatchSize::LargeInput,
-        )
-    });
+    toggle_lazy_over_many_runs(&mut group);
     // A pathologically deep chain (100,000 links): the last row's indentation is bounded.
     let deep = deep_chain(100_000);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
@@ -139,6 +126,25 @@ fn explorer(c: &mut Criterion) {
         )
     });
     group.finish();
+}
+
+/// `L` at 10,000 runs × 5,000 modules: run-by-run savings read every sample of what leaves.
+fn toggle_lazy_over_many_runs(
+    group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+) {
+    let many = many_runs(5_000, 10_000);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    group.bench_function("toggle_lazy/5000x10000runs", |b| {
+        b.iter_batched_ref(
+            || new_app(many.clone()),
+            |app| {
+                app.update(Action::Move(Move::Down));
+                app.update(Action::ToggleLazy(Decision::Lazy));
+                frame(app, &mut terminal);
+            },
+            BatchSize::LargeInput,
+        )
+    });
 }
 
 /// A synthetic tree of `modules` over `runs` runs, each module's self time jittered per run

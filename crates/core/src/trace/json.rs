@@ -410,21 +410,8 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
                 class,
                 origin: graph.origin(id).map(std::borrow::Cow::Borrowed),
                 shutdown: module.shutdown,
-                import_sites: graph
-                    .sites(id)
-                    .iter()
-                    .map(|site| {
-                        let within = graph.site_within(site);
-                        SiteRecord {
-                            importer: site.importer.map(name),
-                            kind: site.kind.key().into(),
-                            file: graph.site_file(site).map(Into::into),
-                            line: graph.site_file(site).map(|_| site.line),
-                            code: graph.site_code(site).map(Into::into),
-                            function: within.function.map(Into::into),
-                            function_module: within.via.map(Into::into),
-                        }
-                    })
+                import_sites: (graph.sites(id).iter())
+                    .map(|site| site_record(graph, site))
                     .collect(),
             }
         })
@@ -446,4 +433,20 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
     };
     crate::safe_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")
+}
+
+/// One recorded import as trace.json stores it.
+fn site_record<'g>(graph: &'g ImportGraph, site: &crate::model::Site) -> SiteRecord<'g> {
+    let within = graph.site_within(site);
+    SiteRecord {
+        importer: site
+            .importer
+            .map(|i| std::borrow::Cow::Borrowed(graph.name(i))),
+        kind: site.kind.key().into(),
+        file: graph.site_file(site).map(Into::into),
+        line: graph.site_file(site).map(|_| site.line),
+        code: graph.site_code(site).map(Into::into),
+        function: within.function.map(Into::into),
+        function_module: within.via.map(Into::into),
+    }
 }

@@ -21,6 +21,40 @@ pub struct Findings {
     pub harness: Vec<String>,
 }
 
+/// One `edge` line (its fields after the trigger) into the builder; false when it names a
+/// module the trace does not hold.
+fn edge<'a>(
+    trigger: &str,
+    module: Option<&str>,
+    mut fields: impl Iterator<Item = &'a str>,
+    builder: &mut TraceBuilder,
+) -> bool {
+    let Some(to) = module.and_then(|n| builder.lookup(n)) else {
+        return false;
+    };
+    let importer = match trigger {
+        "__main__" => None,
+        _ => match builder.lookup(trigger) {
+            Some(id) => Some(id),
+            None => return false,
+        },
+    };
+    match fields.next().and_then(EdgeKind::from_key) {
+        Some(kind) => {
+            let line = fields.next().and_then(|l| l.parse::<u32>().ok());
+            let at = fields.next().zip(line);
+            let code = fields.next();
+            let within = Within {
+                function: fields.next(),
+                via: fields.next(),
+            };
+            builder.site_within(importer, to, kind, (at, code), within);
+        }
+        None => builder.edge(importer, to),
+    }
+    true
+}
+
 /// Adds edges, origins and shutdown marks to the builder.
 pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
     let mut found = Findings::default();
@@ -35,33 +69,7 @@ pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
         };
         let second = fields.next();
         match kind {
-            "edge" => {
-                let Some(to) = second.and_then(|n| builder.lookup(n)) else {
-                    continue;
-                };
-                let importer = match name {
-                    "__main__" => None,
-                    _ => match builder.lookup(name) {
-                        Some(id) => Some(id),
-                        None => continue,
-                    },
-                };
-                match fields.next().and_then(EdgeKind::from_key) {
-                    Some(kind) => {
-                        let line = fields.next().and_then(|l| l.parse::<u32>().ok());
-                        let file = fields.next();
-                        let at = file.zip(line);
-                        let code = fields.next();
-                        let within = Within {
-                            function: fields.next(),
-                            via: fields.next(),
-                        };
-                        builder.site_within(importer, to, kind, (at, code), within);
-                    }
-                    None => builder.edge(importer, to),
-                }
-                found.edges += 1;
-            }
+            "edge" => found.edges += usize::from(edge(name, second, fields, builder)),
             "module" => {
                 let (Some(id), Some(class)) =
                     (builder.lookup(name), second.and_then(ModuleClass::from_key))
