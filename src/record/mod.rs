@@ -9,6 +9,7 @@
 mod edges;
 mod launch;
 mod measured;
+mod pipes;
 mod runner;
 mod stderr;
 mod tracer;
@@ -278,10 +279,7 @@ type Failures = Vec<(u32, String)>;
 
 /// How many interpreters printed import times into one run's standard error (one header each).
 fn processes(importtime: &str) -> usize {
-    importtime
-        .lines()
-        .filter(|l| l.contains("import time: self [us]"))
-        .count()
+    importtime.lines().filter(|l| stderr::is_header(l)).count()
 }
 
 /// Timed runs: nothing but the program and `-X importtime`, each paired with a run with the

@@ -1,16 +1,16 @@
 //! Running the program: behind a trait, so the recording logic is tested with a fake runner
 //! (as hyperfine tests its executor) and only `ProcessRunner` starts processes.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use lmms_core::error::{Error, Result};
 
+use super::pipes::{Stream, read_lines};
 use super::stderr::TraceLines;
 use std::os::fd::AsRawFd;
 
@@ -404,58 +404,10 @@ struct Followed {
     left_behind: bool,
 }
 
-/// The longest standard-error line kept whole; the rest of a longer one is dropped.
-const MAX_LINE: usize = 1 << 20;
-
 /// How often a running program is looked at while its standard error is quiet.
 const POLL: Duration = Duration::from_millis(50);
 /// How long standard error may stay open and quiet after the program exited.
 const QUIET_AFTER_EXIT: Duration = Duration::from_millis(500);
-
-/// Which pipe a line came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stream {
-    /// Descriptor 2: CPython's import-time lines, and whatever else writes there.
-    Descriptor2,
-    /// The program's `sys.stderr`, moved by the helper.
-    Program,
-}
-
-/// The lines of descriptor 2 and of the program's own pipe, each read on a thread of its own
-/// until it closes; the receiver is disconnected once both have.
-fn read_lines(
-    stderr: std::process::ChildStderr,
-    own: Option<std::io::PipeReader>,
-) -> Result<Receiver<(Stream, Vec<u8>)>> {
-    let (send, receive) = mpsc::sync_channel(1024);
-    if let Some(own) = own {
-        read_on_thread(own, Stream::Program, send.clone())?;
-    }
-    read_on_thread(stderr, Stream::Descriptor2, send)?;
-    Ok(receive)
-}
-
-/// Sends `input`'s lines tagged `stream`. When nobody listens any more, the thread goes on
-/// reading and dropping them, so a process still writing there is never broken by a closed
-/// pipe.
-fn read_on_thread(
-    input: impl std::io::Read + Send + 'static,
-    stream: Stream,
-    send: mpsc::SyncSender<(Stream, Vec<u8>)>,
-) -> Result<()> {
-    std::thread::Builder::new()
-        .name("program stderr".into())
-        .spawn(move || {
-            let mut reader = BufReader::new(input);
-            let mut line = Vec::new();
-            let mut listened = true;
-            while read_line(&mut reader, &mut line) {
-                listened = listened && send.send((stream, std::mem::take(&mut line))).is_ok();
-            }
-        })
-        .map(drop)
-        .map_err(|e| Error::new(format!("cannot read the program's standard error: {e}")))
-}
 
 /// A nonce for a run's mark: not guessable from the program's output.
 fn nonce() -> String {
@@ -480,50 +432,5 @@ fn inherit_in_child(cmd: &mut Command, fd: std::os::fd::RawFd) {
             }
             Ok(())
         });
-    }
-}
-
-/// Reads one line into `line` (emptied first), at most `MAX_LINE` bytes of it: the rest of a
-/// longer line is read and dropped, so a program writing gigabytes without a newline costs
-/// no memory. False at the end of the stream.
-fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> bool {
-    line.clear();
-    let mut read_any = false;
-    loop {
-        let Ok(chunk) = reader.fill_buf() else {
-            return read_any;
-        };
-        if chunk.is_empty() {
-            return read_any;
-        }
-        read_any = true;
-        let (used, done) = match memchr::memchr(b'\n', chunk) {
-            Some(at) => (at + 1, true),
-            None => (chunk.len(), false),
-        };
-        let room = MAX_LINE.saturating_sub(line.len()).min(used);
-        line.extend_from_slice(&chunk[..room]);
-        reader.consume(used);
-        if done {
-            return true;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_line_longer_than_the_cap_is_cut_and_the_next_one_kept() {
-        let long = "a".repeat(3 * super::MAX_LINE);
-        let text = format!("{long}\nimport time:   5 |   5 | json\nlast");
-        let mut reader = std::io::BufReader::with_capacity(4096, text.as_bytes());
-        let mut line = Vec::new();
-        assert!(super::read_line(&mut reader, &mut line));
-        assert_eq!(line.len(), super::MAX_LINE);
-        assert!(super::read_line(&mut reader, &mut line));
-        assert_eq!(line, b"import time:   5 |   5 | json\n");
-        assert!(super::read_line(&mut reader, &mut line));
-        assert_eq!(line, b"last");
-        assert!(!super::read_line(&mut reader, &mut line));
     }
 }

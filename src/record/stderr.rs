@@ -6,23 +6,30 @@
 /// Whether a standard-error line is CPython's: `import time:` then the header, figures or
 /// `cached`. The program's own lines that merely mention "import time:" pass through.
 pub fn is_trace_line(text: &str) -> bool {
-    let Some(at) = text.find("import time:") else {
+    let Some(rest) = after_marker(text) else {
         return false;
     };
-    let rest = text[at + "import time:".len()..].trim_start();
     let figures = rest.split('|').next().unwrap_or("").trim();
-    is_header(text)
+    rest.starts_with("self [us]")
         || (rest.contains('|')
             && (figures == "cached"
                 || (!figures.is_empty() && figures.bytes().all(|b| b.is_ascii_digit()))))
 }
 
-fn is_header(text: &str) -> bool {
-    text.contains("import time: self [us]")
+/// Whether a line is CPython's header (`import time: self [us] | cumulative | …`): one per
+/// interpreter that prints import times.
+pub fn is_header(text: &str) -> bool {
+    after_marker(text).is_some_and(|rest| rest.starts_with("self [us]"))
+}
+
+/// What follows `import time:` in a line, blanks trimmed.
+fn after_marker(text: &str) -> Option<&str> {
+    let at = text.find("import time:")?;
+    Some(text[at + "import time:".len()..].trim_start())
 }
 
 /// The mark the helper writes for `nonce` (see `streams.mark` in the tracer).
-pub fn mark_line(nonce: &str) -> String {
+fn mark_line(nonce: &str) -> String {
     format!("lmms-tui: run {nonce}")
 }
 
