@@ -25,6 +25,8 @@ pub(super) fn measured_lazy(
         ..Measured::default()
     };
     let runs = s.opts.runs;
+    // What the harness loaded (for itself only, and the program's too), from the first pair.
+    let mut harness: Option<(Vec<String>, Vec<String>)> = None;
     for run in 1..=runs {
         let mut pair = [None, None];
         let order = if run % 2 == 1 {
@@ -49,9 +51,11 @@ pub(super) fn measured_lazy(
             pair[apply as usize] = Some(out);
         }
         let [eager, edited] = pair.map(|o| o.expect("ran"));
-        if run == 1 {
-            notes.extend(harness_notes(eager.findings.as_deref(), traced));
-        }
+        let (ours, _) = harness.get_or_insert_with(|| {
+            let split = harness_split(eager.findings.as_deref(), traced);
+            notes.extend(harness_notes(&split));
+            split
+        });
         let (Some(eager_us), Some(edited_us)) = (program_us(&eager), program_us(&edited)) else {
             continue;
         };
@@ -61,7 +65,6 @@ pub(super) fn measured_lazy(
             && let Ok(g) = trace::from_bytes("measured", edited.importtime.as_bytes())
         {
             // The harness's own modules are no part of the program's edit.
-            let (ours, _) = harness_split(eager.findings.as_deref(), traced);
             measured.modules = (g.ids().map(|m| g.name(m).to_string()))
                 .filter(|name| !ours.contains(name))
                 .collect();
@@ -96,21 +99,20 @@ fn harness_split(findings: Option<&str>, traced: &TraceBuilder) -> (Vec<String>,
 /// What the edit's runs carry that a plain run does not, in words: modules loaded for the edit
 /// itself (left out of its module set), and modules the program loads too, which the edit's
 /// runs had loaded before the program, so no measured saving holds their time.
-fn harness_notes(findings: Option<&str>, traced: &TraceBuilder) -> Vec<String> {
-    let (own, shared) = harness_split(findings, traced);
+fn harness_notes((own, shared): &(Vec<String>, Vec<String>)) -> Vec<String> {
     let mut notes = Vec::new();
     if !own.is_empty() {
         notes.push(format!(
             "the edit's runs also load {} for the edit itself (Python's ast, before the \
              program, in both runs of each pair): left out of the edit's module set",
-            crate::output::units::first_names(&own, 5)
+            crate::output::units::first_names(own, 5)
         ));
     }
     if !shared.is_empty() {
         notes.push(format!(
             "the edit's runs load {} before the program (for the edit itself), which the \
              program loads too: a saving that would include their time is not measured",
-            crate::output::units::first_names(&shared, 5)
+            crate::output::units::first_names(shared, 5)
         ));
     }
     notes
