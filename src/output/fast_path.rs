@@ -189,7 +189,7 @@ fn module_line(a: &Analysis, m: ModuleId, prefix: &str) -> String {
     // `alone_text` names other modules, any of the trace's, unchecked: a comment, escaped.
     let mut why = format!(
         "{}, used by {}% of requests",
-        comment_text(&super::figures::alone_text(a, m)),
+        comment_text(&super::alone::alone_text(a, m)),
         number(plan.usage_pct(m))
     );
     // A deferral that does not hold says so where the edit is made.

@@ -276,7 +276,7 @@ fn profile_row(
         (rank + 1).to_string(),
         ms(m.cumulative_us),
         ms(m.self_us),
-        super::figures::retained_cell(a, id),
+        super::alone::retained_cell(a, id),
         format!("{}%", percent(shown.median, graph.total_us())),
     ];
     if spread {

@@ -2,6 +2,7 @@
 //! file per format. The formats `report` offers are listed once, in `ReportFormat::ALL`; the
 //! CLI's `--format` values and help are generated from it.
 
+pub mod alone;
 pub mod chain;
 pub mod check;
 mod chrome_trace;

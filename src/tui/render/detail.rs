@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{BOLD, DIM};
-use crate::output::figures::{alone_text, delta_text};
+use crate::output::alone::alone_text;
+use crate::output::figures::delta_text;
 use crate::output::units::{ms, number, percent, seconds};
 use crate::tui::app::App;
 use crate::tui::views::ViewId;

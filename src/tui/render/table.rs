@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::{BAR, BOLD, DIM, SELECTED, right};
-use crate::output::figures::retained_cell;
+use crate::output::alone::retained_cell;
 use crate::output::units::{ms, number, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
