@@ -30,22 +30,20 @@ fn program() -> tempfile::TempDir {
     dir
 }
 
+/// `lmms-tui record FLAGS -- python3 -c "import app"`, to run in `dir`.
+fn record_app(dir: &Path, flags: &[&str]) -> Command {
+    let mut cmd = bin();
+    cmd.arg("record")
+        .args(flags)
+        .args(["--", "python3", "-c", "import app"])
+        .current_dir(dir);
+    cmd
+}
+
 #[test]
 fn records_runs_edges_and_metadata() {
     let dir = program();
-    let out = bin()
-        .args([
-            "record",
-            "--runs",
-            "3",
-            "-o",
-            "trace.json",
-            "--",
-            "python3",
-            "-c",
-            "import app",
-        ])
-        .current_dir(dir.path())
+    let out = record_app(dir.path(), &["--runs", "3", "-o", "trace.json"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -89,19 +87,7 @@ fn records_runs_edges_and_metadata() {
 #[test]
 fn deferring_drops_what_cpython_really_drops() {
     let dir = program();
-    let status = bin()
-        .args([
-            "record",
-            "--runs",
-            "1",
-            "-o",
-            "trace.json",
-            "--",
-            "python3",
-            "-c",
-            "import app",
-        ])
-        .current_dir(dir.path())
+    let status = record_app(dir.path(), &["--runs", "1", "-o", "trace.json"])
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
@@ -160,12 +146,10 @@ fn an_import_in_a_module_getattr_belongs_to_whoever_touches_the_attribute() {
             ),
         ],
     );
-    succeeded(
-        bin()
-            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
-            .args(["python3", "-c", "import app"])
-            .current_dir(dir.path()),
-    );
+    succeeded(&mut record_app(
+        dir.path(),
+        &["--runs", "1", "-o", "trace.json"],
+    ));
     let r = report_json(dir.path(), &["trace.json", "--lazy", "plotlike"]);
     let python = Path::new("python3");
     let full = sys_modules(python, dir.path(), "import app");
@@ -211,21 +195,10 @@ fn an_import_in_a_module_getattr_belongs_to_whoever_touches_the_attribute() {
 #[test]
 fn measured_lazy_runs_sit_beside_the_projection() {
     let dir = program();
-    let (_, stderr) = succeeded(
-        bin()
-            .args([
-                "record",
-                "--runs",
-                "2",
-                "--lazy",
-                "alpha",
-                "-o",
-                "trace.json",
-                "--",
-            ])
-            .args(["python3", "-c", "import app"])
-            .current_dir(dir.path()),
-    );
+    let (_, stderr) = succeeded(&mut record_app(
+        dir.path(),
+        &["--runs", "2", "--lazy", "alpha", "-o", "trace.json"],
+    ));
     let trace: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("trace.json")).unwrap()).unwrap();
     let measured = &trace["measured"][0];
@@ -350,10 +323,7 @@ fn a_programs_own_import_time_line_passes_through() {
             "import sys\nprint('import time: took 5 s', file=sys.stderr)\nimport json\n",
         )],
     );
-    let out = bin()
-        .args(["record", "--runs", "2", "-o", "t.json", "--"])
-        .args(["python3", "-c", "import app"])
-        .current_dir(dir.path())
+    let out = record_app(dir.path(), &["--runs", "2", "-o", "t.json"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -390,12 +360,10 @@ fn the_programs_own_import_time_lines_never_make_runs_or_modules() {
             &format!("import sys\nimport json\nsys.stderr.write({fake:?})\nimport decimal\n"),
         )],
     );
-    let (_, stderr) = succeeded(
-        bin()
-            .args(["record", "--runs", "2", "-o", "t.json", "--"])
-            .args(["python3", "-c", "import app"])
-            .current_dir(dir.path()),
-    );
+    let (_, stderr) = succeeded(&mut record_app(
+        dir.path(),
+        &["--runs", "2", "-o", "t.json"],
+    ));
     assert!(stderr.contains("wrote t.json: 2 runs"), "{stderr}");
     // The program's lines reach the user, once per timed run.
     assert_eq!(stderr.matches("fake_module").count(), 2, "{stderr}");
@@ -424,10 +392,7 @@ fn the_programs_own_import_time_lines_never_make_runs_or_modules() {
             "import subprocess, sys\nsubprocess.run([sys.executable, '-X', 'importtime', '-c', 'import fractions'])\nimport json\n",
         )],
     );
-    let out = bin()
-        .args(["record", "--runs", "2", "-o", "t2.json", "--"])
-        .args(["python3", "-c", "import app"])
-        .current_dir(dir.path())
+    let out = record_app(dir.path(), &["--runs", "2", "-o", "t2.json"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
