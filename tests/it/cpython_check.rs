@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use crate::common::{
     module_entry, needs, real_vs_projected, report_json, succeeded, sys_modules, without_line,
@@ -27,7 +28,14 @@ fn venv() -> Result<PathBuf, String> {
     venv_with("cpython-check-venv", PACKAGES)
 }
 
+/// Tests run in parallel and two of them share the scientific venv: one builds it while the
+/// other waits, rather than removing it under the builder (CI saw `No module named 'cycler'`).
+static BUILDING: Mutex<()> = Mutex::new(());
+
 fn venv_with(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
+    let _one_builder = BUILDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let python = dir.join("bin/python");
     let ready = dir.join("ready");
