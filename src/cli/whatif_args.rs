@@ -58,7 +58,9 @@ impl Args for WhatIfArgs {
                     .help(
                         "Defer MODULE in your own code (your import statements become \
                          function-level or `lazy`; third-party and stdlib modules still import \
-                         it); repeatable",
+                         it); a package covers your imports of its submodules too (`--lazy \
+                         matplotlib` defers `import matplotlib.pyplot`, with matplotlib's \
+                         usage); repeatable",
                     ),
             )
             .arg(
@@ -139,17 +141,28 @@ impl WhatIfArgs {
             None => (Plan::new(graph), Vec::new()),
         };
         let find = |name: &str| graph.require(name);
+        // (submodule, package): `--lazy PKG` covers your `import PKG.sub` (and its usage).
+        let mut covered = Vec::new();
         for (names, decision) in [
             (&self.lazy, Decision::Lazy),
             (&self.lazy_everywhere, Decision::LazyEverywhere),
         ] {
             for name in names {
-                plan.set_decision(graph, find(name)?, decision)
-                    .map_err(Error::new)?;
+                let m = find(name)?;
+                let subs = (plan.set_decision_covering(graph, m, decision)).map_err(Error::new)?;
+                covered.extend(subs.into_iter().map(|s| (s, m)));
             }
         }
+        let mut usage_set = Vec::new();
         for (name, pct) in &self.usage {
-            plan.set_usage_pct(find(name)?, *pct);
+            let m = find(name)?;
+            plan.set_usage_pct(m, *pct);
+            usage_set.push(m);
+        }
+        for (sub, package) in covered {
+            if !usage_set.contains(&sub) {
+                plan.set_usage_pct(sub, plan.usage_pct(package));
+            }
         }
         for (param, value) in &self.params {
             plan.set(param, *value);

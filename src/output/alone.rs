@@ -4,7 +4,7 @@
 
 use super::units::ms;
 use lmms_core::model::ModuleId;
-use lmms_core::whatif::Analysis;
+use lmms_core::whatif::{Analysis, covered_submodules};
 
 /// What deferring a module alone in your code saves, for people: a figure, or why nothing.
 pub enum Alone<'a> {
@@ -15,6 +15,15 @@ pub enum Alone<'a> {
     /// Your code holds no import of it: these modules (none but its own submodules, when
     /// empty) load it.
     NotYours(Vec<&'a str>),
+    /// Your code imports these submodules of it too, which load it: `--lazy` on it covers
+    /// them (`covered_submodules`).
+    Submodules(Vec<&'a str>),
+    /// Your module-level code runs its code, which imports these submodules of it (a class
+    /// built on one of its classes, a lazy attribute read): deferring the import statement
+    /// would not stop it loading at start-up.
+    UsedAtImport(Vec<&'a str>),
+    /// No run timed it, nor anything only it loads (`untimed_text` says where its time is).
+    Untimed,
 }
 
 /// What deferring `m` alone in your code saves; when nothing, who keeps it loaded: its loaded
@@ -24,6 +33,9 @@ pub fn alone(a: &Analysis, m: ModuleId) -> Alone<'_> {
     let retained = a.retained_us(m);
     if retained > 0 {
         return Alone::Saves(retained);
+    }
+    if !g.module(m).timed() {
+        return Alone::Untimed;
     }
     let importers = g.importers(m);
     let yours = importers.iter().any(|&i| g.is_editable_import(i, m));
@@ -37,8 +49,32 @@ pub fn alone(a: &Analysis, m: ModuleId) -> Alone<'_> {
     others.dedup();
     match (yours, others.is_empty()) {
         (false, _) => Alone::NotYours(others),
-        (true, true) => Alone::Saves(0),
+        (true, true) => kept_from_within(a, m),
         (true, false) => Alone::Shared(others),
+    }
+}
+
+/// Why deferring `m`, which only your code imports, saves nothing: your imports of its
+/// submodules, or your module-level use of it (imports it triggers in its own code).
+fn kept_from_within(a: &Analysis, m: ModuleId) -> Alone<'_> {
+    let g = a.graph();
+    let names = |ids: Vec<ModuleId>| ids.into_iter().map(|s| g.name(s)).collect::<Vec<_>>();
+    let subs = covered_submodules(g, m);
+    if !subs.is_empty() {
+        return Alone::Submodules(names(subs));
+    }
+    let triggered: Vec<ModuleId> = (g.ids())
+        .filter(|&s| s != m && g.is_within(s, m) && !g.module(s).shutdown)
+        .filter(|&s| {
+            (g.importers(s).iter()).any(|&i| {
+                let yours = i.is_none_or(|i| g.module(i).class.is_editable());
+                yours && g.is_triggered_edge(i, s)
+            })
+        })
+        .collect();
+    match triggered.is_empty() {
+        true => Alone::Saves(0),
+        false => Alone::UsedAtImport(names(triggered)),
     }
 }
 
@@ -52,6 +88,15 @@ pub fn alone_text(a: &Analysis, m: ModuleId) -> String {
         Alone::Shared(n) => format!("0 ms (shared with {})", names(&n)),
         Alone::NotYours(n) if n.is_empty() => "0 ms (your code does not import it)".into(),
         Alone::NotYours(n) => format!("0 ms (your code does not import it; {} does)", names(&n)),
+        Alone::Untimed => "untimed (its own time is in its importer's)".into(),
+        Alone::UsedAtImport(n) => format!(
+            "0 ms (your module-level code uses it: its code imports {} then)",
+            names(&n)
+        ),
+        Alone::Submodules(n) => format!(
+            "0 ms alone (your import of {} loads it too; deferring it covers that)",
+            names(&n)
+        ),
     }
 }
 
@@ -60,7 +105,9 @@ pub fn alone_text(a: &Analysis, m: ModuleId) -> String {
 pub fn retained_cell(a: &Analysis, m: ModuleId) -> String {
     match alone(a, m) {
         Alone::Saves(us) => ms(us),
-        Alone::Shared(_) => "shared".into(),
+        Alone::Shared(_) | Alone::Submodules(_) => "shared".into(),
+        Alone::UsedAtImport(_) => "in use".into(),
+        Alone::Untimed => "untimed".into(),
         Alone::NotYours(_) => "—".into(),
     }
 }

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use super::figures::{interleaved_line, noise_line, projection_lines, run_spread};
 use super::units::{count, ms, percent};
+use super::untimed::ms_or_untimed;
 use super::why::WhyFormat;
 use lmms_core::model::{ImportGraph, ModuleClass, ModuleId, Sort, SortKey, packages};
 use lmms_core::printable::printable;
@@ -145,9 +146,15 @@ fn cells(a: &Analysis, m: ModuleId) -> String {
     let module = g.module(m);
     let retained = a.retained_us(m);
     let mut out = String::new();
-    for us in [module.self_us, module.cumulative_us, retained] {
-        let _ = write!(out, "<td class=\"num\" data-v=\"{us}\">{}</td>", ms(us));
+    for us in [module.self_us, module.cumulative_us] {
+        let shown = ms_or_untimed(g, m, us);
+        let _ = write!(out, "<td class=\"num\" data-v=\"{us}\">{shown}</td>");
     }
+    let _ = write!(
+        out,
+        "<td class=\"num\" data-v=\"{retained}\">{}</td>",
+        ms(retained)
+    );
     let _ = write!(
         out,
         "<td class=\"num\" data-v=\"{0}\">{1}%</td>",
@@ -309,8 +316,8 @@ fn enter(a: &Analysis, m: ModuleId, page: &mut String) -> Option<bool> {
          {cum_ms}</span><span class=\"bar\" style=\"--w:{share:.2}%\"></span>",
         name = esc(g.name(m)),
         tag = plan_tag(a, m),
-        self_ms = ms(module.self_us),
-        cum_ms = ms(module.cumulative_us),
+        self_ms = ms_or_untimed(g, m, module.self_us),
+        cum_ms = ms_or_untimed(g, m, module.cumulative_us),
     );
     let id = esc(g.name(m));
     if g.children(m).is_empty() {

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::figures::{decision_label, delta_text, projection_lines, summary};
 use super::table::{Style, Table, write_table};
 use super::units::{ms, number, percent, seconds, signed_ms};
+use super::untimed::ms_or_untimed;
 use lmms_core::model::{ModuleId, Sort, SortKey};
 use lmms_core::whatif::Analysis;
 
@@ -274,8 +275,8 @@ fn profile_row(
     };
     let mut row = vec![
         (rank + 1).to_string(),
-        ms(m.cumulative_us),
-        ms(m.self_us),
+        ms_or_untimed(graph, id, m.cumulative_us),
+        ms_or_untimed(graph, id, m.self_us),
         super::alone::retained_cell(a, id),
         format!("{}%", percent(shown.median, graph.total_us())),
     ];

@@ -18,6 +18,7 @@ pub mod run_tree;
 mod speedscope;
 mod table;
 pub mod units;
+pub mod untimed;
 pub mod why;
 
 use std::io::{self, Write};

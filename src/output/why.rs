@@ -157,17 +157,20 @@ pub fn caveat(g: &ImportGraph, why: &Why) -> Option<String> {
 fn write_text(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()> {
     let target = why.target;
     let m = g.module(target);
-    writeln!(
-        out,
-        "{}: {}, {} ms cumulative ({}% of total), {} ms self, loaded in {}/{} runs",
-        g.name(target),
-        m.class.key(),
-        ms(m.cumulative_us),
-        percent(m.cumulative_us, g.total_us()),
-        ms(m.self_us),
-        m.samples,
-        g.runs()
-    )?;
+    match super::untimed::untimed_text(g, target) {
+        Some(untimed) => writeln!(out, "{}: {}, {untimed}", g.name(target), m.class.key())?,
+        None => writeln!(
+            out,
+            "{}: {}, {} ms cumulative ({}% of total), {} ms self, loaded in {}/{} runs",
+            g.name(target),
+            m.class.key(),
+            ms(m.cumulative_us),
+            percent(m.cumulative_us, g.total_us()),
+            ms(m.self_us),
+            m.samples,
+            g.runs()
+        )?,
+    }
     writeln!(out, "first imported: {}", program_chain_text(g, &why.first))?;
     if let Some(caveat) = caveat(g, why) {
         writeln!(out, "note: {caveat}")?;
@@ -218,7 +221,9 @@ struct JsonWhy<'a> {
     self_us: u64,
     cumulative_us: u64,
     runs: u32,
+    /// 0 for a module no run timed (`timed`: false).
     loaded_in_runs: u32,
+    timed: bool,
     /// `full`, or `tree`: only each module's first importer is known.
     edges: &'static str,
     note: Option<String>,
@@ -255,6 +260,7 @@ fn write_json(g: &ImportGraph, why: &Why, out: &mut impl Write) -> io::Result<()
         cumulative_us: m.cumulative_us,
         runs: g.runs(),
         loaded_in_runs: m.samples,
+        timed: m.timed(),
         edges: super::figures::edges_label(g),
         note: caveat(g, why),
         first_import: names(&why.first),

@@ -37,8 +37,16 @@ pub(super) fn traced_edges(
             if !full_edges {
                 builder.set_edges_complete(true);
             }
+            let untimed = match found.untimed {
+                0 => String::new(),
+                n => format!(
+                    "; {n} modules without an -X importtime line added untimed (loaded by \
+                     importlib.import_module or placed in sys.modules: their time is in their \
+                     importer's)"
+                ),
+            };
             format!(
-                "{} import edges traced, {} module origins",
+                "{} import edges traced, {} module origins{untimed}",
                 found.edges, found.origins
             )
         }

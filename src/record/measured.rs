@@ -2,10 +2,36 @@
 //! and what the edit's own work (the harness) loads that a plain run does not.
 
 use lmms_core::error::Result;
-use lmms_core::model::{LoadedAnyway, Measured, TraceBuilder};
+use lmms_core::model::{ImportGraph, LoadedAnyway, Measured, TraceBuilder};
 use lmms_core::trace;
+use lmms_core::whatif::covered_submodules;
 
 use super::{Session, Tracer, edit_command, program_us};
+
+/// The named modules and the submodules the program imports of each (`covered_submodules`:
+/// `--lazy matplotlib` edits `import matplotlib.pyplot` too), said in a note when any.
+fn with_covered(
+    lazy: &[String],
+    traced: &TraceBuilder,
+    notes: &mut Vec<String>,
+) -> Result<Vec<String>> {
+    let graph = ImportGraph::build(traced.clone())?;
+    let mut all = lazy.to_vec();
+    for name in lazy {
+        let Some(m) = graph.find(name) else { continue };
+        let subs: Vec<String> = (covered_submodules(&graph, m).into_iter())
+            .map(|s| graph.name(s).to_string())
+            .collect();
+        if !subs.is_empty() {
+            notes.push(format!(
+                "--lazy {name} covers your imports of {}",
+                subs.join(", ")
+            ));
+            all.extend(subs);
+        }
+    }
+    Ok(all)
+}
 
 /// The edit made for real: the program unedited and with its own imports of `lazy` made lazy,
 /// alternated (which goes first alternates too), so drift and warm caches hit both alike.
@@ -16,7 +42,7 @@ pub(super) fn measured_lazy(
     traced: &TraceBuilder,
     notes: &mut Vec<String>,
 ) -> Result<Option<Measured>> {
-    let mut lazy = lazy.to_vec();
+    let mut lazy = with_covered(lazy, traced, notes)?;
     lazy.sort();
     lazy.dedup();
     let args = edit_command(&s.opts.command).expect("checked before recording");

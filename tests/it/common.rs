@@ -179,16 +179,41 @@ pub fn module_entry(json: &serde_json::Value, name: &str) -> serde_json::Value {
         .clone()
 }
 
+/// The modules of a trace.json that a timed run printed a line for, shutdown imports aside:
+/// what `-X importtime` runs (a measured edit's among them) can be compared with.
+pub fn timed_modules(trace: &serde_json::Value) -> BTreeSet<String> {
+    (trace["modules"].as_array().unwrap().iter())
+        .filter(|m| m["shutdown"] != true)
+        .filter(|m| {
+            m["self_us"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| !v.is_null())
+        })
+        .map(|m| m["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// What CPython loads when `import app` runs in `dir` with the line `drop` of app.py removed
 /// (the edited copy is `app_edited.py`).
 pub fn without_line(python: &Path, dir: &Path, drop: &str) -> BTreeSet<String> {
+    without_lines(python, dir, &[drop])
+}
+
+/// `without_line`, with each of these lines removed.
+pub fn without_lines(python: &Path, dir: &Path, drop: &[&str]) -> BTreeSet<String> {
     let app = std::fs::read_to_string(dir.join("app.py")).unwrap();
     let edited: String = app
         .lines()
-        .filter(|l| l.trim() != drop)
+        .filter(|l| !drop.contains(&l.trim()))
         .map(|l| format!("{l}\n"))
         .collect();
-    assert_ne!(edited, app, "{drop} is a line of app.py");
+    assert_eq!(
+        app.lines().count() - edited.lines().count(),
+        drop.len(),
+        "{drop:?} are lines of app.py"
+    );
     std::fs::write(dir.join("app_edited.py"), edited).unwrap();
     sys_modules(python, dir, "import app_edited")
 }

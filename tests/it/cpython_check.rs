@@ -5,12 +5,14 @@
 //! missing when the program runs without that import. Builds each venv once (under the target
 //! directory); skips, saying so, when PyPI cannot be reached.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
 use crate::common::{
-    module_entry, needs, real_vs_projected, report_json, succeeded, sys_modules, without_line,
+    module_entry, needs, real_vs_projected, report_json, succeeded, sys_modules, timed_modules,
+    without_line, without_lines,
 };
 
 const PACKAGES: &[&str] = &[
@@ -19,6 +21,8 @@ const PACKAGES: &[&str] = &[
     "websocket-client",
     "pandas",
     "python-dateutil",
+    "pydantic",
+    "anyio",
 ];
 
 const SCIENCE: &[&str] = &["numpy", "pandas", "scipy", "scikit-learn", "matplotlib"];
@@ -38,8 +42,9 @@ fn venv_with(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let python = dir.join("bin/python");
+    // Built for these packages, or built again: a list that grew needs its new packages.
     let ready = dir.join("ready");
-    if ready.exists() {
+    if std::fs::read_to_string(&ready).is_ok_and(|built| built == packages.join(" ")) {
         return Ok(python);
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -73,7 +78,7 @@ fn venv_with(name: &str, packages: &[&str]) -> Result<PathBuf, String> {
             err.lines().last().unwrap_or("")
         ));
     }
-    std::fs::write(&ready, "").unwrap();
+    std::fs::write(&ready, packages.join(" ")).unwrap();
     Ok(python)
 }
 
@@ -188,10 +193,13 @@ fn scientific_program_scope_and_measured_edits() {
         assert_eq!(class, "third-party", "{module} kept by {importer}");
         eprintln!("{module} stays loaded: {chain:?}");
     }
-    // sklearn: the program imports only sklearn.linear_model, which needs its package.
+    // sklearn: the program imports only sklearn.linear_model, which needs its package; a
+    // package covers your imports of its submodules, so deferring sklearn edits that one.
     let r = report_json(d, &["trace.json", "--lazy", "sklearn"]);
-    assert_eq!(r["projection"]["dropped_modules"], serde_json::json!([]));
-    assert_eq!(r["projection"]["kept_loaded"][0]["reason"], "package");
+    let line = "import sklearn.linear_model";
+    let (missing, dropped) = real_vs_projected(&r, &full, &without_line(&python, d, line), "app");
+    assert!(missing.contains("sklearn.linear_model"), "{missing:?}");
+    assert_eq!(dropped, missing);
     // record --lazy pandas made the edit (`from pandas import DataFrame` became a binding that
     // imports on first use) and saw pandas load anyway, by scikit-learn.
     assert!(
@@ -234,13 +242,8 @@ fn scientific_program_scope_and_measured_edits() {
         .iter()
         .map(|m| m.as_str().unwrap().to_string())
         .collect();
-    let timed: std::collections::BTreeSet<String> = trace["modules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["shutdown"] != true)
-        .map(|m| m["name"].as_str().unwrap().to_string())
-        .collect();
+    // What a -X importtime run can show: modules with a line, on both sides.
+    let timed = timed_modules(&trace);
     let edit_dropped: std::collections::BTreeSet<String> =
         timed.difference(&edited).cloned().collect();
     let projected: std::collections::BTreeSet<String> = r["projection"]["dropped_modules"]
@@ -248,6 +251,7 @@ fn scientific_program_scope_and_measured_edits() {
         .unwrap()
         .iter()
         .map(|m| m.as_str().unwrap().to_string())
+        .filter(|m| timed.contains(m))
         .collect();
     assert!(
         edit_dropped.symmetric_difference(&projected).count() <= 3,
@@ -281,9 +285,11 @@ fn scientific_program_scope_and_measured_edits() {
 
 /// numpy's module `__getattr__` imports numpy.ma when matplotlib.rcsetup touches `np.ma`:
 /// with numpy and matplotlib.pyplot alone, deferring pyplot drops numpy.ma too, as CPython
-/// does — the toucher triggers the import, not numpy — and `why` names both.
+/// does — the toucher triggers the import, not numpy — and `why` names both. matplotlib loads
+/// dateutil and kiwisolver with `importlib.import_module` (no `-X importtime` line): they are
+/// in the trace, untimed, in the dropped set, and `why` names the call's file and line.
 #[test]
-fn numpy_ma_follows_whoever_touches_it() {
+fn matplotlib_drops_what_it_triggers_and_what_import_module_loads() {
     let Some(python) = science_python() else {
         return;
     };
@@ -301,13 +307,114 @@ fn numpy_ma_follows_whoever_touches_it() {
     let (missing, dropped) = real_vs_projected(&r, &full, &real, "app");
     assert!(missing.contains("numpy.ma"), "{missing:?}");
     assert_eq!(dropped, missing);
-    let (why, _) = succeeded(
-        Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
-            .args(["why", "numpy.ma", "trace.json"])
-            .current_dir(d),
+    // Every module the edit drops is in the trace: none hides from the comparison above.
+    let traced: BTreeSet<&str> = (r["modules"].as_array().unwrap().iter())
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    let untraced: Vec<&String> = (full.difference(&real))
+        .filter(|m| !traced.contains(m.as_str()))
+        .collect();
+    assert!(untraced.is_empty(), "{untraced:?}");
+    let untimed: BTreeSet<&str> = (r["modules"].as_array().unwrap().iter())
+        .filter(|m| m["timed"] == false)
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        ["dateutil", "kiwisolver"]
+            .iter()
+            .all(|m| untimed.contains(m) && missing.contains(*m))
     );
-    assert!(why.contains("matplotlib.rcsetup"), "{why}");
-    assert!(why.contains("in `__getattr__` of numpy"), "{why}");
+    let why = |module: &str, format: &str| {
+        succeeded(
+            Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+                .args(["why", module, "trace.json", "--format", format])
+                .current_dir(d),
+        )
+        .0
+    };
+    let numpy_ma = why("numpy.ma", "text");
+    assert!(numpy_ma.contains("matplotlib.rcsetup"), "{numpy_ma}");
+    assert!(numpy_ma.contains("in `__getattr__` of numpy"), "{numpy_ma}");
+    let dateutil: serde_json::Value = serde_json::from_str(&why("dateutil", "json")).unwrap();
+    assert_eq!(dateutil["timed"], false);
+    let call = import_module_line(&python, d);
+    let by_matplotlib = (dateutil["importers"].as_array().unwrap().iter())
+        .find(|i| i["importer"] == "matplotlib")
+        .unwrap_or_else(|| panic!("{dateutil}"));
+    let sites: Vec<(&str, u64)> = (by_matplotlib["imports"].as_array().unwrap().iter())
+        .filter(|i| i["module"] == "dateutil" && i["kind"] == "dynamic")
+        .flat_map(|i| i["sites"].as_array().unwrap())
+        .map(|s| (s["file"].as_str().unwrap(), s["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(sites, [("matplotlib/__init__.py", call)], "{dateutil}");
+}
+
+/// A class built on pydantic's `BaseModel` runs pydantic code at the program's top level,
+/// which imports pydantic's internals (through a module `__getattr__` and
+/// `importlib.import_module`): none of them is an import of the program's, and `export`
+/// writes none. `--lazy anyio` covers the program's `import anyio.to_thread`, and drops what
+/// CPython drops without both statements.
+#[test]
+fn pydantic_internals_are_not_yours_and_a_package_covers_its_submodules() {
+    let Some(python) = needs(venv().map_err(|why| format!("PyPI packages ({why})"))) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let app = "from pydantic import BaseModel\nimport anyio\nimport anyio.to_thread\n\n\n\
+               class User(BaseModel):\n    name: str\n";
+    std::fs::write(d.join("app.py"), app).unwrap();
+    record(d, &python, &["--runs", "1", "-o", "trace.json"]);
+    let why: serde_json::Value = serde_json::from_str(
+        &succeeded(
+            Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+                .args([
+                    "why",
+                    "pydantic._internal._config",
+                    "trace.json",
+                    "--format",
+                    "json",
+                ])
+                .current_dir(d),
+        )
+        .0,
+    )
+    .unwrap();
+    let importers = why["importers"].as_array().unwrap();
+    assert!(
+        !importers.is_empty() && importers.iter().all(|i| i["your_code"] == false),
+        "{why}"
+    );
+    for lazy in [&[][..], &["--lazy", "pydantic"]] {
+        let (fast_path, _) = succeeded(
+            Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+                .args(["export", "trace.json", "-o", "-"])
+                .args(lazy)
+                .current_dir(d),
+        );
+        assert!(fast_path.contains("import pydantic"), "{fast_path}");
+        assert!(!fast_path.contains("import pydantic."), "{fast_path}");
+    }
+
+    let r = report_json(d, &["trace.json", "--lazy", "anyio"]);
+    assert_eq!(module_entry(&r, "anyio.to_thread")["decision"], "lazy");
+    let full = sys_modules(&python, d, "import app");
+    let real = without_lines(&python, d, &["import anyio", "import anyio.to_thread"]);
+    let (missing, dropped) = real_vs_projected(&r, &full, &real, "app");
+    assert!(missing.contains("anyio.to_thread"), "{missing:?}");
+    assert_eq!(dropped, missing);
+}
+
+/// The line of the installed matplotlib/__init__.py that calls `importlib.import_module`.
+fn import_module_line(python: &Path, dir: &Path) -> u64 {
+    let (out, _) = succeeded(Command::new(python).current_dir(dir).args([
+        "-c",
+        "import importlib.util as u\n\
+         path = u.find_spec('matplotlib').origin\n\
+         lines = open(path).read().splitlines()\n\
+         print(next(i + 1 for i, l in enumerate(lines) if 'importlib.import_module(' in l))",
+    ]));
+    out.trim().parse().unwrap()
 }
 
 /// "Why is urllib3 loaded?" on a real recording where requests and botocore both import it:

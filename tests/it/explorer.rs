@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lmms_core::model::ImportGraph;
 use lmms_core::trace as graph;
-use lmms_core::whatif::Analysis;
+use lmms_core::whatif::{Analysis, Decision};
 use lmms_tui::output::units::ms;
 use lmms_tui::tui::action::Action;
 use lmms_tui::tui::app::{App, DEFAULT_PLAN, Mode, OutputFile};
@@ -1129,4 +1129,68 @@ fn control_and_bidi_characters_in_names_are_drawn_escaped() {
     let all = screens.concat();
     assert!(all.contains("evil\\u{202e}txt.exe"), "{all}");
     assert!(all.contains("app\\u{1b}[2J"), "{all}");
+}
+
+/// `L` on a package defers your imports of its submodules too, with its usage, and says which;
+/// `L` again makes them all eager.
+#[test]
+fn deferring_a_package_covers_your_imports_of_its_submodules() {
+    let text = "import time:        10 |         10 |     a.base\n\
+                import time:      5000 |       5010 |   a\n\
+                import time:      3000 |       3000 |   a.b\n\
+                import time:        10 |       8020 | app\n\
+                import time:        10 |         10 | other\n";
+    let g = graph::from_bytes("t", text.as_bytes()).unwrap();
+    let (a, b) = (g.find("a").unwrap(), g.find("a.b").unwrap());
+    let mut s = Screen::with(Analysis::of(g), 140, 40);
+    s.keys(&[KeyCode::Down]);
+    assert!(
+        s.selected_line().unwrap().contains(" a "),
+        "{:?}",
+        s.selected_line()
+    );
+    s.keys(&[KeyCode::Char('u')]);
+    press(&mut s, "40");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('L')]);
+    let plan = s.app.analysis().plan();
+    assert_eq!(
+        (plan.decision(a), plan.decision(b)),
+        (Decision::Lazy, Decision::Lazy)
+    );
+    assert_eq!(plan.usage_pct(b), 40.0);
+    assert!(
+        s.text()
+            .contains("a deferred in your code, with your imports of a.b"),
+        "{}",
+        s.text()
+    );
+    s.keys(&[KeyCode::Char('L')]);
+    assert_eq!(s.app.analysis().plan().lazy().count(), 0);
+}
+
+/// A module no run timed (loaded by importlib.import_module) shows `untimed`, not 0.0, and the
+/// detail panel says where its time went.
+#[test]
+fn an_untimed_module_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trace.json");
+    std::fs::write(
+        &path,
+        r#"{"format": "lmms-tui-trace", "version": 1, "runs": 1, "edges_complete": true,
+            "modules": [
+              {"name": "app", "parent": null, "self_us": [900], "cumulative_us": [900]},
+              {"name": "dyn", "parent": "app", "self_us": [null], "cumulative_us": [null]}]}"#,
+    )
+    .unwrap();
+    let g = graph::load(&[path.to_str().unwrap()]).unwrap();
+    let mut s = Screen::with(Analysis::of(g), 140, 40);
+    s.keys(&[KeyCode::Down]);
+    let row = s.selected_line().unwrap();
+    assert!(row.contains("dyn") && row.contains("untimed"), "{row}");
+    assert!(!row.contains("0.0"), "{row}");
+    let text = s.text();
+    assert!(
+        text.contains("not timed separately") && text.contains("its own time is in app's"),
+        "{text}"
+    );
 }

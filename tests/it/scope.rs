@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::common::{
     bin, module_entry, real_vs_projected, report_json, succeeded, sys_modules, without_line,
-    write_files,
+    without_lines, write_files,
 };
 
 /// `app` imports `heavy` itself and through the third-party `thirdpkg`; `solo` only itself;
@@ -146,14 +146,38 @@ fn scope_classes_and_attribution_match_cpython() {
         "the upper bound says what it is"
     );
 
+    // mid's `from lazypkg import thing` runs lazypkg's module `__getattr__`, which loads
+    // lazypkg._impl by import_module (no -X importtime line): deferring mid drops it, as
+    // CPython does.
+    let r = report_json(d, &["trace.json", "--lazy", "mid"]);
+    let (missing, dropped) = real_vs_projected(&r, &full, &without(d, "import mid"), "app");
+    assert!(missing.contains("lazypkg._impl"), "{missing:?}");
+    assert_eq!(dropped, missing);
+
     // solo: only the program imports it; the projection drops what CPython drops.
     let r = report_json(d, &["trace.json", "--lazy", "solo"]);
     let (missing, dropped) = real_vs_projected(&r, &full, &without(d, "import solo"), "app");
     assert!(!missing.is_empty());
     assert_eq!(dropped, missing);
 
-    // pkgx kept eager through its submodule: deferring the package alone drops nothing.
-    let r = report_json(d, &["trace.json", "--lazy", "pkgx"]);
+    // A package covers your imports of its submodules: `--lazy pkgx` defers `import pkgx.sub`
+    // too, and drops what CPython drops without both statements.
+    let r = report_json(d, &["trace.json", "--lazy", "pkgx", "--usage", "pkgx=30"]);
+    let both = without_lines(Path::new("python3"), d, &["import pkgx", "import pkgx.sub"]);
+    let (missing, dropped) = real_vs_projected(&r, &full, &both, "app");
+    assert!(
+        missing.contains("pkgx.sub") && missing.contains("shlex"),
+        "{missing:?}"
+    );
+    assert_eq!(dropped, missing);
+    assert_eq!(module_entry(&r, "pkgx.sub")["usage_pct"], 30.0);
+    // A plan file says exactly what it defers: pkgx alone is kept by your `import pkgx.sub`.
+    std::fs::write(
+        d.join("plan.json"),
+        r#"{"format": "lmms-tui-plan", "version": 1, "modules": {"pkgx": {"decision": "lazy"}}}"#,
+    )
+    .unwrap();
+    let r = report_json(d, &["trace.json", "--plan", "plan.json"]);
     let (missing, dropped) = real_vs_projected(&r, &full, &without(d, "import pkgx"), "app");
     assert!(
         missing.is_empty() && dropped.is_empty(),
@@ -311,6 +335,41 @@ fn record_lazy_makes_the_edit_and_says_when_it_does_not_defer() {
     assert_eq!(
         m["not_deferred"],
         serde_json::json!([{"module": "heavy", "importer": "thirdpkg"}])
+    );
+
+    // A package covers the program's imports of its submodules, in the edit made for real
+    // too: `--lazy pkgx` edits `import pkgx.sub`, and the measurement matches the projection.
+    std::fs::write(
+        d.join("app.py"),
+        "import sys, os\n\
+         sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'site-packages'))\n\
+         import pkgx\nimport pkgx.sub\nimport heavy\n",
+    )
+    .unwrap();
+    let stderr = record(d, &["--lazy", "pkgx"]);
+    assert!(
+        stderr.contains("--lazy pkgx covers your imports of pkgx.sub"),
+        "{stderr}"
+    );
+    let trace: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("trace.json")).unwrap()).unwrap();
+    assert_eq!(
+        trace["measured"][0]["lazy"],
+        serde_json::json!(["pkgx", "pkgx.sub"])
+    );
+    let loaded = trace["measured"][0]["modules"].as_array().unwrap();
+    assert!(
+        !loaded
+            .iter()
+            .any(|m| m.as_str().unwrap().starts_with("pkgx")),
+        "{loaded:?}"
+    );
+    let r = report_json(d, &["trace.json", "--lazy", "pkgx"]);
+    let m = &r["projection"]["measured"];
+    assert_eq!(
+        (&m["not_deferred"], &m["saved"]["pairs"]),
+        (&serde_json::json!([]), &3.into()),
+        "{m}"
     );
 
     // Used at import time by the program itself: loaded anyway, by app.

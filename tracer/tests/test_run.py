@@ -58,6 +58,33 @@ class RunTest(unittest.TestCase):
         # Our modules print no import-time line of their own.
         self.assertNotIn("lmms_tui_tracer", run.stderr)
 
+    def test_what_import_module_loads_itself_is_untimed(self) -> None:
+        os.makedirs(os.path.join(self.dir, "dyn"))
+        self.write("dyn/__init__.py", "")
+        placing = "import sys, types\nsys.modules[%r] = types.ModuleType(%r)\n"
+        self.write("dyn/inner.py", "import fractions\n" + placing % (("dyn_placed",) * 2))
+        self.write("placer.py", placing % (("stmt_placed",) * 2))
+        self.write("loader.py", "import importlib\nimportlib.import_module('dyn.inner')\n"
+                   "importlib.import_module('.inner', 'dyn')\nimport placer\n")
+        out = os.path.join(self.dir, "untimed.tsv")
+        run = self.run_app({"LMMS_TUI_OUT": out, "LMMS_TUI_EDGES": "1"}, "-c", "import loader")
+        found = self.findings("untimed.tsv")
+        # The package and the module the call loaded; not what their statements imported.
+        # What code placed in sys.modules, too, with the import it ran in.
+        self.assertEqual([f[1:] for f in found if f[0] == "untimed"],
+                         [["dyn", "loader"], ["dyn.inner", "loader"],
+                          ["dyn_placed", "dyn.inner"], ["stmt_placed", "placer"]])
+        edges = {(f[1], f[2], f[3], f[4]) for f in found if f[0] == "edge"}
+        self.assertTrue({("loader", "dyn", "dynamic", "2"),
+                         ("loader", "dyn.inner", "dynamic", "2"),
+                         ("loader", "dyn.inner", "dynamic", "3"),
+                         ("dyn.inner", "fractions", "statement", "1")} <= edges, edges)
+        # CPython's own account: no line for either, one for what their statements import.
+        timed = {line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines()
+                 if line.startswith("import time:") and "|" in line}
+        self.assertFalse({"dyn", "dyn.inner", "dyn_placed", "stmt_placed"} & timed)
+        self.assertIn("fractions", timed)
+
     def test_an_import_inside_a_function_is_its_triggers(self) -> None:
         os.makedirs(os.path.join(self.dir, "lazypkg"))
         self.write("lazypkg/__init__.py", "import json\n\n\ndef __getattr__(name):\n"

@@ -147,6 +147,10 @@ impl ModuleLine {
         }
         out.write_all(b",\"retained_everywhere_us\":")?;
         out.write_all(numbers.format(a.retained_everywhere_us(id)).as_bytes())?;
+        if !m.timed() {
+            // No -X importtime line (`output::untimed`): its zero figures are not its cost.
+            out.write_all(b",\"timed\":false")?;
+        }
         out.write_all(if m.startup {
             b",\"startup\":true"
         } else {

@@ -15,7 +15,7 @@ use super::layout::{self, Area};
 use super::search::Search;
 use super::views::{Fold, View, ViewId, Views};
 use lmms_core::model::{ModuleId, Sort};
-use lmms_core::whatif::{Analysis, Decision, check_deferrable};
+use lmms_core::whatif::{Analysis, Decision, check_deferrable, covered_submodules};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -255,7 +255,9 @@ impl App {
     /// `L`/`e`: defers what the view targets (a module, or every module of a package), or makes
     /// it eager again when all of it already is deferred so.
     fn toggle_lazy(&mut self, scope: Decision) {
-        let targets = self.current().targets(&self.analysis);
+        let mut targets = self.current().targets(&self.analysis);
+        let covered = self.covered(&targets, scope);
+        targets.extend(covered.iter().map(|&(sub, _)| sub));
         let graph = self.analysis.graph();
         let (deferrable, startup): (Vec<ModuleId>, Vec<ModuleId>) = targets
             .iter()
@@ -288,7 +290,15 @@ impl App {
             } else {
                 format!("; {} left eager", count(startup.len(), "start-up module"))
             };
-            format!("{} {what}{left}", count(n, "module"))
+            match covered.as_slice() {
+                [] => format!("{} {what}{left}", count(n, "module")),
+                subs => {
+                    let names: Vec<&str> = subs.iter().map(|&(s, _)| graph.name(s)).collect();
+                    let package = graph.name(first);
+                    let names = crate::output::units::first_names(&names, 3);
+                    format!("{package} {what}, with your imports of {names}")
+                }
+            }
         });
         if let Err(why) = self
             .analysis
@@ -297,6 +307,26 @@ impl App {
             self.status = Some(why);
         } else {
             self.status = said;
+        }
+        if next.is_lazy() && !covered.is_empty() {
+            self.analysis.edit_plan(|plan| {
+                for (sub, package) in covered {
+                    plan.set_usage_pct(sub, plan.usage_pct(package));
+                }
+            });
+        }
+    }
+
+    /// (submodule, package) for the submodules your code imports of a single target (`L` on
+    /// a package defers your `import package.sub` too); a view that targets several modules
+    /// (the Packages view) already targets every module of the package.
+    fn covered(&self, targets: &[ModuleId], scope: Decision) -> Vec<(ModuleId, ModuleId)> {
+        match targets {
+            &[m] if scope == Decision::Lazy => (covered_submodules(self.analysis.graph(), m))
+                .into_iter()
+                .map(|sub| (sub, m))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 

@@ -93,11 +93,16 @@ fn figures_line(app: &App, id: ModuleId) -> Line<'static> {
             format!("{} ms", ms(s.median))
         }
     };
+    let name = Span::styled(
+        lmms_core::printable::printable(g.name(id)).into_owned(),
+        BOLD,
+    );
+    if let Some(untimed) = crate::output::untimed::untimed_text(g, id) {
+        let untimed = lmms_core::printable::printable(&untimed).into_owned();
+        return Line::from(vec![name, Span::raw(format!("  {untimed}"))]);
+    }
     let mut first = vec![
-        Span::styled(
-            lmms_core::printable::printable(g.name(id)).into_owned(),
-            BOLD,
-        ),
+        name,
         Span::raw(format!(
             "  self {}  cumulative {}  {}% of total",
             spread(g.self_spread(id)),

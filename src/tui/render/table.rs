@@ -88,6 +88,15 @@ fn header_cell(app: &App, columns: &[(Column, u16)], col: Column) -> Cell<'stati
     }
 }
 
+/// A time in ms; a module's row without one is a module no run timed.
+fn figure(d: &ViewRow, us: Option<u64>) -> String {
+    match (us, d.module) {
+        (Some(us), _) => ms(us),
+        (None, Some(_)) => "untimed".into(),
+        (None, None) => String::new(),
+    }
+}
+
 /// One row's cell in `col`, `width` wide.
 fn cell(app: &App, d: &ViewRow, col: Column, width: u16) -> Cell<'static> {
     let a = app.analysis();
@@ -96,14 +105,17 @@ fn cell(app: &App, d: &ViewRow, col: Column, width: u16) -> Cell<'static> {
     let of_module = |f: &dyn Fn(ModuleId) -> String| d.module.map(f).unwrap_or_default();
     match col {
         Column::Name => Cell::from(Line::from(layout::elide(&d.text, width as usize))),
-        Column::SelfMs => right(d.self_us.map(ms).unwrap_or_default(), width),
-        Column::CumulativeMs => right(d.cumulative_us.map(ms).unwrap_or_default(), width),
+        Column::SelfMs => right(figure(d, d.self_us), width),
+        Column::CumulativeMs => right(figure(d, d.cumulative_us), width),
         Column::RetainedMs => right(of_module(&|m| retained_cell(a, m)), width),
         Column::UsagePct => right(of_module(&|m| usage_text(a.usage(m))), width),
         Column::Decision => Cell::from(d.module.map_or("", |m| decision_mark(app, m))),
         Column::Suggestion => Cell::from(d.module.map_or("", |m| a.suggestion(m).label())),
         Column::Class => Cell::from(d.module.map_or("", |m| class_mark(g.module(m).class))),
-        Column::Percent => right(format!("{}%", percent(d.share_us, total)), width),
+        Column::Percent => match (d.module, d.cumulative_us) {
+            (Some(_), None) => right("—".into(), width),
+            _ => right(format!("{}%", percent(d.share_us, total)), width),
+        },
         Column::Bar => {
             let share = if total == 0 {
                 0.0

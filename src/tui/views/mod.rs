@@ -184,11 +184,13 @@ impl Views {
 /// The row of a module in the module table, as most views draw it.
 pub fn module_row(a: &Analysis, id: ModuleId, text: String, sort: Sort) -> Row {
     let m = a.graph().module(id);
+    // No run timed it: no figures (the table says `untimed`), never a 0.0 that reads as free.
+    let timed = |us: u64| m.timed().then_some(us);
     Row {
         module: Some(id),
         text,
-        self_us: Some(m.self_us),
-        cumulative_us: Some(m.cumulative_us),
+        self_us: timed(m.self_us),
+        cumulative_us: timed(m.cumulative_us),
         share_us: if sort.key == lmms_core::model::SortKey::SelfTime {
             m.self_us
         } else {

@@ -76,6 +76,33 @@ class Recorder:
     def __init__(self, import_name: int) -> None:
         self.edges = {}  # type: Edges
         self.import_name = import_name  # IMPORT_NAME's opcode
+        # Modules no import statement loaded → the module they came with: import_module's
+        # loads (their trigger), and what code placed in sys.modules (the import it ran in).
+        self.untimed = {}  # type: Dict[str, str]
+        self.seen = set()  # type: Set[str]  # names a finished import already accounted for
+
+    def placed(self, before: int, target: str, fromlist: object) -> None:
+        """Accounts for the names that entered sys.modules during an import of `target` that
+        began with `before` of them: inner imports finished first and took theirs; of the
+        rest, any but `target`, its packages and its fromlist was placed there by code that
+        ran meanwhile (a Cython extension's `cython_runtime`), with no line of its own.
+        Dicts keep insertion order, so the new names are the last ones."""
+        grown = len(sys.modules) - before
+        if grown <= 0:
+            return
+        try:
+            last = reversed(sys.modules)  # type: ignore[call-overload]
+            new = [next(last) for _ in range(grown)]
+        except TypeError:  # 3.7: dicts are not reversible
+            new = list(sys.modules)[-grown:]
+        parts = target.split(".")
+        own = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+        own.update(target + "." + str(item) for item in fromlist or ())  # type: ignore
+        for name in new:
+            if name not in self.seen:
+                self.seen.add(name)
+                if name not in own and target:
+                    self.untimed.setdefault(name, target)
 
     def add(self, importer: "str | None", target: str, fromlist: object, kind: str,
             site: "Site") -> None:
@@ -89,11 +116,12 @@ class Recorder:
                     self.edges.setdefault((importer, sub, kind), set()).add(site)
 
     def lines(self, classifier: "Classifier") -> "list[str]":
-        """`edge` finding lines; the program's own statements carry their source."""
+        """`untimed` then `edge` finding lines; the program's own statements carry their
+        source."""
         import linecache
 
         show = frames.site_namer(sys.path)
-        out = []
+        out = ["untimed\t%s\t%s" % item for item in sorted(self.untimed.items())]
         for (importer, target, kind), sites in sorted(self.edges.items()):
             for path, line, function, via in sorted(sites, key=lambda s: (s[0] or "",) + s[1:]):
                 where = via or importer
@@ -125,6 +153,19 @@ def note_import(recorder: Recorder, frame: "FrameType", name: str,
     recorder.add(trigger, resolve(name, globals, level), fromlist, kind, site)
 
 
+def not_loaded(name: str, package: "str | None") -> "list[str]":
+    """The modules `import_module(name, package)` would load itself, outermost first: the
+    named module and its packages not yet loaded. Only these miss a `-X importtime` line (the
+    call runs importlib's Python code, not the timed C path); modules their code imports by
+    statement print their own."""
+    level = len(name) - len(name.lstrip("."))
+    if level and not package:
+        return []  # import_module raises
+    parts = resolve(name[level:], {"__package__": package}, level).split(".")
+    names = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return [n for n in names if n not in sys.modules]
+
+
 def install(findings: "Findings", classifier: "Classifier") -> "Callable[[], None]":
     """Wraps the import functions; returns what adds the edges to the findings at exit."""
     import importlib
@@ -135,22 +176,34 @@ def install(findings: "Findings", classifier: "Classifier") -> "Callable[[], Non
     original_import_module = importlib.import_module
 
     def traced_import(name, globals=None, locals=None, fromlist=(), level=0):  # type: ignore
+        before = len(sys.modules)
         try:
             return original_import(name, globals, locals, fromlist, level)
         finally:
             # Failed imports too: the module ran (and its time counts) before it raised.
             try:
                 note_import(recorder, sys._getframe(1), name, globals, fromlist, level)
+                recorder.placed(before, resolve(name, globals, level), fromlist)
             except Exception:
                 pass
 
     def traced_import_module(name, package=None):  # type: ignore
+        try:
+            fresh = not_loaded(name, package)
+        except Exception:  # a bad name: import_module says so below
+            fresh = []
+        before = len(sys.modules)
         module = original_import_module(name, package)
         try:
             frame = sys._getframe(1)
             trigger, kind, site = triggered(frames.importer(frame), "dynamic", frame,
                                             site_of(frame))
+            for loaded in fresh:
+                if trigger and loaded in sys.modules:
+                    recorder.untimed[loaded] = trigger
+                    recorder.add(trigger, loaded, (), kind, site)
             recorder.add(trigger, module.__name__, (), kind, site)
+            recorder.placed(before, module.__name__, ())
         except Exception:
             pass
         return module

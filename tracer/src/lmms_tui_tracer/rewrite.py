@@ -1,7 +1,8 @@
 """The measured edit: a module's top-level imports of deferred modules (in `if`/`try`/`with`
 blocks too, never in functions or classes) become bindings that import on first use — the edit
-a developer would make. Names are exact, as the projection's edges: deferring `a` leaves
-`import a.b` eager (and `a` with it: a submodule loads its package)."""
+a developer would make. Names are exact, as the projection's edges: the recorder passes a
+package together with the submodules the program imports of it (`--lazy a` covers `import
+a.b`, which would load `a`: a submodule loads its package)."""
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,8 +16,8 @@ def rewrite(tree: "ast.Module", defer: "Collection[str]", apply: bool) -> "ast.M
     never in functions or classes). With apply=False the same walk changes nothing."""
     import ast
 
-    # Exact names, as the projection's edges: deferring `a` leaves `import a.b` eager (and
-    # `a` with it: a submodule loads its package); defer `a.b` to make that one lazy.
+    # Exact names, as the projection's edges; the recorder lists `a.b` beside `a` when the
+    # program imports it.
     def deferred(name: str) -> bool:
         return name in defer
 

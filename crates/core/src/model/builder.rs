@@ -253,6 +253,29 @@ impl TraceBuilder {
         first
     }
 
+    /// Moves `module` under `parent` in the first-import tree (the tracer knows better than a
+    /// text trace's nesting, which skips imports CPython did not time).
+    pub fn reparent(&mut self, module: u32, parent: Option<u32>) {
+        self.parent[module as usize] = Some(parent);
+    }
+
+    /// A module's first-import parent so far: `None` when unset, `Some(None)` for the program.
+    pub fn parent_of(&self, module: u32) -> Option<Option<u32>> {
+        self.parent[module as usize]
+    }
+
+    /// Every `(importer, module)` edge recorded so far (tree parents aside).
+    pub fn recorded_edges(&self) -> &[(Option<u32>, u32)] {
+        &self.edges
+    }
+
+    /// Forgets these recorded edges (a text trace's nesting the tracer showed wrong).
+    pub fn forget_edges(&mut self, wrong: &hashbrown::HashSet<(Option<u32>, u32)>) {
+        if !wrong.is_empty() {
+            self.edges.retain(|e| !wrong.contains(e));
+        }
+    }
+
     /// Records that `importer` (`None`: the program) imports `module`.
     pub fn edge(&mut self, importer: Option<u32>, module: u32) {
         if importer != Some(module) {

@@ -1,8 +1,10 @@
 //! The tracer's output file (`tracer/src/lmms_tui_tracer`), one finding a line:
 //! `edge TRIGGER MODULE KIND LINE FILE CODE FUNCTION SITE_MODULE` (`__main__` is the program;
 //! the fields after MODULE may be empty or absent), `module NAME CLASS ORIGIN`,
-//! `shutdown NAME`, `loaded NAME IMPORTER` and `harness NAME`, tab-separated. Modules the
-//! trace does not hold are left out: the timed runs decide what loaded.
+//! `shutdown NAME`, `loaded NAME IMPORTER`, `harness NAME` and `untimed NAME TRIGGER`,
+//! tab-separated. Modules the trace does not hold are left out — the timed runs decide what
+//! loaded — except those CPython prints no `-X importtime` line for (`add_untimed`): they
+//! join the trace here, with no samples (their own time is in their importer's self time).
 
 use crate::model::{EdgeKind, ModuleClass, TraceBuilder, Within};
 
@@ -19,6 +21,102 @@ pub struct Findings {
     pub fingerprint: Option<crate::model::Fingerprint>,
     /// Modules the edit's own work loaded before the program (`ast`, to rewrite it).
     pub harness: Vec<String>,
+    /// Modules added without samples: no `-X importtime` line names them (`add_untimed`).
+    pub untimed: usize,
+}
+
+/// Adds the modules the tracer saw loaded that have no `-X importtime` line: the `untimed`
+/// ones — loaded by `importlib.import_module` (under its trigger), or placed in `sys.modules`
+/// by code an import ran (a Cython extension's `cython_runtime`, under that import) — and,
+/// for what was placed before the tracer started (`os.path`), a `module` line whose package
+/// the trace holds, under its package. The ids added.
+fn add_untimed(text: &str, builder: &mut TraceBuilder) -> Vec<u32> {
+    let shutdown: hashbrown::HashSet<&str> = finding(text, "shutdown").map(|(n, _)| n).collect();
+    let mut added: Vec<(u32, &str)> = Vec::new();
+    for (name, trigger) in finding(text, "untimed") {
+        if builder.lookup(name).is_none() {
+            added.push((builder.module(name), trigger));
+        }
+    }
+    // `module` lines are sorted: a package comes before its submodules.
+    for (name, _) in finding(text, "module") {
+        let package = name.rsplit_once('.').map(|(p, _)| p);
+        let placed = package.is_some_and(|p| builder.lookup(p).is_some());
+        if placed && !shutdown.contains(name) && builder.lookup(name).is_none() {
+            let id = builder.module(name);
+            builder.edge(package.and_then(|p| builder.lookup(p)), id);
+            added.push((id, package.unwrap_or_default()));
+        }
+    }
+    for &(id, under) in &added {
+        // Names first, parents second: a trigger may itself be untimed and listed later.
+        let parent = builder.lookup(under).filter(|&p| p != id);
+        builder.tree_parent(id, parent);
+    }
+    added.into_iter().map(|(id, _)| id).collect()
+}
+
+/// Undoes the text trace's nesting where it skipped an untimed module: CPython nests lines by
+/// timed imports only, so what an untimed module imports shows under its nearest timed
+/// ancestor (`from pydantic import BaseModel` runs `import_module('pydantic.main')`, whose
+/// imports `-X importtime` nests under the program). Where the tracer saw that ancestor make no
+/// such import (`tracer_edges`, this file's), its edge goes and the module moves under the
+/// untimed one that imported it.
+fn nest_under_untimed(untimed: &[u32], tracer_edges: usize, builder: &mut TraceBuilder) {
+    let is_untimed: hashbrown::HashSet<u32> = untimed.iter().copied().collect();
+    let recorded = builder.recorded_edges();
+    let traced: hashbrown::HashSet<(Option<u32>, u32)> = recorded
+        [recorded.len().min(tracer_edges)..]
+        .iter()
+        .copied()
+        .collect();
+    let timed_ancestor = |builder: &TraceBuilder, mut at: u32| {
+        // At most one step per untimed module: a made-up file's parent cycle ends the walk.
+        for _ in 0..=untimed.len() {
+            match builder.parent_of(at).flatten() {
+                Some(p) if is_untimed.contains(&p) => at = p,
+                parent => return parent,
+            }
+        }
+        None
+    };
+    let (mut wrong, mut moves) = (hashbrown::HashSet::new(), Vec::new());
+    for &(importer, module) in &traced {
+        let Some(u) = importer.filter(|u| is_untimed.contains(u)) else {
+            continue;
+        };
+        let shown = timed_ancestor(builder, u);
+        if is_untimed.contains(&module) || traced.contains(&(shown, module)) {
+            continue;
+        }
+        wrong.insert((shown, module));
+        if builder.parent_of(module) == Some(shown) {
+            moves.push((module, u));
+        }
+    }
+    // In a fixed order: a module two untimed ones import goes under the first by id.
+    moves.sort_unstable();
+    moves.dedup_by_key(|&mut (module, _)| module);
+    for (module, u) in moves {
+        builder.reparent(module, Some(u));
+    }
+    builder.forget_edges(&wrong);
+}
+
+/// (name, second field) of each `kind` line whose fields hold no control character.
+fn finding<'t>(text: &'t str, kind: &'t str) -> impl Iterator<Item = (&'t str, &'t str)> {
+    text.lines().filter_map(move |line| {
+        let mut fields = line.split('\t');
+        if fields.next() != Some(kind) || line.split('\t').any(has_control) {
+            return None;
+        }
+        let name = fields.next().filter(|n| !n.is_empty())?;
+        Some((name, fields.next().unwrap_or("")))
+    })
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control())
 }
 
 /// One `edge` line (its fields after the trigger) into the builder; false when it names a
@@ -57,10 +155,15 @@ fn edge<'a>(
 
 /// Adds edges, origins and shutdown marks to the builder.
 pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
-    let mut found = Findings::default();
+    let untimed = add_untimed(text, builder);
+    let tracer_edges = builder.recorded_edges().len();
+    let mut found = Findings {
+        untimed: untimed.len(),
+        ..Findings::default()
+    };
     for line in text.lines() {
         // Names come from the program's sys.modules: never a control character on a terminal.
-        if line.chars().any(|c| c.is_control() && c != '\t') {
+        if line.split('\t').any(has_control) {
             continue;
         }
         let mut fields = line.split('\t');
@@ -106,6 +209,7 @@ pub fn read(text: &str, builder: &mut TraceBuilder) -> Findings {
             _ => {}
         }
     }
+    nest_under_untimed(&untimed, tracer_edges, builder);
     found
 }
 
@@ -148,5 +252,45 @@ mod tests {
         // Imported at shutdown: no part of what the program loads.
         assert!(g.module(b).shutdown);
         assert!(g.imports(a).is_empty());
+    }
+
+    /// What `import_module` loaded joins under its trigger (even one listed later), what a
+    /// package placed in sys.modules under the package; neither has samples. Shutdown
+    /// imports, modules of no traced package, and names with control characters stay out.
+    #[test]
+    fn modules_without_a_line_join_untimed() {
+        let mut builder = TraceBuilder::new();
+        let a = builder.module("a");
+        builder.tree_parent(a, None);
+        let run = builder.begin_run();
+        let one = crate::model::Sample {
+            run,
+            self_us: 5,
+            cumulative_us: 5,
+        };
+        builder.sample(a, one);
+        let found = super::read(
+            "untimed\tdyn.inner\tdyn\nuntimed\tdyn\ta\nuntimed\tevil\x1b\ta\n\
+             module\ta.placed\tstdlib\t\nmodule\ta.late\tstdlib\t\nshutdown\ta.late\n\
+             module\tloose\tstdlib\t\n",
+            &mut builder,
+        );
+        assert_eq!(found.untimed, 3);
+        let g = ImportGraph::build(builder).unwrap();
+        let id = |n| g.find(n).unwrap();
+        let parent = |n| g.module(id(n)).parent.map(|p| g.name(p));
+        assert_eq!(parent("dyn"), Some("a"));
+        assert_eq!(parent("dyn.inner"), Some("dyn"));
+        assert_eq!(parent("a.placed"), Some("a"));
+        assert!(g.importers(id("a.placed")).contains(&Some(id("a"))));
+        assert!(
+            ["dyn", "dyn.inner", "a.placed"]
+                .iter()
+                .all(|&n| !g.module(id(n)).timed())
+        );
+        assert!(g.module(id("a")).timed());
+        assert_eq!(g.module(id("a.placed")).class, ModuleClass::Stdlib);
+        assert!(g.find("a.late").is_none() && g.find("loose").is_none());
+        assert_eq!(g.len(), 4);
     }
 }

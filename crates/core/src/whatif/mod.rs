@@ -18,7 +18,7 @@ pub use analysis::{Analysis, PlanEffect, Usage, measured_edits};
 pub use eager::EagerClosure;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
-pub use plan::{Decision, Plan, blocked, check_deferrable};
+pub use plan::{Decision, Plan, blocked, check_deferrable, covered_submodules};
 pub use projection::{KeptLoaded, LazyCost, PercentileMethod, Projection, module_daily_s, project};
 pub use rule::Suggestion;
 pub use traced::AsTraced;

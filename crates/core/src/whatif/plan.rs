@@ -55,6 +55,22 @@ pub fn check_deferrable(graph: &ImportGraph, m: ModuleId) -> std::result::Result
     Ok(())
 }
 
+/// The submodules of `m` (`m.x`, `m.x.y`) that your code imports itself, in id order:
+/// deferring a package in your code means not loading it at start-up, and your `import m.x`
+/// would load it (a submodule loads its package), so these statements are deferred with it.
+pub fn covered_submodules(graph: &ImportGraph, m: ModuleId) -> Vec<ModuleId> {
+    let editable = graph.editable_imports();
+    let yours = |s: ModuleId| {
+        (graph.importers(s).iter())
+            .any(|&i| !i.is_some_and(|i| graph.is_within(i, m)) && editable(i, s) && i != Some(s))
+    };
+    graph
+        .ids()
+        .filter(|&s| s != m && graph.is_within(s, m) && !graph.module(s).shutdown)
+        .filter(|&s| check_deferrable(graph, s).is_ok() && yours(s))
+        .collect()
+}
+
 /// Whether the plan stops this import from happening at start-up. A deferred module's imports
 /// by editable code (the program's, or of unknown origin) become lazy; `LazyEverywhere` makes
 /// every import lazy. A submodule always loads its package: that edge is never blocked.
@@ -132,6 +148,28 @@ impl Plan {
         }
         self.decisions[m.index()] = d;
         Ok(())
+    }
+
+    /// `set_decision` for `m` and, in your-code scope, for each submodule your code imports
+    /// (`covered_submodules`), which take `m`'s usage when deferred; those it set.
+    pub fn set_decision_covering(
+        &mut self,
+        graph: &ImportGraph,
+        m: ModuleId,
+        d: Decision,
+    ) -> std::result::Result<Vec<ModuleId>, String> {
+        self.set_decision(graph, m, d)?;
+        if d == Decision::LazyEverywhere {
+            return Ok(Vec::new());
+        }
+        let covered = covered_submodules(graph, m);
+        for &s in &covered {
+            self.set_decision(graph, s, d)?;
+            if d.is_lazy() {
+                self.set_usage_pct(s, self.usage_pct(m));
+            }
+        }
+        Ok(covered)
     }
 
     /// The share of requests that use `m`, percent (100 unless set).
@@ -316,5 +354,38 @@ mod tests {
         assert_eq!(plan.usage_pct(b), 0.0);
         plan.reset();
         assert_eq!(plan, Plan::new(&g));
+    }
+
+    /// Deferring a package in your code covers your imports of its submodules (not its own
+    /// imports of them, nor a name that only starts alike), with its usage; eager again, they
+    /// are eager again. Everywhere-scope covers nothing more.
+    #[test]
+    fn a_package_covers_your_imports_of_its_submodules() {
+        let g = crate::trace::from_bytes(
+            "t",
+            b"\
+import time:        10 |         10 |       a.base
+import time:        10 |         20 |     a
+import time:        10 |         10 |     a.b
+import time:        10 |         10 |     ab
+import time:        10 |         60 |   app
+",
+        )
+        .unwrap();
+        let id = |n| g.find(n).unwrap();
+        assert_eq!(covered_submodules(&g, id("a")), [id("a.b")]);
+        let mut plan = Plan::new(&g);
+        plan.set_usage_pct(id("a"), 30.0);
+        let set = plan.set_decision_covering(&g, id("a"), Decision::Lazy);
+        assert_eq!(set, Ok(vec![id("a.b")]));
+        assert_eq!(plan.decision(id("a.b")), Decision::Lazy);
+        assert_eq!(plan.usage_pct(id("a.b")), 30.0);
+        assert_eq!(plan.decision(id("ab")), Decision::Eager);
+        plan.set_decision_covering(&g, id("a"), Decision::Eager)
+            .unwrap();
+        assert!(plan.lazy().next().is_none());
+        let set = plan.set_decision_covering(&g, id("a"), Decision::LazyEverywhere);
+        assert_eq!(set, Ok(vec![]));
+        assert_eq!(plan.decision(id("a.b")), Decision::Eager);
     }
 }

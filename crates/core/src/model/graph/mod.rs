@@ -34,6 +34,15 @@ pub struct Module {
     pub class: ModuleClass,
 }
 
+impl Module {
+    /// Whether any run timed it. What `importlib.import_module` loads, and a module code
+    /// placed in `sys.modules`, have no `-X importtime` line (the recorder's tracer adds them):
+    /// their own time is in the self time of the import timed meanwhile; their figures are 0.
+    pub fn timed(&self) -> bool {
+        self.samples > 0
+    }
+}
+
 const NO_PACKAGE: u32 = u32::MAX;
 
 /// A trace's modules and imports as an arena: ids index its tables.
