@@ -205,8 +205,11 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
         noise,
         modules: args.modules,
         strict: args.strict,
+        allow_new: args.allow_new,
+        forbid: args.forbid,
+        max_modules: args.max_modules,
     };
-    let verdict = lmms_core::whatif::check::check(&analysis, options);
+    let verdict = lmms_core::whatif::check::check(&analysis, &options);
     let text = args.format.render(&analysis, &verdict);
     if args.format == crate::output::check::CheckFormat::Github {
         append_step_summary(&crate::output::check::summary_markdown(&analysis, &verdict))?;
@@ -308,6 +311,20 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         )),
     };
     let recording = recording.map_err(kept)?;
+    // A program failing in every run (a wrong interpreter, a missing module) never replaces a
+    // trace already there: its runs are no trace of the program.
+    let existing = std::fs::metadata(&args.output).is_ok_and(|m| m.is_file());
+    if let Some(why) = every_run_failed(&recording).filter(|_| existing) {
+        for (run, status) in &recording.failures {
+            eprintln!("lmms-tui: run {run}: the program failed ({status})");
+        }
+        eprintln!(
+            "lmms-tui: the program failed in every run ({why}): {} was not written, and holds \
+             the trace it held",
+            args.output.display(),
+        );
+        return Ok(ExitCode::from(1));
+    }
     write_trace(&args.output, &recording.graph).map_err(kept)?;
     let g = &recording.graph;
     for line in crate::output::recorded::summary(g, &args.output, &recording.notes) {
@@ -328,6 +345,20 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+/// The first failure, when the program failed in every timed run that gave the trace a run
+/// (a signal's stop aside): then its trace is no trace of the program.
+fn every_run_failed(recording: &record::Recording) -> Option<&str> {
+    let failed: std::collections::BTreeSet<u32> =
+        recording.failures.iter().map(|(r, _)| *r).collect();
+    let every = recording.interrupted.is_none() && failed.len() as u32 >= recording.graph.runs();
+    every.then(|| {
+        recording
+            .failures
+            .first()
+            .map_or("", |(_, why)| why.as_str())
     })
 }
 

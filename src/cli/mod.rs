@@ -170,6 +170,17 @@ pub struct CheckArgs {
     /// Fail when the interpreter, platform or a package version differs from the baseline's
     #[arg(long)]
     pub strict: bool,
+    /// Accept PACKAGE as new since the baseline (otherwise a new package costing at least
+    /// --min-ms fails, named with how it comes to load); repeatable
+    #[arg(long, value_name = "PACKAGE")]
+    pub allow_new: Vec<String>,
+    /// Fail when MODULE loads at cold start (a name covers its submodules; `*` and `?` are
+    /// globs), naming each import chain and its file:lines; needs no baseline; repeatable
+    #[arg(long, value_name = "MODULE")]
+    pub forbid: Vec<String>,
+    /// Fail when more than N modules load at cold start (start-up and shutdown imports aside)
+    #[arg(long, value_name = "N")]
+    pub max_modules: Option<usize>,
     /// How to print the verdict
     #[arg(long, value_parser = one_of(&CheckFormat::ALL, CheckFormat::name, CheckFormat::help), default_value = "text")]
     pub format: CheckFormat,

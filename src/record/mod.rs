@@ -292,6 +292,9 @@ fn timed_runs(
     let mut failures = Vec::new();
     let mut notes = Vec::new();
     let mut timed = 0;
+    // No checkpoint until a run of the program succeeded: a program failing in every run
+    // must not replace a good trace.
+    let mut any_succeeded = false;
     let mut gc = GcRuns::default();
     let mut gc_unmeasured = 0;
     let runs = s.opts.runs;
@@ -318,6 +321,7 @@ fn timed_runs(
                 Ok(g) => {
                     trace::read_bytes(Path::new(&label), out.importtime.as_bytes(), builder)?;
                     timed += 1;
+                    any_succeeded |= out.exit.success;
                     with = Some(program_import_us(&g));
                 }
                 Err(e) => {
@@ -335,7 +339,7 @@ fn timed_runs(
             }
             None => gc_unmeasured += 1,
         }
-        if timed > 0 {
+        if timed > 0 && any_succeeded {
             (s.checkpoint)(&ImportGraph::build(builder.clone())?);
         }
     }

@@ -92,12 +92,11 @@ fn a_fifty_percent_package_regression_fails_and_is_named() {
         "{out}"
     );
     assert!(
-        out.contains("grew most past the floors (modules, cumulative):")
-            && out.contains("boto3.compat"),
+        out.contains("grew most (modules, cumulative):") && out.contains("boto3.compat"),
         "{out}"
     );
     assert!(out.contains("check FAILED"));
-    // The same regression under a looser tolerance passes.
+    // The same regression under a looser tolerance passes, and still shows what grew.
     let (code, out, _) = lmms(&[
         "check",
         &regressed,
@@ -107,6 +106,11 @@ fn a_fifty_percent_package_regression_fails_and_is_named() {
         "60",
     ]);
     assert_eq!(code, 0, "{out}");
+    let grew = out
+        .split("grew most (modules, cumulative):\n")
+        .nth(1)
+        .unwrap();
+    assert!(grew.lines().next().unwrap().contains("boto3"), "{out}");
 }
 
 #[test]
@@ -659,4 +663,41 @@ fn hostile_importer_names_stay_inside_escaped_comments() {
         "{}",
         String::from_utf8_lossy(&compiled.stderr)
     );
+}
+
+/// A package the baseline lacks fails the check, named with its cost and how it loads — even
+/// where the total's growth would otherwise read as a slower machine — unless accepted, and
+/// accepting it takes its time out of the total.
+#[test]
+fn a_new_package_fails_unless_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = runs_as_files(RERUN, dir.path(), "before", str::to_string);
+    let with_new = |line: &str| match line.trim_end().ends_with("| handler") {
+        true => format!("import time:     50000 |      50000 |   newpkg\n{line}"),
+        false => line.to_string(),
+    };
+    let after = runs_as_files(RERUN, dir.path(), "after", with_new);
+    let check = |extra: &[&str]| {
+        let mut args: Vec<&str> = vec!["check"];
+        args.extend(after.iter().map(String::as_str));
+        args.push("--baseline");
+        args.extend(before.iter().map(String::as_str));
+        args.extend(extra);
+        lmms(&args)
+    };
+    let (code, out, _) = check(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("✗ new dependency newpkg: 50.0 [50.0–50.0] ms, not in the baseline"),
+        "{out}"
+    );
+    assert!(out.contains("program › handler › newpkg"), "{out}");
+    assert!(!out.contains("everything ran slower alike"), "{out}");
+    let (code, out, _) = check(&["--allow-new", "newpkg"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("✓ new dependency newpkg: 50.0 [50.0–50.0] ms, accepted"),
+        "{out}"
+    );
+    assert!(out.contains("✓ total import time"), "{out}");
 }

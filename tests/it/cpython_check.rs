@@ -588,3 +588,87 @@ fn why_urllib3_lists_requests_and_botocore_with_real_chains_and_lines() {
     assert!(screen.contains("▸ requests"), "{screen}");
     assert!(screen.contains("▸ botocore."), "{screen}");
 }
+
+/// `check` on real recordings of a program before and after its helper module starts
+/// importing requests: the new dependency fails, named with the program's two lines that bring
+/// it in; `--allow-new` accepts it with what only it brings; `--forbid` and `--max-modules`
+/// judge the trace alone, and GitHub's annotation sits on the helper's line.
+#[test]
+fn check_catches_a_new_dependency_and_forbidden_modules() {
+    let Some(python) = needs(venv().map_err(|why| format!("PyPI packages ({why})"))) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("app.py"), "import json\nimport helper\n").unwrap();
+    std::fs::write(d.join("helper.py"), "import csv\n").unwrap();
+    record(d, &python, &["--runs", "3", "-o", "base.json"]);
+    std::fs::write(d.join("helper.py"), "import csv\nimport requests\n").unwrap();
+    record(d, &python, &["--runs", "3", "-o", "trace.json"]);
+    let check = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lmms-tui"))
+            .arg("check")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let chain = "app.py:2 `import helper` (your code); helper.py:2 `import requests` (your code)";
+    let (code, out) = check(&["trace.json", "--baseline", "base.json"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✗ new dependency requests: "), "{out}");
+    assert!(
+        out.contains(&format!("program › app › helper › requests: {chain}")),
+        "{out}"
+    );
+    assert!(
+        !out.contains("✗ new dependency urllib3"),
+        "urllib3 comes with requests: {out}"
+    );
+    let (_, out) = check(&[
+        "trace.json",
+        "--baseline",
+        "base.json",
+        "--allow-new",
+        "requests",
+    ]);
+    assert!(
+        out.contains("✓ new dependency requests: ") && !out.contains("✗ new dependency"),
+        "{out}"
+    );
+    assert!(out.contains("(accepted with them)"), "{out}");
+
+    let (code, out) = check(&["trace.json", "--forbid", "requests", "--format", "github"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("requests loaded at cold start (--forbid requests)"),
+        "{out}"
+    );
+    assert!(out.contains(chain), "{out}");
+    assert!(out.contains("::error file=helper.py,line=2,"), "{out}");
+    let (code, out) = check(&["trace.json", "--forbid", "boto3", "--forbid", "url*"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✓ boto3 not loaded at cold start"), "{out}");
+    assert!(
+        out.contains("urllib3 loaded at cold start (--forbid url*)"),
+        "{out}"
+    );
+    let (code, out) = check(&[
+        "base.json",
+        "--forbid",
+        "requests",
+        "--max-modules",
+        "100000",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = check(&["base.json", "--max-modules", "1"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("modules at cold start, over --max-modules 1"),
+        "{out}"
+    );
+}

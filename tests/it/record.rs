@@ -694,3 +694,57 @@ fn a_second_signal_kills_the_program_and_cleans_up() {
         "temporary files left"
     );
 }
+
+/// A program that fails in every run (a wrong interpreter, a missing module) leaves an
+/// existing trace byte for byte as it was, says so and exits 1 (with no trace there, its runs
+/// are written: `a_failing_program_is_reported_and_its_trace_kept`); one that fails in some
+/// runs still writes the trace and names the failed runs.
+#[test]
+fn a_program_failing_in_every_run_keeps_the_old_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("app.py", "import json\n")]);
+    succeeded(&mut record_app(
+        dir.path(),
+        &["--runs", "2", "-o", "trace.json"],
+    ));
+    let good = std::fs::read(dir.path().join("trace.json")).unwrap();
+    write_files(
+        dir.path(),
+        &[("app.py", "import json\nimport not_installed_anywhere\n")],
+    );
+    let out = record_app(dir.path(), &["--runs", "2", "-o", "trace.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the program failed in every run (exit status 1): trace.json was not written"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("trace.json")).unwrap(), good);
+    // Failing in one run of two: written, and the failed run named.
+    write_files(
+        dir.path(),
+        &[(
+            "app.py",
+            "import json, os\nflag = os.path.join(os.path.dirname(__file__), 'ran')\n\
+             first = not os.path.exists(flag)\nopen(flag, 'w').close()\n\
+             if first:\n    raise SystemExit(3)\n",
+        )],
+    );
+    let out = record_app(
+        dir.path(),
+        &["--runs", "2", "--warmup", "0", "-o", "trace.json"],
+    )
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the program failed (exit status 3); its trace was kept"),
+        "{stderr}"
+    );
+    assert_ne!(std::fs::read(dir.path().join("trace.json")).unwrap(), good);
+}

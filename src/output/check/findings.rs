@@ -68,15 +68,40 @@ impl Mark {
     }
 }
 
-pub fn findings(a: &Analysis, verdict: &Verdict) -> Vec<(Mark, String)> {
-    let mut out: Vec<(Mark, String)> = vec![(Mark::Plain, summary(a.graph()))];
-    out.push(budget_line(verdict));
+/// One judgement: its mark, its line, and the program's file and line it is about, if any
+/// (GitHub annotates the source there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub mark: Mark,
+    pub text: String,
+    pub at: Option<(String, u32)>,
+}
+
+impl Finding {
+    fn new(mark: Mark, text: String) -> Finding {
+        Finding {
+            mark,
+            text,
+            at: None,
+        }
+    }
+}
+
+pub fn findings(a: &Analysis, verdict: &Verdict) -> Vec<Finding> {
+    let mut out: Vec<Finding> = vec![Finding::new(Mark::Plain, summary(a.graph()))];
+    let (mark, budget) = budget_line(verdict);
+    out.push(Finding::new(mark, budget));
+    guard_lines(a, verdict, &mut out);
     if let Some(c) = &verdict.against {
-        out.push((Mark::Note, format!("vs the baseline: {}", how_judged(c))));
+        out.push(Finding::new(
+            Mark::Note,
+            format!("vs the baseline: {}", how_judged(c)),
+        ));
         judged_lines(c, &mut out);
+        new_lines(a, c, &mut out);
         changes_lines(c, verdict.strict_failed, &mut out);
     }
-    out.push((
+    out.push(Finding::new(
         Mark::Plain,
         if verdict.passed {
             "check passed"
@@ -151,8 +176,8 @@ fn how_judged(c: &Against) -> String {
 }
 
 /// The total's verdict, the uniform-slowdown note, and what regressed.
-fn judged_lines(c: &Against, out: &mut Vec<(Mark, String)>) {
-    out.push((
+fn judged_lines(c: &Against, out: &mut Vec<Finding>) {
+    out.push(Finding::new(
         if c.uniform_slowdown {
             Mark::Warn
         } else {
@@ -161,7 +186,7 @@ fn judged_lines(c: &Against, out: &mut Vec<(Mark, String)>) {
         format!("total import time {}", judged_text(&c.total)),
     ));
     if c.uniform_slowdown {
-        out.push((
+        out.push(Finding::new(
             Mark::Note,
             "it grew, but no package's share of it moved: everything ran slower alike — a \
              slower or busier machine, not this code (not counted)"
@@ -174,11 +199,14 @@ fn judged_lines(c: &Against, out: &mut Vec<(Mark, String)>) {
     ] {
         let Some(list) = list else { continue };
         if list.is_empty() {
-            out.push((Mark::Pass, format!("no {what} regressed")));
+            out.push(Finding::new(Mark::Pass, format!("no {what} regressed")));
         } else {
-            out.push((Mark::FailHeading, format!("{what}s that regressed:")));
+            out.push(Finding::new(
+                Mark::FailHeading,
+                format!("{what}s that regressed:"),
+            ));
             for j in list {
-                out.push((
+                out.push(Finding::new(
                     Mark::FailItem,
                     format!("{:<30} {}", j.delta.name, judged_text(j)),
                 ));
@@ -187,26 +215,123 @@ fn judged_lines(c: &Against, out: &mut Vec<(Mark, String)>) {
     }
 }
 
+/// Packages new since the baseline: each fails unless accepted, with how it comes to load.
+fn new_lines(a: &Analysis, c: &Against, out: &mut Vec<Finding>) {
+    let g = a.graph();
+    for new in c.new_packages.iter().filter(|n| n.root) {
+        let d = &new.delta;
+        let (mark, verdict) = match new.allowed {
+            true => (Mark::Pass, "accepted (--allow-new)"),
+            false => (
+                Mark::FailHeading,
+                "not in the baseline (--allow-new accepts it)",
+            ),
+        };
+        let cost = runs_text(&d.after_runs);
+        out.push(Finding::new(
+            mark,
+            format!("new dependency {}: {cost}, {verdict}", d.name),
+        ));
+        if !new.allowed
+            && let Some(m) = g.find(&d.name)
+        {
+            blame_items(g, m, out);
+        }
+    }
+    let with: Vec<String> = (c.new_packages.iter())
+        .filter(|n| !n.root)
+        .map(|n| format!("{} {} ms", n.delta.name, ms(n.delta.after_us.unwrap_or(0))))
+        .collect();
+    if !with.is_empty() {
+        let accepted = c.new_packages.iter().all(|n| n.root || n.allowed);
+        let line = format!(
+            "with them, {} more new packages that only new modules import: {}{}",
+            with.len(),
+            first_names(&with, NAMED),
+            if accepted {
+                " (accepted with them)"
+            } else {
+                ""
+            }
+        );
+        out.push(Finding::new(Mark::Note, line));
+    }
+}
+
+/// `--forbid` and `--max-modules`: what loaded that must not, and how.
+fn guard_lines(a: &Analysis, verdict: &Verdict, out: &mut Vec<Finding>) {
+    let g = a.graph();
+    for f in &verdict.forbidden {
+        if f.loaded.is_empty() {
+            out.push(Finding::new(
+                Mark::Pass,
+                format!("{} not loaded at cold start (--forbid)", f.pattern),
+            ));
+        }
+        for &m in &f.loaded {
+            let what = format!(
+                "{} loaded at cold start (--forbid {}):",
+                g.name(m),
+                f.pattern
+            );
+            out.push(Finding::new(Mark::FailHeading, what));
+            blame_items(g, m, out);
+        }
+    }
+    if !verdict.forbidden.is_empty() && !g.edges_complete() {
+        let note = "a text trace knows only each module's first importer: others may load it too";
+        out.push(Finding::new(Mark::Note, note.into()));
+    }
+    if let Some(c) = verdict.module_count {
+        let (within, word) = (c.within(), if c.within() { "within" } else { "over" });
+        let line = format!(
+            "{} modules at cold start, {word} --max-modules {}",
+            c.count, c.max
+        );
+        out.push(Finding::new(mark(within), line));
+    }
+}
+
+/// How `m` comes to load, as failure items: each importer's chain and its imports' lines.
+fn blame_items(
+    g: &lmms_core::model::ImportGraph,
+    m: lmms_core::model::ModuleId,
+    out: &mut Vec<Finding>,
+) {
+    for b in super::blame::blame(g, m) {
+        out.push(Finding {
+            mark: Mark::FailItem,
+            text: b.text,
+            at: b.at,
+        });
+    }
+}
+
 /// What grew most, new modules, and a setup that differs from the baseline's.
-fn changes_lines(c: &Against, strict_failed: bool, out: &mut Vec<(Mark, String)>) {
+fn changes_lines(c: &Against, strict_failed: bool, out: &mut Vec<Finding>) {
     if !c.grew_most.is_empty() {
-        out.push((
+        out.push(Finding::new(
             Mark::Plain,
-            "grew most past the floors (modules, cumulative):".into(),
+            "grew most (modules, cumulative):".into(),
         ));
         for d in &c.grew_most {
-            out.push((Mark::Item, format!("{:<40} {}", d.name, delta_text(d))));
+            let below = match c.noise.passes_floors(d) {
+                true => "",
+                false => "  (below the floors)",
+            };
+            let line = format!("{:<40} {}{below}", d.name, delta_text(d));
+            out.push(Finding::new(Mark::Item, line));
         }
     }
     if !c.new_modules.is_empty() {
         let shown = NAMED * 2;
-        out.push((
+        out.push(Finding::new(
             Mark::Plain,
             format!("new modules: {}", first_names(&c.new_modules, shown)),
         ));
     }
     if !c.fingerprint.is_empty() {
-        out.push((
+        out.push(Finding::new(
             if strict_failed {
                 Mark::Fail
             } else {

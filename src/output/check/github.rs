@@ -1,7 +1,7 @@
 //! GitHub Actions: workflow commands that annotate the run (`::error …::message`), and the
 //! job summary in markdown.
 
-use super::findings::{Mark, findings};
+use super::findings::{Finding, Mark, findings};
 use lmms_core::printable::{markdown, printable};
 use lmms_core::whatif::Analysis;
 use lmms_core::whatif::check::Verdict;
@@ -29,7 +29,12 @@ fn one_spaced(line: &str) -> String {
 pub fn annotations(a: &Analysis, verdict: &Verdict) -> String {
     let mut out = String::new();
     let mut heading = String::new();
-    for (mark, line) in findings(a, verdict) {
+    for Finding {
+        mark,
+        text: line,
+        at,
+    } in findings(a, verdict)
+    {
         let level = match mark {
             Mark::Fail | Mark::FailItem => "error",
             Mark::Warn => "warning",
@@ -45,8 +50,13 @@ pub fn annotations(a: &Analysis, verdict: &Verdict) -> String {
             "lmms-tui check".into()
         };
         let line = one_spaced(&line);
+        // At the program's own line when known: GitHub shows it on the file in the diff.
+        let place = match at {
+            Some((file, line)) => format!("file={},line={line},", escape_property(&file)),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "::{level} title={}::{}\n",
+            "::{level} {place}title={}::{}\n",
             escape_property(&title),
             escape_data(&line)
         ));
@@ -78,7 +88,10 @@ pub fn summary_markdown(a: &Analysis, verdict: &Verdict) -> String {
             "FAILED ✗"
         }
     );
-    for (mark, line) in findings(a, verdict) {
+    for Finding {
+        mark, text: line, ..
+    } in findings(a, verdict)
+    {
         let line = one_spaced(&line);
         let line = markdown(&line);
         let bullet = match mark {

@@ -52,6 +52,12 @@ pub fn render(a: &Analysis, verdict: &Verdict) -> String {
             "regressed_modules": c.regressed_modules.as_ref()
                 .map(|l| l.iter().map(judged).collect::<Vec<_>>()),
             "grew_most": c.grew_most.iter().map(delta).collect::<Vec<_>>(),
+            "new_packages": c.new_packages.iter().map(|n| {
+                let mut v = delta(&n.delta);
+                v["after_runs"] = runs(&n.delta.after_runs);
+                v["allowed"] = json!(n.allowed);
+                v
+            }).collect::<Vec<_>>(),
             "new_modules": c.new_modules,
             "fingerprint_differences": c.fingerprint,
         })
@@ -73,6 +79,13 @@ pub fn render(a: &Analysis, verdict: &Verdict) -> String {
         })),
         "baseline": baseline,
         "strict_failed": verdict.strict_failed,
+        "forbidden": verdict.forbidden.iter().map(|f| json!({
+            "pattern": f.pattern,
+            "loaded": f.loaded.iter().map(|&m| g.name(m)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "max_modules": verdict.module_count.map(|c| json!({
+            "count": c.count, "max": c.max, "within": c.within(),
+        })),
     });
     let mut text = lmms_core::safe_json::to_string_pretty(&doc);
     text.push('\n');

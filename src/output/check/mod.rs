@@ -2,11 +2,12 @@
 //! what was judged; text, GitHub annotations and the markdown summary are drawn from it, JSON
 //! gives the same verdict as numbers.
 
+mod blame;
 mod findings;
 mod github;
 mod json;
 
-pub use findings::{Mark, findings};
+pub use findings::{Finding, Mark, findings};
 pub use github::summary_markdown;
 
 use lmms_core::whatif::Analysis;
@@ -58,6 +59,6 @@ impl CheckFormat {
 pub fn text(a: &Analysis, verdict: &Verdict) -> String {
     findings(a, verdict)
         .into_iter()
-        .map(|(mark, line)| format!("{}{line}\n", mark.prefix()))
+        .map(|f| format!("{}{}\n", f.mark.prefix(), f.text))
         .collect()
 }

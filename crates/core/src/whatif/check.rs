@@ -6,9 +6,14 @@
 //! regression of every package; a total that grew while no package's share moved is said as a
 //! uniform slowdown (machine or interpreter), not failed. `output::check` prints it.
 
+use std::collections::{HashMap, HashSet};
+
 use super::Analysis;
 use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST};
-use crate::model::{Comparison, Delta, Noise, median, rank_test_p};
+use crate::model::{
+    Comparison, Delta, ImportGraph, ModuleClass, ModuleId, Noise, Spread, median, rank_test_p,
+    top_level_package,
+};
 
 /// How many of the biggest changes are named.
 pub const NAMED: usize = 5;
@@ -36,6 +41,18 @@ pub struct Judged {
     pub regressed: bool,
 }
 
+/// A package the baseline lacks, past the absolute floor: a regression unless accepted.
+#[derive(Debug, Clone)]
+pub struct NewPackage {
+    /// Its figures (`before_us` is `None`).
+    pub delta: Delta,
+    /// Something the baseline had (a module, the program, your code) imports it; otherwise
+    /// only new modules do, and it comes with them.
+    pub root: bool,
+    /// Accepted: with `--allow-new`, or coming only with new modules when every root is.
+    pub allowed: bool,
+}
+
 /// The verdict against a baseline.
 pub struct Against {
     /// The floors in force.
@@ -50,9 +67,12 @@ pub struct Against {
     pub uniform_slowdown: bool,
     /// Packages that regressed, biggest first.
     pub regressed_packages: Vec<Judged>,
+    /// Packages new since the baseline that cost at least the absolute floor, biggest first.
+    pub new_packages: Vec<NewPackage>,
     /// With `--modules`: modules that regressed, biggest first.
     pub regressed_modules: Option<Vec<Judged>>,
-    /// The modules that grew most past the floors (cumulative), at most `NAMED`.
+    /// The modules that grew most (cumulative), at most `NAMED`, whether past the floors or
+    /// not: shown on a pass too.
     pub grew_most: Vec<Delta>,
     /// Names only in the current trace.
     pub new_modules: Vec<String>,
@@ -70,12 +90,16 @@ pub struct Verdict {
     pub against: Option<Against>,
     /// `--strict` and the fingerprints differ.
     pub strict_failed: bool,
+    /// Each `--forbid` pattern and what it matched at cold start.
+    pub forbidden: Vec<super::guards::Forbidden>,
+    /// Modules at cold start against `--max-modules`, when given.
+    pub module_count: Option<super::guards::ModuleCount>,
     /// Whether the check passed.
     pub passed: bool,
 }
 
 /// What `check` was asked for beyond the plan.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Floors given on the command line; otherwise `Noise::default()`, or `Noise::FEW_RUNS`
     /// when the rank test cannot apply.
@@ -84,6 +108,12 @@ pub struct Options {
     pub modules: bool,
     /// A fingerprint difference fails the check.
     pub strict: bool,
+    /// Top-level packages accepted as new since the baseline.
+    pub allow_new: Vec<String>,
+    /// Modules (names covering submodules, or globs) that must not load at cold start.
+    pub forbid: Vec<String>,
+    /// The most modules that may load at cold start.
+    pub max_modules: Option<usize>,
 }
 
 /// Each run's figure as a share of that run's total.
@@ -95,7 +125,7 @@ fn shares(runs: &[u64], totals: &[u64]) -> Vec<f64> {
 }
 
 /// Judges a trace: budget, baseline, fingerprint.
-pub fn check(analysis: &Analysis, options: Options) -> Verdict {
+pub fn check(analysis: &Analysis, options: &Options) -> Verdict {
     let projection = analysis.projection();
     let plan = analysis.plan();
     let budget = plan.params.budget_ms.map(|budget_ms| Budget {
@@ -104,28 +134,121 @@ pub fn check(analysis: &Analysis, options: Options) -> Verdict {
         within: analysis.within_budget().unwrap_or(true),
         with_plan: plan.lazy().next().is_some(),
     });
-    let against = analysis.comparison().map(|c| against(c, options));
+    let against = (analysis.comparison()).map(|c| against(analysis.graph(), c, options));
     let strict_failed =
         options.strict && against.as_ref().is_some_and(|a| !a.fingerprint.is_empty());
+    let graph = analysis.graph();
+    let forbidden = super::guards::forbidden(graph, &options.forbid);
+    let module_count = (options.max_modules).map(|max| super::guards::ModuleCount {
+        count: super::guards::cold_start_modules(graph),
+        max,
+    });
     let passed = budget.as_ref().is_none_or(|b| b.within)
         && !strict_failed
-        && against.as_ref().is_none_or(|a| {
-            !a.total.regressed
-                && a.regressed_packages.is_empty()
-                && a.regressed_modules.as_ref().is_none_or(Vec::is_empty)
-        });
+        && forbidden.iter().all(|f| f.loaded.is_empty())
+        && module_count.is_none_or(|c| c.within())
+        && against.as_ref().is_none_or(Against::passed);
     Verdict {
         budget,
         cold_start_us: projection.cold_start_us,
         against,
         strict_failed,
+        forbidden,
+        module_count,
         passed,
     }
 }
 
+impl Against {
+    /// Nothing regressed, and nothing new that was not accepted.
+    fn passed(&self) -> bool {
+        !self.total.regressed
+            && self.regressed_packages.is_empty()
+            && self.new_packages.iter().all(|n| n.allowed)
+            && self.regressed_modules.as_ref().is_none_or(Vec::is_empty)
+    }
+}
+
+/// Packages new since the baseline that cost at least the absolute floor (a new package has
+/// no relative change), biggest first. A root is imported by something the baseline had (a
+/// module, the program, your code); the others come only with new modules, and are accepted
+/// when every root is.
+fn new_packages(
+    g: &ImportGraph,
+    c: &Comparison,
+    noise: Noise,
+    allow: &[String],
+) -> Vec<NewPackage> {
+    let new: Vec<&Delta> = (c.packages.iter())
+        .filter(|d| d.before_us.is_none() && noise.passes_floors(d))
+        .collect();
+    let roots = roots(g, c, &new);
+    let roots_allowed = (new.iter().zip(&roots)).all(|(d, &root)| !root || allow.contains(&d.name));
+    (new.iter().zip(roots))
+        .map(|(d, root)| NewPackage {
+            delta: (*d).clone(),
+            root,
+            allowed: allow.contains(&d.name) || (!root && roots_allowed),
+        })
+        .collect()
+}
+
+/// Whether each new package is imported by a module the baseline had, by the program or by
+/// your code.
+fn roots(g: &ImportGraph, c: &Comparison, new: &[&Delta]) -> Vec<bool> {
+    let wanted: HashSet<&str> = new.iter().map(|d| d.name.as_str()).collect();
+    let mut members: HashMap<&str, Vec<ModuleId>> = HashMap::new();
+    for m in g.ids() {
+        let top = top_level_package(g.name(m));
+        if wanted.contains(top) {
+            members.entry(top).or_default().push(m);
+        }
+    }
+    let old = |i: ModuleId| {
+        g.module(i).class == ModuleClass::Program
+            || c.module(g.name(i)).is_some_and(|d| d.before_us.is_some())
+    };
+    let root = |package: &str| {
+        (members.get(package).into_iter().flatten()).any(|&m| {
+            (g.importers(m).iter()).any(|&i| match i {
+                None => true,
+                Some(i) => {
+                    top_level_package(g.name(i)) != package && !g.module(i).shutdown && old(i)
+                }
+            })
+        })
+    };
+    new.iter().map(|d| root(&d.name)).collect()
+}
+
+/// The total with the accepted new modules' own time taken out of each run — accepting a
+/// dependency accepts its cost: the accepted packages' modules, or, once every root is
+/// accepted, every new module (what the new packages bring of old ones too, such as
+/// `importlib.metadata`).
+fn total_less_accepted(g: &ImportGraph, c: &Comparison, new: &[NewPackage]) -> Delta {
+    let mut total = c.total();
+    if !new.iter().any(|n| n.allowed) {
+        return total;
+    }
+    let all = new.iter().all(|n| !n.root || n.allowed);
+    let accepted: HashSet<&str> = (new.iter())
+        .filter(|n| n.allowed)
+        .map(|n| n.delta.name.as_str())
+        .collect();
+    let is_new = |m: ModuleId| c.module(g.name(m)).is_none_or(|d| d.before_us.is_none());
+    let taken = g
+        .ids()
+        .filter(|&m| is_new(m) && (all || accepted.contains(top_level_package(g.name(m)))));
+    for (run, less) in total.after_runs.iter_mut().zip(g.run_sums(taken)) {
+        *run = run.saturating_sub(less);
+    }
+    total.after_us = Some(Spread::of(&mut total.after_runs.clone()).median);
+    total
+}
+
 /// The verdict against a baseline: the total, then each package (and module) on its share of
 /// each run's total.
-fn against(c: &Comparison, options: Options) -> Against {
+fn against(g: &ImportGraph, c: &Comparison, options: &Options) -> Against {
     let runs = (c.before_run_totals.len(), c.after_run_totals.len());
     let tested = runs.0 >= MIN_RUNS_FOR_TEST && runs.1 >= MIN_RUNS_FOR_TEST;
     let noise = options.noise.unwrap_or(if tested {
@@ -134,19 +257,21 @@ fn against(c: &Comparison, options: Options) -> Against {
         Noise::FEW_RUNS
     });
     let judge = Judge::new(c, noise, tested);
-    // A total that grew while no package's share moved grew alike everywhere: the machine (or
-    // interpreter) was slower, not the code. Said, not failed.
-    let mut total = judge.total(&c.total());
+    let new_packages = new_packages(g, c, noise, &options.allow_new);
+    // A total that grew while no package's share moved, and no new package explains it, grew
+    // alike everywhere: the machine (or interpreter) was slower, not the code. Said, not failed.
+    let mut total = judge.total(&total_less_accepted(g, c, &new_packages));
     let regressed_packages = judge.regressed(&c.packages);
-    let uniform = total.regressed && regressed_packages.is_empty();
+    let uniform = total.regressed && regressed_packages.is_empty() && new_packages.is_empty();
     total.regressed &= !uniform;
     Against {
         total,
         uniform_slowdown: uniform,
         regressed_packages,
+        new_packages,
         regressed_modules: options.modules.then(|| judge.regressed(&c.modules)),
         grew_most: (c.modules.iter())
-            .filter(|d| noise.passes_floors(d))
+            .filter(|d| d.change_us() > 0)
             .take(NAMED)
             .cloned()
             .collect(),
@@ -216,7 +341,8 @@ impl<'c> Judge<'c> {
     /// The deltas that regressed, judged on their shares.
     fn regressed(&self, list: &[Delta]) -> Vec<Judged> {
         (list.iter())
-            .filter(|d| self.noise.passes_floors(d))
+            // New names are judged as such (`new_packages`), not on shares they never had.
+            .filter(|d| d.before_us.is_some() && self.noise.passes_floors(d))
             .map(|d| self.share(d))
             .filter(|j| j.regressed)
             .collect()

@@ -7,6 +7,7 @@ mod atoms;
 pub mod check;
 mod closures;
 mod eager;
+pub mod guards;
 pub mod params;
 mod percentiles;
 pub mod plan;
