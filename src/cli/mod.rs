@@ -286,6 +286,30 @@ pub enum Failed {
     Input(lmms_core::error::Error),
 }
 
+/// The configuration file in force, and the flags it gave (those the command line did not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FromConfig {
+    pub path: PathBuf,
+    pub flags: Vec<OsString>,
+}
+
+impl FromConfig {
+    /// `pyproject.toml gives --budget-ms 900 --lazy pandas`: said on standard error, so no
+    /// figure comes from a file without a word.
+    pub fn said(&self) -> Option<String> {
+        let flags: Vec<String> = (self.flags.iter())
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect();
+        (!flags.is_empty()).then(|| {
+            format!(
+                "{} [tool.lmms-tui] gives {}",
+                self.path.display(),
+                flags.join(" ")
+            )
+        })
+    }
+}
+
 impl From<lmms_core::error::Error> for Failed {
     fn from(e: lmms_core::error::Error) -> Self {
         Failed::Input(e)
@@ -298,7 +322,7 @@ impl From<lmms_core::error::Error> for Failed {
 pub fn parse(
     argv: Vec<OsString>,
     cwd: &Path,
-) -> std::result::Result<(Cli, Option<PathBuf>), Failed> {
+) -> std::result::Result<(Cli, Option<FromConfig>), Failed> {
     let mut cli = Cli::command();
     // Built, so each argument says how many values it takes.
     cli.build();
@@ -316,8 +340,12 @@ pub fn parse(
         return Ok((from_matches(&matches)?, None));
     };
     let flags = config.flags(&cli, command, sub)?;
+    let from = |flags| FromConfig {
+        path: config.path.clone(),
+        flags,
+    };
     if flags.is_empty() {
-        return Ok((from_matches(&matches)?, Some(config.path)));
+        return Ok((from_matches(&matches)?, Some(from(flags))));
     }
     // The file's flags go right after the subcommand's name (first, for the explorer), so they
     // never land among a program's own arguments (`record … -- python …`).
@@ -326,11 +354,11 @@ pub fn parse(
         None => 1,
     };
     let mut full = argv;
-    full.splice(at..at, flags);
+    full.splice(at..at, flags.iter().cloned());
     let matches = cli
         .try_get_matches_from(&full)
         .map_err(|e| config.error(clap_message(&e)))?;
-    Ok((from_matches(&matches)?, Some(config.path)))
+    Ok((from_matches(&matches)?, Some(from(flags))))
 }
 
 /// `lmms-tui --config FILE check …` as `lmms-tui check --config FILE …`: a subcommand must
@@ -387,7 +415,14 @@ fn clap_message(e: &clap::Error) -> String {
     first.trim_start_matches("error: ").to_string()
 }
 
-pub fn run(cli: Cli, config: Option<PathBuf>) -> Result<ExitCode> {
+pub fn run(cli: Cli, config: Option<FromConfig>) -> Result<ExitCode> {
+    // The explorer names its configuration in its header; every other command here.
+    if cli.command.is_some()
+        && let Some(said) = config.as_ref().and_then(FromConfig::said)
+    {
+        eprintln!("lmms-tui: {}", lmms_core::printable::printable(&said));
+    }
+    let config = config.map(|c| c.path);
     match cli.command {
         Some(Command::Report(args)) => commands::report(args),
         Some(Command::Record(args)) => commands::record(args),
@@ -426,7 +461,13 @@ mod tests {
         let below = dir.path().join("src");
         std::fs::create_dir(&below).unwrap();
         let (cli, config) = parse(argv(&["lmms-tui", "check", "t"]), &below).unwrap();
-        assert_eq!(config, Some(dir.path().join("pyproject.toml")));
+        let config = config.unwrap();
+        assert_eq!(config.path, dir.path().join("pyproject.toml"));
+        let said = config.said().unwrap();
+        assert!(
+            said.ends_with("pyproject.toml [tool.lmms-tui] gives --tolerance=20"),
+            "{said}"
+        );
         let Some(Command::Check(check)) = cli.command else {
             panic!("check")
         };
@@ -435,7 +476,7 @@ mod tests {
         // Elsewhere, no table: the flag's own default.
         let elsewhere = tempfile::tempdir().unwrap();
         let (cli, config) = parse(argv(&["lmms-tui", "check", "t"]), elsewhere.path()).unwrap();
-        assert_eq!(config, None);
+        assert!(config.is_none());
         let Some(Command::Check(check)) = cli.command else {
             panic!("check")
         };
@@ -450,7 +491,7 @@ mod tests {
         let file = dir.path().join("check");
         let words = ["lmms-tui", "--config", "check", "check", "t"];
         let (cli, config) = parse(argv(&words), dir.path()).unwrap();
-        assert_eq!(config.map(|c| dir.path().join(c)), Some(file));
+        assert_eq!(config.map(|c| dir.path().join(c.path)), Some(file));
         let Some(Command::Check(check)) = cli.command else {
             panic!("check: {cli:?}")
         };

@@ -63,8 +63,8 @@ fn kept_from_within(a: &Analysis, m: ModuleId) -> Alone<'_> {
     if !subs.is_empty() {
         return Alone::Submodules(names(subs));
     }
-    let triggered: Vec<ModuleId> = (g.ids())
-        .filter(|&s| s != m && g.is_within(s, m) && !g.module(s).shutdown)
+    let mut triggered: Vec<ModuleId> = (g.submodules(m).into_iter())
+        .filter(|&s| !g.module(s).shutdown)
         .filter(|&s| {
             (g.importers(s).iter()).any(|&i| {
                 let yours = i.is_none_or(|i| g.module(i).class.is_editable());
@@ -72,6 +72,7 @@ fn kept_from_within(a: &Analysis, m: ModuleId) -> Alone<'_> {
             })
         })
         .collect();
+    triggered.sort_unstable();
     match triggered.is_empty() {
         true => Alone::Saves(0),
         false => Alone::UsedAtImport(names(triggered)),

@@ -70,6 +70,18 @@ fn the_table_is_the_flags_it_names_and_flags_win() {
         text.contains("within the 150 ms budget (with the plan's deferred imports)"),
         "{text}"
     );
+    // And says where the budget came from: the file and each flag it gave, on one line.
+    let said = String::from_utf8_lossy(&out.stderr);
+    let line = said
+        .lines()
+        .find(|l| l.contains("[tool.lmms-tui] gives"))
+        .unwrap_or("");
+    assert!(
+        line.contains("pyproject.toml")
+            && line.contains("--budget-ms=150")
+            && line.contains("--tolerance"),
+        "{said}"
+    );
 }
 
 #[test]

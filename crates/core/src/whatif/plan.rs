@@ -59,16 +59,16 @@ pub fn check_deferrable(graph: &ImportGraph, m: ModuleId) -> std::result::Result
 /// deferring a package in your code means not loading it at start-up, and your `import m.x`
 /// would load it (a submodule loads its package), so these statements are deferred with it.
 pub fn covered_submodules(graph: &ImportGraph, m: ModuleId) -> Vec<ModuleId> {
-    let editable = graph.editable_imports();
     let yours = |s: ModuleId| {
         (graph.importers(s).iter())
-            .any(|&i| !i.is_some_and(|i| graph.is_within(i, m)) && editable(i, s) && i != Some(s))
+            .any(|&i| !i.is_some_and(|i| graph.is_within(i, m)) && graph.is_editable_import(i, s))
     };
-    graph
-        .ids()
-        .filter(|&s| s != m && graph.is_within(s, m) && !graph.module(s).shutdown)
-        .filter(|&s| check_deferrable(graph, s).is_ok() && yours(s))
-        .collect()
+    let mut covered: Vec<ModuleId> = (graph.submodules(m).into_iter())
+        .filter(|&s| !graph.module(s).shutdown && yours(s))
+        .filter(|&s| check_deferrable(graph, s).is_ok())
+        .collect();
+    covered.sort_unstable();
+    covered
 }
 
 /// Whether the plan stops this import from happening at start-up. A deferred module's imports

@@ -36,7 +36,8 @@ impl ImportGraph {
         let name_facts = || {
             let package = packages_of(&names);
             let stdlib = stdlib_flags(&names, python);
-            (package, stdlib)
+            let children = package_children(&package);
+            (package, stdlib, children)
         };
         let build_tree = || {
             let mut samples = Csr::from_rows(n, &sample_modules, samples);
@@ -44,7 +45,7 @@ impl ImportGraph {
             samples.sort_rows_by_key(|s| s.run);
             first_import_tree(&names, &parent, samples, &shutdown, &context)
         };
-        let (tree, (package, stdlib)) = if n >= PARALLEL_FROM {
+        let (tree, (package, stdlib, package_children)) = if n >= PARALLEL_FROM {
             rayon::join(build_tree, name_facts)
         } else {
             (build_tree(), name_facts())
@@ -78,6 +79,7 @@ impl ImportGraph {
             site_texts,
             package,
             triggered,
+            package_children,
             runs,
             run_totals,
             total,
@@ -345,6 +347,15 @@ fn packages_of(names: &Names) -> Vec<u32> {
         };
     }
     package
+}
+
+/// Each package's own submodules, from each module's package.
+fn package_children(package: &[u32]) -> Csr<ModuleId> {
+    let pairs: Vec<(u32, ModuleId)> = (package.iter().enumerate())
+        .filter(|&(_, &p)| p != NO_PACKAGE)
+        .map(|(i, &p)| (p, ModuleId::new(i as u32)))
+        .collect();
+    Csr::from_pairs(package.len(), &pairs)
 }
 
 /// Whether each module is in the standard library, by top-level name; modules of one

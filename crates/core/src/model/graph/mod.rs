@@ -66,6 +66,8 @@ pub struct ImportGraph {
     /// (importer, module) imports whose every recorded site is in another module's function
     /// (`EdgeKind::is_triggered`); the program is `u32::MAX`.
     triggered: hashbrown::HashSet<(u32, u32)>,
+    /// Each package's own submodules (`a.b` for `a`).
+    package_children: Csr<ModuleId>,
     runs: u32,
     /// Σ self of every module (shutdown imports aside) in each run.
     run_totals: Vec<u64>,
@@ -207,6 +209,20 @@ impl ImportGraph {
             && self
                 .triggered
                 .contains(&(from.map_or(u32::MAX, ModuleId::raw), to.raw()))
+    }
+
+    /// Every module within the package `m` (`m.x`, `m.x.y`, …), `m` aside, in no set order:
+    /// a walk down the package tree, proportional to what it finds.
+    pub fn submodules(&self, m: ModuleId) -> Vec<ModuleId> {
+        let children = &self.package_children;
+        let mut found = Vec::new();
+        let mut stack = vec![m];
+        while let Some(p) = stack.pop() {
+            let row = children.row(p.index());
+            found.extend_from_slice(row);
+            stack.extend_from_slice(row);
+        }
+        found
     }
 
     /// Whether an edge of the graph is the package a submodule needs, not an import statement.
