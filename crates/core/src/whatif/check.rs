@@ -3,17 +3,16 @@
 //! an absolute and a relative floor and, when both sides have enough runs, a one-sided rank test
 //! on its run-by-run figures says noise is an unlikely explanation. Packages and modules are
 //! tested as shares of each run's total, so a machine that is slower across the board is not a
-//! regression of every package; a total that grew while no package's share moved is said as a
-//! uniform slowdown (machine or interpreter), not failed. `output::check` prints it.
-
-use std::collections::{HashMap, HashSet};
+//! regression of every package; a total that grew while no package's share moved, and no new
+//! package explains, is said as a uniform slowdown (machine or interpreter), not failed. A
+//! package new since the baseline fails unless accepted (`new_packages`); `--forbid` and
+//! `--max-modules` judge the trace alone (`guards`). `output::check` prints it.
 
 use super::Analysis;
+pub use super::new_packages::NewPackage;
+use super::new_packages::{new_packages, total_less_accepted};
 use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST};
-use crate::model::{
-    Comparison, Delta, ImportGraph, ModuleClass, ModuleId, Noise, Spread, median, rank_test_p,
-    top_level_package,
-};
+use crate::model::{Comparison, Delta, ImportGraph, Noise, median, rank_test_p};
 
 /// How many of the biggest changes are named.
 pub const NAMED: usize = 5;
@@ -39,18 +38,6 @@ pub struct Judged {
     pub p: Option<f64>,
     /// Whether it counts as a regression.
     pub regressed: bool,
-}
-
-/// A package the baseline lacks, past the absolute floor: a regression unless accepted.
-#[derive(Debug, Clone)]
-pub struct NewPackage {
-    /// Its figures (`before_us` is `None`).
-    pub delta: Delta,
-    /// Something the baseline had (a module, the program, your code) imports it; otherwise
-    /// only new modules do, and it comes with them.
-    pub root: bool,
-    /// Accepted: with `--allow-new`, or coming only with new modules when every root is.
-    pub allowed: bool,
 }
 
 /// The verdict against a baseline.
@@ -167,83 +154,6 @@ impl Against {
             && self.new_packages.iter().all(|n| n.allowed)
             && self.regressed_modules.as_ref().is_none_or(Vec::is_empty)
     }
-}
-
-/// Packages new since the baseline that cost at least the absolute floor (a new package has
-/// no relative change), biggest first. A root is imported by something the baseline had (a
-/// module, the program, your code); the others come only with new modules, and are accepted
-/// when every root is.
-fn new_packages(
-    g: &ImportGraph,
-    c: &Comparison,
-    noise: Noise,
-    allow: &[String],
-) -> Vec<NewPackage> {
-    let new: Vec<&Delta> = (c.packages.iter())
-        .filter(|d| d.before_us.is_none() && noise.passes_floors(d))
-        .collect();
-    let roots = roots(g, c, &new);
-    let roots_allowed = (new.iter().zip(&roots)).all(|(d, &root)| !root || allow.contains(&d.name));
-    (new.iter().zip(roots))
-        .map(|(d, root)| NewPackage {
-            delta: (*d).clone(),
-            root,
-            allowed: allow.contains(&d.name) || (!root && roots_allowed),
-        })
-        .collect()
-}
-
-/// Whether each new package is imported by a module the baseline had, by the program or by
-/// your code.
-fn roots(g: &ImportGraph, c: &Comparison, new: &[&Delta]) -> Vec<bool> {
-    let wanted: HashSet<&str> = new.iter().map(|d| d.name.as_str()).collect();
-    let mut members: HashMap<&str, Vec<ModuleId>> = HashMap::new();
-    for m in g.ids() {
-        let top = top_level_package(g.name(m));
-        if wanted.contains(top) {
-            members.entry(top).or_default().push(m);
-        }
-    }
-    let old = |i: ModuleId| {
-        g.module(i).class == ModuleClass::Program
-            || c.module(g.name(i)).is_some_and(|d| d.before_us.is_some())
-    };
-    let root = |package: &str| {
-        (members.get(package).into_iter().flatten()).any(|&m| {
-            (g.importers(m).iter()).any(|&i| match i {
-                None => true,
-                Some(i) => {
-                    top_level_package(g.name(i)) != package && !g.module(i).shutdown && old(i)
-                }
-            })
-        })
-    };
-    new.iter().map(|d| root(&d.name)).collect()
-}
-
-/// The total with the accepted new modules' own time taken out of each run — accepting a
-/// dependency accepts its cost: the accepted packages' modules, or, once every root is
-/// accepted, every new module (what the new packages bring of old ones too, such as
-/// `importlib.metadata`).
-fn total_less_accepted(g: &ImportGraph, c: &Comparison, new: &[NewPackage]) -> Delta {
-    let mut total = c.total();
-    if !new.iter().any(|n| n.allowed) {
-        return total;
-    }
-    let all = new.iter().all(|n| !n.root || n.allowed);
-    let accepted: HashSet<&str> = (new.iter())
-        .filter(|n| n.allowed)
-        .map(|n| n.delta.name.as_str())
-        .collect();
-    let is_new = |m: ModuleId| c.module(g.name(m)).is_none_or(|d| d.before_us.is_none());
-    let taken = g
-        .ids()
-        .filter(|&m| is_new(m) && (all || accepted.contains(top_level_package(g.name(m)))));
-    for (run, less) in total.after_runs.iter_mut().zip(g.run_sums(taken)) {
-        *run = run.saturating_sub(less);
-    }
-    total.after_us = Some(Spread::of(&mut total.after_runs.clone()).median);
-    total
 }
 
 /// The verdict against a baseline: the total, then each package (and module) on its share of

@@ -8,6 +8,7 @@ pub mod check;
 mod closures;
 mod eager;
 pub mod guards;
+mod new_packages;
 pub mod params;
 mod percentiles;
 pub mod plan;
