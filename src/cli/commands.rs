@@ -208,6 +208,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
         allow_new: args.allow_new,
         forbid: args.forbid,
         max_modules: args.max_modules,
+        allow_failed: args.allow_failed,
     };
     let verdict = lmms_core::whatif::check::check(&analysis, &options);
     let text = args.format.render(&analysis, &verdict);

@@ -181,6 +181,9 @@ pub struct CheckArgs {
     /// Fail when more than N modules load at cold start (start-up and shutdown imports aside)
     #[arg(long, value_name = "N")]
     pub max_modules: Option<usize>,
+    /// Judge a trace whose program failed in some of its recorded runs (refused otherwise)
+    #[arg(long)]
+    pub allow_failed: bool,
     /// How to print the verdict
     #[arg(long, value_parser = one_of(&CheckFormat::ALL, CheckFormat::name, CheckFormat::help), default_value = "text")]
     pub format: CheckFormat,

@@ -36,14 +36,32 @@ pub fn summary(graph: &ImportGraph) -> String {
             count(f.packages.len(), "package version")
         ));
     }
-    for extra in [noise_line(graph), interleaved_line(graph)]
-        .into_iter()
-        .flatten()
+    for extra in [
+        noise_line(graph),
+        interleaved_line(graph),
+        failed_line(graph),
+    ]
+    .into_iter()
+    .flatten()
     {
         line.push('\n');
         line.push_str(&extra);
     }
     line
+}
+
+/// The runs in which the recorded program failed: its figures are not the program's.
+pub fn failed_line(graph: &ImportGraph) -> Option<String> {
+    let failed = &graph.meta().failed_runs;
+    let first = failed.first()?;
+    Some(format!(
+        "the program failed in {} (run {}: {}{}): these figures may be of a program that \
+         stopped early",
+        count(failed.len(), "timed run"),
+        first.run,
+        first.how,
+        if failed.len() > 1 { ", …" } else { "" }
+    ))
 }
 
 /// Said when a text trace's lines were interleaved (levels dropping by more than one).

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::figures::{interleaved_line, noise_line, projection_lines, run_spread};
+use super::figures::{failed_line, interleaved_line, noise_line, projection_lines, run_spread};
 use super::units::{count, ms, percent};
 use super::untimed::ms_or_untimed;
 use super::why::WhyFormat;
@@ -114,7 +114,10 @@ fn header(a: &Analysis, page: &mut String) {
         "edges",
     );
     page.push_str("</dl>\n");
-    for caveat in [noise_line(g), interleaved_line(g)].into_iter().flatten() {
+    for caveat in [noise_line(g), interleaved_line(g), failed_line(g)]
+        .into_iter()
+        .flatten()
+    {
         let _ = writeln!(page, "<p class=\"caveat\">{}</p>", esc(&caveat));
     }
     page.push_str("</header>\n");

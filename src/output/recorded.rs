@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::figures::{interleaved_line, kept_text, noise_line};
+use super::figures::{failed_line, interleaved_line, kept_text, noise_line};
 use super::measured::{gc_line, measured};
 use super::units::{count, ms};
 use lmms_core::model::ImportGraph;
@@ -40,7 +40,7 @@ pub fn summary(g: &ImportGraph, written: &Path, notes: &[String]) -> Vec<String>
         }
     }
     lines.extend(gc_line(g));
-    let said = [noise_line(g), interleaved_line(g)];
+    let said = [noise_line(g), interleaved_line(g), failed_line(g)];
     lines.extend(
         said.into_iter()
             .flatten()

@@ -22,7 +22,7 @@ pub use launch::{Launch, edit_command, launch};
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 
 use lmms_core::error::{Error, Result};
-use lmms_core::model::{GcRuns, ImportGraph, TraceBuilder};
+use lmms_core::model::{FailedRun, GcRuns, ImportGraph, TraceBuilder};
 use lmms_core::trace;
 
 #[derive(Debug, Clone)]
@@ -304,6 +304,9 @@ fn timed_runs(
         };
         if !out.exit.success {
             failures.push((run, out.exit.description.clone()));
+            // Kept in the trace: `check` refuses a failing program's figures.
+            let how = out.exit.description.clone();
+            builder.meta.failed_runs.push(FailedRun { run, how });
         }
         if out.left_behind && !notes.iter().any(|n: &String| n.starts_with(LEFT_BEHIND)) {
             notes.push(format!(

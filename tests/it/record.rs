@@ -747,4 +747,22 @@ fn a_program_failing_in_every_run_keeps_the_old_trace() {
         "{stderr}"
     );
     assert_ne!(std::fs::read(dir.path().join("trace.json")).unwrap(), good);
+    // The failure is part of the trace: said by every summary, refused by `check`.
+    let check = |extra: &[&str]| {
+        bin()
+            .args(["check", "trace.json"])
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = check(&[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("the program failed in 1 timed run (run 1: exit status 3)"),
+        "{text}"
+    );
+    assert!(text.contains("--allow-failed judges it anyway"), "{text}");
+    assert_eq!(check(&["--allow-failed"]).status.code(), Some(0));
 }

@@ -91,6 +91,11 @@ pub fn findings(a: &Analysis, verdict: &Verdict) -> Vec<Finding> {
     let mut out: Vec<Finding> = vec![Finding::new(Mark::Plain, summary(a.graph()))];
     let (mark, budget) = budget_line(verdict);
     out.push(Finding::new(mark, budget));
+    if verdict.failed_refused {
+        let refused = "the recorded program failed (above): its trace is not judged as the \
+                       program's (--allow-failed judges it anyway)";
+        out.push(Finding::new(Mark::Fail, refused.into()));
+    }
     guard_lines(a, verdict, &mut out);
     if let Some(c) = &verdict.against {
         out.push(Finding::new(

@@ -79,6 +79,8 @@ pub fn render(a: &Analysis, verdict: &Verdict) -> String {
         })),
         "baseline": baseline,
         "strict_failed": verdict.strict_failed,
+        "failed_runs": g.meta().failed_runs,
+        "failed_refused": verdict.failed_refused,
         "forbidden": verdict.forbidden.iter().map(|f| json!({
             "pattern": f.pattern,
             "loaded": f.loaded.iter().map(|&m| g.name(m)).collect::<Vec<_>>(),

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{BOLD, RED, SELECTED};
 use crate::output::figures::{delta_text, noise_line};
-use crate::output::units::{duration, ms};
+use crate::output::units::{count, duration, ms};
 use crate::tui::app::App;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -57,14 +57,8 @@ fn pieces(app: &App) -> Vec<(u8, Vec<Span<'static>>)> {
     if let Some(source) = source {
         pieces.push((4, vec![Span::raw(source)]));
     }
-    pieces.push((
-        0,
-        vec![Span::raw(crate::output::units::count(g.runs(), "run"))],
-    ));
-    pieces.push((
-        1,
-        vec![Span::raw(crate::output::units::count(g.len(), "module"))],
-    ));
+    pieces.push((0, vec![Span::raw(count(g.runs(), "run"))]));
+    pieces.push((1, vec![Span::raw(count(g.len(), "module"))]));
     pieces.push((
         0,
         vec![Span::raw(format!("total {}", duration(g.total_us())))],
@@ -89,6 +83,11 @@ fn pieces(app: &App) -> Vec<(u8, Vec<Span<'static>>)> {
             2,
             vec![Span::styled("uncertain tree: interleaved lines", RED)],
         ));
+    }
+    let failed = g.meta().failed_runs.len();
+    if failed > 0 {
+        let text = format!("program failed in {}", count(failed, "run"));
+        pieces.push((1, vec![Span::styled(text, RED)]));
     }
     let total = g.total();
     if noise_line(g).is_some() {

@@ -40,6 +40,17 @@ pub struct TraceMeta {
     pub fingerprint: Option<Fingerprint>,
     /// Text lines whose nesting level dropped by more than one: interleaved output.
     pub level_jumps: LevelJumps,
+    /// Timed runs in which the program failed (`record`): such a trace is not the program's.
+    pub failed_runs: Vec<FailedRun>,
+}
+
+/// A timed run whose program exited unsuccessfully (or whose lines could not be used).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FailedRun {
+    /// The run, from 1, in the recording's order.
+    pub run: u32,
+    /// What happened: `exit status 1`, `timed out after 300 s`, …
+    pub how: String,
 }
 
 /// Where a text trace's nesting level dropped by more than one level from a line to the next —

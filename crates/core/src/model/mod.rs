@@ -22,8 +22,8 @@ mod stdlib_names;
 mod why;
 
 pub use builder::{
-    Fingerprint, GcRuns, LevelJumps, LoadedAnyway, MAX_RUNS, Measured, Sample, TraceBuilder,
-    TraceMeta,
+    FailedRun, Fingerprint, GcRuns, LevelJumps, LoadedAnyway, MAX_RUNS, Measured, Sample,
+    TraceBuilder, TraceMeta,
 };
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;

@@ -38,6 +38,9 @@ struct TraceFile<'a> {
     /// Interleaved text lines the tree was guessed across.
     #[serde(default, skip_serializing_if = "crate::model::LevelJumps::is_empty")]
     level_jumps: crate::model::LevelJumps,
+    /// Runs in which the program failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    failed_runs: Vec<crate::model::FailedRun>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -332,6 +335,7 @@ fn read_meta(path: &Path, file: TraceFile, builder: &mut TraceBuilder) -> Result
     builder.level_jumps(jumps.at);
     builder.meta.level_jumps.count = builder.meta.level_jumps.count.saturating_add(unlisted);
     builder.file_edges_complete(file.edges_complete);
+    builder.meta.failed_runs.extend(file.failed_runs);
     Ok(())
 }
 
@@ -371,7 +375,11 @@ fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
             Box::new([&f.python, &f.platform].into_iter().chain(packages)),
         )?;
     }
-    refuse("level_jumps", Box::new(file.level_jumps.at.iter()))
+    refuse("level_jumps", Box::new(file.level_jumps.at.iter()))?;
+    refuse(
+        "failed_runs",
+        Box::new(file.failed_runs.iter().map(|f| &f.how)),
+    )
 }
 
 fn has_control(text: &str) -> bool {
@@ -430,6 +438,7 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
         gc: meta.gc.clone(),
         fingerprint: meta.fingerprint.clone(),
         level_jumps: meta.level_jumps.clone(),
+        failed_runs: meta.failed_runs.clone(),
     };
     crate::safe_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")

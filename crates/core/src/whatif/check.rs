@@ -81,6 +81,8 @@ pub struct Verdict {
     pub forbidden: Vec<super::guards::Forbidden>,
     /// Modules at cold start against `--max-modules`, when given.
     pub module_count: Option<super::guards::ModuleCount>,
+    /// The recorded program failed in some runs, and `--allow-failed` was not given.
+    pub failed_refused: bool,
     /// Whether the check passed.
     pub passed: bool,
 }
@@ -101,6 +103,8 @@ pub struct Options {
     pub forbid: Vec<String>,
     /// The most modules that may load at cold start.
     pub max_modules: Option<usize>,
+    /// Judge a trace whose program failed in some runs anyway.
+    pub allow_failed: bool,
 }
 
 /// Each run's figure as a share of that run's total.
@@ -130,8 +134,10 @@ pub fn check(analysis: &Analysis, options: &Options) -> Verdict {
         count: super::guards::cold_start_modules(graph),
         max,
     });
+    let failed_refused = !options.allow_failed && !graph.meta().failed_runs.is_empty();
     let passed = budget.as_ref().is_none_or(|b| b.within)
         && !strict_failed
+        && !failed_refused
         && forbidden.iter().all(|f| f.loaded.is_empty())
         && module_count.is_none_or(|c| c.within())
         && against.as_ref().is_none_or(Against::passed);
@@ -142,6 +148,7 @@ pub fn check(analysis: &Analysis, options: &Options) -> Verdict {
         strict_failed,
         forbidden,
         module_count,
+        failed_refused,
         passed,
     }
 }
