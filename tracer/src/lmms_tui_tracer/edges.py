@@ -95,8 +95,7 @@ class Recorder:
             new = [next(last) for _ in range(grown)]
         except TypeError:  # 3.7: dicts are not reversible
             new = list(sys.modules)[-grown:]
-        parts = target.split(".")
-        own = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+        own = set(with_packages(target))
         own.update(target + "." + str(item) for item in fromlist or ())  # type: ignore
         for name in new:
             if name not in self.seen:
@@ -161,9 +160,14 @@ def not_loaded(name: str, package: "str | None") -> "list[str]":
     level = len(name) - len(name.lstrip("."))
     if level and not package:
         return []  # import_module raises
-    parts = resolve(name[level:], {"__package__": package}, level).split(".")
-    names = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    names = with_packages(resolve(name[level:], {"__package__": package}, level))
     return [n for n in names if n not in sys.modules]
+
+
+def with_packages(name: str) -> "list[str]":
+    """`a`, `a.b` and `a.b.c` for `a.b.c`: a module and its packages, outermost first."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def install(findings: "Findings", classifier: "Classifier") -> "Callable[[], None]":

@@ -9,10 +9,7 @@ fn program_imports_by_name(graph: &ImportGraph, run: Option<u32>) -> Vec<&str> {
         .roots()
         .iter()
         .copied()
-        .filter(|&m| {
-            let module = graph.module(m);
-            !module.startup && !module.shutdown
-        })
+        .filter(|&m| graph.module(m).at_cold_start())
         .filter(|&m| run.is_none_or(|r| graph.sample_in_run(m, r).is_some()))
         .map(|m: ModuleId| graph.name(m))
         .collect();

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::has_control;
 use crate::error::{Error, Result};
 use crate::model::{EdgeKind, ImportGraph, ModuleClass, ModuleId};
 use crate::model::{Sample, TraceBuilder, Within};
@@ -380,10 +381,6 @@ fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
         "failed_runs",
         Box::new(file.failed_runs.iter().map(|f| &f.how)),
     )
-}
-
-fn has_control(text: &str) -> bool {
-    text.chars().any(char::is_control)
 }
 
 /// Writes the graph as a trace.json (per-run samples kept), e.g. to convert a text trace.

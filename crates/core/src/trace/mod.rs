@@ -13,6 +13,12 @@ use crate::model::{ImportGraph, TraceBuilder};
 
 pub use input::Input;
 
+/// Whether a name or text a file holds has control characters: names are printed on
+/// terminals and CI logs, where one could start an escape or a workflow command.
+fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
 /// The formats a file can hold, told apart by content, never by file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -6,6 +6,7 @@
 //! loaded — except those CPython prints no `-X importtime` line for (`add_untimed`): they
 //! join the trace here, with no samples (their own time is in their importer's self time).
 
+use super::has_control;
 use crate::model::{EdgeKind, ModuleClass, TraceBuilder, Within};
 
 /// What a tracer run found beyond what goes into the builder.
@@ -113,10 +114,6 @@ fn finding<'t>(text: &'t str, kind: &'t str) -> impl Iterator<Item = (&'t str, &
         let name = fields.next().filter(|n| !n.is_empty())?;
         Some((name, fields.next().unwrap_or("")))
     })
-}
-
-fn has_control(text: &str) -> bool {
-    text.chars().any(|c| c.is_control())
 }
 
 /// One `edge` line (its fields after the trigger) into the builder; false when it names a

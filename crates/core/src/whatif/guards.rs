@@ -30,15 +30,12 @@ impl ModuleCount {
     }
 }
 
-/// Whether `m` loads at cold start: neither interpreter start-up nor after the program ended.
-fn at_cold_start(graph: &ImportGraph, m: ModuleId) -> bool {
-    let module = graph.module(m);
-    !module.startup && !module.shutdown
-}
-
 /// How many modules load at cold start.
 pub fn cold_start_modules(graph: &ImportGraph) -> usize {
-    graph.ids().filter(|&m| at_cold_start(graph, m)).count()
+    graph
+        .ids()
+        .filter(|&m| graph.module(m).at_cold_start())
+        .count()
 }
 
 /// Each pattern with the modules it matched at cold start.
@@ -49,7 +46,7 @@ pub fn forbidden(graph: &ImportGraph, patterns: &[String]) -> Vec<Forbidden> {
             let hit = |name: &str| matches(pattern, name);
             let loaded = graph
                 .ids()
-                .filter(|&m| at_cold_start(graph, m) && hit(graph.name(m)))
+                .filter(|&m| graph.module(m).at_cold_start() && hit(graph.name(m)))
                 // The outermost: a submodule whose package matched too is said through it.
                 .filter(|&m| !packages_of(graph.name(m)).any(|p| hit(p) && graph.find(p).is_some()))
                 .collect();

@@ -41,6 +41,12 @@ impl Module {
     pub fn timed(&self) -> bool {
         self.samples > 0
     }
+
+    /// Whether it loads at cold start: neither interpreter start-up nor after the program
+    /// ended.
+    pub fn at_cold_start(&self) -> bool {
+        !self.startup && !self.shutdown
+    }
 }
 
 const NO_PACKAGE: u32 = u32::MAX;
