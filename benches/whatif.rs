@@ -1,4 +1,5 @@
-//! The what-if engine: dominators (once per trace) and a full projection (every change).
+//! The what-if engine: dominators (once per trace), a full projection (every change), and a
+//! comparison with a baseline.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lmms_core::model::Dominators;
@@ -47,5 +48,20 @@ fn whatif(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, whatif);
+/// A trace against a baseline (another seed, so most names differ in time): the comparison with
+/// each package placed among the others, which `check` and the explorer pay once per baseline.
+fn comparison(c: &mut Criterion) {
+    let mut group = c.benchmark_group("comparison");
+    group.sample_size(10);
+    for modules in [1_000usize, 200_000] {
+        let before = graph(&SynthTree::generate(modules, 42).to_importtime());
+        let after = graph(&SynthTree::generate(modules, 43).to_importtime());
+        group.bench_function(format!("compare/{modules}"), |b| {
+            b.iter(|| lmms_core::model::comparison::compare(black_box(&before), black_box(&after)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, whatif, comparison);
 criterion_main!(benches);

@@ -5,6 +5,7 @@ mod action;
 mod bad_input;
 mod cached_lines;
 mod check_export;
+mod check_modules;
 mod cli_mutation;
 mod common;
 mod config;

@@ -6,6 +6,8 @@ use crate::output::figures::{change_text, delta_text, summary};
 use crate::output::units::{first_names, ms};
 use lmms_core::model::Spread;
 use lmms_core::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST, smallest_p};
+use lmms_core::model::shift::PackageShift;
+use lmms_core::model::shift::{MIN_MODULES, MIN_OWN_US, MIN_RUNS_FOR_SHIFTS, Z_SHIFTED};
 use lmms_core::whatif::Analysis;
 use lmms_core::whatif::check::{Against, Judged, NAMED, Verdict};
 
@@ -30,9 +32,46 @@ fn judged_text(j: &Judged) -> String {
         change_text(d)
     );
     if let Some(p) = j.p {
-        text.push_str(&format!(", p = {p:.3}"));
+        text.push_str(&format!(", {}", p_text(p)));
+    }
+    if let Some(s) = &j.modules {
+        let less_machine = d.after_us.unwrap_or(0) as f64 / s.machine_factor;
+        let before = d.before_us.unwrap_or(0).max(1) as f64;
+        text.push_str(&format!(
+            "; {:+.1}% with the machine's ×{:.2} taken out",
+            (less_machine / before - 1.0) * 100.0,
+            s.machine_factor,
+        ));
+        if j.modules_tested {
+            text.push_str(&standing_text(s));
+        }
     }
     text
+}
+
+/// Where a package's modules stand among the other packages'.
+fn standing_text(s: &PackageShift) -> String {
+    if s.z.is_infinite() {
+        return format!(
+            ", its modules ({}) apart from the other packages', which agree exactly",
+            s.modules
+        );
+    }
+    format!(
+        ", its modules {:.1} spreads ({:.1}% each) above the other packages' ({} modules)",
+        s.z,
+        (s.spread_factor - 1.0) * 100.0,
+        s.modules
+    )
+}
+
+/// A p to three places, or that it is below them.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {p:.3}")
+    }
 }
 
 /// How a finding counts.
@@ -154,19 +193,25 @@ fn how_judged(c: &Against) -> String {
     let noise = c.noise;
     if c.tested {
         let mut how = format!(
-            "a shift counts past {}% and {} ms, and a rank test p ≤ {ALPHA} for the total, \
-             ≤ {ALPHA_EACH} for each package or module, over {} and {} runs",
+            "a shift counts past {}% and {} ms, and a rank test over {} and {} runs: p ≤ \
+             {ALPHA} for the total, ≤ {ALPHA_EACH} for each package or module",
             noise.tolerance_pct, noise.min_ms, c.runs.0, c.runs.1
         );
+        if c.runs.0.min(c.runs.1) >= MIN_RUNS_FOR_SHIFTS {
+            how.push_str(&format!(
+                "; a package with {MIN_MODULES}+ modules of {MIN_OWN_US}+ µs also when its \
+                 modules stand {Z_SHIFTED}+ spreads above the other packages'"
+            ));
+        }
         let floor = smallest_p(c.runs.0, c.runs.1);
         if floor > ALPHA_EACH {
             how.push_str(&format!(
-                " — with so few runs the test cannot go below p = {floor:.3}: {} cannot fail \
-                 the check; record more runs",
+                " — with so few runs the rank test cannot go below p = {floor:.3}: {} \
+                 fail on it; record more runs",
                 if floor > ALPHA {
-                    "no shift"
+                    "no shift can"
                 } else {
-                    "no package or module"
+                    "only the total can"
                 }
             ));
         }
@@ -174,7 +219,8 @@ fn how_judged(c: &Against) -> String {
     } else {
         format!(
             "{} and {} runs: too few for a rank test (≥ {MIN_RUNS_FOR_TEST} a side), so only \
-             shifts past {}% and {} ms count — record more runs",
+             shifts past {}% and {} ms count, a package's with the machine's share taken out \
+             — record more runs",
             c.runs.0, c.runs.1, noise.tolerance_pct, noise.min_ms
         )
     }

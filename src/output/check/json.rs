@@ -34,6 +34,18 @@ fn judged(j: &Judged) -> Value {
     v["before_runs"] = runs(&j.delta.before_runs);
     v["after_runs"] = runs(&j.delta.after_runs);
     v["p"] = json!(j.p);
+    if let Some(s) = &j.modules {
+        v["among_packages"] = json!({
+            "modules": s.modules,
+            "packages": s.packages,
+            "machine_factor": s.machine_factor,
+            "against_rest_pct": (s.against_rest - 1.0) * 100.0,
+            "spread_pct": (s.spread_factor - 1.0) * 100.0,
+            "z": s.z,
+            "tested": j.modules_tested,
+            "shifted": j.modules_tested && s.shifted(),
+        });
+    }
     v["regressed"] = json!(j.regressed);
     v
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::graph::ImportGraph;
+use super::shift::Shifts;
 use super::stats::Spread;
 
 /// One name's time before and after (`None`: absent on that side), in µs: the median over
@@ -55,6 +56,9 @@ pub struct Comparison {
     pub modules: Vec<Delta>,
     /// Top-level packages by self time summed over `pkg.*`, biggest regression first.
     pub packages: Vec<Delta>,
+    /// Each package's modules' own times, after over before: what judges a package against
+    /// the rest of the program.
+    pub shifts: Shifts,
     /// Position of each module's delta in `modules`.
     index: HashMap<String, usize>,
 }
@@ -163,6 +167,21 @@ fn module_runs(graph: &ImportGraph) -> HashMap<String, Vec<u64>> {
         .collect()
 }
 
+/// Each timed module's own time, the median over runs (0 in a run that did not load it).
+fn own_medians(graph: &ImportGraph) -> HashMap<&str, u64> {
+    let mut row = vec![0u64; graph.runs() as usize];
+    (graph.ids())
+        .filter(|&m| graph.module(m).timed())
+        .map(|m| {
+            row.fill(0);
+            for s in graph.samples(m) {
+                row[s.run as usize] = row[s.run as usize].saturating_add(s.self_us);
+            }
+            (graph.name(m), median(&row))
+        })
+        .collect()
+}
+
 fn median(runs: &[u64]) -> u64 {
     Spread::of(&mut runs.to_vec()).median
 }
@@ -213,6 +232,7 @@ pub fn compare(before: &ImportGraph, after: &ImportGraph) -> Comparison {
             super::packages::self_per_run(before),
             super::packages::self_per_run(after),
         ),
+        shifts: Shifts::new(&own_medians(before), &own_medians(after)),
         index,
     }
 }

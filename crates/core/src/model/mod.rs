@@ -16,6 +16,7 @@ pub mod order;
 mod origin;
 pub mod packages;
 pub(crate) mod rng;
+pub mod shift;
 mod sites;
 mod stats;
 mod stdlib_names;

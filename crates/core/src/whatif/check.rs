@@ -3,15 +3,18 @@
 //! an absolute and a relative floor and, when both sides have enough runs, a one-sided rank test
 //! on its run-by-run figures says noise is an unlikely explanation. Packages and modules are
 //! tested as shares of each run's total, so a machine that is slower across the board is not a
-//! regression of every package; a total that grew while no package's share moved, and no new
-//! package explains, is said as a uniform slowdown (machine or interpreter), not failed. A
-//! package new since the baseline fails unless accepted (`new_packages`); `--forbid` and
-//! `--max-modules` judge the trace alone (`guards`). `output::check` prints it.
+//! regression of every package; a package with modules enough is also placed among the other
+//! packages by its modules' own times (`model::shift`), which finds it with three runs a side.
+//! A total that grew while no package moved, and no new package explains, is said as a uniform
+//! slowdown (machine or interpreter), not failed. A package new since the baseline fails unless
+//! accepted (`new_packages`); `--forbid` and `--max-modules` judge the trace alone (`guards`).
+//! `output::check` prints it.
 
 use super::Analysis;
 pub use super::new_packages::NewPackage;
 use super::new_packages::{new_packages, total_less_accepted};
 use crate::model::comparison::{ALPHA, ALPHA_EACH, MIN_RUNS_FOR_TEST};
+use crate::model::shift::{MIN_RUNS_FOR_SHIFTS, PackageShift};
 use crate::model::{Comparison, Delta, ImportGraph, Noise, median, rank_test_p};
 
 /// How many of the biggest changes are named.
@@ -29,13 +32,19 @@ pub struct Budget {
     pub with_plan: bool,
 }
 
-/// A change, the rank test's p (None when a side had too few runs) and the judgement.
+/// A change, the rank tests' p (over runs, and for a package over its modules) and the
+/// judgement.
 #[derive(Debug, Clone)]
 pub struct Judged {
     /// The change.
     pub delta: Delta,
-    /// The rank test's p, when there were runs enough.
+    /// The rank test's p over runs, when there were runs enough.
     pub p: Option<f64>,
+    /// A package's modules against the other packages', when it has modules enough.
+    pub modules: Option<PackageShift>,
+    /// Whether its standing among the packages was tested (runs enough a side), not only used
+    /// to take the machine's share out.
+    pub modules_tested: bool,
     /// Whether it counts as a regression.
     pub regressed: bool,
 }
@@ -178,7 +187,7 @@ fn against(g: &ImportGraph, c: &Comparison, options: &Options) -> Against {
     // A total that grew while no package's share moved, and no new package explains it, grew
     // alike everywhere: the machine (or interpreter) was slower, not the code. Said, not failed.
     let mut total = judge.total(&total_less_accepted(g, c, &new_packages));
-    let regressed_packages = judge.regressed(&c.packages);
+    let regressed_packages = judge.regressed_packages(&c.packages);
     let uniform = total.regressed && regressed_packages.is_empty() && new_packages.is_empty();
     total.regressed &= !uniform;
     Against {
@@ -208,6 +217,8 @@ struct Judge<'c> {
     noise: Noise,
     /// Whether each side has runs enough for the rank test.
     tested: bool,
+    /// Whether each side has runs enough to place a package among the others.
+    shifts_tested: bool,
     before_total: f64,
 }
 
@@ -216,10 +227,12 @@ impl<'c> Judge<'c> {
         let mut totals: Vec<f64> = (comparison.before_run_totals.iter())
             .map(|&t| t as f64)
             .collect();
+        let runs = (comparison.before_run_totals.len()).min(comparison.after_run_totals.len());
         Judge {
             comparison,
             noise,
             tested,
+            shifts_tested: runs >= MIN_RUNS_FOR_SHIFTS,
             before_total: median(&mut totals),
         }
     }
@@ -230,6 +243,8 @@ impl<'c> Judge<'c> {
         Judged {
             delta: d.clone(),
             p,
+            modules: None,
+            modules_tested: false,
             regressed: self.noise.passes_floors(d) && p.is_none_or(|p| p <= ALPHA),
         }
     }
@@ -250,9 +265,46 @@ impl<'c> Judge<'c> {
         Judged {
             delta: d.clone(),
             p,
+            modules: None,
+            modules_tested: false,
             // (`regressed` below judges only changes past the raw floors.)
             regressed: self.noise.passes_floors(&corrected) && p.is_none_or(|p| p <= ALPHA_EACH),
         }
+    }
+
+    /// A package placed among the others (`Shifts`): its change less the machine's past the
+    /// floors and, with runs enough, its modules standing out from the other packages' or its
+    /// share's runs all above the baseline's (a new module inside it shows there). With a run
+    /// a side there is no test: the floors judge its change against the rest of the program,
+    /// not against a total containing it. Otherwise (two runs a side, too few modules or
+    /// packages) judged as a share.
+    fn package(&self, d: &Delta) -> Judged {
+        let share = self.share(d);
+        let shift = (self.comparison.shifts.package(&d.name))
+            .filter(|_| self.shifts_tested || !self.tested);
+        let Some(shift) = shift else {
+            return share;
+        };
+        let corrected = Delta {
+            after_us: (d.after_us).map(|a| (a as f64 / shift.machine_factor).round() as u64),
+            ..d.clone()
+        };
+        let shifted = !self.tested || shift.shifted() || share.p.is_some_and(|p| p <= ALPHA_EACH);
+        Judged {
+            modules: Some(shift),
+            modules_tested: self.shifts_tested,
+            regressed: self.noise.passes_floors(&corrected) && shifted,
+            ..share
+        }
+    }
+
+    /// The packages that regressed.
+    fn regressed_packages(&self, list: &[Delta]) -> Vec<Judged> {
+        (list.iter())
+            .filter(|d| d.before_us.is_some() && self.noise.passes_floors(d))
+            .map(|d| self.package(d))
+            .filter(|j| j.regressed)
+            .collect()
     }
 
     /// The deltas that regressed, judged on their shares.
