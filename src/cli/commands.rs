@@ -6,8 +6,10 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::whatif_args::Absent;
 use super::{
-    AnalysisArgs, CheckArgs, ExportArgs, MixingArgs, OutputArgs, RecordArgs, ReportArgs, WhyArgs,
+    AnalysisArgs, CheckArgs, ExportArgs, FromConfig, MixingArgs, OutputArgs, RecordArgs,
+    ReportArgs, WhyArgs,
 };
 use crate::output::units::{count, first_names};
 use crate::record::{self, Progress, RecordOptions};
@@ -16,7 +18,7 @@ use lmms_core::error::{Error, Result};
 use lmms_core::model::{ImportGraph, Noise, comparison, kinship};
 use lmms_core::printable::printable;
 use lmms_core::trace;
-use lmms_core::whatif::Analysis;
+use lmms_core::whatif::{Analysis, ConfigGave};
 
 impl AnalysisArgs {
     /// The trace, its baseline comparison and the plan the flags describe, as one analysis;
@@ -35,16 +37,11 @@ impl AnalysisArgs {
                 Some(comparison::compare(&before, &graph))
             }
         };
-        let (plan, ignored) = self.whatif.plan(&graph)?;
-        let notice = (!ignored.is_empty()).then(|| {
-            // A plan may name a million absent modules: the line names the first few.
-            format!(
-                "the plan names {} not in this trace, ignored: {}",
-                count(ignored.len(), "module"),
-                first_names(&ignored, IGNORED_SHOWN)
-            )
-        });
-        Ok((Analysis::new(graph, plan, comparison), notice))
+        let (plan, absent) = self.whatif.plan(&graph)?;
+        let config = self.whatif.config.as_ref().map(FromConfig::gave);
+        let notice = absent_notice(&absent, config.as_ref());
+        let analysis = Analysis::new(graph, plan, comparison).with_config(config);
+        Ok((analysis, notice))
     }
 
     /// `load`, for the commands that print: the notice goes to standard error.
@@ -66,6 +63,29 @@ fn load_one(files: &[PathBuf], mixing: &MixingArgs) -> Result<ImportGraph> {
         return Err(mixed(&format!("{}: {why}", graph.meta().files.join(", "))));
     }
     Ok(graph)
+}
+
+/// Modules the plan file or the configuration file name that the trace lacks: one line (a plan
+/// may name a million), naming the first few of each.
+fn absent_notice(absent: &Absent, config: Option<&ConfigGave>) -> Option<String> {
+    let said = |names: &[String], by: &str| {
+        (!names.is_empty()).then(|| {
+            format!(
+                "{by} names {} not in this trace, ignored: {}",
+                count(names.len(), "module"),
+                first_names(names, IGNORED_SHOWN)
+            )
+        })
+    };
+    let file = config.map_or("", |c| c.file.as_str());
+    let lines: Vec<String> = [
+        said(&absent.plan, "the plan"),
+        said(&absent.config, &format!("{file} [tool.lmms-tui]")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!lines.is_empty()).then(|| lines.join("; "))
 }
 
 fn mixed(why: &str) -> Error {

@@ -281,6 +281,19 @@ fn usage(e: &clap::Error) -> ExitCode {
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
+impl Cli {
+    /// The what-if flags of the command to run, when it takes them.
+    fn whatif_mut(&mut self) -> Option<&mut WhatIfArgs> {
+        match &mut self.command {
+            None => Some(&mut self.analysis.whatif),
+            Some(Command::Report(a)) => Some(&mut a.analysis.whatif),
+            Some(Command::Check(a)) => Some(&mut a.analysis.whatif),
+            Some(Command::Export(a)) => Some(&mut a.whatif),
+            Some(_) => None,
+        }
+    }
+}
+
 pub fn run(cli: Cli, config: Option<FromConfig>) -> Result<ExitCode> {
     // The explorer names its configuration in its header; every other command here.
     if cli.command.is_some()

@@ -26,6 +26,31 @@ pub struct FromConfig {
 }
 
 impl FromConfig {
+    /// The modules the file names with `flag` (`lazy = ["pandas"]` is `--lazy=pandas`, `usage
+    /// = { pandas = 5 }` is `--usage=pandas=5`): a trace without one is not an error, since one
+    /// file serves every trace below it.
+    pub fn module_names(&self, flag: &str) -> Vec<String> {
+        let prefix = format!("--{flag}=");
+        (self.flags.iter())
+            .filter_map(|f| f.to_str()?.strip_prefix(&prefix))
+            .map(|value| match flag {
+                "usage" => value.rsplit_once('=').map_or(value, |(name, _)| name),
+                _ => value,
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// As the outputs say it.
+    pub fn gave(&self) -> lmms_core::whatif::ConfigGave {
+        lmms_core::whatif::ConfigGave {
+            file: self.path.display().to_string(),
+            flags: (self.flags.iter())
+                .map(|f| f.to_string_lossy().into_owned())
+                .collect(),
+        }
+    }
+
     /// `pyproject.toml gives --budget-ms 900 --lazy pandas`: said on standard error, so no
     /// figure comes from a file without a word.
     pub fn said(&self) -> Option<String> {
@@ -79,6 +104,7 @@ pub fn parse(
     if flags.is_empty() {
         return Ok((from_matches(&matches)?, Some(from(flags))));
     }
+    let from = from(flags.clone());
     // The file's flags go right after the subcommand's name (first, for the explorer), so they
     // never land among a program's own arguments (`record … -- python …`).
     let at = match matches.subcommand_name() {
@@ -90,7 +116,11 @@ pub fn parse(
     let matches = cli
         .try_get_matches_from(&full)
         .map_err(|e| config.error(clap_message(&e)))?;
-    Ok((from_matches(&matches)?, Some(from(flags))))
+    let mut parsed = from_matches(&matches)?;
+    if let Some(whatif) = parsed.whatif_mut() {
+        whatif.config = Some(from.clone());
+    }
+    Ok((parsed, Some(from)))
 }
 
 /// `lmms-tui --config FILE check …` as `lmms-tui check --config FILE …`: a subcommand must

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
 
+use super::FromConfig;
 use lmms_core::error::{Error, Result};
 use lmms_core::model::ImportGraph;
 use lmms_core::whatif::params::{Kind, Value};
@@ -20,6 +21,17 @@ pub struct WhatIfArgs {
     pub usage: Vec<(String, f64)>,
     /// Parameters given on the command line, with their values.
     pub params: Vec<(&'static Param, Value)>,
+    /// The configuration file that gave some of these flags, if one did.
+    pub config: Option<FromConfig>,
+}
+
+/// Modules the flags name that the trace lacks, by where they were named; ignored, and said.
+#[derive(Debug, Default)]
+pub struct Absent {
+    /// Named by the plan file.
+    pub plan: Vec<String>,
+    /// Named by the configuration file.
+    pub config: Vec<String>,
 }
 
 fn parse_usage(s: &str) -> std::result::Result<(String, f64), String> {
@@ -123,6 +135,7 @@ impl FromArgMatches for WhatIfArgs {
                 .map(|v| v.cloned().collect())
                 .unwrap_or_default(),
             params,
+            config: None,
         })
     }
 
@@ -133,29 +146,55 @@ impl FromArgMatches for WhatIfArgs {
 }
 
 impl WhatIfArgs {
-    /// The plan these flags describe; names the plan file mentions but the trace lacks are
-    /// returned, while unknown modules on the command line are errors (likely typos).
-    pub fn plan(&self, graph: &ImportGraph) -> Result<(Plan, Vec<String>)> {
+    /// The plan these flags describe; names the plan file or the configuration file mention
+    /// but the trace lacks are returned, while unknown modules on the command line are errors
+    /// (likely typos).
+    pub fn plan(&self, graph: &ImportGraph) -> Result<(Plan, Absent)> {
         let (mut plan, ignored) = match &self.plan {
             Some(path) => plan::load(path, graph)?,
             None => (Plan::new(graph), Vec::new()),
         };
-        let find = |name: &str| graph.require(name);
+        let mut absent = Absent {
+            plan: ignored,
+            config: Vec::new(),
+        };
+        let from_config =
+            |flag: &str| (self.config.as_ref()).map_or_else(Vec::new, |c| c.module_names(flag));
+        let mut find = |name: &str, from_config: &[String]| match graph.find(name) {
+            Some(m) => Ok(Some(m)),
+            None if from_config.iter().any(|n| n == name) => {
+                if !absent.config.iter().any(|n| n == name) {
+                    absent.config.push(name.to_string());
+                }
+                Ok(None)
+            }
+            None => graph.require(name).map(Some),
+        };
         // (submodule, package): `--lazy PKG` covers your `import PKG.sub` (and its usage).
         let mut covered = Vec::new();
-        for (names, decision) in [
-            (&self.lazy, Decision::Lazy),
-            (&self.lazy_everywhere, Decision::LazyEverywhere),
+        for (names, decision, flag) in [
+            (&self.lazy, Decision::Lazy, "lazy"),
+            (
+                &self.lazy_everywhere,
+                Decision::LazyEverywhere,
+                "lazy-everywhere",
+            ),
         ] {
+            let given = from_config(flag);
             for name in names {
-                let m = find(name)?;
+                let Some(m) = find(name, &given)? else {
+                    continue;
+                };
                 let subs = (plan.set_decision_covering(graph, m, decision)).map_err(Error::new)?;
                 covered.extend(subs.into_iter().map(|s| (s, m)));
             }
         }
         let mut usage_set = Vec::new();
+        let given = from_config("usage");
         for (name, pct) in &self.usage {
-            let m = find(name)?;
+            let Some(m) = find(name, &given)? else {
+                continue;
+            };
             plan.set_usage_pct(m, *pct);
             usage_set.push(m);
         }
@@ -168,6 +207,6 @@ impl WhatIfArgs {
             plan.set(param, *value);
         }
         plan.validate().map_err(Error::new)?;
-        Ok((plan, ignored))
+        Ok((plan, absent))
     }
 }

@@ -206,3 +206,51 @@ fn record_takes_runs_but_not_lazy() {
     assert_eq!(json["trace"]["runs"], 2);
     assert!(json["projection"]["measured"].is_null());
 }
+
+#[test]
+fn the_config_is_in_json_and_its_absent_modules_are_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("pyproject.toml", TABLE)]);
+    let trace = trace();
+    // Both JSON outputs name the file and each flag it gave.
+    let report = report_json(dir.path(), &[&trace]);
+    assert_eq!(
+        report["config"]["file"],
+        dir.path().join("pyproject.toml").display().to_string()
+    );
+    let flags: Vec<&str> = (report["config"]["flags"].as_array().unwrap().iter())
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        flags.contains(&"--budget-ms=150") && flags.contains(&"--usage=pandas=5"),
+        "{flags:?}"
+    );
+    let out = bin()
+        .args(["check", &trace, "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // `check` takes `tolerance` too.
+    assert_eq!(check["config"]["file"], report["config"]["file"]);
+    let check_flags = check["config"]["flags"].as_array().unwrap();
+    assert_eq!(check_flags.len(), flags.len() + 1);
+    assert!(check_flags.contains(&serde_json::json!("--tolerance=10")));
+    assert_eq!(
+        report_json(Path::new("/"), &[&trace])["config"],
+        serde_json::Value::Null
+    );
+    // A trace without pandas: the file's `lazy` and `usage` of it are a note, not an error.
+    let stdlib = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cpython3.11-stdlib.txt");
+    let stdlib = stdlib.display().to_string();
+    let (code, err) = fails(dir.path(), &["report", &stdlib]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("[tool.lmms-tui] names 1 module not in this trace, ignored: pandas"),
+        "{err}"
+    );
+    // The same name typed on the command line is still refused: likely a typo.
+    let (code, err) = fails(dir.path(), &["report", &stdlib, "--lazy", "pandas"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("module `pandas` is not in the trace"), "{err}");
+}

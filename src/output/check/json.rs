@@ -82,6 +82,7 @@ pub fn render(a: &Analysis, verdict: &Verdict) -> String {
             "modules": g.len(),
             "total_ms": ms(g.total_us()),
         },
+        "config": a.config(),
         "cold_start_ms": ms(verdict.cold_start_us),
         "budget": verdict.budget.as_ref().map(|b| json!({
             "budget_ms": b.budget_ms,

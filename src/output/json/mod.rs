@@ -186,6 +186,9 @@ pub fn write_json(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<
     let projection = projection(a);
     out.write_all(b"{\"trace\": ")?;
     lmms_core::safe_json::to_writer(&mut *out, &trace)?;
+    // Where settings came from beside the command line (null: nowhere).
+    out.write_all(b",\n\"config\": ")?;
+    lmms_core::safe_json::to_writer(&mut *out, &a.config())?;
     write!(
         out,
         ",\n\"total_us\": {},\n\"startup_us\": {},\n\"projection\": ",

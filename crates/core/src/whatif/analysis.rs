@@ -32,10 +32,21 @@ pub enum PlanEffect {
     Eager,
 }
 
+/// A configuration file and the flags it gave beside the command line's: said by every output,
+/// so no figure comes from a file without a word.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConfigGave {
+    /// The file, as named.
+    pub file: String,
+    /// The flags it gave, e.g. `["--budget-ms", "900"]`.
+    pub flags: Vec<String>,
+}
+
 /// A trace, its plan and everything computed from them: what every report, check, export and the
 /// explorer read.
 pub struct Analysis {
     graph: ImportGraph,
+    config: Option<ConfigGave>,
     dominators: Dominators,
     traced: AsTraced,
     /// The plan's eager closure, updated as decisions change.
@@ -60,6 +71,7 @@ impl Analysis {
         );
         Analysis {
             graph,
+            config: None,
             dominators,
             traced,
             eager,
@@ -73,6 +85,16 @@ impl Analysis {
     pub fn of(graph: ImportGraph) -> Analysis {
         let plan = Plan::new(&graph);
         Analysis::new(graph, plan, None)
+    }
+
+    /// With the settings a configuration file gave.
+    pub fn with_config(self, config: Option<ConfigGave>) -> Analysis {
+        Analysis { config, ..self }
+    }
+
+    /// The settings a configuration file gave, when one did.
+    pub fn config(&self) -> Option<&ConfigGave> {
+        self.config.as_ref()
     }
 
     /// The trace.

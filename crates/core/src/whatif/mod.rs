@@ -16,7 +16,7 @@ mod projection;
 mod rule;
 mod traced;
 
-pub use analysis::{Analysis, PlanEffect, Usage, measured_edits};
+pub use analysis::{Analysis, ConfigGave, PlanEffect, Usage, measured_edits};
 pub use eager::EagerClosure;
 pub use params::{PARAMS, Param, Params, Thresholds};
 pub use percentiles::Percentiles;
