@@ -54,12 +54,15 @@ pub fn summary(graph: &ImportGraph) -> String {
 pub fn failed_line(graph: &ImportGraph) -> Option<String> {
     let failed = &graph.meta().failed_runs;
     let first = failed.first()?;
+    let said = match first.stderr_tail.last() {
+        Some(last) => format!("{}, its last words: {last}", first.how),
+        None => first.how.clone(),
+    };
     Some(format!(
-        "the program failed in {} (run {}: {}{}): these figures may be of a program that \
+        "the program failed in {} (run {}: {said}{}): these figures may be of a program that \
          stopped early",
         count(failed.len(), "timed run"),
         first.run,
-        first.how,
         if failed.len() > 1 { ", …" } else { "" }
     ))
 }

@@ -305,8 +305,11 @@ fn timed_runs(
         if !out.exit.success {
             failures.push((run, out.exit.description.clone()));
             // Kept in the trace: `check` refuses a failing program's figures.
-            let how = out.exit.description.clone();
-            builder.meta.failed_runs.push(FailedRun { run, how });
+            builder.meta.failed_runs.push(FailedRun {
+                run,
+                how: out.exit.description.clone(),
+                stderr_tail: out.stderr_tail.clone(),
+            });
         }
         if out.left_behind && !notes.iter().any(|n: &String| n.starts_with(LEFT_BEHIND)) {
             notes.push(format!(

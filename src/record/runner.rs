@@ -65,6 +65,9 @@ pub struct RunOutput {
     /// The program exited but something it started still held its standard error (a daemon,
     /// a `Popen` never waited for): not waited for.
     pub left_behind: bool,
+    /// The last lines the program wrote to standard error itself (not import times), each cut
+    /// short: what a failed run is remembered by.
+    pub stderr_tail: Vec<String>,
     /// The helper marked the run: its import-time lines are this interpreter's alone.
     pub marked: bool,
     /// After the mark, another interpreter printed import times into the run's standard error
@@ -246,6 +249,7 @@ impl Runner for ProcessRunner {
                 description,
             },
             left_behind: followed.left_behind,
+            stderr_tail: followed.tail.into(),
         })
     }
 }
@@ -347,6 +351,7 @@ impl ProcessRunner {
         let mut status = None;
         let mut timed_out = None;
         let mut left_behind = false;
+        let mut tail = std::collections::VecDeque::with_capacity(TAIL_LINES);
         loop {
             let wait = if status.is_some() {
                 QUIET_AFTER_EXIT
@@ -354,7 +359,11 @@ impl ProcessRunner {
                 POLL
             };
             match lines.recv_timeout(wait) {
-                Ok((stream, line)) => self.take_line(stream, &line, show, trace),
+                Ok((stream, line)) => {
+                    if let Some(own) = self.take_line(stream, &line, show, trace) {
+                        keep_in_tail(&mut tail, own);
+                    }
+                }
                 Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) if status.is_some() => {
                     left_behind = true;
@@ -377,23 +386,50 @@ impl ProcessRunner {
             status: status.unwrap_or_else(|| child.wait()),
             timed_out,
             left_behind,
+            tail,
         })
     }
 
     /// One line of the program's standard error: import-time lines go to `trace`, the
-    /// program's own are echoed when the job shows output.
-    fn take_line(&self, stream: Stream, line: &[u8], show: bool, trace: &mut TraceLines) {
+    /// program's own are echoed when the job shows output, and returned.
+    fn take_line(
+        &self,
+        stream: Stream,
+        line: &[u8],
+        show: bool,
+        trace: &mut TraceLines,
+    ) -> Option<String> {
         let text = String::from_utf8_lossy(line);
         let own = match stream {
             Stream::Program => Some(&*text),
             Stream::Descriptor2 => trace.take(&text),
-        };
-        if let Some(own) = own
-            && show
-        {
+        }?;
+        if show {
             (self.echo)(own);
         }
+        Some(own.to_string())
     }
+}
+
+/// Lines of a run's own standard error kept, the last ones: a traceback ends with its error.
+const TAIL_LINES: usize = 5;
+
+/// Characters kept of each: a line may be a megabyte.
+const TAIL_CHARS: usize = 300;
+
+/// Keeps `line` among the last `TAIL_LINES`, cut to `TAIL_CHARS` and escaped (it is stored in
+/// trace.json and printed), blank lines aside.
+fn keep_in_tail(tail: &mut std::collections::VecDeque<String>, line: String) {
+    let line = line.trim_end();
+    if line.trim().is_empty() {
+        return;
+    }
+    if tail.len() == TAIL_LINES {
+        tail.pop_front();
+    }
+    let cut: String = line.chars().take(TAIL_CHARS).collect();
+    let more = if cut.len() < line.len() { "…" } else { "" };
+    tail.push_back(format!("{}{more}", lmms_core::printable::printable(&cut)));
 }
 
 /// What following a run found.
@@ -402,6 +438,8 @@ struct Followed {
     /// The run was killed at this limit.
     timed_out: Option<Duration>,
     left_behind: bool,
+    /// The last lines of its own standard error.
+    tail: std::collections::VecDeque<String>,
 }
 
 /// How often a running program is looked at while its standard error is quiet.

@@ -63,6 +63,14 @@ impl Runner for FakeRunner {
                 description: "exit status 3".into(),
             },
             left_behind: false,
+            stderr_tail: if job.show && timed == 2 {
+                vec![
+                    "Traceback (most recent call last):".into(),
+                    "KeyError: 'x'".into(),
+                ]
+            } else {
+                Vec::new()
+            },
             marked: job.tracer != Tracer::Off,
             other_interpreter: false,
         })
@@ -427,6 +435,7 @@ fn python_3_14_needs_no_edge_tracer_and_silence_is_an_error() {
                     description: String::new(),
                 },
                 left_behind: false,
+                stderr_tail: Vec::new(),
                 marked: false,
                 other_interpreter: false,
             })

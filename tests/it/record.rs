@@ -731,7 +731,8 @@ fn a_program_failing_in_every_run_keeps_the_old_trace() {
             "app.py",
             "import json, os\nflag = os.path.join(os.path.dirname(__file__), 'ran')\n\
              first = not os.path.exists(flag)\nopen(flag, 'w').close()\n\
-             if first:\n    raise SystemExit(3)\n",
+             if first:\n    import sys\n    sys.stderr.write('boom \\x1b[31mred\\n')\n    \
+             raise SystemExit(3)\n",
         )],
     );
     let out = record_app(
@@ -760,8 +761,17 @@ fn a_program_failing_in_every_run_keeps_the_old_trace() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("the program failed in 1 timed run (run 1: exit status 3)"),
+        text.contains(
+            "the program failed in 1 timed run (run 1: exit status 3, its last words: boom \\u{1b}[31mred)"
+        ),
         "{text}"
+    );
+    // Its last words are kept in the trace, escaped.
+    let trace: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("trace.json")).unwrap()).unwrap();
+    assert_eq!(
+        trace["failed_runs"][0]["stderr_tail"],
+        serde_json::json!(["boom \\u{1b}[31mred"])
     );
     assert!(text.contains("--allow-failed judges it anyway"), "{text}");
     assert_eq!(check(&["--allow-failed"]).status.code(), Some(0));

@@ -51,6 +51,9 @@ pub struct FailedRun {
     pub run: u32,
     /// What happened: `exit status 1`, `timed out after 300 s`, …
     pub how: String,
+    /// The last lines the program wrote to standard error itself, escaped (may be none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stderr_tail: Vec<String>,
 }
 
 /// Where a text trace's nesting level dropped by more than one level from a line to the next —

@@ -379,7 +379,9 @@ fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
     refuse("level_jumps", Box::new(file.level_jumps.at.iter()))?;
     refuse(
         "failed_runs",
-        Box::new(file.failed_runs.iter().map(|f| &f.how)),
+        Box::new(
+            (file.failed_runs.iter()).flat_map(|f| std::iter::once(&f.how).chain(&f.stderr_tail)),
+        ),
     )
 }
 
