@@ -68,6 +68,17 @@ fn unchanged_recordings_pass_both_ways() {
         let (code, out, err) = lmms(&["check", trace, "--baseline", baseline]);
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains("its modules stand 4+ spreads above"), "{out}");
+        // What grew is shown on a pass, each package with why it did not count.
+        let growers: Vec<&str> = (out.split("packages that grew most").nth(1).unwrap().lines())
+            .skip(1)
+            .take_while(|l| l.starts_with("    "))
+            .collect();
+        assert!(!growers.is_empty(), "{out}");
+        assert!(
+            (growers.iter())
+                .all(|l| l.ends_with("(below the floors)") || l.ends_with("(not significant)")),
+            "{out}"
+        );
     }
 }
 
@@ -83,6 +94,7 @@ fn a_package_thirty_percent_slower_is_found_by_its_modules_with_three_runs() {
         let (code, out, err) = lmms(&["check", &slowed, "--baseline", baseline]);
         assert_eq!(code, 1, "{out}{err}");
         assert_eq!(regressed(&out), [package], "{out}");
+        assert!(out.contains(&format!("    {package} ")) && out.contains("  (regressed)"));
         let line = (out.lines())
             .find(|l| l.trim_start().starts_with(&format!("{package} ")))
             .unwrap();

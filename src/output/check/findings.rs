@@ -358,8 +358,31 @@ fn blame_items(
     }
 }
 
+/// The packages that grew most, each with why it did not count (or that it did).
+fn package_growers(c: &Against, out: &mut Vec<Finding>) {
+    if c.packages_grew_most.is_empty() {
+        return;
+    }
+    out.push(Finding::new(
+        Mark::Plain,
+        "packages that grew most (own time; by ms, then by %):".into(),
+    ));
+    for j in &c.packages_grew_most {
+        let why = if j.regressed {
+            "  (regressed)"
+        } else if !c.noise.passes_floors(&j.delta) {
+            "  (below the floors)"
+        } else {
+            "  (not significant)"
+        };
+        let line = format!("{:<30} {}{why}", j.delta.name, judged_text(j));
+        out.push(Finding::new(Mark::Item, line));
+    }
+}
+
 /// What grew most, new modules, and a setup that differs from the baseline's.
 fn changes_lines(c: &Against, strict_failed: bool, out: &mut Vec<Finding>) {
+    package_growers(c, out);
     if !c.grew_most.is_empty() {
         out.push(Finding::new(
             Mark::Plain,

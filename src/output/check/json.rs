@@ -64,6 +64,7 @@ pub fn render(a: &Analysis, verdict: &Verdict) -> String {
             "regressed_modules": c.regressed_modules.as_ref()
                 .map(|l| l.iter().map(judged).collect::<Vec<_>>()),
             "grew_most": c.grew_most.iter().map(delta).collect::<Vec<_>>(),
+            "packages_grew_most": c.packages_grew_most.iter().map(judged).collect::<Vec<_>>(),
             "new_packages": c.new_packages.iter().map(|n| {
                 let mut v = delta(&n.delta);
                 v["after_runs"] = runs(&n.delta.after_runs);

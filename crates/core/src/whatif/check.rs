@@ -70,6 +70,9 @@ pub struct Against {
     /// The modules that grew most (cumulative), at most `NAMED`, whether past the floors or
     /// not: shown on a pass too.
     pub grew_most: Vec<Delta>,
+    /// The packages that grew most, judged: at most `NAMED` by ms, then up to `NAMED` more by
+    /// percent (of those past the absolute floor), whether they regressed or not.
+    pub packages_grew_most: Vec<Judged>,
     /// Names only in the current trace.
     pub new_modules: Vec<String>,
     /// How interpreter, platform or package versions differ from the baseline's.
@@ -196,6 +199,7 @@ fn against(g: &ImportGraph, c: &Comparison, options: &Options) -> Against {
         regressed_packages,
         new_packages,
         regressed_modules: options.modules.then(|| judge.regressed(&c.modules)),
+        packages_grew_most: judge.grew_most(&c.packages),
         grew_most: (c.modules.iter())
             .filter(|d| d.change_us() > 0)
             .take(NAMED)
@@ -296,6 +300,25 @@ impl<'c> Judge<'c> {
             regressed: self.noise.passes_floors(&corrected) && shifted,
             ..share
         }
+    }
+
+    /// The packages that grew most by ms, then by percent, each judged.
+    fn grew_most(&self, packages: &[Delta]) -> Vec<Judged> {
+        let grew: Vec<&Delta> = (packages.iter())
+            .filter(|d| d.before_us.is_some() && d.change_us() > 0)
+            .collect();
+        let mut most: Vec<&Delta> = grew.iter().copied().take(NAMED).collect();
+        let mut by_pct: Vec<&Delta> = (grew.iter().copied())
+            .filter(|d| d.change_us() as f64 >= self.noise.min_ms * 1000.0)
+            .filter(|d| !most.iter().any(|m| m.name == d.name))
+            .collect();
+        by_pct.sort_by(|a, b| {
+            b.change_pct()
+                .unwrap_or(0.0)
+                .total_cmp(&a.change_pct().unwrap_or(0.0))
+        });
+        most.extend(by_pct.into_iter().take(NAMED));
+        most.into_iter().map(|d| self.package(d)).collect()
     }
 
     /// The packages that regressed.
