@@ -1,6 +1,6 @@
 //! What each subcommand does with its flags: load, analyse, print or write.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -56,13 +56,30 @@ impl AnalysisArgs {
 
 /// One side's files as one trace, refused when its runs look like different programs.
 fn load_one(files: &[PathBuf], mixing: &MixingArgs) -> Result<ImportGraph> {
-    let graph = trace::load(files)?;
+    let graph = trace::load(files).map_err(|e| plan_given_as_trace(files).unwrap_or(e))?;
     if let Some(why) = kinship::unrelated_runs(&graph)
         && !mixing.allow_mixed
     {
         return Err(mixed(&format!("{}: {why}", graph.meta().files.join(", "))));
     }
     Ok(graph)
+}
+
+/// A plan among files given as traces (asked when they did not read), said as such.
+fn plan_given_as_trace(files: &[PathBuf]) -> Option<Error> {
+    let plan = files.iter().find(|f| {
+        let mut head = Vec::new();
+        std::fs::File::open(f)
+            .and_then(|file| file.take(4096).read_to_end(&mut head))
+            .is_ok_and(|_| lmms_core::whatif::plan::looks_like_plan(&head))
+    })?;
+    Some(Error::in_file(
+        plan,
+        format!(
+            "is an lmms-tui plan, not a trace: give it beside a trace, `lmms-tui TRACE --plan {}`",
+            plan.display()
+        ),
+    ))
 }
 
 /// Modules the plan file or the configuration file name that the trace lacks: one line (a plan
@@ -113,6 +130,10 @@ pub fn explore(
             first,
             format!("no such file — did you mean `lmms-tui {command}`?"),
         ));
+    }
+    // A missing file is said before a missing terminal: it is the first thing to fix.
+    if let Some(missing) = (traces.iter()).find(|p| p.as_os_str() != trace::STDIN && !p.exists()) {
+        return Err(Error::in_file(missing, "cannot read: no such file"));
     }
     crate::tui::terminal::require_terminal()?;
     // A --plan file that does not exist yet is where `w` will save a new plan.
@@ -193,6 +214,19 @@ pub fn man(cli: clap::Command, dir: Option<PathBuf>) -> Result<ExitCode> {
 }
 
 pub fn why(args: WhyArgs) -> Result<ExitCode> {
+    // `why trace.json pandas`: the module comes first.
+    if let [trace] = &args.traces[..]
+        && !trace.exists()
+        && Path::new(&args.module).is_file()
+    {
+        return Err(Error::new(format!(
+            "`{}` is a file and `{}` is not: the module comes first — `lmms-tui why {} {}`",
+            args.module,
+            trace.display(),
+            trace.display(),
+            args.module
+        )));
+    }
     let graph = load_one(&args.traces, &args.mixing)?;
     let why = graph.why(graph.require(&args.module)?);
     let stdout = io::stdout();

@@ -157,13 +157,13 @@ pub struct CheckArgs {
     pub traces: Vec<PathBuf>,
     #[command(flatten)]
     pub analysis: AnalysisArgs,
-    /// Allowed growth in percent, for the total and each package [default: 10; 25 when a side
-    /// has fewer than 3 runs]
-    #[arg(long, value_name = "PCT")]
+    /// Allowed growth in percent, for the total and each package [default: 10; 50 when a side
+    /// has one run]
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
     pub tolerance: Option<f64>,
-    /// Growth below this many ms is noise, whatever its percentage [default: 1; 5 when a side
-    /// has fewer than 3 runs]
-    #[arg(long, value_name = "MS")]
+    /// Growth below this many ms is noise, whatever its percentage [default: 1; 10 when a side
+    /// has one run]
+    #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     pub min_ms: Option<f64>,
     /// Judge every module as well as every package
     #[arg(long)]

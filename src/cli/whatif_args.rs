@@ -99,8 +99,10 @@ impl Args for WhatIfArgs {
             let arg = Arg::new(p.key).long(p.key).help(p.flag_help());
             cmd.arg(match p.kind {
                 Kind::Switch => arg.action(ArgAction::SetTrue),
+                // `--budget-ms -1` reaches the bounds check, not clap's advice to write `-- -1`.
                 Kind::Number | Kind::Optional => arg
                     .value_name(value_name(p))
+                    .allow_negative_numbers(true)
                     .value_parser(move |s: &str| p.parse(s)),
             })
         })

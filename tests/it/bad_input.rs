@@ -32,7 +32,79 @@ fn binary_garbage() {
     let bytes: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
         .collect();
-    refused("garbage.bin", &bytes, &["no import-time lines"]);
+    refused("garbage.bin", &bytes, &["is a binary file, not a trace"]);
+}
+
+/// Files that are something else say what they are, and the command the user likely meant.
+#[test]
+fn a_file_that_is_something_else_says_what_and_the_next_step() {
+    refused(
+        "app.py",
+        b"\"\"\"A handler.\"\"\"\nimport json\n\ndef handler(event, context):\n    return 1\n",
+        &[
+            "looks like Python source, not a trace: record one with `lmms-tui record -o trace.json -- python ",
+        ],
+    );
+    refused(
+        "lmms-plan.json",
+        br#"{"format": "lmms-tui-plan", "version": 1, "decisions": {}}"#,
+        &["is an lmms-tui plan, not a trace", "--plan "],
+    );
+    refused(
+        "elf",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00",
+        &["is a binary file"],
+    );
+    let other = br#"{"format": "lmms-tui-trace", "version": 99, "runs": 1, "modules": []}"#;
+    refused(
+        "v99.json",
+        other,
+        &["version 99 is not supported", "record it again"],
+    );
+    // A directory holding a trace.json points at it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("trace.json"), GOOD).unwrap();
+    let d = dir.path().display().to_string();
+    let (code, _, err) = lmms(&["report", &d]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("did you mean {d}/trace.json?")),
+        "{err}"
+    );
+}
+
+/// Arguments in the wrong order, a negative number, a missing file without a terminal: each a
+/// line that says what to do.
+#[test]
+fn command_line_slips_say_what_to_do() {
+    let trace = crate::common::asset("lambda-handler-trace.json");
+    let trace = trace.to_str().unwrap();
+    let (code, _, err) = lmms(&["why", trace, "pandas"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "the module comes first — `lmms-tui why pandas {trace}`"
+        )),
+        "{err}"
+    );
+    for (flag, said) in [
+        ("--budget-ms", "must be ≥ 0"),
+        ("--tolerance", "must be ≥ 0"),
+    ] {
+        let (code, _, err) = lmms(&["check", trace, flag, "-1"]);
+        assert_eq!(code, 2, "{flag}: {err}");
+        assert!(
+            err.contains(said) && !err.contains("-- -1"),
+            "{flag}: {err}"
+        );
+    }
+    // No terminal here: the missing file is said first.
+    let (code, _, err) = lmms(&["no-such-trace.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no-such-trace.json: cannot read: no such file"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -46,9 +46,14 @@ impl Input {
     /// The bytes of the file at `path`.
     pub fn file(path: &Path) -> Result<Input> {
         if path.is_dir() {
+            let inside = path.join("trace.json");
+            let hint = match inside.is_file() {
+                true => format!(" — did you mean {}?", inside.display()),
+                false => String::new(),
+            };
             return Err(Error::in_file(
                 path,
-                "is a directory, expected a trace file",
+                format!("is a directory, expected a trace file{hint}"),
             ));
         }
         let file = File::open(path).map_err(|e| cannot(path, e))?;

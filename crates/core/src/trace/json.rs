@@ -91,9 +91,15 @@ struct SiteRecord<'a> {
 
 /// Reads a trace.json into the builder, its runs after those already read.
 pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()> {
-    let file: TraceFile =
-        serde_json::from_slice(bytes).map_err(|e| Error::in_json(path, &e, "trace"))?;
-    check_header(path, &file)?;
+    let file: TraceFile = serde_json::from_slice(bytes).map_err(|e| {
+        // Another format or version is said as such, not as the field it lacks.
+        match serde_json::from_slice::<Header>(bytes) {
+            Ok(h) => check_header(path, &h.format, h.version).err(),
+            Err(_) => None,
+        }
+        .unwrap_or_else(|| Error::in_json(path, &e, "trace"))
+    })?;
+    check_header(path, &file.format, file.version)?;
     // Names first, so parents and importers may name modules listed later.
     let (ids, in_file) = intern(path, &file, builder)?;
     let reader = Modules {
@@ -108,19 +114,28 @@ pub fn read(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Result<()>
     read_meta(path, file, builder)
 }
 
-fn check_header(path: &Path, file: &TraceFile) -> Result<()> {
-    if file.format != FORMAT {
+/// A trace.json's first two fields, read alone when the whole does not read.
+#[derive(Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+}
+
+fn check_header(path: &Path, format: &str, version: u32) -> Result<()> {
+    if format != FORMAT {
         return Err(Error::in_file(
             path,
-            format!("`format` is `{}`, expected `{FORMAT}`", file.format),
+            format!("`format` is `{format}`, expected `{FORMAT}`"),
         ));
     }
-    if file.version != VERSION {
+    if version != VERSION {
         return Err(Error::in_file(
             path,
             format!(
-                "trace format version {} is not supported (this lmms-tui reads version {VERSION})",
-                file.version
+                "trace format version {} is not supported (this lmms-tui reads version \
+                 {VERSION}): record it again with this lmms-tui, or read it with the one that \
+                 wrote it",
+                version
             ),
         ));
     }

@@ -5,6 +5,7 @@ mod input;
 pub mod json;
 pub mod text;
 pub mod tracer;
+mod what_it_is;
 
 use std::path::Path;
 
@@ -49,10 +50,15 @@ pub fn read_bytes(path: &Path, bytes: &[u8], builder: &mut TraceBuilder) -> Resu
         return Err(Error::in_file(path, "the file is empty"));
     }
     builder.meta.files.push(path.display().to_string());
-    match detect_format(bytes) {
+    let read = match detect_format(bytes) {
         Format::Json => json::read(path, bytes, builder),
         Format::CpythonText => text::read(path, bytes, builder),
-    }
+    };
+    // A file that is something else says what it is, and what was likely meant.
+    read.map_err(|e| match what_it_is::not_a_trace(path, bytes) {
+        Some(what) => Error::in_file(path, what),
+        None => e,
+    })
 }
 
 /// Reads every file as runs of one trace (several files are several runs).

@@ -11,6 +11,12 @@ use crate::model::{ImportGraph, Importer, ModuleClass, ModuleId};
 
 /// A plan file's `format` field.
 pub const FORMAT: &str = "lmms-tui-plan";
+
+/// Whether a file's first bytes are a plan's: a JSON document of the plan's format.
+pub fn looks_like_plan(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    text.trim_start().starts_with('{') && text.contains(&format!("\"{FORMAT}\""))
+}
 /// The plan file version this build reads and writes.
 pub const VERSION: u32 = 1;
 
