@@ -549,6 +549,21 @@ fn deferring_pandas_moves_the_projection_at_once_and_agrees_with_report() {
     let p99 = format!("P99 {} ms", ms(p.percentiles.p99_us.round() as u64));
     assert!(text.contains(&p99), "{p99} in\n{text}");
     assert!(p.cold_start_us < p.traced_cold_start_us);
+    // The footer said what `L` changed, with the cold start it moved.
+    let said = format!(
+        "pandas deferred in your code: cold start {} → {} ms",
+        ms(p.traced_cold_start_us),
+        ms(p.cold_start_us)
+    );
+    assert_eq!(s.app.status(), Some(said.as_str()));
+    // On an 80×24 screen too, the footer shows it.
+    let mut small = Screen::new(80, 24);
+    small.keys(&[KeyCode::Down, KeyCode::Char('L')]);
+    let footer = small.lines().join("\n");
+    assert!(
+        footer.contains("pandas deferred in your code: cold start 286.8 → "),
+        "{footer}"
+    );
     assert!(
         text.contains("savings may be overstated"),
         "tree-only trace says so"

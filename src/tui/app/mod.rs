@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod files;
+mod headline;
 mod mouse;
 mod update;
 
@@ -279,12 +280,12 @@ impl App {
         };
         let n = deferrable.len();
         let many = targets.len() > 1 || self.current().selected(&self.analysis) != Some(first);
-        let said = many.then(|| {
-            let what = match next {
-                Decision::Eager => "eager again",
-                Decision::Lazy => "deferred in your code",
-                Decision::LazyEverywhere => "deferred at every import",
-            };
+        let what = match next {
+            Decision::Eager => "eager again",
+            Decision::Lazy => "deferred in your code",
+            Decision::LazyEverywhere => "deferred at every import",
+        };
+        let said = if many {
             let left = if startup.is_empty() {
                 String::new()
             } else {
@@ -299,14 +300,16 @@ impl App {
                     format!("{package} {what}, with your imports of {names}")
                 }
             }
-        });
+        } else {
+            format!("{} {what}", graph.name(first))
+        };
+        let before = headline::Headline::of(self.analysis.projection());
         if let Err(why) = self
             .analysis
             .set_decisions(deferrable.into_iter().map(|m| (m, next)))
         {
             self.status = Some(why);
-        } else {
-            self.status = said;
+            return;
         }
         if next.is_lazy() && !covered.is_empty() {
             self.analysis.edit_plan(|plan| {
@@ -315,6 +318,7 @@ impl App {
                 }
             });
         }
+        self.status = Some(before.said(&said, self.analysis.projection()));
     }
 
     /// (submodule, package) for the submodules your code imports of a single target (`L` on

@@ -1,5 +1,6 @@
 //! What each action does to the explorer's state, and the effects it asks of the event loop.
 
+use super::headline::Headline;
 use super::{App, HELP_SCROLL_MAX, InputTarget, Modal, Mode, Question};
 use crate::output::units::count;
 use crate::tui::action::{Action, Effect, Written};
@@ -160,7 +161,8 @@ impl App {
     /// `+`/`-`: the selected module's usage to the next multiple of 5.
     fn step_usage(&mut self, step: i8) {
         if let Some(m) = self.selected_module() {
-            self.analysis.edit_plan(|plan| {
+            let before = Headline::of(self.analysis.projection());
+            let next = self.analysis.edit_plan(|plan| {
                 // Steps land on multiples of 5, so 42 → 45 → 50.
                 let u = plan.usage_pct(m);
                 let next = if step > 0 {
@@ -169,7 +171,13 @@ impl App {
                     ((u / 5.0).ceil() - 1.0) * 5.0
                 };
                 plan.set_usage_pct(m, next);
+                plan.usage_pct(m)
             });
+            let what = format!(
+                "{} used by {next} % of requests",
+                self.analysis.graph().name(m)
+            );
+            self.status = Some(before.said(&what, self.analysis.projection()));
         } else {
             self.say_no_module("usage");
         }
@@ -205,13 +213,15 @@ impl App {
             .filter(|(_, d)| *d == Decision::Lazy)
             .count();
         // Start-up modules were left eager above, so none is refused.
+        let before = Headline::of(self.analysis.projection());
         let _ = self.analysis.set_decisions(decisions);
         let t = &self.analysis.plan().thresholds;
         self.status = Some(if deferred > 0 {
-            format!(
+            let what = format!(
                 "rule of thumb applied: {} deferred",
                 count(deferred, "module")
-            )
+            );
+            before.said(&what, self.analysis.projection())
         } else {
             // A dead key otherwise: say what the rule wants and what to set.
             let hot = self
@@ -311,17 +321,23 @@ impl App {
         let Some((target, text)) = self.finish_input() else {
             return;
         };
+        let before = Headline::of(self.analysis.projection());
         let result = match target {
-            InputTarget::Usage(m) => plan::parse_usage(&text)
-                .map(|v| self.analysis.edit_plan(|plan| plan.set_usage_pct(m, v))),
+            InputTarget::Usage(m) => plan::parse_usage(&text).map(|v| {
+                self.analysis.edit_plan(|plan| plan.set_usage_pct(m, v));
+                let name = self.analysis.graph().name(m);
+                format!("{name} used by {v} % of requests")
+            }),
             // Parsed (and bounds-checked) before the plan changes, so a bad value changes nothing.
-            InputTarget::Param(i) => PARAMS[i]
-                .parse(&text)
-                .map(|v| self.analysis.edit_plan(|plan| plan.set(&PARAMS[i], v))),
+            InputTarget::Param(i) => PARAMS[i].parse(&text).map(|v| {
+                self.analysis.edit_plan(|plan| plan.set(&PARAMS[i], v));
+                format!("{} set to {}", PARAMS[i].key, text.trim())
+            }),
         };
-        if let Err(e) = result {
-            self.status = Some(e);
-        }
+        self.status = Some(match result {
+            Ok(what) => before.said(&what, self.analysis.projection()),
+            Err(e) => e,
+        });
     }
 
     /// Leaves typing for where it began (the parameters panel, or the view); what was typed.

@@ -190,7 +190,7 @@ fn against(g: &ImportGraph, c: &Comparison, options: &Options) -> Against {
     // A total that grew while no package's share moved, and no new package explains it, grew
     // alike everywhere: the machine (or interpreter) was slower, not the code. Said, not failed.
     let mut total = judge.total(&total_less_accepted(g, c, &new_packages));
-    let regressed_packages = judge.regressed_packages(&c.packages);
+    let regressed_packages = judge.regressed(&c.packages, Judge::package);
     let uniform = total.regressed && regressed_packages.is_empty() && new_packages.is_empty();
     total.regressed &= !uniform;
     Against {
@@ -198,7 +198,9 @@ fn against(g: &ImportGraph, c: &Comparison, options: &Options) -> Against {
         uniform_slowdown: uniform,
         regressed_packages,
         new_packages,
-        regressed_modules: options.modules.then(|| judge.regressed(&c.modules)),
+        regressed_modules: options
+            .modules
+            .then(|| judge.regressed(&c.modules, Judge::share)),
         packages_grew_most: judge.grew_most(&c.packages),
         grew_most: (c.modules.iter())
             .filter(|d| d.change_us() > 0)
@@ -321,21 +323,12 @@ impl<'c> Judge<'c> {
         most.into_iter().map(|d| self.package(d)).collect()
     }
 
-    /// The packages that regressed.
-    fn regressed_packages(&self, list: &[Delta]) -> Vec<Judged> {
-        (list.iter())
-            .filter(|d| d.before_us.is_some() && self.noise.passes_floors(d))
-            .map(|d| self.package(d))
-            .filter(|j| j.regressed)
-            .collect()
-    }
-
-    /// The deltas that regressed, judged on their shares.
-    fn regressed(&self, list: &[Delta]) -> Vec<Judged> {
+    /// The deltas that regressed, each judged by `judge` (`package` or `share`).
+    fn regressed(&self, list: &[Delta], judge: fn(&Self, &Delta) -> Judged) -> Vec<Judged> {
         (list.iter())
             // New names are judged as such (`new_packages`), not on shares they never had.
             .filter(|d| d.before_us.is_some() && self.noise.passes_floors(d))
-            .map(|d| self.share(d))
+            .map(|d| judge(self, d))
             .filter(|j| j.regressed)
             .collect()
     }
