@@ -8,9 +8,12 @@ use ratatui::widgets::Paragraph;
 use super::{BOLD, DIM};
 use crate::tui::app::{App, InputTarget};
 use crate::tui::keymap;
+use crate::tui::layout::elide;
 use lmms_core::whatif::PARAMS;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
+    // A line that does not fit ends in `…`.
+    let fit = |text: &str| elide(text, area.width as usize);
     let line = match (app.input(), app.question(), app.status()) {
         (Some((target, text)), _, _) => {
             let what = match target {
@@ -27,8 +30,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Span::styled("  Enter sets · Esc cancels", DIM),
             ])
         }
-        (None, Some(question), _) => Line::from(Span::styled(question.to_string(), BOLD)),
-        (None, None, Some(status)) => Line::from(Span::styled(status.to_string(), BOLD)),
+        (None, Some(question), _) => Line::from(Span::styled(fit(question), BOLD)),
+        (None, None, Some(status)) => Line::from(Span::styled(fit(status), BOLD)),
         (None, None, None) => Line::from(
             keymap::bar()
                 .into_iter()

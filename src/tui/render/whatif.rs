@@ -8,6 +8,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::{BOLD, RED};
 use crate::output::figures::{Figure, projection_lines};
 use crate::tui::app::App;
+use crate::tui::layout::elide;
+
+/// The label column's width.
+const LABEL: usize = 24;
 
 /// What matters most stays when the panel is short (lower first); lines keep the reports'
 /// order. A match, so a new figure cannot be left unranked.
@@ -42,6 +46,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         .title(budget);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // A line that does not fit ends in `…`, never mid-word without one.
+    let room = (inner.width as usize).saturating_sub(LABEL + 1);
     let lines: Vec<Line> = if inner.height >= 2 {
         let mut kept: Vec<usize> = (0..all.len()).collect();
         kept.sort_by_key(|&i| rank(all[i].0));
@@ -52,12 +58,13 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                 let (figure, v) = &all[i];
                 let over =
                     *figure == Figure::Budget && app.analysis().within_budget() == Some(false);
+                let v = elide(v, room);
                 Line::from(vec![
-                    Span::styled(format!("{:<24} ", figure.label()), BOLD),
+                    Span::styled(format!("{:<LABEL$} ", figure.label()), BOLD),
                     if over {
-                        Span::styled(v.clone(), RED)
+                        Span::styled(v, RED)
                     } else {
-                        Span::raw(v.clone())
+                        Span::raw(v)
                     },
                 ])
             })
