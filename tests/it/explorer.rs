@@ -796,8 +796,21 @@ fn a_baseline_shows_in_the_header_and_the_detail() {
         "{text}"
     );
     // View 5: every module by change; pandas is gone, pandas_renamed new.
+    let handler = s.selected_line().unwrap();
+    let handler = handler
+        .split_whitespace()
+        .find(|w| w.contains("handler"))
+        .unwrap()
+        .to_string();
     s.keys(&[KeyCode::Char('5')]);
     assert_eq!(s.app.view(), ViewId::Changes);
+    // The selection followed the module; from the top, the biggest changes.
+    let row = s.selected_line().unwrap();
+    assert!(
+        row.split_whitespace().next() == Some(handler.as_str()),
+        "{row}"
+    );
+    s.keys(&[KeyCode::Char('g')]);
     let lines = s.lines();
     assert!(lines[1].contains("5 Δ baseline"), "{}", lines[1]);
     assert!(
@@ -1208,4 +1221,35 @@ fn an_untimed_module_says_so() {
         text.contains("not timed separately") && text.contains("its own time is in app's"),
         "{text}"
     );
+}
+
+#[test]
+fn the_selection_follows_the_module_across_views() {
+    let mut s = Screen::new(130, 45);
+    s.keys(&[KeyCode::Down]);
+    assert!(s.selected_line().unwrap().contains("pandas"));
+    let first_word = |s: &mut Screen| {
+        let row = s.selected_line().unwrap();
+        row.split_whitespace()
+            .find(|w| {
+                w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            })
+            .unwrap_or("")
+            .to_string()
+    };
+    for view in ['2', '3', '1'] {
+        s.keys(&[KeyCode::Char(view)]);
+        assert_eq!(first_word(&mut s), "pandas", "view {view}");
+    }
+    // A submodule: the packages view selects its package, and the tree opens down to it.
+    s.keys(&[KeyCode::Char('2')]);
+    while !first_word(&mut s).starts_with("pandas.") {
+        s.keys(&[KeyCode::Down]);
+    }
+    let sub = first_word(&mut s);
+    s.keys(&[KeyCode::Char('1')]);
+    assert_eq!(first_word(&mut s), sub);
+    s.keys(&[KeyCode::Char('3')]);
+    assert_eq!(first_word(&mut s), "pandas");
 }

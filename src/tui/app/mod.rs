@@ -445,6 +445,10 @@ impl App {
         self.views.get_mut(id).on_show(&self.analysis, from);
         self.view = id;
         self.refresh_view();
+        if let Some(m) = from {
+            let height = self.body_height();
+            self.views.get_mut(id).select(&self.analysis, m, height);
+        }
     }
 
     /// Shows a module in the tree, opening its ancestors.

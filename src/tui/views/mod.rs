@@ -96,6 +96,25 @@ pub trait View {
     /// Called when the view is shown; `from` is what was selected where the user came from.
     fn on_show(&mut self, _a: &Analysis, _from: Option<ModuleId>) {}
     fn rows(&self, a: &Analysis, sort: Sort, range: Range<usize>) -> Rows;
+    /// Selects `m`'s row, else its top-level package's, when the view has one: the selection
+    /// follows the module across views. Whether a row was found.
+    fn select(&mut self, a: &Analysis, m: ModuleId, height: usize) -> bool {
+        let graph = a.graph();
+        let package = graph.find(lmms_core::model::top_level_package(graph.name(m)));
+        let saved = self.cursor();
+        let len = self.len();
+        for wanted in std::iter::once(m).chain(package.filter(|&p| p != m)) {
+            for row in 0..len {
+                self.cursor_mut().selected = row;
+                if self.selected(a) == Some(wanted) {
+                    self.cursor_mut().select(row, len, height);
+                    return true;
+                }
+            }
+        }
+        *self.cursor_mut() = saved;
+        false
+    }
     fn move_cursor(&mut self, m: Move, height: usize) {
         let len = self.len();
         self.cursor_mut().apply(m, len, height);

@@ -349,6 +349,12 @@ impl View for TreeView {
         self.selected_module()
     }
 
+    /// Opens the module's ancestors to select it.
+    fn select(&mut self, a: &Analysis, m: ModuleId, height: usize) -> bool {
+        self.reveal(a.graph(), m, height);
+        self.selected_module() == Some(m)
+    }
+
     fn refresh(&mut self, a: &Analysis, sort: Sort) {
         if self.sort != sort {
             self.apply_sort(&a.keys(), sort);
