@@ -136,9 +136,9 @@ const NAME_ENOUGH: u16 = 48;
 const BAR_MAX: u16 = 40;
 
 /// Column widths for a table `width` wide whose longest name text is `name_wants` wide: the
-/// name gets what it needs first (up to 48); on narrow terminals the bar, the percentage, the
-/// class, the label, usage, decision, retained and self time give way in turn; on wide ones
-/// the bar takes what the name does not need.
+/// name gets what it needs first (up to 48) from the bar, the percentage and the class; the
+/// rule, usage, decision, retained and self time give way, in turn, only to keep the name at
+/// its least (12); on wide terminals the bar takes what the name does not need.
 pub fn columns(width: u16, name_wants: u16) -> Vec<(Column, u16)> {
     let mut cols = vec![
         (Column::SelfMs, 9),
@@ -154,18 +154,20 @@ pub fn columns(width: u16, name_wants: u16) -> Vec<(Column, u16)> {
     ];
     let name_min = name_wants.clamp(NAME_MIN, NAME_ENOUGH);
     let fixed = |cols: &[(Column, u16)]| cols.iter().map(|c| c.1 + 1).sum::<u16>();
-    for drop in [
-        Column::Bar,
-        Column::Percent,
-        Column::Class,
-        Column::Suggestion,
-        Column::UsagePct,
-        Column::Decision,
-        Column::RetainedMs,
-        Column::SelfMs,
+    // Columns that only show make room for a long name; those that carry the plan (rule, use
+    // %, defer) and the figures go only once the name is at its least, elided in the middle.
+    for (drop, name_least) in [
+        (Column::Bar, name_min),
+        (Column::Percent, name_min),
+        (Column::Class, name_min),
+        (Column::Suggestion, NAME_MIN),
+        (Column::UsagePct, NAME_MIN),
+        (Column::Decision, NAME_MIN),
+        (Column::RetainedMs, NAME_MIN),
+        (Column::SelfMs, NAME_MIN),
     ] {
-        if width >= name_min + fixed(&cols) {
-            break;
+        if width >= name_least + fixed(&cols) {
+            continue;
         }
         cols.retain(|c| c.0 != drop);
     }
@@ -256,16 +258,25 @@ mod tests {
             ]
         );
         assert!(columns(100, 40)[0].1 >= 40);
+        // At 60, use % and defer stay: the name is elided to keep them.
         assert_eq!(
             names(60, 24),
             [
                 Column::Name,
                 Column::SelfMs,
                 Column::CumulativeMs,
-                Column::RetainedMs
+                Column::RetainedMs,
+                Column::UsagePct,
+                Column::Decision
             ]
         );
-        assert_eq!(names(40, 24), [Column::Name, Column::CumulativeMs]);
+        assert!((NAME_MIN..24).contains(&columns(60, 24)[0].1));
+        // At 80 with a 48-wide name, the rule stays too.
+        assert!(names(80, 48).contains(&Column::Suggestion));
+        assert_eq!(
+            names(40, 24),
+            [Column::Name, Column::SelfMs, Column::CumulativeMs]
+        );
         for (w, wants) in [
             (40u16, 24u16),
             (60, 24),
