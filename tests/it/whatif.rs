@@ -487,4 +487,10 @@ fn incremental_projection_leaves_shutdown_imports_out() {
         assert!(!analysis.projection().is_eager(late));
         assert_eq!(analysis.projection().cold_start_us, 150);
     }
+    // With nothing deferred, it is no module "with a deferred one" (`↳lazy`, `↳0`).
+    assert_eq!(analysis.effect(late), lmms_core::whatif::PlanEffect::Eager);
+    assert_eq!(
+        analysis.usage(late),
+        lmms_core::whatif::Usage::Planned(100.0)
+    );
 }

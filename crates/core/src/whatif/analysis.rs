@@ -182,6 +182,8 @@ impl Analysis {
             }
             Decision::Lazy => PlanEffect::Lazy,
             Decision::LazyEverywhere => PlanEffect::LazyEverywhere,
+            // An import at exit is no cold start's: no deferral moves it.
+            Decision::Eager if self.graph.module(m).shutdown => PlanEffect::Eager,
             Decision::Eager if p.load_probability(m) < 1.0 => PlanEffect::WithDeferred,
             Decision::Eager => PlanEffect::Eager,
         }
