@@ -11,7 +11,7 @@ use super::figures::{failed_line, interleaved_line, noise_line, projection_lines
 use super::units::{count, ms, percent};
 use super::untimed::ms_or_untimed;
 use super::why::WhyFormat;
-use lmms_core::model::{ImportGraph, ModuleClass, ModuleId, Sort, SortKey, packages};
+use lmms_core::model::{ModuleClass, ModuleId, Sort, SortKey, packages};
 use lmms_core::printable::printable;
 use lmms_core::whatif::{Analysis, PlanEffect};
 
@@ -232,8 +232,9 @@ fn tree(a: &Analysis, page: &mut String) {
     let _ = write!(
         page,
         "<section id=\"tree\">\n<h2>Import tree</h2>\n<p class=\"note\">Each module under the \
-         module that first imported it, in import order: self · cumulative ms, and the bar is \
-         its share of the {} ms total. {}</p>\n<div id=\"tree-tools\"></div>\n<ul class=\"tree\">\n",
+         module that first imported it, heaviest first as the explorer shows it, interpreter \
+         start-up folded in one item: self · cumulative ms, and the bar is its share of the {} \
+         ms total. {}</p>\n<div id=\"tree-tools\"></div>\n<ul class=\"tree\">\n",
         ms(g.total_us()),
         if floor_us > 0 {
             format!(
@@ -248,7 +249,11 @@ fn tree(a: &Analysis, page: &mut String) {
     );
     // An explicit stack, so deep chains cannot overflow ours.
     let mut stack: Vec<Step> = Vec::new();
-    push_children(g, floor_us, &mut stack, g.roots());
+    let order = Order {
+        keys: a.keys(),
+        floor_us,
+    };
+    order.push_roots(&mut stack);
     while let Some(step) = stack.pop() {
         match step {
             Step::Leave { nested } => page.push_str(if nested {
@@ -268,8 +273,18 @@ fn tree(a: &Analysis, page: &mut String) {
             Step::Enter(m) => {
                 if let Some(nested) = enter(a, m, page) {
                     stack.push(Step::Leave { nested });
-                    push_children(g, floor_us, &mut stack, g.children(m));
+                    order.push_children(&mut stack, g.children(m));
                 }
+            }
+            Step::Startup(roots) => {
+                let _ = writeln!(
+                    page,
+                    "<li class=\"node startup\"><details><summary><span class=\"name\">\
+                     (interpreter start-up)</span><span class=\"num\">{}</span></summary><ul>",
+                    ms(g.startup_us())
+                );
+                stack.push(Step::Leave { nested: true });
+                order.push_children(&mut stack, &roots);
             }
         }
     }
@@ -279,22 +294,56 @@ fn tree(a: &Analysis, page: &mut String) {
 /// A step of the tree's walk.
 enum Step {
     Enter(ModuleId),
-    Leave { nested: bool },
-    Hidden { count: usize, us: u64 },
+    Leave {
+        nested: bool,
+    },
+    Hidden {
+        count: usize,
+        us: u64,
+    },
+    /// The folded item holding interpreter start-up's top-level modules.
+    Startup(Vec<ModuleId>),
 }
 
-/// Children to draw (from the first), and those under the floor counted in one line.
-fn push_children(g: &ImportGraph, floor_us: u64, stack: &mut Vec<Step>, children: &[ModuleId]) {
-    let (shown, hidden): (Vec<ModuleId>, Vec<ModuleId>) = children
-        .iter()
-        .partition(|&&c| g.module(c).cumulative_us >= floor_us);
-    if !hidden.is_empty() {
-        stack.push(Step::Hidden {
-            count: hidden.len(),
-            us: hidden.iter().map(|&c| g.module(c).cumulative_us).sum(),
-        });
+/// The explorer's order (its default sort, heaviest first) and the floor under which imports
+/// are counted, not drawn.
+struct Order<'a> {
+    keys: lmms_core::model::Keys<'a>,
+    floor_us: u64,
+}
+
+impl Order<'_> {
+    /// The program's top-level imports, with start-up as one item where its total sorts.
+    fn push_roots(&self, stack: &mut Vec<Step>) {
+        let g = self.keys.graph;
+        let (startup, program): (Vec<ModuleId>, Vec<ModuleId>) =
+            g.roots().iter().partition(|&&r| g.module(r).startup);
+        let before = stack.len();
+        self.push_children(stack, &program);
+        if startup.is_empty() {
+            return;
+        }
+        // The stack pops from the end: the group goes after every heavier root.
+        let heavier = (stack[before..].iter())
+            .filter(|s| matches!(s, Step::Enter(m) if g.module(*m).cumulative_us >= g.startup_us()))
+            .count();
+        stack.insert(stack.len() - heavier, Step::Startup(startup));
     }
-    stack.extend(shown.into_iter().rev().map(Step::Enter));
+
+    /// Children to draw (from the first), and those under the floor counted in one line.
+    fn push_children(&self, stack: &mut Vec<Step>, children: &[ModuleId]) {
+        let g = self.keys.graph;
+        let (mut shown, hidden): (Vec<ModuleId>, Vec<ModuleId>) =
+            (children.iter()).partition(|&&c| g.module(c).cumulative_us >= self.floor_us);
+        if !hidden.is_empty() {
+            stack.push(Step::Hidden {
+                count: hidden.len(),
+                us: hidden.iter().map(|&c| g.module(c).cumulative_us).sum(),
+            });
+        }
+        Sort::default().sort(&self.keys, &mut shown);
+        stack.extend(shown.into_iter().rev().map(Step::Enter));
+    }
 }
 
 /// Writes a module's item; for one with children, opens their list and says whether they nest
@@ -330,8 +379,13 @@ fn enter(a: &Analysis, m: ModuleId, page: &mut String) -> Option<bool> {
         );
         return None;
     }
-    // Top-level imports open, so the page shows something without a click.
-    let open = if depth < 1 { " open" } else { "" };
+    // The program's top-level imports open, so the page shows something without a click;
+    // start-up stays folded, as in the explorer.
+    let open = if depth < 1 && !module.startup {
+        " open"
+    } else {
+        ""
+    };
     // Past the depth cap, children stay in this list instead of nesting further.
     let nested = depth < TREE_DEPTH;
     let _ = write!(

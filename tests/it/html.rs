@@ -219,3 +219,49 @@ fn deep_links_to_names_with_percent_signs() {
     let (_, stderr) = browse(&chromium, &args, &format!("{url}#b%zz"));
     assert!(script_errors(&stderr).is_empty(), "{stderr}");
 }
+
+/// The page's tree is ordered and folded as the explorer's: heaviest first, start-up in one
+/// folded item where its total sorts.
+#[test]
+fn the_tree_is_ordered_and_folded_like_the_explorers() {
+    let (code, html, err) = lmms(&[
+        "report",
+        "--format",
+        "html",
+        "assets/lambda-handler-trace.json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let tree = html.split("<ul class=\"tree\">").nth(1).unwrap();
+    let tree = tree.split("</section>").next().unwrap();
+    assert!(
+        tree.contains("<li class=\"node startup\"><details><summary><span class=\"name\">(interpreter start-up)"),
+        "{tree}"
+    );
+    // Only the program's top-level import opens by itself.
+    assert_eq!(tree.matches("<details open>").count(), 1);
+    // Under handler, its children by cumulative time, heaviest first.
+    let handler = tree.split("<li id=\"handler\"").nth(1).unwrap();
+    let handler = handler.split("(interpreter start-up)").next().unwrap();
+    let mut depth = 0;
+    let mut children: Vec<f64> = Vec::new();
+    for piece in handler.split('<').skip(1) {
+        if piece.starts_with("ul") {
+            depth += 1;
+        } else if piece.starts_with("/ul") {
+            depth -= 1;
+        } else if depth == 1 && piece.starts_with("li id=") {
+            let num = handler_num(piece, handler);
+            children.push(num);
+        }
+    }
+    assert!(children.len() > 3, "{children:?}");
+    assert!(children.windows(2).all(|w| w[0] >= w[1]), "{children:?}");
+}
+
+/// The cumulative figure of the item that starts with `piece` (`self · cumulative`).
+fn handler_num(piece: &str, text: &str) -> f64 {
+    let at = text.find(piece).unwrap();
+    let num = text[at..].split("<span class=\"num\">").nth(1).unwrap();
+    let num = num.split('<').next().unwrap();
+    num.split(" · ").nth(1).unwrap().trim().parse().unwrap()
+}
