@@ -4,6 +4,8 @@
 //! why the heaviest packages are loaded. The script only adds search, sorting, deep links
 //! (`#pandas.core.frame` opens the tree down to it) and unfolding before printing.
 
+mod icicle;
+
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -59,6 +61,7 @@ pub fn write(a: &Analysis, top: usize, out: &mut impl Write) -> io::Result<()> {
     );
     header(a, &mut page);
     whatif(a, &mut page);
+    icicle::icicles(a, &mut page);
     slowest(a, top, &mut page);
     tree(a, &mut page);
     why(a, &mut page);

@@ -265,3 +265,102 @@ fn handler_num(piece: &str, text: &str) -> f64 {
     let num = num.split('<').next().unwrap();
     num.split(" · ").nth(1).unwrap().trim().parse().unwrap()
 }
+
+/// The bars of each icicle on the page (as traced, then with the plan): (module, x %, width %,
+/// classes), read from the markup.
+fn icicle_bars(page: &str) -> Vec<Vec<(String, f64, f64, String)>> {
+    let attr = |bar: &str, name: &str| -> String {
+        let at = bar.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        bar[at..].split('"').next().unwrap().to_string()
+    };
+    page.split("<svg class=\"icicle\"")
+        .skip(1)
+        .map(|icicle| {
+            let icicle = icicle.split("</figure>").next().unwrap();
+            (icicle.split("<svg class=\"b ").skip(1))
+                .map(|bar| {
+                    let classes = bar.split('"').next().unwrap().to_string();
+                    let pct = |v: String| v.trim_end_matches('%').parse::<f64>().unwrap();
+                    (
+                        attr(bar, "data-m"),
+                        pct(attr(bar, "x")),
+                        pct(attr(bar, "width")),
+                        classes,
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The icicles: before and after the plan on one scale, colours by origin, the plan's
+/// deferrals dimmed before and gone after; in a browser, `#zoom=pandas` makes pandas the
+/// whole width, at desktop and phone sizes.
+#[test]
+fn the_icicles_show_the_plan_and_zoom() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let (code, _, err) = lmms(&[
+        "report",
+        "--format",
+        "html",
+        "assets/lambda-handler-trace.json",
+        "--lazy",
+        "pandas",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let icicles = icicle_bars(&html);
+    assert_eq!(icicles.len(), 2);
+    let (traced, planned) = (&icicles[0], &icicles[1]);
+    let find = |bars: &[(String, f64, f64, String)], name: &str| {
+        bars.iter().find(|b| b.0 == name).cloned()
+    };
+    // handler is the widest bar, first; pandas, its heaviest import, starts under it.
+    let handler = find(traced, "handler").unwrap();
+    assert!(
+        handler.1 == 0.0 && handler.3.contains("program"),
+        "{handler:?}"
+    );
+    assert!(
+        traced.iter().all(|b| b.2 <= handler.2),
+        "handler is the widest"
+    );
+    let pandas = find(traced, "pandas").unwrap();
+    assert!(
+        pandas.1 == 0.0 && pandas.3.contains("dropped"),
+        "{pandas:?}"
+    );
+    assert!(
+        traced.iter().any(|b| b.3.contains("third"))
+            && traced.iter().any(|b| b.3.contains("stdlib"))
+    );
+    // With the plan: no pandas, and handler narrower on the same scale.
+    assert_eq!(find(planned, "pandas"), None);
+    assert!(find(planned, "handler").unwrap().2 < handler.2 - pandas.2 + 1.0);
+    assert!(html.matches("<title>").count() > traced.len() + planned.len());
+
+    let Some(chromium) = needs(chromium()) else {
+        return;
+    };
+    let url = format!("file://{}#zoom=pandas", page.display());
+    for size in ["--window-size=1200,800", "--window-size=390,844"] {
+        let (dom, stderr) = browse(
+            &chromium,
+            &["--enable-logging=stderr", "--v=0", size, "--dump-dom"],
+            &url,
+        );
+        assert!(script_errors(&stderr).is_empty(), "{stderr}");
+        let zoomed = icicle_bars(&dom);
+        let pandas = find(&zoomed[0], "pandas").unwrap();
+        assert_eq!((pandas.1, pandas.2), (0.0, 100.0), "{size}");
+        // Its ancestor spans the width too; what lies beside it is hidden.
+        assert_eq!(find(&zoomed[0], "handler").unwrap().2, 100.0);
+        let at = dom.find("data-m=\"boto3\"").unwrap();
+        let tag = &dom[dom[..at].rfind("<svg class=\"b").unwrap()..];
+        let tag = &tag[..tag.find('>').unwrap()];
+        assert!(tag.contains("display: none"), "{size}: {tag}");
+    }
+}

@@ -98,4 +98,44 @@
     });
   }
   follow();
+
+  // Icicles: a click zooms into a bar (it and what is under it fill the width); a click on a
+  // bar above it zooms out to that one, on the zoomed bar back to the whole. #zoom=NAME zooms
+  // each icicle to that module.
+  function zoom(svg, x0, w0) {
+    svg.querySelectorAll("svg.b").forEach(function (b) {
+      var x = (parseFloat(b.dataset.x) - x0) * 100 / w0;
+      var end = x + parseFloat(b.dataset.w) * 100 / w0;
+      var left = Math.max(x, 0), right = Math.min(end, 100);
+      b.style.display = right - left > 0.001 ? "" : "none";
+      b.setAttribute("x", left.toFixed(3) + "%");
+      b.setAttribute("width", Math.max(right - left, 0).toFixed(3) + "%");
+    });
+    svg.dataset.zoom = x0 + " " + w0;
+  }
+  function zoomTo(svg, bar) {
+    var x = parseFloat(bar.dataset.x), w = parseFloat(bar.dataset.w);
+    var whole = svg.dataset.zoom === x + " " + w || w <= 0;
+    if (whole) zoom(svg, 0, 100); else zoom(svg, x, w);
+  }
+  document.querySelectorAll("svg.icicle").forEach(function (svg) {
+    svg.addEventListener("click", function (e) {
+      var bar = e.target.closest("svg.b");
+      if (bar) zoomTo(svg, bar);
+    });
+  });
+  function zoomHash() {
+    var m = /^#zoom=(.+)$/.exec(location.hash);
+    if (!m) return;
+    var name;
+    try { name = decodeURIComponent(m[1]); } catch (e) { return; }
+    document.querySelectorAll("svg.icicle").forEach(function (svg) {
+      var bars = svg.querySelectorAll("svg.b");
+      for (var i = 0; i < bars.length; i++) {
+        if (bars[i].dataset.m === name) { zoomTo(svg, bars[i]); return; }
+      }
+    });
+  }
+  window.addEventListener("hashchange", zoomHash);
+  zoomHash();
 })();

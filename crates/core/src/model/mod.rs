@@ -7,6 +7,7 @@ pub mod comparison;
 pub mod csr;
 mod dominators;
 mod graph;
+pub mod icicle;
 mod id;
 pub mod kinship;
 mod lookup;

@@ -1,0 +1,176 @@
+//! The first-import tree as an icicle: each module a bar as wide as the own time of its
+//! subtree, placed within its parent's bar, heaviest first. Widths sum the modules' median own
+//! times, so children always fit in their parent (a median cumulative time need not hold its
+//! children's). Data only; the HTML report draws it.
+
+use super::graph::{ImportGraph, ModuleId};
+
+/// One module's bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bar {
+    /// The module.
+    pub module: ModuleId,
+    /// Row: 0 for a top-level import.
+    pub depth: u32,
+    /// Where it starts, µs from the left edge.
+    pub start_us: u64,
+    /// Its subtree's own time, µs.
+    pub width_us: u64,
+}
+
+/// The bars, and what was too narrow or too deep to draw.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Icicle {
+    /// Parents before their children.
+    pub bars: Vec<Bar>,
+    /// The whole width, µs.
+    pub total_us: u64,
+    /// Bars (with what is under them) narrower than the least width asked for.
+    pub narrow: usize,
+    /// Bars below the deepest row asked for.
+    pub deeper: usize,
+}
+
+/// The icicle of the modules `counts` keeps (their own time counts; imports at exit never do),
+/// leaving out bars under `min_width_us` and rows past `max_depth`.
+pub fn icicle(
+    graph: &ImportGraph,
+    counts: impl Fn(ModuleId) -> bool,
+    min_width_us: u64,
+    max_depth: u32,
+) -> Icicle {
+    let weight = subtree_weights(graph, &counts);
+    let heaviest_first = |ids: &[ModuleId]| {
+        let mut ids = ids.to_vec();
+        ids.sort_by_key(|&m| (std::cmp::Reverse(weight[m.index()]), m));
+        ids
+    };
+    let mut out = Icicle {
+        total_us: graph.roots().iter().map(|r| weight[r.index()]).sum(),
+        ..Icicle::default()
+    };
+    // (module, row, start), popped in drawing order.
+    let mut stack: Vec<(ModuleId, u32, u64)> = Vec::new();
+    let push_row = |stack: &mut Vec<(ModuleId, u32, u64)>, ids: &[ModuleId], depth, start| {
+        let mut at = start;
+        let placed: Vec<_> = (heaviest_first(ids).into_iter())
+            .map(|m| {
+                let bar = (m, depth, at);
+                at += weight[m.index()];
+                bar
+            })
+            .collect();
+        stack.extend(placed.into_iter().rev());
+    };
+    push_row(&mut stack, graph.roots(), 0, 0);
+    while let Some((m, depth, start)) = stack.pop() {
+        let width_us = weight[m.index()];
+        if width_us == 0 {
+            continue;
+        }
+        if width_us < min_width_us {
+            out.narrow += 1;
+        } else if depth > max_depth {
+            out.deeper += 1;
+        } else {
+            out.bars.push(Bar {
+                module: m,
+                depth,
+                start_us: start,
+                width_us,
+            });
+            push_row(&mut stack, graph.children(m), depth + 1, start);
+        }
+    }
+    out
+}
+
+/// Each module's subtree own time (of the modules counted), from the leaves up.
+fn subtree_weights(graph: &ImportGraph, counts: &impl Fn(ModuleId) -> bool) -> Vec<u64> {
+    let own = |m: ModuleId| {
+        let module = graph.module(m);
+        if module.shutdown || !counts(m) {
+            0
+        } else {
+            module.self_us
+        }
+    };
+    // Pre-order from the roots, then summed in reverse: every child before its parent.
+    let mut order = Vec::with_capacity(graph.len());
+    let mut stack: Vec<ModuleId> = graph.roots().to_vec();
+    while let Some(m) = stack.pop() {
+        order.push(m);
+        stack.extend_from_slice(graph.children(m));
+    }
+    let mut weight = vec![0u64; graph.len()];
+    for &m in order.iter().rev() {
+        weight[m.index()] += own(m);
+        if let Some(p) = graph.module(m).parent {
+            weight[p.index()] += weight[m.index()];
+        }
+    }
+    weight
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph() -> ImportGraph {
+        let text = "import time: self [us] | cumulative | imported package\n\
+                    import time:        10 |         10 |     c\n\
+                    import time:        30 |         30 |     d\n\
+                    import time:        20 |         60 |   b\n\
+                    import time:         5 |          5 |   e\n\
+                    import time:        15 |         80 | a\n\
+                    import time:         7 |          7 | z\n";
+        crate::trace::from_bytes("t", text.as_bytes()).unwrap()
+    }
+
+    fn bar<'a>(g: &ImportGraph, i: &'a Icicle, name: &str) -> Option<&'a Bar> {
+        i.bars.iter().find(|b| g.name(b.module) == name)
+    }
+
+    #[test]
+    fn children_fit_in_their_parent_heaviest_first() {
+        let g = graph();
+        let i = icicle(&g, |_| true, 0, 10);
+        assert_eq!(i.total_us, 87);
+        let (a, b, d, c) = (
+            bar(&g, &i, "a").unwrap(),
+            bar(&g, &i, "b").unwrap(),
+            bar(&g, &i, "d").unwrap(),
+            bar(&g, &i, "c").unwrap(),
+        );
+        assert_eq!((a.depth, a.start_us, a.width_us), (0, 0, 80));
+        assert_eq!((b.depth, b.start_us, b.width_us), (1, 0, 60));
+        // d (30) before c (10), though c was imported first.
+        assert_eq!((d.start_us, c.start_us), (0, 30));
+        assert_eq!(bar(&g, &i, "e").unwrap().start_us, 60);
+        assert_eq!(bar(&g, &i, "z").unwrap().start_us, 80);
+        // Parents come before their children.
+        let at = |name: &str| {
+            i.bars
+                .iter()
+                .position(|x| g.name(x.module) == name)
+                .unwrap()
+        };
+        assert!(at("a") < at("b") && at("b") < at("d"));
+    }
+
+    #[test]
+    fn what_is_not_counted_narrow_or_deep_is_left_out() {
+        let g = graph();
+        // b's subtree left out (as a plan that drops it): a narrows to its own and e's.
+        let b = g.find("b").unwrap();
+        let (c, d) = (g.find("c").unwrap(), g.find("d").unwrap());
+        let i = icicle(&g, |m| ![b, c, d].contains(&m), 0, 10);
+        assert_eq!(bar(&g, &i, "a").unwrap().width_us, 20);
+        assert_eq!(bar(&g, &i, "b"), None);
+        assert_eq!(i.total_us, 27);
+        let i = icicle(&g, |_| true, 8, 1);
+        // e (5) and z (7) are too narrow; c and d are too deep.
+        assert_eq!((i.narrow, i.deeper), (2, 2));
+        assert_eq!(i.bars.len(), 2);
+    }
+}
