@@ -102,7 +102,7 @@ pub fn parse(
         flags,
     };
     if flags.is_empty() {
-        return Ok((from_matches(&matches)?, Some(from(flags))));
+        return Ok(with_config(from_matches(&matches)?, from(flags)));
     }
     let from = from(flags.clone());
     // The file's flags go right after the subcommand's name (first, for the explorer), so they
@@ -116,11 +116,16 @@ pub fn parse(
     let matches = cli
         .try_get_matches_from(&full)
         .map_err(|e| config.error(clap_message(&e)))?;
-    let mut parsed = from_matches(&matches)?;
-    if let Some(whatif) = parsed.whatif_mut() {
+    Ok(with_config(from_matches(&matches)?, from))
+}
+
+/// The command line, its what-if flags knowing the file in force (their JSON names it, and a
+/// module it names that a trace lacks is a note).
+fn with_config(mut cli: Cli, from: FromConfig) -> (Cli, Option<FromConfig>) {
+    if let Some(whatif) = cli.whatif_mut() {
         whatif.config = Some(from.clone());
     }
-    Ok((parsed, Some(from)))
+    (cli, Some(from))
 }
 
 /// `lmms-tui --config FILE check …` as `lmms-tui check --config FILE …`: a subcommand must

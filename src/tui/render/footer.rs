@@ -12,8 +12,8 @@ use crate::tui::layout::elide;
 use lmms_core::whatif::PARAMS;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
-    // A line that does not fit ends in `…`.
-    let fit = |text: &str| elide(text, area.width as usize);
+    // A line that does not fit ends in `…`; names in it are drawn escaped.
+    let fit = |text: &str| elide(&lmms_core::printable::printable(text), area.width as usize);
     let line = match (app.input(), app.question(), app.status()) {
         (Some((target, text)), _, _) => {
             let what = match target {

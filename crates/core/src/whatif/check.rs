@@ -320,7 +320,14 @@ impl<'c> Judge<'c> {
                 .total_cmp(&a.change_pct().unwrap_or(0.0))
         });
         most.extend(by_pct.into_iter().take(NAMED));
-        most.into_iter().map(|d| self.package(d)).collect()
+        (most.into_iter())
+            .map(|d| {
+                let mut judged = self.package(d);
+                // As `regressed` judges: past the raw floors first.
+                judged.regressed &= self.noise.passes_floors(d);
+                judged
+            })
+            .collect()
     }
 
     /// The deltas that regressed, each judged by `judge` (`package` or `share`).
