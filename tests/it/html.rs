@@ -57,14 +57,22 @@ fn colours(png: &Path) -> usize {
     seen.len()
 }
 
-#[test]
-fn the_html_report_is_one_page_that_works_in_a_browser() {
+/// `report --format html ARGS -o DIR/report.html`: the directory (kept while it is held), the
+/// page's path and its text.
+fn written_page(args: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
-    let (code, _, err) = lmms(&[
-        "report",
-        "--format",
-        "html",
+    let mut all = vec!["report", "--format", "html", "-o", page.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let (code, _, err) = lmms(&all);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    (dir, page, html)
+}
+
+#[test]
+fn the_html_report_is_one_page_that_works_in_a_browser() {
+    let (dir, page, html) = written_page(&[
         "assets/lambda-handler-5runs.txt",
         "--lazy",
         "pandas",
@@ -72,11 +80,7 @@ fn the_html_report_is_one_page_that_works_in_a_browser() {
         "pandas=5",
         "--budget-ms",
         "150",
-        "-o",
-        page.to_str().unwrap(),
     ]);
-    assert_eq!(code, 0, "{err}");
-    let html = std::fs::read_to_string(&page).unwrap();
 
     // Self-contained: nothing loads from elsewhere.
     for outside in ["src=", "<link", "@import", "url(", "http://", "https://"] {
@@ -298,20 +302,8 @@ fn icicle_bars(page: &str) -> Vec<Vec<(String, f64, f64, String)>> {
 /// whole width, at desktop and phone sizes.
 #[test]
 fn the_icicles_show_the_plan_and_zoom() {
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("report.html");
-    let (code, _, err) = lmms(&[
-        "report",
-        "--format",
-        "html",
-        "assets/lambda-handler-trace.json",
-        "--lazy",
-        "pandas",
-        "-o",
-        page.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let html = std::fs::read_to_string(&page).unwrap();
+    let (_dir, page, html) =
+        written_page(&["assets/lambda-handler-trace.json", "--lazy", "pandas"]);
     let icicles = icicle_bars(&html);
     assert_eq!(icicles.len(), 2);
     let (traced, planned) = (&icicles[0], &icicles[1]);
