@@ -64,6 +64,8 @@ fn explorer(c: &mut Criterion) {
         );
         keystroke("cycle_sort", &[Action::CycleSort]);
         keystroke("view_slowest", &[Action::NextView]);
+        // The icicle: its bars built and drawn, then a move in it (a redraw).
+        keystroke("view_icicle", &[Action::ShowView(ViewId::Icicle)]);
         // "Why is this loaded?" of the first module: one BFS over the whole graph, then a frame.
         keystroke(
             "view_importers",
@@ -77,6 +79,22 @@ fn explorer(c: &mut Criterion) {
             "toggle_lazy",
             &[Action::Move(Move::Down), Action::ToggleLazy(Decision::Lazy)],
         );
+        if all {
+            group.bench_function(format!("icicle_move/{modules}"), |b| {
+                b.iter_batched_ref(
+                    || {
+                        let mut app = new_app(g.clone());
+                        app.update(Action::ShowView(ViewId::Icicle));
+                        app
+                    },
+                    |app| {
+                        app.update(Action::Move(Move::Down));
+                        frame(app, &mut terminal);
+                    },
+                    BatchSize::LargeInput,
+                )
+            });
+        }
         // A search keystroke: one time-boxed step plus the redraw (what the loop does).
         group.bench_function(format!("search_keystroke/{modules}"), |b| {
             b.iter_batched_ref(

@@ -152,8 +152,9 @@ fn first_screen_shows_where_the_time_goes() {
 /// tree with the what-if panel, the help, each view (importers of boto3) and the parameters.
 #[test]
 fn screens_at_every_size_snapshot() {
-    let screens: [(&str, &[KeyCode]); 6] = [
+    let screens: [(&str, &[KeyCode]); 7] = [
         ("tree", &[]),
+        ("icicle", &[KeyCode::Char('6')]),
         ("help", &[KeyCode::Char('?')]),
         ("slowest", &[KeyCode::Char('2')]),
         ("packages", &[KeyCode::Char('3')]),
@@ -847,13 +848,13 @@ fn the_baseline_view_needs_a_baseline() {
         s.text()
             .contains("no baseline: open the explorer with --baseline OLD")
     );
-    for _ in 0..4 {
+    for _ in 0..5 {
         s.keys(&[KeyCode::Tab]);
     }
     assert_eq!(
         s.app.view(),
         ViewId::Tree,
-        "Tab cycles the four views there are"
+        "Tab cycles the five views there are"
     );
 }
 
@@ -1252,4 +1253,68 @@ fn the_selection_follows_the_module_across_views() {
     assert_eq!(first_word(&mut s), sub);
     s.keys(&[KeyCode::Char('3')]);
     assert_eq!(first_word(&mut s), "pandas");
+}
+
+/// The icicle view: pandas selected in the tree is selected there; Enter zooms into it (it
+/// fills the width), ← zooms out; deferred, it is drawn dimmed and crossed out.
+#[test]
+fn the_icicle_zooms_and_shows_the_plan() {
+    use ratatui::style::Modifier;
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Down, KeyCode::Char('6')]);
+    assert_eq!(s.app.view(), ViewId::Icicle);
+    let lines = s.lines();
+    let title = lines
+        .iter()
+        .position(|l| l.contains("the whole program:"))
+        .unwrap();
+    // handler spans the width; pandas, its heaviest import, starts under it.
+    assert!(
+        lines[title + 1].starts_with("▏handler"),
+        "{}",
+        lines[title + 1]
+    );
+    assert!(
+        lines[title + 2].starts_with("▏pandas"),
+        "{}",
+        lines[title + 2]
+    );
+    assert_eq!(s.app.status(), None);
+    let detail = s.text();
+    assert!(
+        detail.contains("pandas  self"),
+        "the detail is pandas': {detail}"
+    );
+    s.keys(&[KeyCode::Enter]);
+    let lines = s.lines();
+    assert!(
+        lines[title].contains("zoomed into pandas"),
+        "{}",
+        lines[title]
+    );
+    assert!(
+        lines[title + 1].starts_with("▏pandas"),
+        "{}",
+        lines[title + 1]
+    );
+    // It fills the width: its last cell has its colour too.
+    let buffer = s.draw().clone();
+    let last = &buffer[(119, title as u16 + 1)];
+    assert_ne!(last.bg, ratatui::style::Color::Reset, "{last:?}");
+    // Deferred: its cells dimmed and crossed out.
+    s.keys(&[KeyCode::Char('L')]);
+    let buffer = s.draw().clone();
+    let cell = &buffer[(1, title as u16 + 1)];
+    assert!(cell.modifier.contains(Modifier::CROSSED_OUT), "{cell:?}");
+    // ← zooms out a level at a time: to handler, then the whole.
+    s.keys(&[KeyCode::Left]);
+    let lines = s.lines();
+    assert!(
+        lines[title].contains("zoomed into handler"),
+        "{}",
+        lines[title]
+    );
+    assert!(lines[title + 2].starts_with("▏pandas"));
+    s.keys(&[KeyCode::Left]);
+    assert!(s.lines()[title].contains("the whole program:"));
 }

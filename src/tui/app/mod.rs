@@ -194,7 +194,9 @@ impl App {
         let end = (start + body).min(view.len());
         match view.rows(&self.analysis, self.sort, start..end) {
             crate::tui::views::Rows::Modules(rows) => self.columns_for(width, &rows),
-            crate::tui::views::Rows::Changes(_) => self.columns_wanting(width, 24),
+            crate::tui::views::Rows::Changes(_) | crate::tui::views::Rows::Icicle => {
+                self.columns_wanting(width, 24)
+            }
         }
     }
 

@@ -26,6 +26,9 @@ impl App {
             return;
         }
         if row == table.y {
+            if !self.current().sorts() {
+                return;
+            }
             let columns = self.columns(table.width, areas.body_height());
             let Some(col) = layout::column_at(&columns, column - table.x) else {
                 return;
@@ -48,7 +51,7 @@ impl App {
             return;
         }
         let view = self.views.get_mut(self.view);
-        let index = view.cursor().scroll + (row - body.y) as usize;
+        let index = view.row_at(column - table.x, table.width, (row - body.y) as usize);
         let len = view.len();
         if index >= len {
             return;

@@ -10,6 +10,7 @@ use super::{BOLD, RED, SELECTED};
 use crate::output::figures::{delta_text, noise_line};
 use crate::output::units::{count, duration, ms};
 use crate::tui::app::App;
+use crate::tui::views::ViewId;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let g = app.analysis().graph();
@@ -20,9 +21,11 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         "edges: first-import tree only"
     };
     let mut second = Vec::new();
-    for (i, v) in app.available_views().iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, v.title());
-        second.push(if *v == app.view() {
+    for v in app.available_views() {
+        // The number is the view's key, whichever views are there.
+        let key = ViewId::ALL.iter().position(|&w| w == v).unwrap_or(0) + 1;
+        let label = format!(" {key} {} ", v.title());
+        second.push(if v == app.view() {
             Span::styled(label, SELECTED)
         } else {
             Span::raw(label)

@@ -3,6 +3,7 @@
 mod detail;
 mod footer;
 mod header;
+mod icicle;
 mod overlays;
 mod table;
 mod whatif;

@@ -23,6 +23,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let end = (start + height).min(view.len());
     let data = match view.rows(app.analysis(), app.sort(), start..end) {
         Rows::Changes(range) => return changes_table(app, frame, area, range),
+        Rows::Icicle => return super::icicle::render(app, frame, area),
         Rows::Modules(rows) => rows,
     };
     let columns = app.columns_for(area.width, &data);

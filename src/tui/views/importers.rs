@@ -412,7 +412,7 @@ import time:         5 |          5 | requests
         v.refresh(&a, Sort::default());
         let texts = |v: &Importers| match v.rows(&a, Sort::default(), 0..v.len()) {
             Rows::Modules(rows) => rows.into_iter().map(|r| r.text).collect::<Vec<_>>(),
-            Rows::Changes(_) => unreachable!(),
+            Rows::Changes(_) | Rows::Icicle => unreachable!(),
         };
         assert_eq!(
             texts(&v),

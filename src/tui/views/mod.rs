@@ -2,6 +2,7 @@
 //! `View` trait. Adding a view: a file here, a `ViewId` variant with its field in `Views`.
 
 mod changes;
+mod icicle;
 mod importers;
 mod packages;
 mod slowest;
@@ -10,6 +11,7 @@ pub mod tree;
 use std::ops::Range;
 
 pub use changes::Changes;
+pub use icicle::IcicleView;
 pub use importers::{Importers, Line as ImporterLine};
 pub use packages::Packages;
 pub use slowest::Slowest;
@@ -42,6 +44,8 @@ pub enum Rows {
     Modules(Vec<Row>),
     /// Indices into the comparison's modules, drawn with before/after columns.
     Changes(Range<usize>),
+    /// No table: the icicle view's bars, drawn from the view.
+    Icicle,
 }
 
 /// Folding keys, which only some views use.
@@ -115,6 +119,10 @@ pub trait View {
         *self.cursor_mut() = saved;
         false
     }
+    /// The row a click at column `x` of a body `width` wide, `row` lines down, lands on.
+    fn row_at(&self, _x: u16, _width: u16, row: usize) -> usize {
+        self.cursor().scroll + row
+    }
     fn move_cursor(&mut self, m: Move, height: usize) {
         let len = self.len();
         self.cursor_mut().apply(m, len, height);
@@ -136,16 +144,18 @@ pub enum ViewId {
     Packages,
     Importers,
     Changes,
+    Icicle,
 }
 
 impl ViewId {
     /// Tab order and the number keys (1 for the first).
-    pub const ALL: [ViewId; 5] = [
+    pub const ALL: [ViewId; 6] = [
         ViewId::Tree,
         ViewId::Slowest,
         ViewId::Packages,
         ViewId::Importers,
         ViewId::Changes,
+        ViewId::Icicle,
     ];
 
     /// The tab's label.
@@ -156,6 +166,7 @@ impl ViewId {
             ViewId::Packages => "Packages",
             ViewId::Importers => "Importers of",
             ViewId::Changes => "Δ baseline",
+            ViewId::Icicle => "Icicle",
         }
     }
 }
@@ -166,6 +177,7 @@ pub struct Views {
     pub packages: Packages,
     pub importers: Importers,
     pub changes: Changes,
+    pub icicle: IcicleView,
 }
 
 impl Views {
@@ -176,6 +188,7 @@ impl Views {
             packages: Packages::default(),
             importers: Importers::default(),
             changes: Changes::default(),
+            icicle: IcicleView::default(),
         }
     }
 
@@ -186,6 +199,7 @@ impl Views {
             ViewId::Packages => &self.packages,
             ViewId::Importers => &self.importers,
             ViewId::Changes => &self.changes,
+            ViewId::Icicle => &self.icicle,
         }
     }
 
@@ -196,6 +210,7 @@ impl Views {
             ViewId::Packages => &mut self.packages,
             ViewId::Importers => &mut self.importers,
             ViewId::Changes => &mut self.changes,
+            ViewId::Icicle => &mut self.icicle,
         }
     }
 }

@@ -39,6 +39,17 @@ pub fn icicle(
     min_width_us: u64,
     max_depth: u32,
 ) -> Icicle {
+    icicle_under(graph, graph.roots(), counts, min_width_us, max_depth)
+}
+
+/// The icicle of `roots` and what is under them (one module, to zoom into it).
+pub fn icicle_under(
+    graph: &ImportGraph,
+    roots: &[ModuleId],
+    counts: impl Fn(ModuleId) -> bool,
+    min_width_us: u64,
+    max_depth: u32,
+) -> Icicle {
     let weight = subtree_weights(graph, &counts);
     let heaviest_first = |ids: &[ModuleId]| {
         let mut ids = ids.to_vec();
@@ -46,7 +57,7 @@ pub fn icicle(
         ids
     };
     let mut out = Icicle {
-        total_us: graph.roots().iter().map(|r| weight[r.index()]).sum(),
+        total_us: roots.iter().map(|r| weight[r.index()]).sum(),
         ..Icicle::default()
     };
     // (module, row, start), popped in drawing order.
@@ -62,7 +73,7 @@ pub fn icicle(
             .collect();
         stack.extend(placed.into_iter().rev());
     };
-    push_row(&mut stack, graph.roots(), 0, 0);
+    push_row(&mut stack, roots, 0, 0);
     while let Some((m, depth, start)) = stack.pop() {
         let width_us = weight[m.index()];
         if width_us == 0 {
@@ -172,5 +183,10 @@ mod tests {
         // e (5) and z (7) are too narrow; c and d are too deep.
         assert_eq!((i.narrow, i.deeper), (2, 2));
         assert_eq!(i.bars.len(), 2);
+        // Zoomed into b: it is the whole width, its imports under it.
+        let i = icicle_under(&g, &[b], |_| true, 0, 10);
+        assert_eq!(i.total_us, 60);
+        let names: Vec<&str> = i.bars.iter().map(|x| g.name(x.module)).collect();
+        assert_eq!(names, ["b", "d", "c"]);
     }
 }
