@@ -54,14 +54,12 @@ impl FromConfig {
     /// `pyproject.toml gives --budget-ms 900 --lazy pandas`: said on standard error, so no
     /// figure comes from a file without a word.
     pub fn said(&self) -> Option<String> {
-        let flags: Vec<String> = (self.flags.iter())
-            .map(|f| f.to_string_lossy().into_owned())
-            .collect();
-        (!flags.is_empty()).then(|| {
+        let gave = self.gave();
+        (!gave.flags.is_empty()).then(|| {
             format!(
                 "{} [tool.lmms-tui] gives {}",
-                self.path.display(),
-                flags.join(" ")
+                gave.file,
+                gave.flags.join(" ")
             )
         })
     }

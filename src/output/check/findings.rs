@@ -35,11 +35,9 @@ fn judged_text(j: &Judged) -> String {
         text.push_str(&format!(", {}", p_text(p)));
     }
     if let Some(s) = &j.modules {
-        let less_machine = d.after_us.unwrap_or(0) as f64 / s.machine_factor;
-        let before = d.before_us.unwrap_or(0).max(1) as f64;
+        let pct = s.without_machine(d).change_pct().unwrap_or(0.0);
         text.push_str(&format!(
-            "; {:+.1}% with the machine's ×{:.2} taken out",
-            (less_machine / before - 1.0) * 100.0,
+            "; {pct:+.1}% with the machine's ×{:.2} taken out",
             s.machine_factor,
         ));
         if j.modules_tested {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::esc;
 use crate::output::units::{count, ms};
-use lmms_core::model::icicle::{Bar, Icicle, icicle};
+use lmms_core::model::icicle::{Bar, Icicle, Weights, icicle};
 use lmms_core::model::{ImportGraph, ModuleClass};
 use lmms_core::whatif::Analysis;
 
@@ -20,9 +20,10 @@ const ROW: u32 = 18;
 pub(super) fn icicles(a: &Analysis, page: &mut String) {
     let g = a.graph();
     let p = a.projection();
-    let before = icicle(g, |_| true, 0, 0).total_us;
+    let all = Weights::of(g, |_| true);
+    let before = all.total(g.roots());
     let min = before / NARROWEST;
-    let traced = icicle(g, |_| true, min, MAX_DEPTH);
+    let traced = all.icicle(g, g.roots(), min, MAX_DEPTH);
     let planned = icicle(g, |m| p.is_eager(m), min, MAX_DEPTH);
     let _ = write!(
         page,
@@ -32,23 +33,25 @@ pub(super) fn icicles(a: &Analysis, page: &mut String) {
          bar to zoom into it, the row above to zoom out.</p>\n{}<div class=\"icicles\">\n",
         legend()
     );
-    let dropped = |m| !p.is_eager(m) && !g.module(m).shutdown;
+    let dropped = |m| a.leaves_cold_start(m);
     figure(g, &traced, before, "as traced", page, &dropped);
     figure(g, &planned, before, "with the plan", page, &|_| false);
     page.push_str("</div>\n</section>\n");
 }
 
+/// Each origin's colour (its CSS class is the class's trace.json key), and the plan's mark.
 fn legend() -> String {
-    let key = [
-        ("program", "your code"),
-        ("third", "third-party"),
-        ("stdlib", "stdlib"),
-        ("startup", "start-up"),
-        ("unknown", "program or package (a text trace cannot tell)"),
-        ("dropped", "left out by the plan"),
-    ];
+    let what = |class: ModuleClass| match class {
+        ModuleClass::Program => "your code",
+        ModuleClass::ThirdParty => "third-party",
+        ModuleClass::Stdlib => "stdlib",
+        ModuleClass::Startup => "start-up",
+        ModuleClass::Unknown => "program or package (a text trace cannot tell)",
+    };
+    let key = (ModuleClass::ALL.into_iter())
+        .map(|c| (c.key(), what(c)))
+        .chain([("dropped", "left out by the plan")]);
     let items: String = key
-        .iter()
         .map(|(class, what)| format!("<span class=\"key {class}\"></span>{what} "))
         .collect();
     format!("<p class=\"legend\">{items}</p>\n")
@@ -94,13 +97,7 @@ fn bar_svg(g: &ImportGraph, bar: &Bar, scale_us: u64, dropped: bool, page: &mut 
         bar.width_us as f64 * 100.0 / scale,
     );
     let module = g.module(bar.module);
-    let class = match module.class {
-        ModuleClass::Program => "program",
-        ModuleClass::ThirdParty => "third",
-        ModuleClass::Stdlib => "stdlib",
-        ModuleClass::Startup => "startup",
-        ModuleClass::Unknown => "unknown",
-    };
+    let class = module.class.key();
     let name = esc(g.name(bar.module));
     let _ = writeln!(
         page,

@@ -17,26 +17,19 @@ use lmms_core::printable::printable;
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let icicle = app.views().icicle.icicle();
     let a = app.analysis();
-    let (g, p) = (a.graph(), a.projection());
-    let width = u128::from(area.width);
-    let total = u128::from(icicle.total_us.max(1));
-    let span = |bar: &Bar| {
-        let x0 = u128::from(bar.start_us) * width / total;
-        let x1 = u128::from(bar.start_us + bar.width_us) * width / total;
-        (x0 as u16, x1 as u16)
-    };
+    let g = a.graph();
     let selected = app.current().cursor().selected;
     let buf = frame.buffer_mut();
     let mut hidden = icicle.narrow + icicle.deeper;
     for (i, bar) in icicle.bars.iter().enumerate() {
-        let (x0, x1) = span(bar);
+        let (x0, x1) = icicle.cells(bar, area.width);
         let y = area.y + 1 + bar.depth as u16;
         if x1 <= x0 || y >= area.y + area.height {
             hidden += 1;
             continue;
         }
         let mut style = class_style(g.module(bar.module).class);
-        if !p.is_eager(bar.module) && !g.module(bar.module).shutdown {
+        if a.leaves_cold_start(bar.module) {
             style = style.add_modifier(Modifier::DIM | Modifier::CROSSED_OUT);
         }
         if i == selected {

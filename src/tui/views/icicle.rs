@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::{Fold, Rows, View};
 use crate::tui::cursor::Cursor;
-use lmms_core::model::icicle::{Icicle, icicle_under};
+use lmms_core::model::icicle::{Icicle, Weights};
 use lmms_core::model::{ModuleId, Sort};
 use lmms_core::whatif::Analysis;
 
@@ -19,9 +19,10 @@ const MAX_DEPTH: u32 = 64;
 pub struct IcicleView {
     /// The module zoomed into; `None`: the whole program.
     zoom: Option<ModuleId>,
+    /// Each module's subtree own time: the graph's alone, computed when first shown.
+    weights: Option<Weights>,
+    /// Laid out for `zoom` (every zoom lays them out again).
     bars: Icicle,
-    /// The zoom the bars were built for, once built.
-    built: Option<Option<ModuleId>>,
     cursor: Cursor,
 }
 
@@ -40,9 +41,9 @@ impl IcicleView {
         let g = a.graph();
         let zoom = self.zoom;
         let roots: Vec<ModuleId> = zoom.map_or_else(|| g.roots().to_vec(), |m| vec![m]);
-        let total = lmms_core::model::icicle::icicle_under(g, &roots, |_| true, 0, 0).total_us;
-        self.bars = icicle_under(g, &roots, |_| true, total / NARROWEST, MAX_DEPTH);
-        self.built = Some(zoom);
+        let weights = self.weights.get_or_insert_with(|| Weights::of(g, |_| true));
+        let total = weights.total(&roots);
+        self.bars = weights.icicle(g, &roots, total / NARROWEST, MAX_DEPTH);
     }
 
     /// Zooms to `m` (`None`: the whole), keeping `select` selected when it is drawn.
@@ -90,13 +91,10 @@ impl View for IcicleView {
 
     /// The bar drawn there: its row is its depth, its cells its share of the width.
     fn row_at(&self, x: u16, width: u16, row: usize) -> usize {
-        let total = u128::from(self.bars.total_us.max(1));
-        let cell = |us: u64| u128::from(us) * u128::from(width) / total;
         (self.bars.bars.iter())
             .position(|b| {
-                b.depth as usize == row
-                    && cell(b.start_us) <= u128::from(x)
-                    && u128::from(x) < cell(b.start_us + b.width_us)
+                let (x0, x1) = self.bars.cells(b, width);
+                b.depth as usize == row && x0 <= x && x < x1
             })
             .unwrap_or(usize::MAX)
     }
@@ -111,7 +109,7 @@ impl View for IcicleView {
     }
 
     fn refresh(&mut self, a: &Analysis, _sort: Sort) {
-        if self.built != Some(self.zoom) {
+        if self.weights.is_none() {
             self.build(a);
         }
     }

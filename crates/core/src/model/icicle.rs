@@ -31,6 +31,16 @@ pub struct Icicle {
     pub deeper: usize,
 }
 
+impl Icicle {
+    /// The cells a bar covers out of `width` across the whole: from the first, up to the last
+    /// (equal when it is narrower than a cell). Drawing and pointing both use it.
+    pub fn cells(&self, bar: &Bar, width: u16) -> (u16, u16) {
+        let total = u128::from(self.total_us.max(1));
+        let cell = |us: u64| (u128::from(us) * u128::from(width) / total) as u16;
+        (cell(bar.start_us), cell(bar.start_us + bar.width_us))
+    }
+}
+
 /// The icicle of the modules `counts` keeps (their own time counts; imports at exit never do),
 /// leaving out bars under `min_width_us` and rows past `max_depth`.
 pub fn icicle(
@@ -39,88 +49,101 @@ pub fn icicle(
     min_width_us: u64,
     max_depth: u32,
 ) -> Icicle {
-    icicle_under(graph, graph.roots(), counts, min_width_us, max_depth)
+    Weights::of(graph, counts).icicle(graph, graph.roots(), min_width_us, max_depth)
 }
 
-/// The icicle of `roots` and what is under them (one module, to zoom into it).
-pub fn icicle_under(
-    graph: &ImportGraph,
-    roots: &[ModuleId],
-    counts: impl Fn(ModuleId) -> bool,
-    min_width_us: u64,
-    max_depth: u32,
-) -> Icicle {
-    let weight = subtree_weights(graph, &counts);
-    let heaviest_first = |ids: &[ModuleId]| {
-        let mut ids = ids.to_vec();
-        ids.sort_by_key(|&m| (std::cmp::Reverse(weight[m.index()]), m));
-        ids
-    };
-    let mut out = Icicle {
-        total_us: roots.iter().map(|r| weight[r.index()]).sum(),
-        ..Icicle::default()
-    };
-    // (module, row, start), popped in drawing order.
-    let mut stack: Vec<(ModuleId, u32, u64)> = Vec::new();
-    let push_row = |stack: &mut Vec<(ModuleId, u32, u64)>, ids: &[ModuleId], depth, start| {
-        let mut at = start;
-        let placed: Vec<_> = (heaviest_first(ids).into_iter())
-            .map(|m| {
-                let bar = (m, depth, at);
-                at += weight[m.index()];
-                bar
-            })
-            .collect();
-        stack.extend(placed.into_iter().rev());
-    };
-    push_row(&mut stack, roots, 0, 0);
-    while let Some((m, depth, start)) = stack.pop() {
-        let width_us = weight[m.index()];
-        if width_us == 0 {
-            continue;
-        }
-        if width_us < min_width_us {
-            out.narrow += 1;
-        } else if depth > max_depth {
-            out.deeper += 1;
-        } else {
-            out.bars.push(Bar {
-                module: m,
-                depth,
-                start_us: start,
-                width_us,
-            });
-            push_row(&mut stack, graph.children(m), depth + 1, start);
-        }
-    }
-    out
-}
+/// Each module's subtree own time (of the modules counted): computed once, laid out as often
+/// as a zoom or a narrowest width asks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Weights(Vec<u64>);
 
-/// Each module's subtree own time (of the modules counted), from the leaves up.
-fn subtree_weights(graph: &ImportGraph, counts: &impl Fn(ModuleId) -> bool) -> Vec<u64> {
-    let own = |m: ModuleId| {
-        let module = graph.module(m);
-        if module.shutdown || !counts(m) {
-            0
-        } else {
-            module.self_us
+impl Weights {
+    /// From the leaves up; imports at exit never count.
+    pub fn of(graph: &ImportGraph, counts: impl Fn(ModuleId) -> bool) -> Weights {
+        let own = |m: ModuleId| {
+            let module = graph.module(m);
+            if module.shutdown || !counts(m) {
+                0
+            } else {
+                module.self_us
+            }
+        };
+        // Pre-order from the roots, then summed in reverse: every child before its parent.
+        let mut order = Vec::with_capacity(graph.len());
+        let mut stack: Vec<ModuleId> = graph.roots().to_vec();
+        while let Some(m) = stack.pop() {
+            order.push(m);
+            stack.extend_from_slice(graph.children(m));
         }
-    };
-    // Pre-order from the roots, then summed in reverse: every child before its parent.
-    let mut order = Vec::with_capacity(graph.len());
-    let mut stack: Vec<ModuleId> = graph.roots().to_vec();
-    while let Some(m) = stack.pop() {
-        order.push(m);
-        stack.extend_from_slice(graph.children(m));
-    }
-    let mut weight = vec![0u64; graph.len()];
-    for &m in order.iter().rev() {
-        weight[m.index()] += own(m);
-        if let Some(p) = graph.module(m).parent {
-            weight[p.index()] += weight[m.index()];
+        let mut weight = vec![0u64; graph.len()];
+        for &m in order.iter().rev() {
+            weight[m.index()] += own(m);
+            if let Some(p) = graph.module(m).parent {
+                weight[p.index()] += weight[m.index()];
+            }
         }
+        Weights(weight)
     }
-    weight
+
+    /// The width of `roots` together, µs.
+    pub fn total(&self, roots: &[ModuleId]) -> u64 {
+        roots.iter().map(|r| self.0[r.index()]).sum()
+    }
+
+    /// The icicle of `roots` and what is under them (one module, to zoom into it), leaving
+    /// out bars under `min_width_us` and rows past `max_depth`.
+    pub fn icicle(
+        &self,
+        graph: &ImportGraph,
+        roots: &[ModuleId],
+        min_width_us: u64,
+        max_depth: u32,
+    ) -> Icicle {
+        let weight = &self.0;
+        let heaviest_first = |ids: &[ModuleId]| {
+            let mut ids = ids.to_vec();
+            ids.sort_by_key(|&m| (std::cmp::Reverse(weight[m.index()]), m));
+            ids
+        };
+        let mut out = Icicle {
+            total_us: self.total(roots),
+            ..Icicle::default()
+        };
+        // (module, row, start), popped in drawing order.
+        let mut stack: Vec<(ModuleId, u32, u64)> = Vec::new();
+        let push_row = |stack: &mut Vec<(ModuleId, u32, u64)>, ids: &[ModuleId], depth, start| {
+            let mut at = start;
+            let placed: Vec<_> = (heaviest_first(ids).into_iter())
+                .map(|m| {
+                    let bar = (m, depth, at);
+                    at += weight[m.index()];
+                    bar
+                })
+                .collect();
+            stack.extend(placed.into_iter().rev());
+        };
+        push_row(&mut stack, roots, 0, 0);
+        while let Some((m, depth, start)) = stack.pop() {
+            let width_us = weight[m.index()];
+            if width_us == 0 {
+                continue;
+            }
+            if width_us < min_width_us {
+                out.narrow += 1;
+            } else if depth > max_depth {
+                out.deeper += 1;
+            } else {
+                out.bars.push(Bar {
+                    module: m,
+                    depth,
+                    start_us: start,
+                    width_us,
+                });
+                push_row(&mut stack, graph.children(m), depth + 1, start);
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -184,7 +207,7 @@ mod tests {
         assert_eq!((i.narrow, i.deeper), (2, 2));
         assert_eq!(i.bars.len(), 2);
         // Zoomed into b: it is the whole width, its imports under it.
-        let i = icicle_under(&g, &[b], |_| true, 0, 10);
+        let i = Weights::of(&g, |_| true).icicle(&g, &[b], 0, 10);
         assert_eq!(i.total_us, 60);
         let names: Vec<&str> = i.bars.iter().map(|x| g.name(x.module)).collect();
         assert_eq!(names, ["b", "d", "c"]);

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use super::comparison::Delta;
 use super::stats::median;
 use super::top_level_package;
 
@@ -63,6 +64,15 @@ pub struct PackageShift {
 }
 
 impl PackageShift {
+    /// The package's change with the machine's share taken out: its figure now over how much
+    /// slower the program ran as a whole.
+    pub fn without_machine(&self, d: &Delta) -> Delta {
+        Delta {
+            after_us: (d.after_us).map(|a| (a as f64 / self.machine_factor).round() as u64),
+            ..d.clone()
+        }
+    }
+
     /// Whether it stands out from the other packages.
     pub fn shifted(&self) -> bool {
         self.z >= Z_SHIFTED

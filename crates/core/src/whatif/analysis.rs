@@ -173,6 +173,11 @@ impl Analysis {
         }
     }
 
+    /// Whether the plan takes the module out of cold start (an import at exit never was in).
+    pub fn leaves_cold_start(&self, m: ModuleId) -> bool {
+        !self.projection.is_eager(m) && !self.graph.module(m).shutdown
+    }
+
     /// What the plan does to a module.
     pub fn effect(&self, m: ModuleId) -> PlanEffect {
         let p = &self.projection;

@@ -291,10 +291,7 @@ impl<'c> Judge<'c> {
         let Some(shift) = shift else {
             return share;
         };
-        let corrected = Delta {
-            after_us: (d.after_us).map(|a| (a as f64 / shift.machine_factor).round() as u64),
-            ..d.clone()
-        };
+        let corrected = shift.without_machine(d);
         let shifted = !self.tested || shift.shifted() || share.p.is_some_and(|p| p <= ALPHA_EACH);
         Judged {
             modules: Some(shift),
