@@ -80,6 +80,23 @@ fn explorer(c: &mut Criterion) {
             &[Action::Move(Move::Down), Action::ToggleLazy(Decision::Lazy)],
         );
         if all {
+            // With the plan applied (`b`): a deferral lays the icicle out again, then a frame.
+            group.bench_function(format!("icicle_plan_edit/{modules}"), |b| {
+                b.iter_batched_ref(
+                    || {
+                        let mut app = new_app(g.clone());
+                        app.update(Action::ShowView(ViewId::Icicle));
+                        app.update(Action::BeforeAfter);
+                        app.update(Action::Move(Move::Down));
+                        app
+                    },
+                    |app| {
+                        app.update(Action::ToggleLazy(Decision::Lazy));
+                        frame(app, &mut terminal);
+                    },
+                    BatchSize::LargeInput,
+                )
+            });
             group.bench_function(format!("icicle_move/{modules}"), |b| {
                 b.iter_batched_ref(
                     || {

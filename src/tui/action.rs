@@ -45,6 +45,8 @@ pub enum Action {
     ToggleLazy(lmms_core::whatif::Decision),
     /// `c`: the Slowest view, showing one class of module at a time.
     CycleClass,
+    /// `b`: the icicle as traced, or with the plan applied.
+    BeforeAfter,
     /// `+`/`-`: usage of the selected module by ±5 points.
     UsageStep(i8),
     /// `u`: type the selected module's usage.

@@ -198,6 +198,12 @@ fn table() -> Vec<Binding> {
         ),
         bind(
             Normal,
+            &[(Char('b'), BeforeAfter)],
+            "Icicle view: as traced, or with the plan applied (what it leaves out gone)",
+            None,
+        ),
+        bind(
+            Normal,
             &[(Char('e'), ToggleLazy(Decision::LazyEverywhere))],
             "what-if: defer every import of it, packages' too (upper bound); in Packages, of the \
              whole package",

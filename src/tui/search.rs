@@ -238,6 +238,14 @@ impl Search {
         self.match_at(self.selected)
     }
 
+    /// Whether `name` matches the query (none matches an empty one): the icicle marks these.
+    pub fn is_match(&self, name: &str) -> bool {
+        let passes = |q: &[u8]| could_match(name, q);
+        !self.query.is_empty()
+            && self.ascii_query.as_deref().is_none_or(passes)
+            && self.matcher.fuzzy_match(name, &self.query).is_some()
+    }
+
     /// Positions (char indices) of the matched characters in a name, for highlighting.
     pub fn indices(&self, name: &str) -> Vec<usize> {
         self.matcher

@@ -1318,3 +1318,109 @@ fn the_icicle_zooms_and_shows_the_plan() {
     s.keys(&[KeyCode::Left]);
     assert!(s.lines()[title].contains("the whole program:"));
 }
+
+/// `b` shows the icicle with the plan applied: deferred pandas is gone and the width is the
+/// new cold start's own time; the plan's next edit is followed live; `b` again: as traced.
+#[test]
+fn the_icicle_shows_the_plan_applied_and_follows_it() {
+    let mut s = Screen::new(120, 40);
+    s.keys(&[KeyCode::Down, KeyCode::Char('L'), KeyCode::Char('6')]);
+    let title_of = |s: &mut Screen| {
+        (s.lines().into_iter())
+            .find(|l| l.contains("the whole program:"))
+            .unwrap()
+    };
+    assert!(title_of(&mut s).contains("as traced"));
+    s.keys(&[KeyCode::Char('b')]);
+    let said = s.app.status().unwrap().to_string();
+    assert!(
+        said.starts_with("icicle with the plan applied: cold start "),
+        "{said}"
+    );
+    let title = title_of(&mut s);
+    assert!(title.contains("with the plan │"), "{title}");
+    let text = s.text();
+    assert!(!text.contains("▏pandas"), "pandas is gone: {text}");
+    // The width is the own time of what the plan keeps at start-up.
+    let a = s.app.analysis();
+    let kept: u64 = (a.graph().ids())
+        .filter(|&m| !a.leaves_cold_start(m) && !a.graph().module(m).shutdown)
+        .map(|m| a.graph().module(m).self_us)
+        .sum();
+    let total = lmms_tui::output::units::ms(kept);
+    assert!(
+        title.contains(&format!(": {total} ms with the plan")),
+        "{title} vs {total}"
+    );
+    // The plan reset: pandas is back, at once.
+    s.keys(&[KeyCode::Char('r')]);
+    assert!(s.text().contains("▏pandas"));
+    s.keys(&[KeyCode::Char('b')]);
+    assert!(title_of(&mut s).contains("as traced"));
+}
+
+/// `/` marks the icicle's matching bars (magenta) and says so in the title; imports
+/// narrower than a cell are drawn together as `+N`, and their count is the model's.
+#[test]
+fn the_icicle_marks_search_matches_and_groups_narrow_imports() {
+    let mut s = Screen::new(120, 40);
+    // Enter jumps to the match in the tree; the icicle keeps the query.
+    s.keys(&[KeyCode::Char('/')]).typed("numpy");
+    s.keys(&[KeyCode::Enter, KeyCode::Char('6')]);
+    let buffer = s.draw().clone();
+    let lines = s.lines();
+    let title = (lines.iter())
+        .position(|l| l.contains("the whole program:"))
+        .unwrap();
+    assert!(lines[title].contains("matches “numpy”"), "{}", lines[title]);
+    // The first cell of a bar's name, by the label drawn.
+    let cell_of = |label: &str| {
+        let (y, row) = (lines.iter().enumerate())
+            .find(|(_, l)| l.contains(label))
+            .unwrap();
+        let x = row[..row.find(label).unwrap()].chars().count() + 1;
+        buffer[(x as u16, y as u16)].clone()
+    };
+    assert_eq!(cell_of("▏numpy ").bg, ratatui::style::Color::Magenta);
+    // pandas does not match: its colour is its origin's.
+    assert_ne!(cell_of("▏pandas ").bg, ratatui::style::Color::Magenta);
+    // Every `+N` on screen counts a parent's narrow imports.
+    let icicle = s.app.views().icicle.icicle();
+    let counts: Vec<String> = icicle
+        .more
+        .iter()
+        .map(|m| format!("+{}", m.count))
+        .collect();
+    // A one-cell `+` may touch the next: the count is what follows the last `+`.
+    let shown: Vec<String> = (lines.iter().skip(title + 1))
+        .take_while(|l| !l.contains(" detail "))
+        .flat_map(|l| l.split(['▏', ' ']))
+        .filter_map(|w| Some(format!("+{}", w.rsplit_once('+')?.1)))
+        .filter(|w| w.len() > 1)
+        .collect();
+    assert!(!shown.is_empty());
+    for w in shown {
+        assert!(counts.contains(&w), "{w} is none of {counts:?}");
+    }
+}
+
+/// The name column keeps one width while the Slowest view scrolls a screen and more.
+#[test]
+fn the_name_column_keeps_its_width_while_scrolling() {
+    let mut s = Screen::new(100, 30);
+    s.keys(&[KeyCode::Char('2')]);
+    let header_at = |s: &mut Screen| {
+        let lines = s.lines();
+        let header = lines
+            .iter()
+            .find(|l| l.contains("self ms"))
+            .unwrap()
+            .clone();
+        header.find("self ms").unwrap()
+    };
+    let first = header_at(&mut s);
+    for _ in 0..60 {
+        s.keys(&[KeyCode::Down]);
+        assert_eq!(header_at(&mut s), first);
+    }
+}

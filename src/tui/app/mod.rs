@@ -129,7 +129,24 @@ pub struct App {
     config: Option<String>,
     quit: bool,
     last_click: Option<(u16, u64)>,
+    /// The name column's width for a window of rows, kept while it holds the screen.
+    name_width: std::cell::Cell<Option<(NameWindow, usize)>>,
 }
+
+/// Rows the name column is sized for; the longest name cell there is kept until these change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NameWindow {
+    view: ViewId,
+    /// Start, end and the view's length.
+    rows: (usize, usize, usize),
+    sort: Sort,
+    revision: u64,
+    /// The first and last rows' modules: a view whose rows changed to others of the same count.
+    ends: (Option<ModuleId>, Option<ModuleId>),
+}
+
+/// Rows whose names size the name column: twice as many as a screen holds, however tall.
+const NAME_WINDOW: usize = 4096;
 
 impl App {
     /// The explorer over an analysis; `w` saves to `plan_file`.
@@ -160,6 +177,7 @@ impl App {
             config: None,
             quit: false,
             last_click: None,
+            name_width: std::cell::Cell::new(None),
         }
     }
 
@@ -186,28 +204,49 @@ impl App {
         layout::areas(screen, self.current().len(), whatif_lines)
     }
 
-    /// The table's columns at `width` with `body` rows on screen, the name column sized for
-    /// the longest name shown (mouse clicks; drawing has the rows already: `columns_for`).
-    pub fn columns(&self, width: u16, body: usize) -> Vec<(crate::tui::layout::Column, u16)> {
-        let view = self.current();
-        let start = view.cursor().scroll.min(view.len());
-        let end = (start + body).min(view.len());
-        match view.rows(&self.analysis, self.sort, start..end) {
-            crate::tui::views::Rows::Modules(rows) => self.columns_for(width, &rows),
-            crate::tui::views::Rows::Changes(_) | crate::tui::views::Rows::Icicle => {
-                self.columns_wanting(width, 24)
-            }
-        }
+    /// The table's columns at `width`, the name column sized for the longest name in the rows
+    /// around the screen (drawing and mouse clicks alike).
+    pub fn columns(&self, width: u16) -> Vec<(crate::tui::layout::Column, u16)> {
+        self.columns_wanting(width, self.longest_name())
     }
 
-    /// The table's columns at `width` for these rows on screen.
-    pub fn columns_for(
-        &self,
-        width: u16,
-        rows: &[crate::tui::views::Row],
-    ) -> Vec<(crate::tui::layout::Column, u16)> {
-        let longest = rows.iter().map(|r| r.text.chars().count()).max();
-        self.columns_wanting(width, longest.unwrap_or(0))
+    /// The longest name cell in the window of rows holding the screen: one width while
+    /// scrolling (it changes only every `NAME_WINDOW / 2` rows), computed once per window.
+    fn longest_name(&self) -> usize {
+        let view = self.current();
+        let len = view.len();
+        let start = (view.cursor().scroll / (NAME_WINDOW / 2) * (NAME_WINDOW / 2)).min(len);
+        let end = (start + NAME_WINDOW).min(len);
+        let key = NameWindow {
+            view: self.view,
+            rows: (start, end, len),
+            sort: self.sort,
+            revision: self.analysis.revision(),
+            ends: (self.row_module(0), self.row_module(len.saturating_sub(1))),
+        };
+        if let Some((k, longest)) = self.name_width.get()
+            && k == key
+        {
+            return longest;
+        }
+        let longest = match view.rows(&self.analysis, self.sort, start..end) {
+            crate::tui::views::Rows::Modules(rows) => {
+                rows.iter().map(|r| r.text.chars().count()).max()
+            }
+            _ => None,
+        };
+        let longest = longest.unwrap_or(24);
+        self.name_width.set(Some((key, longest)));
+        longest
+    }
+
+    /// The module on a row of the current view.
+    fn row_module(&self, row: usize) -> Option<ModuleId> {
+        let view = self.current();
+        match view.rows(&self.analysis, self.sort, row..(row + 1).min(view.len())) {
+            crate::tui::views::Rows::Modules(rows) => rows.first()?.module,
+            _ => None,
+        }
     }
 
     fn columns_wanting(
@@ -432,6 +471,8 @@ impl App {
     /// Brings the current view up to date and keeps its selection on screen.
     fn refresh_view(&mut self) {
         let (sort, height) = (self.sort, self.body_height());
+        let cells = self.areas().table.width;
+        self.views.icicle.set_cells(&self.analysis, cells);
         let view = self.views.get_mut(self.view);
         view.refresh(&self.analysis, sort);
         let len = view.len();

@@ -29,7 +29,7 @@ impl App {
             if !self.current().sorts() {
                 return;
             }
-            let columns = self.columns(table.width, areas.body_height());
+            let columns = self.columns(table.width);
             let Some(col) = layout::column_at(&columns, column - table.x) else {
                 return;
             };

@@ -13,6 +13,13 @@ use lmms_core::whatif::{Decision, PARAMS, Param, Suggestion, check_deferrable, p
 
 impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.act(action);
+        // The icicle with the plan applied follows every edit of it.
+        self.views.icicle.follow_plan(&self.analysis);
+        effects
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
         self.status = None;
         match action {
             Action::Quit => self.ask_before_quitting(),
@@ -63,6 +70,7 @@ impl App {
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
             Action::ToggleLazy(scope) => self.toggle_lazy(scope),
             Action::CycleClass => self.cycle_class(),
+            Action::BeforeAfter => self.before_after(),
             Action::UsageStep(step) => self.step_usage(step),
             Action::EditUsage => self.edit_usage(),
             Action::InputChar(c) => self.edit_input(|text| text.push(c)),
@@ -156,6 +164,20 @@ impl App {
         }
         self.views.slowest.cycle_filter(&self.analysis);
         self.refresh_view();
+    }
+
+    /// `b`: the icicle view, as traced or with the plan applied.
+    fn before_after(&mut self) {
+        if self.view != ViewId::Icicle {
+            self.show_view(ViewId::Icicle);
+        }
+        self.views.icicle.toggle_after(&self.analysis);
+        let cold = crate::output::units::ms(self.analysis.projection().cold_start_us);
+        self.status = Some(if self.views.icicle.after() {
+            format!("icicle with the plan applied: cold start {cold} ms; b: as traced")
+        } else {
+            "icicle as traced; b: with the plan applied".into()
+        });
     }
 
     /// `+`/`-`: the selected module's usage to the next multiple of 5.

@@ -118,7 +118,7 @@ fn pieces(app: &App) -> Vec<(u8, Vec<Span<'static>>)> {
 
 /// The pieces that fit in `width`, in their order, separated by ` │ `: the lowest-priority
 /// piece goes first while the line is too long.
-fn fit(mut pieces: Vec<(u8, Vec<Span<'static>>)>, width: usize) -> Line<'static> {
+pub(super) fn fit(mut pieces: Vec<(u8, Vec<Span<'static>>)>, width: usize) -> Line<'static> {
     const SEPARATOR: &str = " │ ";
     let length = |pieces: &[(u8, Vec<Span>)]| -> usize {
         let text: usize = pieces

@@ -26,7 +26,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         Rows::Icicle => return super::icicle::render(app, frame, area),
         Rows::Modules(rows) => rows,
     };
-    let columns = app.columns_for(area.width, &data);
+    let columns = app.columns(area.width);
     let header = Row::new(
         columns
             .iter()

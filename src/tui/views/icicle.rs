@@ -1,6 +1,7 @@
 //! The icicle view: the import tree as nested bars, each module as wide as its own time and
-//! its imports', under its first importer, heaviest first. The cursor walks the bars in tree
-//! order (↑↓); Enter or → zooms into the selected bar, ← zooms out a level.
+//! its imports', under its first importer, heaviest first; imports narrower than a cell drawn
+//! together as `+N`. The cursor walks the bars in tree order (↑↓); Enter or → zooms into the
+//! selected bar, ← zooms out a level; `b` shows the tree as traced or with the plan applied.
 
 use std::ops::Range;
 
@@ -10,8 +11,6 @@ use lmms_core::model::icicle::{Icicle, Weights};
 use lmms_core::model::{ModuleId, Sort};
 use lmms_core::whatif::Analysis;
 
-/// Bars narrower than this share of the width are left out (a screen has a few hundred cells).
-const NARROWEST: u64 = 4000;
 /// Rows computed; the screen shows what fits.
 const MAX_DEPTH: u32 = 64;
 
@@ -19,8 +18,15 @@ const MAX_DEPTH: u32 = 64;
 pub struct IcicleView {
     /// The module zoomed into; `None`: the whole program.
     zoom: Option<ModuleId>,
-    /// Each module's subtree own time: the graph's alone, computed when first shown.
-    weights: Option<Weights>,
+    /// Each module's subtree own time as traced, computed when first shown.
+    traced: Option<Weights>,
+    /// With the plan applied (what it leaves out of cold start counts nothing), for the
+    /// analysis revision it was computed at.
+    planned: Option<(u64, Weights)>,
+    /// Showing the tree with the plan applied.
+    after: bool,
+    /// The screen's width in cells: an import narrower than one joins its siblings' `+N`.
+    cells: u16,
     /// Laid out for `zoom` (every zoom lays them out again).
     bars: Icicle,
     cursor: Cursor,
@@ -37,13 +43,59 @@ impl IcicleView {
         self.zoom
     }
 
+    /// Whether the plan is applied.
+    pub fn after(&self) -> bool {
+        self.after
+    }
+
+    /// `b`: as traced, or with the plan applied; the selection stays where it is drawn.
+    pub fn toggle_after(&mut self, a: &Analysis) {
+        self.after = !self.after;
+        self.rebuild(a);
+    }
+
+    /// The screen's width changed: imports narrower than a cell are grouped anew.
+    pub fn set_cells(&mut self, a: &Analysis, cells: u16) {
+        if cells != self.cells {
+            self.cells = cells;
+            if self.traced.is_some() {
+                self.rebuild(a);
+            }
+        }
+    }
+
+    /// After a plan edit: the plan applied is laid out again.
+    pub fn follow_plan(&mut self, a: &Analysis) {
+        let stale = self.planned.as_ref().is_some_and(|p| p.0 != a.revision());
+        if self.after && stale {
+            self.rebuild(a);
+        }
+    }
+
+    fn rebuild(&mut self, a: &Analysis) {
+        let selected = self.selected(a);
+        self.zoom_to(a, self.zoom, selected);
+    }
+
+    fn weights(&mut self, a: &Analysis) -> &Weights {
+        let g = a.graph();
+        if !self.after {
+            return self.traced.get_or_insert_with(|| Weights::of(g, |_| true));
+        }
+        if self.planned.as_ref().is_none_or(|p| p.0 != a.revision()) {
+            let w = Weights::of(g, |m| !a.leaves_cold_start(m));
+            self.planned = Some((a.revision(), w));
+        }
+        &self.planned.as_ref().expect("computed above").1
+    }
+
     fn build(&mut self, a: &Analysis) {
         let g = a.graph();
-        let zoom = self.zoom;
-        let roots: Vec<ModuleId> = zoom.map_or_else(|| g.roots().to_vec(), |m| vec![m]);
-        let weights = self.weights.get_or_insert_with(|| Weights::of(g, |_| true));
+        let roots: Vec<ModuleId> = self.zoom.map_or_else(|| g.roots().to_vec(), |m| vec![m]);
+        let cells = u64::from(self.cells.max(1));
+        let weights = self.weights(a);
         let total = weights.total(&roots);
-        self.bars = weights.icicle(g, &roots, total / NARROWEST, MAX_DEPTH);
+        self.bars = weights.icicle(g, &roots, total / cells, MAX_DEPTH);
     }
 
     /// Zooms to `m` (`None`: the whole), keeping `select` selected when it is drawn.
@@ -109,7 +161,7 @@ impl View for IcicleView {
     }
 
     fn refresh(&mut self, a: &Analysis, _sort: Sort) {
-        if self.weights.is_none() {
+        if self.traced.is_none() {
             self.build(a);
         }
     }

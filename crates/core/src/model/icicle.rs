@@ -18,11 +18,27 @@ pub struct Bar {
     pub width_us: u64,
 }
 
+/// A parent's imports narrower than the least width asked for, drawn together after its
+/// others (they come last, heaviest first): `+N more`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct More {
+    /// Row: the imports' own.
+    pub depth: u32,
+    /// Where they start, µs from the left edge.
+    pub start_us: u64,
+    /// Their subtrees' own time together, µs.
+    pub width_us: u64,
+    /// How many imports.
+    pub count: usize,
+}
+
 /// The bars, and what was too narrow or too deep to draw.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Icicle {
     /// Parents before their children.
     pub bars: Vec<Bar>,
+    /// Each parent's narrow imports together.
+    pub more: Vec<More>,
     /// The whole width, µs.
     pub total_us: u64,
     /// Bars (with what is under them) narrower than the least width asked for.
@@ -35,9 +51,18 @@ impl Icicle {
     /// The cells a bar covers out of `width` across the whole: from the first, up to the last
     /// (equal when it is narrower than a cell). Drawing and pointing both use it.
     pub fn cells(&self, bar: &Bar, width: u16) -> (u16, u16) {
+        self.span(bar.start_us, bar.width_us, width)
+    }
+
+    /// The cells a `+N more` covers, as `cells`.
+    pub fn more_cells(&self, more: &More, width: u16) -> (u16, u16) {
+        self.span(more.start_us, more.width_us, width)
+    }
+
+    fn span(&self, start_us: u64, width_us: u64, width: u16) -> (u16, u16) {
         let total = u128::from(self.total_us.max(1));
         let cell = |us: u64| (u128::from(us) * u128::from(width) / total) as u16;
-        (cell(bar.start_us), cell(bar.start_us + bar.width_us))
+        (cell(start_us), cell(start_us + width_us))
     }
 }
 
@@ -99,50 +124,72 @@ impl Weights {
         min_width_us: u64,
         max_depth: u32,
     ) -> Icicle {
-        let weight = &self.0;
-        let heaviest_first = |ids: &[ModuleId]| {
-            let mut ids = ids.to_vec();
-            ids.sort_by_key(|&m| (std::cmp::Reverse(weight[m.index()]), m));
-            ids
-        };
         let mut out = Icicle {
             total_us: self.total(roots),
             ..Icicle::default()
         };
         // (module, row, start), popped in drawing order.
         let mut stack: Vec<(ModuleId, u32, u64)> = Vec::new();
-        let push_row = |stack: &mut Vec<(ModuleId, u32, u64)>, ids: &[ModuleId], depth, start| {
-            let mut at = start;
-            let placed: Vec<_> = (heaviest_first(ids).into_iter())
-                .map(|m| {
-                    let bar = (m, depth, at);
-                    at += weight[m.index()];
-                    bar
-                })
-                .collect();
-            stack.extend(placed.into_iter().rev());
-        };
-        push_row(&mut stack, roots, 0, 0);
+        self.place(&mut stack, &mut out, roots, 0, 0, min_width_us);
         while let Some((m, depth, start)) = stack.pop() {
-            let width_us = weight[m.index()];
-            if width_us == 0 {
+            if depth > max_depth {
+                out.deeper += 1;
                 continue;
             }
-            if width_us < min_width_us {
-                out.narrow += 1;
-            } else if depth > max_depth {
-                out.deeper += 1;
-            } else {
-                out.bars.push(Bar {
-                    module: m,
-                    depth,
-                    start_us: start,
-                    width_us,
-                });
-                push_row(&mut stack, graph.children(m), depth + 1, start);
-            }
+            out.bars.push(Bar {
+                module: m,
+                depth,
+                start_us: start,
+                width_us: self.0[m.index()],
+            });
+            self.place(
+                &mut stack,
+                &mut out,
+                graph.children(m),
+                depth + 1,
+                start,
+                min_width_us,
+            );
         }
         out
+    }
+
+    /// Lays `ids` out side by side from `start`, heaviest first: the wide ones onto `stack` to
+    /// be drawn (first on top), the narrow ones into one `More`.
+    fn place(
+        &self,
+        stack: &mut Vec<(ModuleId, u32, u64)>,
+        out: &mut Icicle,
+        ids: &[ModuleId],
+        depth: u32,
+        start: u64,
+        min_width_us: u64,
+    ) {
+        let weight = &self.0;
+        let mut ids: Vec<ModuleId> = (ids.iter().copied())
+            .filter(|m| weight[m.index()] > 0)
+            .collect();
+        ids.sort_by_key(|&m| (std::cmp::Reverse(weight[m.index()]), m));
+        let wide = ids.partition_point(|m| weight[m.index()] >= min_width_us);
+        let mut at = start;
+        let placed: Vec<_> = (ids[..wide].iter())
+            .map(|&m| {
+                let bar = (m, depth, at);
+                at += weight[m.index()];
+                bar
+            })
+            .collect();
+        stack.extend(placed.into_iter().rev());
+        let narrow = &ids[wide..];
+        if !narrow.is_empty() {
+            out.narrow += narrow.len();
+            out.more.push(More {
+                depth,
+                start_us: at,
+                width_us: narrow.iter().map(|m| weight[m.index()]).sum(),
+                count: narrow.len(),
+            });
+        }
     }
 }
 
@@ -206,6 +253,14 @@ mod tests {
         // e (5) and z (7) are too narrow; c and d are too deep.
         assert_eq!((i.narrow, i.deeper), (2, 2));
         assert_eq!(i.bars.len(), 2);
+        // Each drawn after its heavier siblings: `+1 more` at the end of its row.
+        let more = |depth, start_us, width_us| More {
+            depth,
+            start_us,
+            width_us,
+            count: 1,
+        };
+        assert_eq!(i.more, [more(0, 80, 7), more(1, 60, 5)]);
         // Zoomed into b: it is the whole width, its imports under it.
         let i = Weights::of(&g, |_| true).icicle(&g, &[b], 0, 10);
         assert_eq!(i.total_us, 60);

@@ -53,6 +53,8 @@ pub struct Analysis {
     eager: EagerClosure,
     plan: Plan,
     projection: Projection,
+    /// Counts the plan's edits, so a view can tell its figures from stale ones.
+    revision: u64,
     comparison: Option<Comparison>,
 }
 
@@ -77,6 +79,7 @@ impl Analysis {
             eager,
             plan,
             projection,
+            revision: 0,
             comparison,
         }
     }
@@ -146,7 +149,13 @@ impl Analysis {
     }
 
     /// Projects the plan as it now stands; the eager closure follows only what changed.
+    /// Changes with every edit of the plan.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     fn project(&mut self) {
+        self.revision += 1;
         self.eager.update(&self.graph, &self.plan);
         self.projection =
             projection::project_from(&self.graph, &self.traced, &self.eager, &self.plan);
