@@ -13,6 +13,31 @@ fn graph(text: &str) -> ImportGraph {
     lmms_core::trace::from_bytes("t", text.as_bytes()).unwrap()
 }
 
+/// The trace with 1,000 requests replayed over 50 distinct sets of 500 modules (seeded).
+fn with_requests(text: &str) -> ImportGraph {
+    let mut builder = lmms_core::model::TraceBuilder::new();
+    lmms_core::trace::read_bytes(std::path::Path::new("t"), text.as_bytes(), &mut builder).unwrap();
+    let names: Vec<String> = {
+        let g = ImportGraph::build(builder.clone()).unwrap();
+        g.ids().map(|m| g.name(m).to_string()).collect()
+    };
+    // A multiplicative hash spreads each set over the whole trace.
+    let pick = |s: u64, j: u64| ((s * 500 + j).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16) as usize;
+    let sets: Vec<Vec<String>> = (0..50)
+        .map(|s| {
+            (0..500)
+                .map(|j| names[pick(s, j) % names.len()].clone())
+                .collect()
+        })
+        .collect();
+    let each = (0..1000).map(|i| (format!("r{i}"), None, 0, sets[i % 50].clone()));
+    builder.meta.requests = Some(lmms_core::model::requests::Requests::collect(
+        "bench".into(),
+        each,
+    ));
+    ImportGraph::build(builder).unwrap()
+}
+
 /// Defers the heaviest top-level packages' first children: a realistic handful of decisions.
 fn plan(g: &ImportGraph, lazy: usize) -> Plan {
     let mut plan = Plan::new(g);
@@ -39,6 +64,16 @@ fn whatif(c: &mut Criterion) {
                 b.iter(|| project(black_box(&g), black_box(&p)))
             });
         }
+        // Usage measured: 1,000 replayed requests in 50 distinct sets of 500 modules each, the
+        // five deferrals' usages from them (percentiles drawn from the requests).
+        let g = with_requests(&SynthTree::generate(modules, 42).to_importtime());
+        let mut p = plan(&g, 5);
+        for m in p.lazy().collect::<Vec<_>>() {
+            p.clear_usage(m);
+        }
+        group.bench_function(format!("project_5_lazy_measured/{modules}"), |b| {
+            b.iter(|| project(black_box(&g), black_box(&p)))
+        });
     }
     // At 1M only the dominators, which every trace pays once (report, explorer).
     let g = graph(&SynthTree::generate(1_000_000, 42).to_importtime());

@@ -340,6 +340,11 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         runs: args.runs,
         warmup: args.warmup,
         lazy: args.lazy,
+        replay: match (args.handler, args.events, args.driver) {
+            (Some(handler), Some(events), _) => Some(record::Replay::Handler { handler, events }),
+            (_, _, Some(driver)) => Some(record::Replay::Driver(driver)),
+            _ => None,
+        },
     };
     let mut progress = |p: Progress| match p {
         Progress::Steps(n) => bar.inc_length(n),

@@ -136,6 +136,24 @@ pub struct RecordArgs {
     /// with unedited ones; repeatable (all deferred together)
     #[arg(long = "lazy", value_name = "MODULE")]
     pub lazy: Vec<String>,
+    /// Measure usage: once the program's code has run, call MODULE:FUNCTION with each event of
+    /// --events, watching what each request runs (FUNCTION(event, context) when it takes two
+    /// parameters, a Lambda-like context; else FUNCTION(event))
+    #[arg(
+        long,
+        value_name = "MODULE:FUNCTION",
+        requires = "events",
+        conflicts_with = "driver"
+    )]
+    pub handler: Option<String>,
+    /// The events for --handler: a JSON-lines file, or a directory of *.json files (one event
+    /// each, as AWS SAM and the Lambda console keep them)
+    #[arg(long, value_name = "PATH", requires = "handler")]
+    pub events: Option<PathBuf>,
+    /// Measure usage: once the program's code has run, call each request FILE's `requests()`
+    /// yields as (label, callable) — a WSGI or ASGI app through its test client, a worker's jobs
+    #[arg(long, value_name = "FILE.py")]
+    pub driver: Option<PathBuf>,
     /// Stop a run that takes longer (it and every process it started are killed, the run is
     /// reported failed and its import times kept); 0 waits for ever
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]

@@ -92,7 +92,8 @@ impl Args for WhatIfArgs {
                     .action(ArgAction::Append)
                     .value_parser(parse_usage)
                     .help(
-                        "Share of requests that use MODULE, in percent; repeatable [default: 100]",
+                        "Share of requests that use MODULE, in percent; repeatable [default: \
+                         measured on the trace's replayed requests, else 100]",
                     ),
             );
         PARAMS.iter().fold(cmd, |cmd, p| {

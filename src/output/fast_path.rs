@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::figures::{edit_sites, edit_text};
-use super::units::{count, ms, number};
+use super::units::{count, ms};
 use lmms_core::model::{ModuleId, is_python_module_name};
 use lmms_core::printable::is_bidi_control;
 use lmms_core::whatif::{Analysis, Decision, Suggestion};
@@ -174,6 +174,9 @@ fn write_docstring(a: &Analysis, out: &mut String) {
         ),
         _ => writeln!(out, ". Target: none set."),
     };
+    if a.requests().is_some() {
+        let _ = writeln!(out, "{}.", docstring_text(&super::usage::source(a)));
+    }
     let _ = writeln!(
         out,
         "Rule of thumb: keep below {} ms at module level; defer heavier imports unless more than\n\
@@ -188,9 +191,9 @@ fn module_line(a: &Analysis, m: ModuleId, prefix: &str) -> String {
     let (g, plan) = (a.graph(), a.plan());
     // `alone_text` names other modules, any of the trace's, unchecked: a comment, escaped.
     let mut why = format!(
-        "{}, used by {}% of requests",
+        "{}, {}",
         comment_text(&super::alone::alone_text(a, m)),
-        number(plan.usage_pct(m))
+        comment_text(&super::usage::short(a, m))
     );
     // A deferral that does not hold says so where the edit is made.
     if let Some(kept) = a.projection().kept.iter().find(|k| k.module == m)

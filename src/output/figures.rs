@@ -120,6 +120,8 @@ pub const OVERSTATED: &str =
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Figure {
     Parameters,
+    /// Where the usages come from: measured on replayed requests, or assumed.
+    Usage,
     ColdStart,
     Budget,
     Latency,
@@ -135,8 +137,9 @@ pub enum Figure {
 
 impl Figure {
     /// Every figure, in the reports' order.
-    pub const ALL: [Figure; 11] = [
+    pub const ALL: [Figure; 12] = [
         Figure::Parameters,
+        Figure::Usage,
         Figure::ColdStart,
         Figure::Budget,
         Figure::Latency,
@@ -155,6 +158,11 @@ impl Figure {
             Figure::Parameters => {
                 "the workload the figures assume: requests a day, how many start a new process, \
                  latency besides imports, the budget (p changes them)"
+            }
+            Figure::Usage => {
+                "where the share of requests needing each deferred module comes from: measured \
+                 on requests replayed in the program (record --handler, --driver), set by you, \
+                 or assumed 100 %"
             }
             Figure::ColdStart => {
                 "import time a new process spends before it can serve its first request, as \
@@ -197,6 +205,7 @@ impl Figure {
     pub fn label(self) -> &'static str {
         match self {
             Figure::Parameters => "parameters",
+            Figure::Usage => "usage",
             Figure::ColdStart => "cold start (new process)",
             Figure::Budget => "budget",
             Figure::Latency => "import wait, a request",
@@ -219,6 +228,13 @@ pub fn projection_lines(a: &Analysis) -> Vec<(Figure, String)> {
         (Figure::Parameters, params::summary(params)),
         (Figure::ColdStart, cold_start_text(a)),
     ];
+    // Said where a usage moves a figure: with requests, or with a deferral whose usage is
+    // neither measured nor set.
+    let assumed =
+        (p.lazy.iter()).any(|l| l.measured.is_none() && a.plan().usage_set(l.module).is_none());
+    if a.requests().is_some() || assumed {
+        lines.insert(1, (Figure::Usage, super::usage::source(a)));
+    }
     if let (Some(budget), Some(ok)) = (params.budget_ms, a.within_budget()) {
         lines.push((
             Figure::Budget,
@@ -326,6 +342,14 @@ fn latency_text(p: &Projection) -> String {
                     "lazy closures overlap"
                 } else {
                     "too many request positions to enumerate"
+                }
+            ),
+            PercentileMethod::FromRequests { requests, exact } => format!(
+                " (requests drawn from the {requests} replayed{})",
+                if exact {
+                    ""
+                } else {
+                    ": seeded simulation, too many states to enumerate"
                 }
             ),
         }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::figures::{decision_label, delta_text, projection_lines, summary};
 use super::table::{Style, Table, write_table};
-use super::units::{ms, number, percent, seconds, signed_ms};
+use super::units::{ms, percent, seconds, signed_ms};
 use super::untimed::ms_or_untimed;
 use lmms_core::model::{ModuleId, Sort, SortKey};
 use lmms_core::whatif::Analysis;
@@ -102,10 +102,10 @@ fn write_projection(a: &Analysis, style: Style, out: &mut impl Write) -> io::Res
 fn write_lazy_table(a: &Analysis, style: Style, out: &mut impl Write) -> io::Result<()> {
     let rows = (a.projection().lazy.iter())
         .map(|l| {
-            let usage = a.plan().usage_pct(l.module);
+            let usage = super::usage::cell(a.usage(l.module));
             let (eager, lazy) = a.module_daily_s(l.module);
             vec![
-                number(usage),
+                usage,
                 format!("{:.3}", l.load_probability),
                 ms(l.cost_us),
                 seconds(eager),
@@ -283,7 +283,7 @@ fn profile_row(
     if spread {
         row.push(format!("{}–{}", ms(shown.min), ms(shown.max)));
     }
-    row.push(number(a.plan().usage_pct(id)));
+    row.push(super::usage::cell(a.usage(id)));
     row.push(decision_label(a.plan().decision(id)).into());
     row.push(a.suggestion(id).label().into());
     row.push(m.class.key().into());

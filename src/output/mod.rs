@@ -19,6 +19,7 @@ mod speedscope;
 mod table;
 pub mod units;
 pub mod untimed;
+pub mod usage;
 pub mod why;
 
 use std::io::{self, Write};

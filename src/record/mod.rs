@@ -10,6 +10,7 @@ mod edges;
 mod launch;
 mod measured;
 mod pipes;
+mod replay;
 mod runner;
 mod stderr;
 mod tracer;
@@ -19,6 +20,7 @@ use std::path::Path;
 #[cfg(test)]
 use launch::RUN_MAIN;
 pub use launch::{Launch, edit_command, launch};
+pub use replay::Replay;
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 
 use lmms_core::error::{Error, Result};
@@ -34,6 +36,8 @@ pub struct RecordOptions {
     pub warmup: u32,
     /// Also measure the program with its own imports of these modules made lazy.
     pub lazy: Vec<String>,
+    /// Requests to replay after start-up, to measure what each needs.
+    pub replay: Option<Replay>,
 }
 
 #[derive(Debug)]
@@ -146,6 +150,16 @@ fn checked_options(opts: &RecordOptions) -> Result<Option<Launch>> {
     if opts.runs == 0 {
         return Err(Error::new("--runs must be at least 1"));
     }
+    if let Some(r) = &opts.replay {
+        r.check()?;
+        if launch.as_ref().is_some_and(|l| l.ignores_env || l.no_site) {
+            return Err(Error::new(
+                "--handler and --driver replay requests through lmms-tui's helper, which \
+                 `python -I`, `-E` and `-S` keep out (they ignore PYTHONPATH or skip site): \
+                 record without them",
+            ));
+        }
+    }
     if !opts.lazy.is_empty() {
         if edit_command(&opts.command).is_none() {
             return Err(Error::new(format!(
@@ -179,6 +193,11 @@ fn edges_and_edits(
         } else {
             notes.extend(edges::entries_alone(s, builder)?);
         }
+    }
+    if let Some(replay) = &s.opts.replay
+        && s.runner.interrupted().is_none()
+    {
+        notes.push(replay::replayed(s, replay, builder)?);
     }
     if !s.opts.lazy.is_empty() && s.runner.interrupted().is_none() {
         match measured::measured_lazy(s, &s.opts.lazy, builder, &mut notes)? {

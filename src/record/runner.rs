@@ -30,6 +30,8 @@ pub enum Tracer {
     /// which compiles the program's own modules from source and, when `apply`, rewrites their
     /// imports of `defer` to import on first use.
     Edit { defer: Vec<String>, apply: bool },
+    /// Replays requests once the program's code has run, watching what each runs.
+    Replay(super::Replay),
 }
 
 /// One run of a command.
@@ -330,6 +332,12 @@ impl ProcessRunner {
                 cmd.env("LMMS_TUI_MAIN", "1");
                 cmd.env("LMMS_TUI_DEFER", defer.join(","));
                 cmd.env("LMMS_TUI_APPLY", if *apply { "1" } else { "0" });
+            }
+            Tracer::Replay(replay) => {
+                cmd.env("LMMS_TUI_OUT", findings_file);
+                for (key, value) in replay.variables() {
+                    cmd.env(key, value);
+                }
             }
         }
         cmd

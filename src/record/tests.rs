@@ -34,7 +34,7 @@ impl Runner for FakeRunner {
         let timed = self.jobs.iter().filter(|j| j.show).count();
         Ok(RunOutput {
             importtime: match &job.tracer {
-                Tracer::Edges => String::new(),
+                Tracer::Edges | Tracer::Replay(_) => String::new(),
                 // The edit defers json: 100 µs less, 10 more for the first pair.
                 Tracer::Edit { apply: true, .. } => RUN.replace("   json\n", "   x\n"),
                 Tracer::Edit { .. } => RUN.into(),
@@ -54,6 +54,15 @@ impl Runner for FakeRunner {
                         .into(),
                 ),
                 Tracer::Edit { apply: true, .. } => Some("loaded\tjson\tthird.party\n".into()),
+                // Modules the trace does not hold (`gone`) are left out of the sets.
+                Tracer::Replay(_) => Some(
+                    "requests\thandler handler:run over ev.jsonl\n\
+                     request\tev.jsonl:1\tok\t12\thandler\n\
+                     request\tev.jsonl:2\tok\t30\thandler\tjson\tgone\n\
+                     request\tev.jsonl:3\traised KeyError: 'x' (handler.py:4)\t9\thandler\n\
+                     module\thandler\tprogram\t/app/handler.py\n"
+                        .into(),
+                ),
                 _ => None,
             },
             tracer_loaded: job.tracer != Tracer::Off,
@@ -83,7 +92,66 @@ fn options(runs: u32, lazy: &[&str]) -> RecordOptions {
         runs,
         warmup: 0,
         lazy: lazy.iter().map(|s| s.to_string()).collect(),
+        replay: None,
     }
+}
+
+/// Requests are replayed in one untimed run after the edges; their sets hold only the trace's
+/// modules, equal sets once, and a request that raised is kept with its exception.
+#[test]
+fn requests_are_replayed_once_untimed_and_stored() {
+    let dir = std::env::temp_dir().join(format!("lmms-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let events = dir.join("ev.jsonl");
+    std::fs::write(&events, "{}\n").unwrap();
+    let mut runner = FakeRunner {
+        jobs: Vec::new(),
+        version: Some("3.11.7".into()),
+    };
+    let mut opts = options(2, &[]);
+    opts.replay = Some(Replay::Handler {
+        handler: "handler:run".into(),
+        events: events.clone(),
+    });
+    let r = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+    let replays: Vec<&Job> = (runner.jobs.iter())
+        .filter(|j| matches!(j.tracer, Tracer::Replay(_)))
+        .collect();
+    assert_eq!(replays.len(), 1);
+    assert!(!replays[0].show && replays[0].importtime == 0);
+    let requests = r.graph.meta().requests.clone().unwrap();
+    assert_eq!(
+        requests.sets,
+        [
+            vec!["handler".to_string()],
+            vec!["handler".into(), "json".into()]
+        ]
+    );
+    let sets: Vec<u32> = requests.requests.iter().map(|q| q.set).collect();
+    assert_eq!(sets, [0, 1, 0]);
+    assert_eq!(
+        requests.requests[2].raised.as_deref(),
+        Some("KeyError: 'x' (handler.py:4)")
+    );
+    assert!(
+        r.notes.iter().any(|n| n.starts_with("3 requests replayed")),
+        "{:?}",
+        r.notes
+    );
+    // A handler that is no MODULE:FUNCTION, or events that are not there: refused first.
+    for (handler, events) in [
+        ("handler", events.clone()),
+        ("a-b:run", events.clone()),
+        ("handler:run", dir.join("none")),
+    ] {
+        opts.replay = Some(Replay::Handler {
+            handler: handler.into(),
+            events,
+        });
+        let e = record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap_err();
+        assert!(e.to_string().contains("--"), "{e}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]

@@ -22,6 +22,7 @@ pub const FILES: &[(&str, &str)] = tracer_files![
     "lmms_tui_tracer/frames.py",
     "lmms_tui_tracer/lazy.py",
     "lmms_tui_tracer/program.py",
+    "lmms_tui_tracer/replay.py",
     "lmms_tui_tracer/rewrite.py",
     "lmms_tui_tracer/settings.py",
     "lmms_tui_tracer/streams.py",

@@ -222,7 +222,7 @@ fn table() -> Vec<Binding> {
         bind(
             Normal,
             &[(Char('u'), EditUsage)],
-            "what-if: type the selected module's usage %",
+            "what-if: type the selected module's usage % (nothing typed: measured again, or 100)",
             Some("usage"),
         ),
         bind(

@@ -23,12 +23,13 @@ const PACKAGES: &[&str] = &[
     "python-dateutil",
     "pydantic",
     "anyio",
+    "flask",
 ];
 
 const SCIENCE: &[&str] = &["numpy", "pandas", "scipy", "scikit-learn", "matplotlib"];
 
 /// A venv with the packages, or why there is none.
-fn venv() -> Result<PathBuf, String> {
+pub(crate) fn venv() -> Result<PathBuf, String> {
     venv_with("cpython-check-venv", PACKAGES)
 }
 

@@ -23,6 +23,7 @@ mod report_cli;
 mod scope;
 mod tmux_e2e;
 mod tracer_py;
+mod usage_measured;
 mod whatif;
 mod wheel;
 mod writes;

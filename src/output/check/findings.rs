@@ -134,6 +134,10 @@ pub fn findings(a: &Analysis, verdict: &Verdict) -> Vec<Finding> {
         out.push(Finding::new(Mark::Fail, refused.into()));
     }
     guard_lines(a, verdict, &mut out);
+    // Cold start needs no usage; the plan's other figures do, and say where theirs come from.
+    if a.requests().is_some() {
+        out.push(Finding::new(Mark::Note, crate::output::usage::source(a)));
+    }
     if let Some(c) = &verdict.against {
         out.push(Finding::new(
             Mark::Note,

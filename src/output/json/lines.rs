@@ -163,7 +163,7 @@ impl ModuleLine {
             out.write_all(b",\"origin\":")?;
             safe_json::write_str(out, origin)?;
         }
-        let usage = a.plan().usage_pct(id);
+        let usage = a.usage_pct(id);
         out.write_all(b",\"usage_pct\":")?;
         json_f64(out, numbers, floats, usage);
         out.write_all(b",\"decision\":\"")?;

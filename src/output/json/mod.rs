@@ -135,10 +135,51 @@ struct JsonMeasured<'a> {
 struct JsonLazy<'a> {
     name: &'a str,
     usage_pct: f64,
+    /// Where `usage_pct` comes from.
+    usage: JsonUsage,
     load_probability: f64,
     cost_ms: f64,
     /// Where the program's own code imports it: the lines the deferral edits.
     edit_at: Vec<JsonSite<'a>>,
+}
+
+/// Where a usage comes from: `measured` (with the requests that needed it, of how many, and
+/// the 95 % interval), `set` (by the user), `implied` (by deferred modules) or `assumed`.
+#[derive(Serialize)]
+pub(super) struct JsonUsage {
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needed: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    of: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    low_pct: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    high_pct: Option<f64>,
+}
+
+impl JsonUsage {
+    pub(super) fn of(a: &Analysis, m: lmms_core::model::ModuleId) -> JsonUsage {
+        let plain = |source| JsonUsage {
+            source,
+            needed: None,
+            of: None,
+            low_pct: None,
+            high_pct: None,
+        };
+        match a.usage(m) {
+            lmms_core::whatif::Usage::Measured(s) => JsonUsage {
+                source: "measured",
+                needed: Some(s.needed),
+                of: Some(s.of),
+                low_pct: Some(s.low * 100.0),
+                high_pct: Some(s.high * 100.0),
+            },
+            lmms_core::whatif::Usage::WithDeferred(_) => plain("implied"),
+            _ if a.plan().usage_set(m).is_some() => plain("set"),
+            _ => plain("assumed"),
+        }
+    }
 }
 
 /// One recorded import: who, how, and where it ran.
@@ -231,6 +272,8 @@ fn projection(a: &Analysis) -> JsonProjection<'_> {
         percentile_method: match p.method {
             PercentileMethod::Exact => "exact",
             PercentileMethod::MonteCarlo { .. } => "monte-carlo",
+            PercentileMethod::FromRequests { exact: true, .. } => "replayed-requests",
+            PercentileMethod::FromRequests { exact: false, .. } => "replayed-requests-simulated",
         },
         budget_ms: a.plan().params.budget_ms,
         within_budget: a.within_budget(),
@@ -283,7 +326,8 @@ fn lazy_costs(a: &Analysis) -> Vec<JsonLazy<'_>> {
     (a.projection().lazy.iter())
         .map(|l| JsonLazy {
             name: graph.name(l.module),
-            usage_pct: a.plan().usage_pct(l.module),
+            usage_pct: a.usage_pct(l.module),
+            usage: JsonUsage::of(a, l.module),
             load_probability: l.load_probability,
             cost_ms: l.cost_us as f64 / 1000.0,
             edit_at: super::figures::edit_sites(graph, l.module)

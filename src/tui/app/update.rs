@@ -184,9 +184,9 @@ impl App {
     fn step_usage(&mut self, step: i8) {
         if let Some(m) = self.selected_module() {
             let before = Headline::of(self.analysis.projection());
+            // From the usage shown, measured or set; steps land on multiples of 5 (42 → 45).
+            let u = self.analysis.usage_pct(m);
             let next = self.analysis.edit_plan(|plan| {
-                // Steps land on multiples of 5, so 42 → 45 → 50.
-                let u = plan.usage_pct(m);
                 let next = if step > 0 {
                     ((u / 5.0).floor() + 1.0) * 5.0
                 } else {
@@ -345,6 +345,15 @@ impl App {
         };
         let before = Headline::of(self.analysis.projection());
         let result = match target {
+            // Nothing typed: the usage set is forgotten (measured again, or 100 %).
+            InputTarget::Usage(m) if text.trim().is_empty() => {
+                self.analysis.edit_plan(|plan| plan.clear_usage(m));
+                let name = self.analysis.graph().name(m);
+                Ok(format!(
+                    "{name}: {}",
+                    crate::output::usage::short(&self.analysis, m)
+                ))
+            }
             InputTarget::Usage(m) => plan::parse_usage(&text).map(|v| {
                 self.analysis.edit_plan(|plan| plan.set_usage_pct(m, v));
                 let name = self.analysis.graph().name(m);

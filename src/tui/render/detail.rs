@@ -8,12 +8,11 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::{BOLD, DIM};
 use crate::output::alone::alone_text;
 use crate::output::figures::delta_text;
-use crate::output::units::{ms, number, percent, seconds};
+use crate::output::units::{ms, percent, seconds};
 use crate::tui::app::App;
 use crate::tui::views::ViewId;
 use crate::tui::views::tree::Node;
 use lmms_core::model::{Importer, ModuleClass, ModuleId, Spread};
-use lmms_core::whatif::Usage;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let g = app.analysis().graph();
@@ -65,19 +64,20 @@ fn module_lines(app: &App, id: ModuleId) -> Vec<Line<'static>> {
         Span::raw(crate::output::chain::first_import_text(g, id)),
         Span::styled(format!("  ({})", class_text(app, id)), DIM),
     ]));
-    lines.push(Line::from(vec![
-        Span::styled("imported by: ", BOLD),
-        Span::raw(importers_text(app, id)),
-    ]));
     if let Some(d) = (app.analysis().comparison()).and_then(|c| c.module(g.name(id))) {
         lines.push(Line::from(vec![
             Span::styled("vs baseline: ", BOLD),
             Span::raw(format!("cumulative {}", delta_text(d))),
         ]));
     }
+    // Before the importers, whose list can fill the panel: this is where decisions are made.
     lines.push(Line::from(vec![
         Span::styled("what-if: ", BOLD),
         Span::raw(whatif_text(app, id)),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled("imported by: ", BOLD),
+        Span::raw(importers_text(app, id)),
     ]));
     lines
 }
@@ -169,14 +169,7 @@ fn whatif_text(app: &App, id: ModuleId) -> String {
     let a = app.analysis();
     let retained = a.retained_us(id);
     let everywhere = a.retained_everywhere_us(id);
-    let used = match a.usage(id) {
-        Usage::Planned(pct) => format!("used by {}% of requests", number(pct)),
-        Usage::WithDeferred(pct) => format!(
-            "loads with deferred modules, so {pct:.1}% of requests need it (its own usage, \
-             {}%, counts once it is deferred)",
-            number(a.plan().usage_pct(id))
-        ),
-    };
+    let used = crate::output::usage::said(a, id);
     let (eager_s, lazy_s) = a.module_daily_s(id);
     let saves = if everywhere == retained {
         format!("deferring it alone saves {}", alone_text(a, id))

@@ -8,12 +8,12 @@ use ratatui::widgets::{Cell, Row, Table};
 
 use super::{BAR, BOLD, DIM, SELECTED, right};
 use crate::output::alone::retained_cell;
-use crate::output::units::{ms, number, percent, signed_ms};
+use crate::output::units::{ms, percent, signed_ms};
 use crate::tui::app::App;
 use crate::tui::layout::{self, Column};
 use crate::tui::views::{Row as ViewRow, Rows};
 use lmms_core::model::{ModuleClass, ModuleId, SortKey};
-use lmms_core::whatif::{PlanEffect, Usage};
+use lmms_core::whatif::PlanEffect;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let view = app.current();
@@ -109,7 +109,10 @@ fn cell(app: &App, d: &ViewRow, col: Column, width: u16) -> Cell<'static> {
         Column::SelfMs => right(figure(d, d.self_us), width),
         Column::CumulativeMs => right(figure(d, d.cumulative_us), width),
         Column::RetainedMs => right(of_module(&|m| retained_cell(a, m)), width),
-        Column::UsagePct => right(of_module(&|m| usage_text(a.usage(m))), width),
+        Column::UsagePct => right(
+            of_module(&|m| crate::output::usage::cell(a.usage(m))),
+            width,
+        ),
         Column::Decision => Cell::from(d.module.map_or("", |m| decision_mark(app, m))),
         Column::Suggestion => Cell::from(d.module.map_or("", |m| a.suggestion(m).label())),
         Column::Class => Cell::from(d.module.map_or("", |m| class_mark(g.module(m).class))),
@@ -125,17 +128,6 @@ fn cell(app: &App, d: &ViewRow, col: Column, width: u16) -> Cell<'static> {
             };
             Cell::from(bar(share, width)).style(BAR)
         }
-    }
-}
-
-/// A planned usage as set (`42.5`); an implied one marked and whole (`↳5`, `↳<1`), since it
-/// is a consequence of other modules' usage, not a setting (never rounded to 0 or 100).
-fn usage_text(usage: Usage) -> String {
-    match usage {
-        Usage::Planned(pct) => number(pct),
-        Usage::WithDeferred(pct) if pct > 0.0 && pct < 1.0 => "↳<1".into(),
-        Usage::WithDeferred(pct) if pct > 99.0 && pct < 100.0 => "↳>99".into(),
-        Usage::WithDeferred(pct) => format!("↳{pct:.0}"),
     }
 }
 

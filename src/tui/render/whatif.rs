@@ -25,10 +25,11 @@ fn rank(figure: Figure) -> u8 {
         Figure::Budget => 4,
         Figure::Measured => 5,
         Figure::Dropped => 6,
-        Figure::Note => 7,
-        Figure::Gc => 8,
-        Figure::ColdRequest => 9,
-        Figure::Parameters => 10,
+        Figure::Usage => 7,
+        Figure::Note => 8,
+        Figure::Gc => 9,
+        Figure::ColdRequest => 10,
+        Figure::Parameters => 11,
     }
 }
 

@@ -11,6 +11,7 @@ Loaded by `sitecustomize.py` beside this package, one module per job:
     lazy         stand-ins that import a module on first use
     rewrite      the program's module-level imports of deferred modules made lazy
     program      run_main and the finder that compiles the program's modules through rewrite
+    replay       requests replayed after the program's code, each watched for what it runs
     boot         wires the above as the variables ask
 
 LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written at exit:
@@ -36,6 +37,10 @@ LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written 
                                                     before the program; LMMS_TUI_MAIN=1)
                       "fingerprint  KEY  VALUE"     python, platform, and each package the
                                                     program loaded with its version (EDGES=1)
+LMMS_TUI_HANDLER=M:F, LMMS_TUI_EVENTS=PATH, LMMS_TUI_DRIVER=FILE
+                      requests replayed once the program's code has run, before the interpreter
+                      shuts down: "request  LABEL  OUTCOME  WATCHED_US  MODULE..." each (see
+                      `replay`)
 LMMS_TUI_EDGES=1      records every import statement, imports of loaded modules included.
 LMMS_TUI_NO_GC=1      disables the cyclic garbage collector (to measure its share).
 LMMS_TUI_ONLY_MAIN=1  keeps child processes from printing import times into our stderr.
@@ -72,6 +77,7 @@ MODULES = (
     "lazy",
     "rewrite",
     "program",
+    "replay",
     "boot",
 )
 

@@ -6,9 +6,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable, List
 
-    from . import classify, edges, findings, program, settings, streams
+    from . import classify, edges, findings, program, replay, settings, streams
 else:  # already loaded (see the package docstring)
     classify = sys.modules[__package__ + ".classify"]
+    replay = sys.modules[__package__ + ".replay"]
     edges = sys.modules[__package__ + ".edges"]
     findings = sys.modules[__package__ + ".findings"]
     program = sys.modules[__package__ + ".program"]
@@ -39,6 +40,10 @@ def start(startup: "set[str]", here: str, shim: str) -> None:
     dumps = []  # type: List[Callable[[], None]]
     if asked.edges:
         dumps.append(edges.install(found, classifier))
+    source = replay.Source(asked.handler, asked.events, asked.driver)
+    if source.wanted():
+        replay_before_shutdown(source, found)
+        return
     if asked.run_main:
         # `run_main` writes the findings when the program's code ends: neither atexit nor
         # threading is loaded for them, so the edit's runs load what the program does.
@@ -54,3 +59,21 @@ def start(startup: "set[str]", here: str, shim: str) -> None:
     import atexit
 
     atexit.register(finish)
+
+
+def replay_before_shutdown(source: "replay.Source", found: "findings.Findings") -> None:
+    """Replays the requests when the program's code has ended, before the interpreter shuts
+    down (CPython calls threading._shutdown first when finalising; atexit handlers, which may
+    tear the program down, run after it); then writes the findings."""
+    import threading
+
+    original = threading._shutdown  # type: ignore[attr-defined]
+
+    def shutdown() -> None:
+        try:
+            replay.replay(source, found)
+        finally:
+            found.write()
+        return original()
+
+    threading._shutdown = shutdown  # type: ignore[attr-defined]

@@ -19,6 +19,9 @@ class Settings:
         self.ack = variables.get(PREFIX + "ACK")  # type: str | None
         self.mark = variables.get(PREFIX + "MARK")  # type: str | None
         self.stderr_fd = variables.get(PREFIX + "STDERR_FD")  # type: str | None
+        self.handler = variables.get(PREFIX + "HANDLER")  # type: str | None
+        self.events = variables.get(PREFIX + "EVENTS")  # type: str | None
+        self.driver = variables.get(PREFIX + "DRIVER")  # type: str | None
 
 
 def take(environ: "dict[str, str] | os._Environ[str]") -> Settings:

@@ -42,6 +42,8 @@ pub struct TraceMeta {
     pub level_jumps: LevelJumps,
     /// Timed runs in which the program failed (`record`): such a trace is not the program's.
     pub failed_runs: Vec<FailedRun>,
+    /// Requests replayed after start-up and what each needed (`record --handler`/`--driver`).
+    pub requests: Option<super::requests::Requests>,
 }
 
 /// A timed run whose program exited unsuccessfully (or whose lines could not be used).

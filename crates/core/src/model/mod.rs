@@ -16,6 +16,7 @@ pub use names::{is_python_module_name, top_level_package};
 pub mod order;
 mod origin;
 pub mod packages;
+pub mod requests;
 pub(crate) mod rng;
 pub mod shift;
 mod sites;

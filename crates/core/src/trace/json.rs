@@ -42,6 +42,9 @@ struct TraceFile<'a> {
     /// Runs in which the program failed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     failed_runs: Vec<crate::model::FailedRun>,
+    /// Requests replayed after start-up and what each needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requests: Option<crate::model::requests::Requests>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -352,6 +355,9 @@ fn read_meta(path: &Path, file: TraceFile, builder: &mut TraceBuilder) -> Result
     builder.meta.level_jumps.count = builder.meta.level_jumps.count.saturating_add(unlisted);
     builder.file_edges_complete(file.edges_complete);
     builder.meta.failed_runs.extend(file.failed_runs);
+    if builder.meta.requests.is_none() {
+        builder.meta.requests = file.requests;
+    }
     Ok(())
 }
 
@@ -392,6 +398,18 @@ fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
         )?;
     }
     refuse("level_jumps", Box::new(file.level_jumps.at.iter()))?;
+    if let Some(r) = &file.requests {
+        r.check()
+            .map_err(|e| Error::in_file(path, format!("`requests`: {e}")))?;
+        let texts = (r.sets.iter().flatten())
+            .chain(
+                r.requests
+                    .iter()
+                    .flat_map(|q| std::iter::once(&q.label).chain(&q.raised)),
+            )
+            .chain(std::iter::once(&r.source));
+        refuse("requests", Box::new(texts))?;
+    }
     refuse(
         "failed_runs",
         Box::new(
@@ -453,6 +471,7 @@ pub fn write(graph: &ImportGraph, out: &mut impl Write) -> std::io::Result<()> {
         fingerprint: meta.fingerprint.clone(),
         level_jumps: meta.level_jumps.clone(),
         failed_runs: meta.failed_runs.clone(),
+        requests: meta.requests.clone(),
     };
     crate::safe_json::to_writer(&mut *out, &file)?;
     out.write_all(b"\n")

@@ -104,6 +104,42 @@ fn nest_under_untimed(untimed: &[u32], tracer_edges: usize, builder: &mut TraceB
     builder.forget_edges(&wrong);
 }
 
+/// The replay run's findings: each `request` line (label, outcome, watched µs, modules), the
+/// modules kept to those the trace holds; `Err` with the tracer's words when it could not
+/// replay; `None` when it wrote no `requests` line.
+pub fn read_requests(
+    text: &str,
+    builder: &TraceBuilder,
+) -> Option<std::result::Result<crate::model::requests::Requests, String>> {
+    let field = |line: &str, kind: &str| {
+        let rest = line.strip_prefix(kind)?.strip_prefix('\t')?;
+        Some(crate::printable::printable(rest).into_owned())
+    };
+    if let Some(error) = text.lines().find_map(|l| field(l, "request-error")) {
+        return Some(Err(error));
+    }
+    let source = text.lines().find_map(|l| field(l, "requests"))?;
+    let each = text.lines().filter_map(|line| {
+        let mut fields = line.split('\t');
+        if fields.next() != Some("request") {
+            return None;
+        }
+        let label = crate::printable::printable(fields.next()?).into_owned();
+        let outcome = fields.next()?;
+        let watched_us = fields.next()?.parse().unwrap_or(0);
+        let raised = (outcome != "ok").then(|| {
+            let said = outcome.strip_prefix("raised ").unwrap_or(outcome);
+            crate::printable::printable(said).into_owned()
+        });
+        let names = (fields.filter(|n| !has_control(n)))
+            .filter(|n| builder.lookup(n).is_some())
+            .map(str::to_string)
+            .collect();
+        Some((label, raised, watched_us, names))
+    });
+    Some(Ok(crate::model::requests::Requests::collect(source, each)))
+}
+
 /// (name, second field) of each `kind` line whose fields hold no control character.
 fn finding<'t>(text: &'t str, kind: &'t str) -> impl Iterator<Item = (&'t str, &'t str)> {
     text.lines().filter_map(move |line| {

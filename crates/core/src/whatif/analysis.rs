@@ -5,6 +5,7 @@
 use super::eager::EagerClosure;
 use super::plan::{Decision, Plan};
 use super::projection::{self, Projection};
+use super::sampled::Share;
 use super::traced::AsTraced;
 use crate::model::{Comparison, Dominators, ImportGraph, Keys, ModuleId};
 
@@ -15,6 +16,19 @@ pub enum Usage {
     Planned(f64),
     /// Implied by the deferred modules it loads with.
     WithDeferred(f64),
+    /// Measured on the replayed requests: for a deferred module, the requests that run code
+    /// its deferral drops; for another, what deferring every import of it alone would.
+    Measured(Share),
+}
+
+impl Usage {
+    /// Percent of requests.
+    pub fn pct(self) -> f64 {
+        match self {
+            Usage::Planned(u) | Usage::WithDeferred(u) => u,
+            Usage::Measured(s) => s.fraction() * 100.0,
+        }
+    }
 }
 
 /// What the plan does to a module, as the explorer's `defer` column and the HTML report say it.
@@ -55,6 +69,8 @@ pub struct Analysis {
     projection: Projection,
     /// Counts the plan's edits, so a view can tell its figures from stale ones.
     revision: u64,
+    /// Per module, the replayed requests that ran code it dominates (with requests only).
+    needed_alone: Option<Vec<u32>>,
     comparison: Option<Comparison>,
 }
 
@@ -71,7 +87,10 @@ impl Analysis {
                 (traced, eager, projection)
             },
         );
+        let needed_alone =
+            (traced.samples.as_ref()).map(|s| s.needing_each(&graph, |m| dominators.idom(m)));
         Analysis {
+            needed_alone,
             graph,
             config: None,
             dominators,
@@ -176,10 +195,65 @@ impl Analysis {
     /// only once it is deferred itself).
     pub fn usage(&self, m: ModuleId) -> Usage {
         if self.effect(m) == PlanEffect::WithDeferred {
-            Usage::WithDeferred(self.projection.use_probability(m) * 100.0)
-        } else {
-            Usage::Planned(self.plan.usage_pct(m))
+            return Usage::WithDeferred(self.projection.use_probability(m) * 100.0);
         }
+        if let Some(u) = self.plan.usage_set(m) {
+            return Usage::Planned(u);
+        }
+        let deferred = self.projection.lazy.iter().find(|l| l.module == m);
+        match (deferred, &self.needed_alone, &self.traced.samples) {
+            (Some(l), _, _) => l.measured.map_or(Usage::Planned(100.0), Usage::Measured),
+            (None, Some(needed), Some(s)) => {
+                Usage::Measured(Share::new(needed[m.index()] as usize, s.n))
+            }
+            _ => Usage::Planned(100.0),
+        }
+    }
+
+    /// A module's usage, percent, as every figure uses it: set by you, else measured, else 100.
+    pub fn usage_pct(&self, m: ModuleId) -> f64 {
+        self.usage(m).pct()
+    }
+
+    /// The labels of the replayed requests that need `m` (as `usage` counts them), grouped by
+    /// their kind (a label less its number and extension: `report-7.json` → `report`),
+    /// commonest first; empty without measured usage.
+    pub fn needed_by(&self, m: ModuleId) -> Vec<(String, usize)> {
+        let (Some(samples), Some(requests)) = (&self.traced.samples, self.requests()) else {
+            return Vec::new();
+        };
+        let sets = match self.projection.lazy.iter().find(|l| l.module == m) {
+            Some(l) => l.needed_by.clone(),
+            None => samples.sets_hitting(|x| self.dominates(m, x)),
+        };
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for r in requests.requests.iter().filter(|r| sets.contains(&r.set)) {
+            let kind = crate::model::requests::kind(&r.label);
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some(k) => k.1 += 1,
+                None => kinds.push((kind, 1)),
+            }
+        }
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        kinds
+    }
+
+    /// Whether `d` is `m` or lies on every chain of imports to it.
+    fn dominates(&self, d: ModuleId, m: ModuleId) -> bool {
+        let mut at = Some(m);
+        while let Some(x) = at {
+            if x == d {
+                return true;
+            }
+            at = self.dominators.idom(x);
+        }
+        false
+    }
+
+    /// The replayed requests usage was measured on, when the trace has some.
+    pub fn requests(&self) -> Option<&crate::model::requests::Requests> {
+        self.traced.samples.as_ref()?;
+        self.graph.meta().requests.as_ref()
     }
 
     /// Whether the plan takes the module out of cold start (an import at exit never was in).
@@ -207,7 +281,7 @@ impl Analysis {
     pub fn suggestion(&self, m: ModuleId) -> super::Suggestion {
         self.plan
             .thresholds
-            .suggest(self.retained_us(m), self.plan.usage_pct(m))
+            .suggest(self.retained_us(m), self.usage_pct(m))
     }
 
     /// What sorting orders by.
@@ -220,7 +294,7 @@ impl Analysis {
 
     /// Daily import time of one module deferred alone, eager vs lazy (see `module_daily_s`).
     pub fn module_daily_s(&self, m: ModuleId) -> (f64, f64) {
-        projection::module_daily_s(&self.plan, self.retained_us(m), self.plan.usage_pct(m))
+        projection::module_daily_s(&self.plan, self.retained_us(m), self.usage_pct(m))
     }
 
     /// Whether cold start is within the budget; `None` without one.

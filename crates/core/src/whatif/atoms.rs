@@ -2,41 +2,56 @@
 //! run by run. An atom loads unless none of its owners is used: probability
 //! 1 − Π over owners of (1 − u)^N.
 
+use super::sampled::Patterns;
 use super::traced::AsTraced;
 use crate::model::csr::Csr;
 use crate::model::{ImportGraph, ModuleId};
 
-/// Each deferred module's usage, and the chance a process loads it.
+/// Each deferred module's usage, and the chance a process loads it. Requests of a process are
+/// independent draws, so none of a process's N uses an owner with the chance that one request
+/// does not, to the power N.
 pub(super) struct Odds {
     /// Per request, as a fraction.
     pub usage: Vec<f64>,
     /// Per process: 1 − (1 − u)^N.
     pub p_load: Vec<f64>,
+    /// What requests use together, when measured; else usages are independent.
+    pub patterns: Option<Patterns>,
+    requests_per_process: f64,
 }
 
 impl Odds {
-    pub fn new(usage: Vec<f64>, requests_per_process: f64) -> Odds {
+    pub fn new(usage: Vec<f64>, requests_per_process: f64, patterns: Option<Patterns>) -> Odds {
         let p_load = usage
             .iter()
             .map(|&u| 1.0 - (1.0 - u).powf(requests_per_process))
             .collect();
-        Odds { usage, p_load }
+        Odds {
+            usage,
+            p_load,
+            patterns,
+            requests_per_process,
+        }
     }
 
     /// The chance none of `owners` loads in a process.
     pub fn never_in_process(&self, owners: &[u32]) -> f64 {
-        owners
-            .iter()
-            .map(|&k| 1.0 - self.p_load[k as usize])
-            .product()
+        match &self.patterns {
+            Some(_) => (self.never_in_request(owners)).powf(self.requests_per_process),
+            None => (owners.iter())
+                .map(|&k| 1.0 - self.p_load[k as usize])
+                .product(),
+        }
     }
 
     /// The chance a request uses none of `owners`.
     pub fn never_in_request(&self, owners: &[u32]) -> f64 {
-        owners
-            .iter()
-            .map(|&k| 1.0 - self.usage[k as usize])
-            .product()
+        match &self.patterns {
+            Some(p) => p.none_of(owners),
+            None => (owners.iter())
+                .map(|&k| 1.0 - self.usage[k as usize])
+                .product(),
+        }
     }
 
     /// (loaded in a process, needed by a request) for a module owned by `owners`.

@@ -14,6 +14,7 @@ mod percentiles;
 pub mod plan;
 mod projection;
 mod rule;
+pub mod sampled;
 mod traced;
 
 pub use analysis::{Analysis, ConfigGave, PlanEffect, Usage, measured_edits};

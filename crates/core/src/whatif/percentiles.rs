@@ -53,13 +53,18 @@ impl Positions {
         }
     }
 
-    fn weight(&self, k: usize) -> f64 {
+    pub(super) fn weight(&self, k: usize) -> f64 {
         if k == self.count {
             self.last_weight
         } else {
             1.0
         }
     }
+}
+
+/// Percentiles of (latency, weight) samples.
+pub(super) fn percentiles_of(mut samples: Vec<(f64, f64)>) -> Percentiles {
+    percentiles(&mut samples)
 }
 
 /// Smallest value whose cumulative weight reaches each share.

@@ -172,7 +172,10 @@ impl Plan {
         for &s in &covered {
             self.set_decision(graph, s, d)?;
             if d.is_lazy() {
-                self.set_usage_pct(s, self.usage_pct(m));
+                match self.usage_set(m) {
+                    Some(u) => self.set_usage_pct(s, u),
+                    None => self.clear_usage(s),
+                }
             }
         }
         Ok(covered)
@@ -184,12 +187,20 @@ impl Plan {
         self.usage_pct.get(&m).copied().unwrap_or(100.0)
     }
 
-    /// Sets the share of requests that use `m`, percent.
+    /// The usage set for the module, if one was (by the user, a plan file or a flag).
+    pub fn usage_set(&self, m: ModuleId) -> Option<f64> {
+        self.usage_pct.get(&m).copied()
+    }
+
+    /// Sets the share of requests that use `m`, percent. Kept even at 100 %: a usage set
+    /// overrides one measured on replayed requests.
     pub fn set_usage_pct(&mut self, m: ModuleId, pct: f64) {
-        match pct.clamp(0.0, 100.0) {
-            100.0 => self.usage_pct.remove(&m),
-            pct => self.usage_pct.insert(m, pct),
-        };
+        self.usage_pct.insert(m, pct.clamp(0.0, 100.0));
+    }
+
+    /// Forgets the usage set for `m`: measured, or 100 %, again.
+    pub fn clear_usage(&mut self, m: ModuleId) {
+        self.usage_pct.remove(&m);
     }
 
     /// A parameter's current value.
@@ -227,9 +238,9 @@ impl Plan {
         self.usage_pct.clear();
     }
 
-    /// Whether the plan says nothing of `m` (eager, used by every request).
+    /// Whether the plan says nothing of `m` (eager, no usage set).
     pub fn is_default_module(&self, m: ModuleId) -> bool {
-        self.decision(m) == Decision::Eager && self.usage_pct(m) == 100.0
+        self.decision(m) == Decision::Eager && self.usage_set(m).is_none()
     }
 }
 
@@ -241,7 +252,7 @@ struct PlanFile {
     params: Params,
     #[serde(default)]
     thresholds: Thresholds,
-    /// Only modules that differ from the default (eager, 100 %).
+    /// Only modules that differ from the default (eager, no usage set).
     #[serde(default)]
     modules: std::collections::BTreeMap<String, ModuleSetting>,
 }
@@ -251,16 +262,13 @@ struct PlanFile {
 struct ModuleSetting {
     #[serde(default = "eager")]
     decision: Decision,
-    #[serde(default = "full")]
-    usage_pct: f64,
+    /// Only when set: a usage left out is measured on the trace's requests, or 100 %.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    usage_pct: Option<f64>,
 }
 
 fn eager() -> Decision {
     Decision::Eager
-}
-
-fn full() -> f64 {
-    100.0
 }
 
 /// Module names a plan mentions that the trace does not have.
@@ -292,13 +300,16 @@ pub fn from_bytes(path: &Path, bytes: &[u8], graph: &ImportGraph) -> Result<(Pla
     plan.thresholds = file.thresholds;
     let mut ignored = Vec::new();
     for (name, setting) in file.modules {
-        check_usage(setting.usage_pct)
-            .map_err(|e| Error::in_file(path, format!("module `{name}`: {e}")))?;
+        if let Some(u) = setting.usage_pct {
+            check_usage(u).map_err(|e| Error::in_file(path, format!("module `{name}`: {e}")))?;
+        }
         match graph.find(&name) {
             Some(m) => {
                 plan.set_decision(graph, m, setting.decision)
                     .map_err(|e| Error::in_file(path, e))?;
-                plan.set_usage_pct(m, setting.usage_pct);
+                if let Some(u) = setting.usage_pct {
+                    plan.set_usage_pct(m, u);
+                }
             }
             None => ignored.push(name),
         }
@@ -316,7 +327,7 @@ pub fn to_json(plan: &Plan, graph: &ImportGraph) -> String {
                 graph.name(m).to_string(),
                 ModuleSetting {
                     decision: plan.decision(m),
-                    usage_pct: plan.usage_pct(m),
+                    usage_pct: plan.usage_set(m),
                 },
             )
         })
@@ -337,10 +348,10 @@ pub fn to_json(plan: &Plan, graph: &ImportGraph) -> String {
 mod tests {
     use super::*;
 
-    /// Usages are kept only where they differ from 100 %: setting one back (or past 100)
-    /// leaves a plan equal to a fresh one, so "unsaved changes" and saved files agree.
+    /// A usage set is kept, 100 % too (it overrides a measured one), clamped to 0–100; a
+    /// reset forgets it.
     #[test]
-    fn usage_back_at_100_is_the_default_again() {
+    fn usages_set_are_kept_and_clamped() {
         let g = crate::trace::from_bytes(
             "t",
             b"import time:        10 |         10 |   b\nimport time:         5 |         15 | a\n",
@@ -352,9 +363,11 @@ mod tests {
         assert_eq!(plan.usage_pct(b), 30.0);
         assert!(!plan.is_default_module(b) && plan != Plan::new(&g));
         plan.set_usage_pct(b, 100.0);
-        assert!(plan.is_default_module(b) && plan == Plan::new(&g));
+        assert_eq!(plan.usage_set(b), Some(100.0));
+        assert!(!plan.is_default_module(b));
         plan.set_usage_pct(b, 250.0);
         assert_eq!(plan.usage_pct(b), 100.0);
+        plan.reset();
         assert_eq!(plan, Plan::new(&g));
         plan.set_usage_pct(b, -3.0);
         assert_eq!(plan.usage_pct(b), 0.0);

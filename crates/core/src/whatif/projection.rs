@@ -17,6 +17,7 @@ use super::closures::closures;
 use super::eager::EagerClosure;
 use super::percentiles::{Percentiles, Positions, exact, mc_processes, monte_carlo};
 use super::plan::{Decision, Plan, blocked};
+use super::sampled::{self, Patterns, Share};
 use super::traced::AsTraced;
 use crate::model::csr::Csr;
 use crate::model::{ImportGraph, ModuleClass, ModuleId, Spread, median};
@@ -34,6 +35,14 @@ pub enum PercentileMethod {
         /// How many processes were simulated.
         processes: usize,
     },
+    /// Each request drawn from the replayed ones (measured usage, usages that go together
+    /// kept together): exactly, or by a seeded simulation when the states are many.
+    FromRequests {
+        /// Requests replayed.
+        requests: usize,
+        /// Whether found exactly.
+        exact: bool,
+    },
 }
 
 /// What a deferred module costs when it loads, and how likely it is to.
@@ -46,6 +55,10 @@ pub struct LazyCost {
     pub cost_us: u64,
     /// The chance a process loads it: 1 − (1 − u)^N.
     pub load_probability: f64,
+    /// Its usage as measured on the replayed requests, unless one was set.
+    pub measured: Option<Share>,
+    /// The replayed requests' sets (`Requests::sets`) that need it, when measured.
+    pub needed_by: Vec<u32>,
 }
 
 /// Every figure is computed run by run and then summarised as the median over runs (with
@@ -203,6 +216,8 @@ struct RunFigures {
     expected_cold_request_us: f64,
     traced_percentiles: Percentiles,
     percentiles: Percentiles,
+    /// Whether the percentiles were found exactly.
+    exact: bool,
 }
 
 /// What `plan` makes of `graph`.
@@ -233,11 +248,15 @@ pub fn project_from(
     let (touched, owned, slot) =
         closures(graph, plan, &traced.loaded, eager_seen, &lazy_ids, &dropped);
     let owners = Csr::from_pairs(touched.len(), &owned);
-    let usage = lazy_ids
-        .iter()
-        .map(|&i| plan.usage_pct(i) / 100.0)
+    let (measured, patterns) = measured_usage(traced, plan, &lazy_ids, &slot, &owners);
+    let usage = (lazy_ids.iter().zip(&measured))
+        .map(|(&i, m)| {
+            m.as_ref()
+                .map_or(plan.usage_pct(i) / 100.0, |m| m.0.fraction())
+        })
         .collect();
-    let odds = Odds::new(usage, plan.params.requests_per_process());
+    let requests = traced.samples.as_ref().map(|s| s.n);
+    let odds = Odds::new(usage, plan.params.requests_per_process(), patterns);
     let (atom_of, atoms) = atoms::group(&owners, touched.len());
     // In `touched` order, found through `slot`; eager modules read 1 from the closure.
     let deferred = (0..touched.len()).map(|j| odds.of(owners.row(j))).collect();
@@ -254,11 +273,23 @@ pub fn project_from(
     let per_run: Vec<RunFigures> = (0..graph.runs().max(1) as usize)
         .map(|r| model.run(&odds, &costs, traced.run_costs[r], r))
         .collect();
+    let method = match (requests, &odds.patterns) {
+        (Some(requests), Some(_)) => PercentileMethod::FromRequests {
+            requests,
+            exact: per_run.iter().all(|r| r.exact),
+        },
+        _ => model.method(),
+    };
     let lazy = (lazy_ids.iter().enumerate())
         .map(|(k, &i)| LazyCost {
             module: i,
             cost_us: Spread::of(&mut costs.own_runs[k].clone()).median,
             load_probability: odds.p_load[k],
+            measured: measured[k].as_ref().map(|m| m.0),
+            needed_by: measured[k]
+                .as_ref()
+                .map(|m| m.1.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let summary = Summary::of(&per_run);
@@ -273,7 +304,7 @@ pub fn project_from(
         expected_cold_request_us: summary.expected_cold_request_us,
         traced_percentiles: summary.traced_percentiles,
         percentiles: summary.percentiles,
-        method: model.method(),
+        method,
         kept: kept_loaded(graph, plan, eager_seen),
         assumed: assumed_imports(graph, plan, eager_seen),
         dropped,
@@ -284,6 +315,37 @@ pub fn project_from(
         deferred,
         edges_complete: graph.edges_complete(),
     }
+}
+
+/// A deferred module's measured usage and the replayed requests' sets that need it.
+type MeasuredShare = (Share, Vec<u32>);
+
+/// Each deferred module's usage measured on the replayed requests, with the sets needing it
+/// (those whose usage was set are left to the setting), and what requests use together;
+/// nothing without requests.
+fn measured_usage(
+    traced: &AsTraced,
+    plan: &Plan,
+    lazy_ids: &[ModuleId],
+    slot: &[u32],
+    owners: &Csr<u32>,
+) -> (Vec<Option<MeasuredShare>>, Option<Patterns>) {
+    let Some(samples) = &traced.samples else {
+        return (vec![None; lazy_ids.len()], None);
+    };
+    let uses = samples.uses(slot, owners);
+    let measured: Vec<Option<MeasuredShare>> = (lazy_ids.iter().enumerate())
+        .map(|(k, &i)| (plan.usage_set(i).is_none()).then(|| samples.share_using(&uses, k as u32)))
+        .collect();
+    if measured.iter().all(Option::is_none) {
+        return (measured, None);
+    }
+    let flags: Vec<bool> = measured.iter().map(Option::is_some).collect();
+    let set: Vec<(u32, f64)> = (lazy_ids.iter().enumerate())
+        .filter_map(|(k, &i)| Some((k as u32, plan.usage_set(i)? / 100.0)))
+        .collect();
+    let patterns = Patterns::new(&uses, samples, &flags, &set);
+    (measured, Some(patterns))
 }
 
 /// Deferred modules that other code still loads at start-up, each with the chain that does.
@@ -372,18 +434,27 @@ impl RequestModel {
             first_request_us += c[r] as f64 * (1.0 - odds.never_in_request(o));
         }
         let first_cost = base_us + self.init_us(cold);
-        let percentiles = if self.exact {
+        let atom_list = || -> Vec<(Vec<u32>, f64)> {
+            (costs.atom_runs.iter())
+                .map(|(o, c)| (o.to_vec(), alpha * c[r] as f64))
+                .collect()
+        };
+        let mut exact_found = self.exact;
+        let percentiles = if let Some(patterns) = &odds.patterns {
+            let positions = &self.positions;
+            let (p, exact) =
+                sampled::percentiles(positions, patterns, &atom_list(), first_cost, base_us);
+            exact_found = exact;
+            p
+        } else if self.exact {
             let own: Vec<f64> = costs.own_runs.iter().map(|c| alpha * c[r] as f64).collect();
             exact(&self.positions, &odds.usage, &own, first_cost, base_us)
         } else {
-            let atom_list: Vec<(Vec<u32>, f64)> = (costs.atom_runs.iter())
-                .map(|(o, c)| (o.to_vec(), alpha * c[r] as f64))
-                .collect();
             monte_carlo(
                 self.mc_processes,
                 &self.positions,
                 &odds.usage,
-                &atom_list,
+                &atom_list(),
                 first_cost,
                 base_us,
             )
@@ -398,6 +469,7 @@ impl RequestModel {
             expected_cold_request_us: self.init_us(cold) + alpha * first_request_us,
             traced_percentiles: exact(&self.positions, &[], &[], traced_first, base_us),
             percentiles,
+            exact: exact_found,
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct AsTraced {
     pub(super) loaded: EagerClosure,
     /// Σ self of those modules in each run: the graph's run totals.
     pub(super) run_costs: Vec<u64>,
+    /// The replayed requests, when the trace has some: usage measured, not set.
+    pub samples: Option<super::sampled::Samples>,
 }
 
 impl AsTraced {
@@ -37,6 +39,7 @@ impl AsTraced {
             heaviest_first,
             loaded: all,
             run_costs,
+            samples: super::sampled::Samples::of(graph),
         }
     }
 

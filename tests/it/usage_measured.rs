@@ -1,0 +1,337 @@
+//! Usage measured, not guessed: requests replayed in real programs with real packages
+//! (`record --handler`, `--driver`), each request's modules, and the projection drawn from
+//! them — checked against a hand computation from the stored per-request sets.
+
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::common::{bin, needs, report_json, succeeded, write_files};
+use lmms_tui::tui::app::{App, OutputFile};
+use lmms_tui::tui::keymap;
+use lmms_tui::tui::render::render;
+
+const HANDLER: &str = "\
+import json
+import pandas as pd
+
+
+def handler(event, context):
+    if event[\"kind\"] == \"report\":
+        frame = pd.DataFrame({\"x\": list(range(event[\"id\"]))})
+        return {\"sum\": int(frame[\"x\"].sum()), \"request\": context.aws_request_id}
+    return {\"echo\": json.dumps(event)}
+";
+
+/// 100 events: every tenth (3, 13, …) asks for a report, which runs pandas.
+fn events() -> String {
+    (0..100)
+        .map(|i| {
+            let kind = if i % 10 == 3 { "report" } else { "cheap" };
+            format!("{{\"kind\": \"{kind}\", \"id\": {i}}}\n")
+        })
+        .collect()
+}
+
+/// `record --runs 1 ARGS -- PYTHON -c "import app"` in `dir`: one run, so the projection's
+/// figures are that run's and a hand computation meets them exactly.
+fn record(dir: &Path, python: &Path, module: &str, args: &[&str]) {
+    succeeded(
+        bin()
+            .args(["record", "--runs", "1", "-o", "trace.json"])
+            .args(args)
+            .arg("--")
+            .arg(python)
+            .args(["-c", &format!("import {module}")])
+            .current_dir(dir),
+    );
+}
+
+/// The 95 % Wilson interval, written out here from its formula.
+fn wilson(k: f64, n: f64) -> (f64, f64) {
+    let z = 1.959_963_984_540_054_f64;
+    let p = k / n;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (100.0 * (centre - half), 100.0 * (centre + half))
+}
+
+/// Per-request import latency by hand: N requests a process; the first pays cold start, and
+/// the first request to need the deferral pays its cost (request k with u(1 − u)^(k−1)).
+fn hand_percentiles(n: usize, u: f64, cold: f64, t: f64) -> (f64, f64) {
+    let mut samples: Vec<(f64, f64)> = Vec::new();
+    for k in 1..=n {
+        let start = if k == 1 { cold } else { 0.0 };
+        let pays = u * (1.0 - u).powi(k as i32 - 1);
+        samples.push((start + t, pays));
+        samples.push((start, 1.0 - pays));
+    }
+    samples.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = samples.iter().map(|s| s.1).sum();
+    let at = |p: f64| {
+        let mut acc = 0.0;
+        for &(v, w) in &samples {
+            acc += w;
+            if acc >= p * total * (1.0 - 1e-12) {
+                return v;
+            }
+        }
+        unreachable!()
+    };
+    (at(0.95), at(0.99))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// The issue's handler: 90 cheap events, 10 that build a pandas DataFrame. pandas is needed by
+/// exactly 10 of 100 requests; P95, P99, the cold request and daily import time follow from the
+/// stored sets by hand; the explorer marks the usage measured.
+#[test]
+fn a_handler_measures_pandas_usage_at_ten_percent() {
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[("handler.py", HANDLER), ("events.jsonl", &events())],
+    );
+    let events = dir.path().join("events.jsonl");
+    let events = events.to_str().unwrap();
+    record(
+        dir.path(),
+        &python,
+        "handler",
+        &["--handler", "handler:handler", "--events", events],
+    );
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("trace.json")).unwrap())
+            .unwrap();
+    let requests = &trace["requests"];
+    assert_eq!(requests["requests"].as_array().unwrap().len(), 100);
+    let report = report_json(dir.path(), &["trace.json", "--lazy", "pandas"]);
+    let p = &report["projection"];
+    let lazy = &p["lazy"][0];
+    assert_eq!(lazy["name"], "pandas");
+    assert_eq!(lazy["usage_pct"].as_f64(), Some(10.0));
+    let usage = &lazy["usage"];
+    assert_eq!(
+        (
+            usage["source"].as_str(),
+            usage["needed"].as_u64(),
+            usage["of"].as_u64()
+        ),
+        (Some("measured"), Some(10), Some(100))
+    );
+    let (low, high) = wilson(10.0, 100.0);
+    assert!(
+        close(usage["low_pct"].as_f64().unwrap(), low)
+            && close(usage["high_pct"].as_f64().unwrap(), high),
+        "{usage}"
+    );
+    assert_eq!(p["percentile_method"], "replayed-requests");
+
+    // By hand, from the stored sets: a request needs the deferral when it ran code of a module
+    // the plan drops.
+    let dropped: Vec<&str> = (p["dropped_modules"].as_array().unwrap().iter())
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    let sets = requests["sets"].as_array().unwrap();
+    let needing = (requests["requests"].as_array().unwrap().iter())
+        .filter(|r| {
+            let set = &sets[r["set"].as_u64().unwrap() as usize];
+            set.as_array()
+                .unwrap()
+                .iter()
+                .any(|m| dropped.contains(&m.as_str().unwrap()))
+        })
+        .count();
+    assert_eq!(needing, 10);
+    let u = needing as f64 / 100.0;
+    let (cold, t) = (
+        p["cold_start_ms"].as_f64().unwrap(),
+        lazy["cost_ms"].as_f64().unwrap(),
+    );
+    // The defaults: 10,000 requests a day, 10 % of them cold starts (10 requests a process).
+    let (p95, p99) = hand_percentiles(10, u, cold, t);
+    assert!(
+        close(p["p95_ms"].as_f64().unwrap(), p95),
+        "P95 {} vs {p95}",
+        p["p95_ms"]
+    );
+    assert!(
+        close(p["p99_ms"].as_f64().unwrap(), p99),
+        "P99 {} vs {p99}",
+        p["p99_ms"]
+    );
+    let expected_cold = cold + u * t;
+    assert!(close(
+        p["expected_cold_request_ms"].as_f64().unwrap(),
+        expected_cold
+    ));
+    let loads = 1.0 - (1.0 - u).powi(10);
+    let daily = 1000.0 * (cold + loads * t) / 1000.0;
+    assert!(
+        close(p["daily_import_s"].as_f64().unwrap(), daily),
+        "{} vs {daily}",
+        p["daily_import_s"]
+    );
+
+    // The explorer: pandas deferred, its usage marked measured, the detail says of how many.
+    let builder = lmms_core::trace::read_files(&[dir.path().join("trace.json")]).unwrap();
+    let graph = lmms_core::model::ImportGraph::build(builder).unwrap();
+    let mut app = App::new(
+        lmms_core::whatif::Analysis::of(graph),
+        OutputFile {
+            path: "plan.json".into(),
+            owned: false,
+        },
+        160,
+        70,
+    );
+    let mut terminal = Terminal::new(TestBackend::new(160, 70)).unwrap();
+    for code in [KeyCode::Char('/')]
+        .into_iter()
+        .chain("pandas".chars().map(KeyCode::Char))
+        .chain([KeyCode::Enter, KeyCode::Char('L')])
+    {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        if let Some(action) = keymap::action_for(app.mode(), key) {
+            lmms_tui::tui::dispatch(&mut app, action);
+        }
+        app.step_search(std::time::Duration::from_secs(10));
+    }
+    terminal.draw(|f| render(&app, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let text: String = (0..70u16)
+        .map(|y| {
+            (0..160u16)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(text.contains("10ᵐ"), "{text}");
+    assert!(
+        text.contains("needed by 10 of 100 requests (5.5–17.4 %, measured): report ×10"),
+        "{text}"
+    );
+    assert!(
+        text.contains("usage measured on 100 replayed requests"),
+        "{text}"
+    );
+}
+
+const FLASK_APP: &str = "\
+from flask import Flask
+
+app = Flask(__name__)
+app.testing = True
+
+
+@app.route(\"/hello\")
+def hello():
+    return \"hi\"
+
+
+@app.route(\"/report\")
+def report():
+    import csv, io
+    out = io.StringIO()
+    csv.writer(out).writerow([1, 2])
+    return out.getvalue()
+
+
+@app.route(\"/boom\")
+def boom():
+    return str(1 // 0)
+";
+
+const DRIVER: &str = "\
+from app import app
+
+client = app.test_client()
+
+
+def requests():
+    for i in range(3):
+        yield \"hello\", lambda: client.get(\"/hello\")
+    yield \"report\", lambda: client.get(\"/report\")
+    yield \"boom\", lambda: client.get(\"/boom\")
+";
+
+/// A Flask app through its own test client (`--driver`): every request runs Flask's code, so
+/// deferring flask is needed by all of them; the request that raised is kept, with its
+/// exception, and counts.
+#[test]
+fn a_flask_app_through_its_test_client() {
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("app.py", FLASK_APP), ("drive.py", DRIVER)]);
+    record(dir.path(), &python, "app", &["--driver", "drive.py"]);
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("trace.json")).unwrap())
+            .unwrap();
+    let requests = trace["requests"]["requests"].as_array().unwrap();
+    let labels: Vec<&str> = requests
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["hello", "hello", "hello", "report", "boom"]);
+    let raised: Vec<&str> = requests
+        .iter()
+        .filter_map(|r| r["raised"].as_str())
+        .collect();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert!(
+        raised[0].starts_with("ZeroDivisionError: integer division or modulo by zero"),
+        "{raised:?}"
+    );
+    let report = report_json(dir.path(), &["trace.json", "--lazy", "flask"]);
+    let usage = &report["projection"]["lazy"][0]["usage"];
+    assert_eq!(
+        (
+            usage["source"].as_str(),
+            usage["needed"].as_u64(),
+            usage["of"].as_u64()
+        ),
+        (Some("measured"), Some(5), Some(5)),
+        "{usage}"
+    );
+    let (_, stderr) = succeeded(bin().args(["report", "trace.json"]).current_dir(dir.path()));
+    let _ = stderr;
+    let text = succeeded(
+        bin()
+            .args(["report", "trace.json", "--lazy", "flask"])
+            .current_dir(dir.path()),
+    )
+    .0;
+    assert!(
+        text.contains("usage measured on 5 replayed requests (driver drive.py, 1 of which raised)"),
+        "{text}"
+    );
+}
+
+/// Without requests, nothing changes but a word: usage is assumed, and said so.
+#[test]
+fn without_requests_usage_is_said_assumed() {
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
+    let (stdout, _) = succeeded(bin().arg("report").arg(&trace).args(["--lazy", "pandas"]));
+    assert!(
+        stdout.contains("usage assumed (100 % unless set)"),
+        "{stdout}"
+    );
+    let (stdout, _) = succeeded(
+        bin()
+            .arg("report")
+            .arg(&trace)
+            .args(["--lazy", "pandas", "--usage", "pandas=5"]),
+    );
+    assert!(!stdout.contains("usage assumed"), "{stdout}");
+}
