@@ -11,6 +11,56 @@ pub struct MeasuredFigure<'a> {
     /// The edit really saved this much (None: recorded without paired runs).
     pub saving: Option<lmms_core::model::PairedDifference>,
     pub projected_saving_us: f64,
+    /// The first replayed request needing the deferral, as measured and projected.
+    pub first_request: Option<FirstRequestFigure<'a>>,
+}
+
+/// What the deferral added to the first request needing it: measured in pairs of runs, and
+/// projected (its deferred imports' costs).
+pub struct FirstRequestFigure<'a> {
+    pub label: &'a str,
+    pub penalty: lmms_core::model::PairedDifference,
+    pub projected_us: f64,
+}
+
+impl FirstRequestFigure<'_> {
+    /// Whether the projection lies in the measured interval.
+    pub fn within(&self) -> bool {
+        self.penalty.contains(self.projected_us)
+    }
+
+    pub fn text(&self) -> String {
+        let p = &self.penalty;
+        let verdict = if self.within() {
+            "the projection is within the interval".to_string()
+        } else {
+            let (low, high) = (p.low_us, p.high_us);
+            let off = if self.projected_us < low {
+                low - self.projected_us
+            } else {
+                self.projected_us - high
+            };
+            let side = if self.projected_us < low {
+                "below"
+            } else {
+                "above"
+            };
+            format!(
+                "the projection is {} ms {side} the interval",
+                ms(off.round() as u64)
+            )
+        };
+        format!(
+            "the first request needing it ({}) took {} ms more (median of {} alternated pairs, \
+             95% interval {} … {} ms) vs {} ms projected: {verdict}",
+            lmms_core::printable::printable(self.label),
+            signed_ms(p.median_us),
+            p.pairs,
+            signed_ms(p.low_us),
+            signed_ms(p.high_us),
+            signed_ms(self.projected_us),
+        )
+    }
 }
 
 impl MeasuredFigure<'_> {
@@ -54,9 +104,13 @@ impl MeasuredFigure<'_> {
         } else {
             ""
         };
+        let first = match &self.first_request {
+            Some(f) => format!("; {}", f.text()),
+            None => String::new(),
+        };
         text + &format!(
             "{} ms with {} made lazy (median of {} alternated pairs, 95% interval {} … {} ms) \
-             vs {projected} ms projected{verdict}",
+             vs {projected} ms projected{verdict}{first}",
             signed_ms(-s.median_us),
             self.run.lazy.join(", "),
             s.pairs,
@@ -83,6 +137,28 @@ pub fn measured(a: &Analysis) -> Option<MeasuredFigure<'_>> {
         run,
         saving: run.saving(),
         projected_saving_us: p.saving.median as f64,
+        first_request: first_request(a, run),
+    })
+}
+
+/// The first request's measured penalty beside what the projection makes it pay: the costs
+/// of the deferrals its set of modules needs.
+fn first_request<'a>(
+    a: &Analysis,
+    run: &'a lmms_core::model::Measured,
+) -> Option<FirstRequestFigure<'a>> {
+    let first = run.first_request.as_ref()?;
+    let set = (a.requests()?.requests.iter())
+        .find(|r| r.label == first.label)?
+        .set;
+    let projected_us = (a.projection().lazy.iter())
+        .filter(|l| l.needed_by.contains(&set))
+        .map(|l| l.cost_us as f64 * a.plan().params.init_cpu_factor)
+        .sum();
+    Some(FirstRequestFigure {
+        label: &first.label,
+        penalty: first.penalty()?,
+        projected_us,
     })
 }
 

@@ -2,7 +2,7 @@
 //! and what the edit's own work (the harness) loads that a plain run does not.
 
 use lmms_core::error::Result;
-use lmms_core::model::{ImportGraph, LoadedAnyway, Measured, TraceBuilder};
+use lmms_core::model::{FirstRequest, ImportGraph, LoadedAnyway, Measured, TraceBuilder};
 use lmms_core::trace;
 use lmms_core::whatif::covered_submodules;
 
@@ -64,6 +64,7 @@ pub(super) fn measured_lazy(
             let tracer = Tracer::Edit {
                 defer: lazy.clone(),
                 apply,
+                timed: None,
             };
             let job = s.job_of(args.clone(), 1, tracer, false);
             let what = if apply {
@@ -107,7 +108,117 @@ pub(super) fn measured_lazy(
             }
         }
     }
+    if !measured.total_us.is_empty()
+        && let Some(replay) = &s.opts.replay
+        && let Some(label) = first_needing(traced, &lazy)?
+    {
+        measured.first_request = first_request(s, replay, &lazy, label, notes)?;
+    }
     Ok((!measured.total_us.is_empty()).then_some(measured))
+}
+
+/// The first replayed request that needs the deferral (runs code of a module it drops), by
+/// the projection's own count; `None` without requests or when none does.
+fn first_needing(traced: &TraceBuilder, lazy: &[String]) -> Result<Option<String>> {
+    let Some(requests) = traced.meta.requests.clone() else {
+        return Ok(None);
+    };
+    let mut a = lmms_core::whatif::Analysis::of(ImportGraph::build(traced.clone())?);
+    let ids: Vec<_> = lazy.iter().filter_map(|n| a.graph().find(n)).collect();
+    let decisions = ids.iter().map(|&m| (m, lmms_core::whatif::Decision::Lazy));
+    if a.set_decisions(decisions).is_err() {
+        return Ok(None);
+    }
+    let needing: Vec<u32> = (a.projection().lazy.iter())
+        .flat_map(|l| l.needed_by.iter().copied())
+        .collect();
+    Ok(requests
+        .requests
+        .iter()
+        .find(|r| needing.contains(&r.set))
+        .map(|r| r.label.clone()))
+}
+
+/// `label` timed right after start-up in alternated pairs of runs, unedited and edited, under
+/// `-X importtime` as the trace's own times are (it slows every import), so the measured
+/// penalty and the projection compare like with like.
+fn first_request(
+    s: &mut Session,
+    replay: &super::Replay,
+    lazy: &[String],
+    label: String,
+    notes: &mut Vec<String>,
+) -> Result<Option<FirstRequest>> {
+    let args = edit_command(&s.opts.command).expect("checked before recording");
+    let runs = s.opts.runs;
+    (s.progress)(super::Progress::Steps(2 * u64::from(runs)));
+    let mut first = FirstRequest {
+        label: label.clone(),
+        ..FirstRequest::default()
+    };
+    for run in 1..=runs {
+        let mut pair = [None, None];
+        let order = if run % 2 == 1 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        for apply in order {
+            let tracer = Tracer::Edit {
+                defer: lazy.to_vec(),
+                apply,
+                timed: Some((replay.clone(), label.clone())),
+            };
+            let job = s.job_of(args.clone(), 1, tracer, false);
+            let side = if apply { "edited" } else { "unedited" };
+            let what = format!("request {label}, {side} run {run}/{runs}");
+            let Some(out) = s.step(what, &job)? else {
+                return Ok(None);
+            };
+            match timed_request(out.findings.as_deref()) {
+                Ok(us) => pair[apply as usize] = Some(us),
+                Err(why) => {
+                    notes.push(format!(
+                        "the first request needing the deferral ({label}) was not timed: {why}"
+                    ));
+                    return Ok(None);
+                }
+            }
+        }
+        if let [Some(eager), Some(lazy)] = pair {
+            first.eager_us.push(eager);
+            first.lazy_us.push(lazy);
+        }
+    }
+    Ok((!first.lazy_us.is_empty()).then_some(first))
+}
+
+/// The `timed-request` finding's microseconds, or what went wrong.
+fn timed_request(findings: Option<&str>) -> std::result::Result<u64, String> {
+    let text = findings.ok_or("the run wrote no findings")?;
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        match fields.next() {
+            Some("timed-request") => {
+                let (_, us, outcome) = (fields.next(), fields.next(), fields.next());
+                if let Some(raised) = outcome.and_then(|o| o.strip_prefix("raised ")) {
+                    return Err(format!(
+                        "it raised {}",
+                        lmms_core::printable::printable(raised)
+                    ));
+                }
+                return us
+                    .and_then(|u| u.parse().ok())
+                    .ok_or_else(|| "unreadable".into());
+            }
+            Some("request-error") => {
+                let why = fields.next().unwrap_or("");
+                return Err(lmms_core::printable::printable(why).into_owned());
+            }
+            _ => {}
+        }
+    }
+    Err("the run did not reach it (did the program exit early?)".into())
 }
 
 /// The modules the edit's own work loaded before the program (the tracer's `harness` lines),

@@ -29,7 +29,13 @@ pub enum Tracer {
     /// The job's command runs the program through the tracer's `run_main` (see `edit_command`),
     /// which compiles the program's own modules from source and, when `apply`, rewrites their
     /// imports of `defer` to import on first use.
-    Edit { defer: Vec<String>, apply: bool },
+    /// With `timed`, the program's code is followed by that one replayed request (its source
+    /// and label), timed.
+    Edit {
+        defer: Vec<String>,
+        apply: bool,
+        timed: Option<(super::Replay, String)>,
+    },
     /// Replays requests once the program's code has run, watching what each runs.
     Replay(super::Replay),
 }
@@ -327,11 +333,21 @@ impl ProcessRunner {
                 cmd.env("LMMS_TUI_OUT", findings_file);
                 cmd.env("LMMS_TUI_EDGES", "1");
             }
-            Tracer::Edit { defer, apply } => {
+            Tracer::Edit {
+                defer,
+                apply,
+                timed,
+            } => {
                 cmd.env("LMMS_TUI_OUT", findings_file);
                 cmd.env("LMMS_TUI_MAIN", "1");
                 cmd.env("LMMS_TUI_DEFER", defer.join(","));
                 cmd.env("LMMS_TUI_APPLY", if *apply { "1" } else { "0" });
+                if let Some((replay, label)) = timed {
+                    for (key, value) in replay.variables() {
+                        cmd.env(key, value);
+                    }
+                    cmd.env("LMMS_TUI_ONLY", label);
+                }
             }
             Tracer::Replay(replay) => {
                 cmd.env("LMMS_TUI_OUT", findings_file);

@@ -53,6 +53,15 @@ impl Runner for FakeRunner {
                      module\thandler\tprogram\t/app/handler.py\n"
                         .into(),
                 ),
+                // The timed request: 900 µs with json deferred (it imports json), 500 without.
+                Tracer::Edit {
+                    apply,
+                    timed: Some((_, label)),
+                    ..
+                } => Some(format!(
+                    "timed-request\t{label}\t{}\tok\n",
+                    if *apply { 900 } else { 500 }
+                )),
                 Tracer::Edit { apply: true, .. } => Some("loaded\tjson\tthird.party\n".into()),
                 // Modules the trace does not hold (`gone`) are left out of the sets.
                 Tracer::Replay(_) => Some(
@@ -138,6 +147,22 @@ fn requests_are_replayed_once_untimed_and_stored() {
         "{:?}",
         r.notes
     );
+    // With --lazy json: the first request needing json (the second: the first runs handler
+    // only) is timed in pairs, unedited and edited, under -X importtime.
+    let mut with_lazy = opts.clone();
+    with_lazy.lazy = vec!["json".into()];
+    let r = record(&with_lazy, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+    let first = r.graph.meta().measured[0].first_request.clone().unwrap();
+    assert_eq!(first.label, "ev.jsonl:2");
+    assert_eq!(
+        (first.eager_us, first.lazy_us),
+        (vec![500, 500], vec![900, 900])
+    );
+    let timed: Vec<&Job> = (runner.jobs.iter())
+        .filter(|j| matches!(&j.tracer, Tracer::Edit { timed: Some(_), .. }))
+        .collect();
+    assert_eq!(timed.len(), 4);
+    assert!(timed.iter().all(|j| j.importtime == 1 && !j.show));
     // A handler that is no MODULE:FUNCTION, or events that are not there: refused first.
     for (handler, events) in [
         ("handler", events.clone()),
@@ -187,7 +212,7 @@ fn phases_run_in_order_and_fill_the_trace() {
     let applied: Vec<bool> = runner.jobs[8..]
         .iter()
         .map(|j| match &j.tracer {
-            Tracer::Edit { defer, apply } if defer == &["json"] => *apply,
+            Tracer::Edit { defer, apply, .. } if defer == &["json"] => *apply,
             other => panic!("{other:?}"),
         })
         .collect();

@@ -21,7 +21,7 @@ fn version(python: &Path) -> Option<(u32, u32)> {
 }
 
 /// One interpreter per version 3.7 and later.
-fn interpreters() -> BTreeMap<(u32, u32), PathBuf> {
+pub(crate) fn interpreters() -> BTreeMap<(u32, u32), PathBuf> {
     let mut candidates: Vec<PathBuf> = vec!["python3".into()];
     candidates.extend((7..=15).map(|minor| PathBuf::from(format!("python3.{minor}"))));
     let pyenv = std::env::var_os("PYENV_ROOT")

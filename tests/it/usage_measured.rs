@@ -335,3 +335,139 @@ fn without_requests_usage_is_said_assumed() {
     );
     assert!(!stdout.contains("usage assumed"), "{stdout}");
 }
+
+/// `record --lazy pandas` with requests also times the first request needing pandas, in
+/// alternated pairs: what the deferral moves into the request path, set beside the projection
+/// (within its interval, or by how much not — said, whichever it is).
+#[test]
+fn the_first_request_needing_a_deferral_is_measured() {
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[("handler.py", HANDLER), ("events.jsonl", &events())],
+    );
+    succeeded(
+        bin()
+            .args([
+                "record",
+                "--runs",
+                "3",
+                "-o",
+                "trace.json",
+                "--lazy",
+                "pandas",
+            ])
+            .args(["--handler", "handler:handler", "--events", "events.jsonl"])
+            .arg("--")
+            .arg(&python)
+            .args(["-c", "import handler"])
+            .current_dir(dir.path()),
+    );
+    let report = report_json(dir.path(), &["trace.json", "--lazy", "pandas"]);
+    let first = &report["projection"]["measured"]["first_request"];
+    // Event 3 (the fourth line) is the first report.
+    assert_eq!(first["label"], "report #4", "{first}");
+    assert_eq!(first["measured"]["pairs"], 3);
+    let (low, high) = (
+        first["measured"]["low_ms"].as_f64().unwrap(),
+        first["measured"]["high_ms"].as_f64().unwrap(),
+    );
+    let projected = first["projected_ms"].as_f64().unwrap();
+    let cost = report["projection"]["lazy"][0]["cost_ms"].as_f64().unwrap();
+    assert!(close(projected, cost), "{projected} vs {cost}");
+    assert!(low > 0.0, "importing pandas in the request costs: {first}");
+    let within = first["projection_within_interval"].as_bool().unwrap();
+    assert_eq!(within, low <= projected && projected <= high);
+    let text = succeeded(
+        bin()
+            .args(["report", "trace.json", "--lazy", "pandas"])
+            .current_dir(dir.path()),
+    )
+    .0;
+    let said = if within {
+        "the projection is within the interval".to_string()
+    } else {
+        let side = if projected < low { "below" } else { "above" };
+        format!("ms {side} the interval")
+    };
+    assert!(
+        text.contains("the first request needing it (report #4) took +"),
+        "{text}"
+    );
+    assert!(text.contains(&said), "{text}");
+}
+
+/// The same replay through `record` on every CPython 3.7+ this machine has (3.12+ watch with
+/// sys.monitoring, older ones with sys.setprofile): a package two of four requests run is
+/// needed by exactly those two; the request that raised is kept. Each interpreter is named on
+/// the terminal.
+#[test]
+fn replay_measures_the_same_on_every_interpreter() {
+    use std::io::Write;
+    let found = crate::tracer_py::interpreters();
+    assert!(!found.is_empty(), "no CPython 3.7+ found (python3 on PATH)");
+    let mut ran = Vec::new();
+    for ((major, minor), python) in &found {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(
+            dir.path(),
+            &[
+                (
+                    "heavy/__init__.py",
+                    "from . import core\n\ndef work(n):\n    return core.total(n)\n",
+                ),
+                ("heavy/core.py", "def total(n):\n    return sum(range(n))\n"),
+                (
+                    "app.py",
+                    "import heavy\n\ndef handler(event):\n    if event['kind'] == 'heavy':\n        \
+                     return heavy.work(10)\n    if event['kind'] == 'boom':\n        raise KeyError('nope')\n    \
+                     return 1\n",
+                ),
+                (
+                    "ev.jsonl",
+                    "{\"kind\": \"cheap\"}\n{\"kind\": \"heavy\"}\n{\"kind\": \"boom\"}\n{\"kind\": \"heavy\"}\n",
+                ),
+            ],
+        );
+        record(
+            dir.path(),
+            python,
+            "app",
+            &[
+                "--warmup",
+                "0",
+                "--handler",
+                "app:handler",
+                "--events",
+                "ev.jsonl",
+            ],
+        );
+        let report = report_json(dir.path(), &["trace.json", "--lazy", "heavy"]);
+        let usage = &report["projection"]["lazy"][0]["usage"];
+        assert_eq!(
+            (usage["needed"].as_u64(), usage["of"].as_u64()),
+            (Some(2), Some(4)),
+            "Python {major}.{minor}: {usage}"
+        );
+        let trace: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("trace.json")).unwrap())
+                .unwrap();
+        let raised: Vec<&str> = (trace["requests"]["requests"].as_array().unwrap().iter())
+            .filter_map(|r| r["raised"].as_str())
+            .collect();
+        assert_eq!(
+            raised,
+            ["KeyError: 'nope' (app.py:7)"],
+            "Python {major}.{minor}"
+        );
+        ran.push(format!("{major}.{minor}"));
+    }
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "replay measured on Python {}",
+        ran.join(", ")
+    );
+}

@@ -89,6 +89,31 @@ class ReplayTest(unittest.TestCase):
         self.assertEqual(found[0][0], "request-error")
         self.assertIn("JSONDecodeError", found[0][1])
 
+    def test_one_request_timed_by_its_label(self) -> None:
+        replay = part("replay")
+
+        class Found:
+            def __init__(self) -> None:
+                self.lines = []  # type: list[tuple[object, ...]]
+
+            def add(self, *fields: object) -> None:
+                self.lines.append(fields)
+
+        sys.path.insert(0, self.dir)
+        self.addCleanup(sys.path.remove, self.dir)
+        self.addCleanup(lambda: [sys.modules.pop(m, None) for m in ("app", "heavy", "heavy.core")])
+        source = replay.Source("app:handler", os.path.join(self.dir, "ev.jsonl"),  # type: ignore
+                               None)
+        found = Found()
+        replay.time_one(source, "heavy #2", found)  # type: ignore[attr-defined]
+        self.assertEqual([f[0] for f in found.lines], ["timed-request"])
+        self.assertEqual((found.lines[0][1], found.lines[0][3]), ("heavy #2", "ok"))
+        self.assertGreaterEqual(found.lines[0][2], 0)  # type: ignore[operator]
+        replay.time_one(source, "boom #3", found)  # type: ignore[attr-defined]
+        self.assertEqual(found.lines[1][3], "raised KeyError: 'nope' (app.py:8)")
+        replay.time_one(source, "none such", found)  # type: ignore[attr-defined]
+        self.assertEqual(found.lines[2][0], "request-error")
+
     def test_labels_and_parameters(self) -> None:
         replay = part("replay")
         self.assertEqual(replay.event_label({"rawPath": "/report"}, "f:1", 1),  # type: ignore

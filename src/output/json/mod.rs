@@ -129,6 +129,18 @@ struct JsonMeasured<'a> {
     within_noise: Option<bool>,
     projection_within_interval: Option<bool>,
     not_deferred: &'a [lmms_core::model::LoadedAnyway],
+    /// The first replayed request needing the deferral: what it added there, measured and
+    /// projected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_request: Option<JsonFirstRequest<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFirstRequest<'a> {
+    label: &'a str,
+    measured: JsonInterval,
+    projected_ms: f64,
+    projection_within_interval: bool,
 }
 
 #[derive(Serialize)]
@@ -296,6 +308,12 @@ fn projection(a: &Analysis) -> JsonProjection<'_> {
                 within_noise: saving.map(|s| s.within_noise()),
                 projection_within_interval: saving.map(|s| s.contains(m.projected_saving_us)),
                 not_deferred: &m.run.loaded_anyway,
+                first_request: m.first_request.as_ref().map(|f| JsonFirstRequest {
+                    label: f.label,
+                    measured: f.penalty.into(),
+                    projected_ms: f.projected_us / 1000.0,
+                    projection_within_interval: f.within(),
+                }),
             }
         }),
         gc_pauses: graph

@@ -10,8 +10,8 @@ Loaded by `sitecustomize.py` beside this package, one module per job:
     findings     the findings file written at exit; shutdown imports
     lazy         stand-ins that import a module on first use
     rewrite      the program's module-level imports of deferred modules made lazy
-    program      run_main and the finder that compiles the program's modules through rewrite
     replay       requests replayed after the program's code, each watched for what it runs
+    program      run_main and the finder that compiles the program's modules through rewrite
     boot         wires the above as the variables ask
 
 LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written at exit:
@@ -76,8 +76,8 @@ MODULES = (
     "edges",
     "lazy",
     "rewrite",
-    "program",
     "replay",
+    "program",
     "boot",
 )
 

@@ -41,13 +41,15 @@ def start(startup: "set[str]", here: str, shim: str) -> None:
     if asked.edges:
         dumps.append(edges.install(found, classifier))
     source = replay.Source(asked.handler, asked.events, asked.driver)
-    if source.wanted():
-        replay_before_shutdown(source, found)
-        return
     if asked.run_main:
         # `run_main` writes the findings when the program's code ends: neither atexit nor
-        # threading is loaded for them, so the edit's runs load what the program does.
-        program.install(program.Edit(asked.defer, asked.apply), found, classifier)
+        # threading is loaded for them, so the edit's runs load what the program does. It
+        # times one request first when asked.
+        timed = (source, asked.only) if source.wanted() and asked.only else None
+        program.install(program.Edit(asked.defer, asked.apply, timed), found, classifier)
+        return
+    if source.wanted():
+        replay_before_shutdown(source, found)
         return
     found.watch_shutdown()
 

@@ -8,22 +8,26 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType, ModuleType
-    from typing import Any, List, Optional, Sequence
+    from typing import Any, List, Optional, Sequence, Tuple
 
-    from . import frames, rewrite
+    from . import frames, replay, rewrite
     from .classify import Classifier
     from .findings import Findings
 else:  # already loaded (see the package docstring)
     frames = sys.modules[__package__ + ".frames"]
+    replay = sys.modules[__package__ + ".replay"]
     rewrite = sys.modules[__package__ + ".rewrite"]
 
 
 class Edit:
-    """The edit of this run: which modules are deferred, and whether the rewrite applies."""
+    """The edit of this run: which modules are deferred, whether the rewrite applies, and the
+    request to time once the program's code has run (its source and label), if any."""
 
-    def __init__(self, defer: "List[str]", apply: bool) -> None:
+    def __init__(self, defer: "List[str]", apply: bool,
+                 timed: "Optional[Tuple[replay.Source, str]]" = None) -> None:
         self.defer = defer
         self.apply = apply
+        self.timed = timed
 
 
 _edit = Edit([], False)
@@ -84,6 +88,8 @@ def run_main() -> None:
     writes the findings."""
     try:
         run(sys.argv[1:])
+        if _edit.timed is not None and _findings is not None:
+            replay.time_one(_edit.timed[0], _edit.timed[1], _findings)
     finally:
         if _findings is not None:
             _findings.write()

@@ -15,6 +15,8 @@ exception, never dropped. Each request is a finding:
     "request  LABEL  OUTCOME  WATCHED_US  MODULE..."   OUTCOME `ok` or `raised TYPE: MESSAGE
                                                         (FILE:LINE)`
 and "requests  SOURCE" says how they were made; "request-error  TEXT" when they could not be.
+With ONLY=LABEL (the measured edit's runs) that one request runs, unwatched and timed:
+    "timed-request  LABEL  MICROSECONDS  OUTCOME"
 """
 import os
 import sys
@@ -221,6 +223,31 @@ def raised_text(error: BaseException) -> str:
         where = " (%s:%d)" % (os.path.basename(tb.tb_frame.f_code.co_filename), tb.tb_lineno)
     text = "%s: %s%s" % (type(error).__name__, error, where)
     return " ".join(text.split())[:300]
+
+
+def time_one(source: Source, label: str, found: "Findings") -> None:
+    """Runs the request labelled `label` alone, unwatched, timed: "timed-request  LABEL  US
+    OUTCOME". The measured edit's runs call it once the program's code has run, so what a
+    deferral moves into the request path is measured."""
+    try:
+        requests = (driver_requests(source.driver) if source.driver
+                    else iter(handler_requests(source.handler or "", source.events or "")))
+        request = next((r for l, r in requests if " ".join(l.split()) == label), None)
+    except BaseException as e:
+        found.add("request-error", raised_text(e))
+        return
+    if request is None:
+        found.add("request-error", "no request is labelled %s" % label)
+        return
+    error = None  # type: Optional[BaseException]
+    began = time.perf_counter()
+    try:
+        request()
+    except BaseException as e:
+        error = e
+    took = time.perf_counter() - began
+    outcome = "ok" if error is None else "raised " + raised_text(error)
+    found.add("timed-request", label, int(took * 1e6), outcome)
 
 
 def replay(source: Source, found: "Findings") -> None:

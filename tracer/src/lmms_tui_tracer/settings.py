@@ -22,6 +22,7 @@ class Settings:
         self.handler = variables.get(PREFIX + "HANDLER")  # type: str | None
         self.events = variables.get(PREFIX + "EVENTS")  # type: str | None
         self.driver = variables.get(PREFIX + "DRIVER")  # type: str | None
+        self.only = variables.get(PREFIX + "ONLY")  # type: str | None
 
 
 def take(environ: "dict[str, str] | os._Environ[str]") -> Settings:

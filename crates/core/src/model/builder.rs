@@ -142,6 +142,31 @@ pub struct Measured {
     /// Deferred modules that loaded anyway during start-up, and who imported them first.
     #[serde(default)]
     pub loaded_anyway: Vec<LoadedAnyway>,
+    /// The first replayed request that needs the deferred modules, timed in alternated runs
+    /// unedited and edited (what the deferral moves into the request path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_request: Option<FirstRequest>,
+}
+
+/// One request timed right after start-up, in pairs of runs: unedited and with the deferral.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FirstRequest {
+    /// The request, as the replay labels it.
+    pub label: String,
+    /// Its time in each unedited run, µs.
+    pub eager_us: Vec<u64>,
+    /// Its time in each edited run, µs; pairs with `eager_us`.
+    pub lazy_us: Vec<u64>,
+}
+
+impl FirstRequest {
+    /// What the deferral added to it: edited minus unedited, paired run by run.
+    pub fn penalty(&self) -> Option<super::PairedDifference> {
+        if self.eager_us.len() != self.lazy_us.len() {
+            return None;
+        }
+        super::PairedDifference::of(&self.lazy_us, &self.eager_us)
+    }
 }
 
 /// A module the measured edit deferred that loaded at start-up anyway.

@@ -25,8 +25,8 @@ mod stdlib_names;
 mod why;
 
 pub use builder::{
-    FailedRun, Fingerprint, GcRuns, LevelJumps, LoadedAnyway, MAX_RUNS, Measured, Sample,
-    TraceBuilder, TraceMeta,
+    FailedRun, Fingerprint, FirstRequest, GcRuns, LevelJumps, LoadedAnyway, MAX_RUNS, Measured,
+    Sample, TraceBuilder, TraceMeta,
 };
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;

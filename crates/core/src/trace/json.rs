@@ -377,12 +377,14 @@ fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
     refuse("recorded_at", Box::new(file.recorded_at.iter()))?;
     refuse("command", Box::new(file.command.iter().flatten()))?;
     for measured in &file.measured {
-        let names = (measured.lazy.iter().chain(&measured.modules)).chain(
-            measured
-                .loaded_anyway
-                .iter()
-                .flat_map(|l| [&l.module, &l.importer]),
-        );
+        let names = (measured.lazy.iter().chain(&measured.modules))
+            .chain(
+                measured
+                    .loaded_anyway
+                    .iter()
+                    .flat_map(|l| [&l.module, &l.importer]),
+            )
+            .chain(measured.first_request.iter().map(|f| &f.label));
         if let Some(name) = names.into_iter().find(|n| has_control(n)) {
             return Err(Error::in_file(
                 path,
