@@ -340,9 +340,12 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         runs: args.runs,
         warmup: args.warmup,
         lazy: args.lazy,
-        replay: match (args.handler, args.events, args.driver) {
-            (Some(handler), Some(events), _) => Some(record::Replay::Handler { handler, events }),
-            (_, _, Some(driver)) => Some(record::Replay::Driver(driver)),
+        replay: match (args.handler, args.events, args.driver, args.invocations) {
+            (Some(handler), Some(events), _, _) => {
+                Some(record::Replay::Handler { handler, events })
+            }
+            (_, _, Some(driver), _) => Some(record::Replay::Driver(driver)),
+            (_, _, _, Some(file)) => Some(record::Replay::Invocations(file)),
             _ => None,
         },
     };

@@ -152,8 +152,13 @@ pub struct RecordArgs {
     pub events: Option<PathBuf>,
     /// Measure usage: once the program's code has run, call each request FILE's `requests()`
     /// yields as (label, callable) — a WSGI or ASGI app through its test client, a worker's jobs
-    #[arg(long, value_name = "FILE.py")]
+    #[arg(long, value_name = "FILE.py", conflicts_with = "invocations")]
     pub driver: Option<PathBuf>,
+    /// Measure usage for a CLI: run the command once per line of FILE, that line's arguments
+    /// (quoted as in a shell) in place of the program's own (those after the script, -m
+    /// MODULE or -c CODE), each a process of its own watched whole — every one a cold start
+    #[arg(long, value_name = "FILE", conflicts_with = "handler")]
+    pub invocations: Option<PathBuf>,
     /// Stop a run that takes longer (it and every process it started are killed, the run is
     /// reported failed and its import times kept); 0 waits for ever
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]

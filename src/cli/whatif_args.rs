@@ -202,8 +202,10 @@ impl WhatIfArgs {
             usage_set.push(m);
         }
         for (sub, package) in covered {
-            if !usage_set.contains(&sub) {
-                plan.set_usage_pct(sub, plan.usage_pct(package));
+            if let Some(u) = plan.usage_set(package)
+                && !usage_set.contains(&sub)
+            {
+                plan.set_usage_pct(sub, u);
             }
         }
         for (param, value) in &self.params {

@@ -101,6 +101,23 @@ pub fn edit_command(command: &[String]) -> Option<Vec<String>> {
     Some(edited)
 }
 
+/// The command with the program's own arguments replaced by `args`: those after the script,
+/// `-m MODULE` or `-c CODE` — or, when no word is a Python interpreter (a console entry
+/// point), after the first word.
+pub fn with_program_args(command: &[String], args: &[String]) -> Vec<String> {
+    let start = match launch(command) {
+        Some(l) => match command.get(l.end).map(String::as_str) {
+            Some("-c" | "-m") => l.end + 2,
+            Some(_) => l.end + 1,
+            None => l.end,
+        },
+        None => 1,
+    };
+    let mut out = command[..start.min(command.len())].to_vec();
+    out.extend(args.iter().cloned());
+    out
+}
+
 /// For `python path/to/script.py`, the script's directory (on sys.path when it runs).
 pub(super) fn script_dir(command: &[String], launch: &Launch) -> Option<String> {
     let script = command.get(launch.end)?;

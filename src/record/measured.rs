@@ -108,8 +108,10 @@ pub(super) fn measured_lazy(
             }
         }
     }
+    // An invocation is a process of its own: its first request is the start-up measured above.
     if !measured.total_us.is_empty()
         && let Some(replay) = &s.opts.replay
+        && !matches!(replay, super::Replay::Invocations(_))
         && let Some(label) = first_needing(traced, &lazy)?
     {
         measured.first_request = first_request(s, replay, &lazy, label, notes)?;

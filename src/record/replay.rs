@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Progress, Session, Tracer, no_helper};
 use lmms_core::error::{Error, Result};
+use lmms_core::model::requests::Requests;
 use lmms_core::model::{TraceBuilder, is_python_module_name};
 use lmms_core::printable::printable;
 
@@ -17,6 +18,9 @@ pub enum Replay {
     Handler { handler: String, events: PathBuf },
     /// A Python file whose `requests()` yields (label, callable).
     Driver(PathBuf),
+    /// A file of argument lists, one a line (shell quoting): each a process of its own, the
+    /// command run with them (a CLI cold-starts on every call).
+    Invocations(PathBuf),
 }
 
 impl Replay {
@@ -44,6 +48,7 @@ impl Replay {
                 true => Ok(()),
                 false => exists(file, "--driver", "a Python file defining requests()"),
             },
+            Replay::Invocations(file) => invocations(file).map(drop),
         }
     }
 
@@ -56,8 +61,45 @@ impl Replay {
                 ("LMMS_TUI_EVENTS", absolute(events).display().to_string()),
             ],
             Replay::Driver(file) => vec![("LMMS_TUI_DRIVER", absolute(file).display().to_string())],
+            // Each invocation is a process of its own (`Tracer::Process`): none in common.
+            Replay::Invocations(_) => Vec::new(),
         }
     }
+}
+
+/// Most invocations one file may list (each is a process).
+const MAX_INVOCATIONS: usize = 10_000;
+
+/// The argument lists of an invocations file, one per non-empty line (`#` lines are comments),
+/// split as a POSIX shell would; a line that does not split is an error naming it.
+pub fn invocations(file: &Path) -> Result<Vec<Vec<String>>> {
+    let shown = printable(&file.display().to_string()).into_owned();
+    let bytes = lmms_core::trace::Input::file(file)
+        .map_err(|e| Error::new(format!("--invocations {shown}: {e}")))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::new(format!("--invocations {shown}: not UTF-8 text")))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let args = shlex::split(line).filter(|a| a.iter().all(|w| !w.contains('\0')));
+        let Some(args) = args else {
+            return Err(Error::new(format!(
+                "{shown}:{}: unbalanced quotes (one argument list a line, quoted as in a shell)",
+                n + 1
+            )));
+        };
+        out.push(args);
+    }
+    if out.is_empty() || out.len() > MAX_INVOCATIONS {
+        return Err(Error::new(format!(
+            "--invocations {shown}: {} argument lists (1 to {MAX_INVOCATIONS}, one a line)",
+            out.len()
+        )));
+    }
+    Ok(out)
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -82,6 +124,9 @@ pub(super) fn replayed(
 ) -> Result<String> {
     if !s.helper_can_load() {
         return Ok(format!("no requests replayed: {}", no_helper(s)));
+    }
+    if let Replay::Invocations(file) = replay {
+        return invoked(s, file, builder);
     }
     (s.progress)(Progress::Steps(1));
     let job = s.job(0, Tracer::Replay(replay.clone()), false);
@@ -111,6 +156,56 @@ pub(super) fn replayed(
                 .into(),
         ),
     }
+}
+
+/// Each invocation a process, watched whole (code run while a module loads left out): one
+/// request each, every one a cold start.
+fn invoked(s: &mut Session, file: &Path, builder: &mut TraceBuilder) -> Result<String> {
+    let lists = invocations(file)?;
+    (s.progress)(Progress::Steps(lists.len() as u64));
+    let mut each = Vec::new();
+    for args in lists {
+        let label =
+            shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "));
+        let command = super::launch::with_program_args(&s.opts.command, &args);
+        let job = s.job_of(command, 0, Tracer::Process(label.clone()), false);
+        let Some(out) = s.step(format!("invocation {label}"), &job)? else {
+            return Ok("interrupted before every invocation ran".into());
+        };
+        let found = out.findings.as_deref();
+        let request = found.and_then(|t| lmms_core::trace::tracer::read_requests(t, builder));
+        let Some(Ok(mut requests)) = request else {
+            return Err(Error::new(format!(
+                "the invocation `{}` wrote no findings ({}): is the helper kept out?",
+                printable(&label),
+                out.exit.description
+            )));
+        };
+        let Some(mut request) = requests.requests.pop() else {
+            continue;
+        };
+        let names = requests.sets.swap_remove(request.set as usize);
+        // A failed process is the invocation's outcome, exception or not.
+        if !out.exit.success && request.raised.is_none() {
+            request.raised = Some(out.exit.description.clone());
+        }
+        each.push((request.label, request.raised, request.watched_us, names));
+    }
+    let mut requests = Requests::collect(format!("invocations {}", display_name(file)), each);
+    requests.processes = true;
+    let said = summary(&requests);
+    builder.meta.requests = Some(requests);
+    Ok(format!(
+        "{said}; each a process of its own, so the cold-start rate is 100 %"
+    ))
+}
+
+fn display_name(path: &Path) -> String {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    printable(&name).into_owned()
 }
 
 /// `100 requests replayed (handler app:handler over events.jsonl), 1 raised: ev:4 KeyError…`

@@ -38,6 +38,9 @@ pub enum Tracer {
     },
     /// Replays requests once the program's code has run, watching what each runs.
     Replay(super::Replay),
+    /// The whole process is one request (a CLI's invocation, labelled so), watched from before
+    /// the program runs.
+    Process(String),
 }
 
 /// One run of a command.
@@ -354,6 +357,10 @@ impl ProcessRunner {
                 for (key, value) in replay.variables() {
                     cmd.env(key, value);
                 }
+            }
+            Tracer::Process(label) => {
+                cmd.env("LMMS_TUI_OUT", findings_file);
+                cmd.env("LMMS_TUI_PROCESS", label);
             }
         }
         cmd

@@ -34,7 +34,7 @@ impl Runner for FakeRunner {
         let timed = self.jobs.iter().filter(|j| j.show).count();
         Ok(RunOutput {
             importtime: match &job.tracer {
-                Tracer::Edges | Tracer::Replay(_) => String::new(),
+                Tracer::Edges | Tracer::Replay(_) | Tracer::Process(_) => String::new(),
                 // The edit defers json: 100 µs less, 10 more for the first pair.
                 Tracer::Edit { apply: true, .. } => RUN.replace("   json\n", "   x\n"),
                 Tracer::Edit { .. } => RUN.into(),
@@ -583,4 +583,30 @@ fn the_users_own_importtime_flag_is_refused() {
     opts.command
         .splice(1..1, ["-X".to_string(), "utf8".to_string()]);
     record(&opts, &mut runner, &mut |_| {}, &mut |_| {}).unwrap();
+}
+
+/// An invocation's arguments take the place of the program's own, wherever the program is.
+#[test]
+fn invocations_replace_the_programs_arguments() {
+    let words = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+    let args = words("report 3");
+    for (command, expected) in [
+        (
+            "python3 -X dev cli.py hello",
+            "python3 -X dev cli.py report 3",
+        ),
+        (
+            "uv run python -m tool x y",
+            "uv run python -m tool report 3",
+        ),
+        ("python3 -c import_x a", "python3 -c import_x report 3"),
+        ("mycli hello", "mycli report 3"),
+        ("python3 cli.py", "python3 cli.py report 3"),
+    ] {
+        assert_eq!(
+            super::launch::with_program_args(&words(command), &args),
+            words(expected),
+            "{command}"
+        );
+    }
 }

@@ -471,3 +471,157 @@ fn replay_measures_the_same_on_every_interpreter() {
         ran.join(", ")
     );
 }
+
+const CLICK_CLI: &str = "\
+import click
+import pandas as pd
+
+
+@click.group()
+def cli():
+    pass
+
+
+@cli.command()
+@click.option(\"--name\", default=\"world\")
+def hello(name):
+    click.echo(\"hello \" + name)
+
+
+@cli.command()
+@click.argument(\"n\", type=int)
+def report(n):
+    click.echo(str(pd.DataFrame({\"x\": list(range(n))})[\"x\"].sum()))
+
+
+if __name__ == \"__main__\":
+    cli()
+";
+
+/// A click CLI with two subcommands through `--invocations`: each line a process of its own,
+/// so every request is a cold start (the plan's default becomes 100 %); pandas, used by the
+/// `report` subcommand only, is needed by 2 of 4 invocations; daily import time is then
+/// R·(T_E + u·t) by hand.
+#[test]
+fn a_click_cli_through_invocations() {
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("cli.py", CLICK_CLI),
+            (
+                "calls.txt",
+                "hello\nhello --name 'a b'\nreport 3\n# a comment\nreport 5\n",
+            ),
+        ],
+    );
+    succeeded(
+        bin()
+            .args([
+                "record",
+                "--runs",
+                "1",
+                "-o",
+                "trace.json",
+                "--invocations",
+                "calls.txt",
+            ])
+            .arg("--")
+            .arg(&python)
+            // The timed runs run `cli.py hello`; each invocation replaces `hello`.
+            .args(["cli.py", "hello"])
+            .current_dir(dir.path()),
+    );
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("trace.json")).unwrap())
+            .unwrap();
+    let labels: Vec<&str> = (trace["requests"]["requests"].as_array().unwrap().iter())
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["hello", "hello --name 'a b'", "report 3", "report 5"]
+    );
+    assert_eq!(trace["requests"]["processes"], true);
+    let report = report_json(dir.path(), &["trace.json", "--lazy", "pandas"]);
+    let p = &report["projection"];
+    assert_eq!(p["params"]["cold_start_rate_pct"].as_f64(), Some(100.0));
+    let usage = &p["lazy"][0]["usage"];
+    assert_eq!(
+        (usage["needed"].as_u64(), usage["of"].as_u64()),
+        (Some(2), Some(4)),
+        "{usage}"
+    );
+    let (cold, t) = (
+        p["cold_start_ms"].as_f64().unwrap(),
+        p["lazy"][0]["cost_ms"].as_f64().unwrap(),
+    );
+    // 10,000 invocations a day, each a process: R·(T_E + u·t).
+    let daily = 10_000.0 * (cold + 0.5 * t) / 1000.0;
+    assert!(
+        close(p["daily_import_s"].as_f64().unwrap(), daily),
+        "{} vs {daily}",
+        p["daily_import_s"]
+    );
+    // Every request is a first request: P99 pays cold start and pandas.
+    assert!(
+        close(p["p99_ms"].as_f64().unwrap(), cold + t),
+        "{}",
+        p["p99_ms"]
+    );
+}
+
+/// What cannot be replayed is refused before any run, in one line naming the flag or the
+/// file and line, exit status 2.
+#[test]
+fn replay_inputs_are_checked_before_any_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("bad.txt", "hello\nsum \"5\n"),
+            ("ev.jsonl", "{}\n"),
+            ("empty.txt", "# none\n"),
+        ],
+    );
+    for (flags, said) in [
+        (
+            &["--invocations", "bad.txt"][..],
+            "bad.txt:2: unbalanced quotes",
+        ),
+        (
+            &["--invocations", "empty.txt"],
+            "empty.txt: 0 argument lists",
+        ),
+        (
+            &["--handler", "a-b", "--events", "ev.jsonl"],
+            "--handler a-b is not MODULE:FUNCTION",
+        ),
+        (
+            &["--handler", "app:", "--events", "ev.jsonl"],
+            "--handler app: is not MODULE:FUNCTION",
+        ),
+        (
+            &["--handler", "app:run", "--events", "none.jsonl"],
+            "--events none.jsonl: ",
+        ),
+        (&["--driver", "none.py"], "--driver none.py: "),
+    ] {
+        let out = bin()
+            .arg("record")
+            .args(flags)
+            .args(["--", "python3", "-c", "pass"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(
+            stderr.contains(said) && stderr.lines().count() == 1,
+            "{flags:?}: {stderr}"
+        );
+    }
+}

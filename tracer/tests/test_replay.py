@@ -83,6 +83,31 @@ class ReplayTest(unittest.TestCase):
         self.assertEqual([(r[1], r[4:]) for r in found[1:]],
                          [("heavy one", ["app", "heavy", "heavy.core"]), ("cheap", ["app"])])
 
+    def test_a_whole_process_is_one_request(self) -> None:
+        """A CLI invocation: code run while a module loads is the import's; what the program
+        runs after is the request's; an uncaught exception is its outcome."""
+        self.write("cli.py", "import sys\nimport heavy\nimport json\n"
+                   "if sys.argv[1] == 'sum':\n    print(heavy.work(3))\n"
+                   "elif sys.argv[1] == 'fail':\n    raise RuntimeError('bad input')\n"
+                   "else:\n    print(json.dumps(sys.argv))\n")
+        found = {}
+        for args in (["sum"], ["echo"], ["fail"]):
+            out = os.path.join(self.dir, "found.tsv")
+            env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + self.dir, LMMS_TUI_OUT=out,
+                       LMMS_TUI_PROCESS=" ".join(args))
+            subprocess.run([sys.executable, "cli.py"] + args, cwd=self.dir, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            with open(out, encoding="utf-8") as f:
+                lines = [line.rstrip("\n").split("\t") for line in f]
+            request = [line for line in lines if line[0] == "request"][0]
+            found[request[1]] = (request[2], set(request[4:]))
+        self.assertEqual(found["sum"][0], "ok")
+        self.assertTrue({"heavy", "heavy.core"} <= found["sum"][1], found["sum"])
+        self.assertFalse({"heavy", "heavy.core", "json"} & found["fail"][1], found["fail"])
+        self.assertIn("json", found["echo"][1])
+        self.assertNotIn("heavy", found["echo"][1])
+        self.assertEqual(found["fail"][0], "raised RuntimeError: bad input (cli.py:7)")
+
     def test_a_bad_event_file_is_said(self) -> None:
         self.write("bad.jsonl", "{not json\n")
         found = self.replay(HANDLER="app:handler", EVENTS=os.path.join(self.dir, "bad.jsonl"))

@@ -40,7 +40,8 @@ LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written 
 LMMS_TUI_HANDLER=M:F, LMMS_TUI_EVENTS=PATH, LMMS_TUI_DRIVER=FILE
                       requests replayed once the program's code has run, before the interpreter
                       shuts down: "request  LABEL  OUTCOME  WATCHED_US  MODULE..." each (see
-                      `replay`)
+                      `replay`); LMMS_TUI_PROCESS=LABEL: the whole process is one request
+                      (a CLI invocation)
 LMMS_TUI_EDGES=1      records every import statement, imports of loaded modules included.
 LMMS_TUI_NO_GC=1      disables the cyclic garbage collector (to measure its share).
 LMMS_TUI_ONLY_MAIN=1  keeps child processes from printing import times into our stderr.

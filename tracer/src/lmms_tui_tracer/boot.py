@@ -51,6 +51,9 @@ def start(startup: "set[str]", here: str, shim: str) -> None:
     if source.wanted():
         replay_before_shutdown(source, found)
         return
+    if asked.process is not None:
+        replay.watch_process(asked.process, found)
+        return
     found.watch_shutdown()
 
     def finish() -> None:

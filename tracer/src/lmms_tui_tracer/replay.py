@@ -1,12 +1,15 @@
 """Requests replayed in the recorded program once its own code has run, one at a time, each
 watched for the modules whose code runs while it is served (what it needs: design §4).
 
-Three sources, as the LMMS_TUI_ variables say:
+Four sources, as the LMMS_TUI_ variables say:
     HANDLER=MODULE:FUNCTION and EVENTS=PATH  FUNCTION(event, context) (a Lambda-like context)
                                              when it takes two parameters, else
                                              FUNCTION(event); PATH a JSON-lines file or a
                                              directory of *.json files (one event each)
     DRIVER=FILE.py                           FILE's `requests()` yields (label, callable)
+    PROCESS=LABEL                            the whole process is the request (a CLI's
+                                             invocation): watched from before the program
+                                             runs, code run while a module loads left out
 
 Watching: on 3.12+ `sys.monitoring` (a PY_START event per code object, disabled once seen and
 re-armed for each request); before, `sys.setprofile`. Code objects' modules: their globals'
@@ -27,9 +30,12 @@ if TYPE_CHECKING:
     from types import CodeType, FrameType
     from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
+    from . import frames
     from .findings import Findings
 
     Request = Tuple[str, Callable[[], object]]
+else:  # already loaded (see the package docstring)
+    frames = sys.modules[__package__ + ".frames"]
 
 
 class Source:
@@ -159,13 +165,35 @@ def driver_requests(path: str) -> "Iterator[Request]":
         yield str(label), request
 
 
-class Watch:
-    """The modules whose code runs between `start` and `stop`."""
+class Loading:
+    """How many modules are loading now: importlib's `_load_unlocked` wrapped (every import
+    of a module not yet loaded goes through it), so code run by an import can be told from
+    code the program runs."""
 
     def __init__(self) -> None:
+        self.depth = 0
+        bootstrap = sys.modules["_frozen_importlib"]
+        original = bootstrap._load_unlocked
+
+        def load(spec: object) -> object:
+            self.depth += 1
+            try:
+                return original(spec)
+            finally:
+                self.depth -= 1
+
+        bootstrap._load_unlocked = load
+
+
+class Watch:
+    """The modules whose code runs between `start` and `stop` (with `loading`, only code run
+    while no module loads)."""
+
+    def __init__(self, loading: "Optional[Loading]" = None) -> None:
         self.ran = set()  # type: Set[str]
         self.by_file = {}  # type: Dict[str, str]
         self.known = 0
+        self.loading = loading
         monitoring = getattr(sys, "monitoring", None)
         self.tool = None  # type: Optional[int]
         if monitoring is not None:
@@ -177,11 +205,13 @@ class Watch:
                     break
 
     def _code(self, code: "CodeType", offset: int) -> object:
+        if self.loading is not None and self.loading.depth:
+            return None  # run by an import: it may run again for the program
         self.ran.add(code.co_filename)
         return sys.monitoring.DISABLE  # type: ignore[attr-defined]
 
     def _frame(self, frame: "FrameType", event: str, arg: object) -> None:
-        if event == "call":
+        if event == "call" and not (self.loading is not None and self.loading.depth):
             self.ran.add(frame.f_globals.get("__name__") or "")
 
     def start(self) -> None:
@@ -211,6 +241,47 @@ class Watch:
                 if isinstance(path, str):
                     self.by_file.setdefault(os.path.normcase(os.path.abspath(path)), name)
         return self.by_file.get(os.path.normcase(os.path.abspath(filename)))
+
+
+def watch_process(label: str, found: "Findings") -> None:
+    """The whole process as one request (a CLI invocation): watched from now (before the
+    program) until the interpreter shuts down; code run while a module loads is the
+    import's, not the invocation's. An uncaught exception is its outcome."""
+    watch = Watch(Loading())
+    raised = []  # type: List[str]
+    ran = []  # type: List[Set[str]]
+    original_hook = sys.excepthook
+
+    def hook(kind: "Any", error: "Any", tb: "Any") -> None:
+        # The watch ends here: printing the traceback runs code of its own.
+        ran.append(watch.stop())
+        raised.append(raised_text(error))
+        original_hook(kind, error, tb)
+
+    sys.excepthook = hook
+    import threading
+
+    original = threading._shutdown  # type: ignore[attr-defined]
+    began = time.perf_counter()
+    watch.start()
+
+    def shutdown() -> None:
+        took = time.perf_counter() - began
+        modules = program_modules(ran[0] if ran else watch.stop())
+        outcome = "raised " + raised[0] if raised else "ok"
+        found.add("requests", "invocations")
+        found.add("request", " ".join(label.split()), outcome, int(took * 1e6), *modules)
+        found.write()
+        return original()
+
+    threading._shutdown = shutdown  # type: ignore[attr-defined]
+
+
+def program_modules(ran: "Set[str]") -> "List[str]":
+    """The modules watched, sorted, less ours, the driver, the import machinery and
+    `__main__` (no module of the trace)."""
+    return sorted(m for m in ran if m not in ("__main__", "lmms_tui_driver")
+                  and not frames.is_machinery(m))
 
 
 def raised_text(error: BaseException) -> str:
@@ -252,7 +323,6 @@ def time_one(source: Source, label: str, found: "Findings") -> None:
 
 def replay(source: Source, found: "Findings") -> None:
     """Runs every request, each watched; a finding per request."""
-    ours = {"lmms_tui_tracer", "lmms_tui_driver"}
     try:
         requests = (driver_requests(source.driver) if source.driver
                     else iter(handler_requests(source.handler or "", source.events or "")))
@@ -281,5 +351,5 @@ def replay(source: Source, found: "Findings") -> None:
             ran = watch.stop()
         # Said once the watch is off: the telling runs code of its own.
         outcome = "ok" if error is None else "raised " + raised_text(error)
-        modules = sorted(m for m in ran if m.split(".")[0] not in ours and m != "__main__")
-        found.add("request", " ".join(label.split()), outcome, int(took * 1e6), *modules)
+        found.add("request", " ".join(label.split()), outcome, int(took * 1e6),
+                  *program_modules(ran))

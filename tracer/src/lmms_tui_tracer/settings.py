@@ -23,6 +23,7 @@ class Settings:
         self.events = variables.get(PREFIX + "EVENTS")  # type: str | None
         self.driver = variables.get(PREFIX + "DRIVER")  # type: str | None
         self.only = variables.get(PREFIX + "ONLY")  # type: str | None
+        self.process = variables.get(PREFIX + "PROCESS")  # type: str | None
 
 
 def take(environ: "dict[str, str] | os._Environ[str]") -> Settings:

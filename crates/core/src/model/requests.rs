@@ -8,6 +8,9 @@
 pub struct Requests {
     /// How they were made, e.g. `handler app:handler over events.jsonl`.
     pub source: String,
+    /// Each request was a process of its own (a CLI's invocations): every one a cold start.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub processes: bool,
     /// Distinct sets of the trace's modules whose code ran during a request, names sorted.
     pub sets: Vec<Vec<String>>,
     /// Each request, in the order replayed.

@@ -122,10 +122,15 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Everything eager, every module used by every request.
+    /// A plan deferring nothing, no usage set; a trace whose requests were processes of their own (a CLI's
+    /// invocations) starts with every request a cold start.
     pub fn new(graph: &ImportGraph) -> Plan {
+        let mut params = Params::default();
+        if graph.meta().requests.as_ref().is_some_and(|r| r.processes) {
+            params.cold_start_rate_pct = 100.0;
+        }
         Plan {
-            params: Params::default(),
+            params,
             thresholds: Thresholds::default(),
             decisions: vec![Decision::Eager; graph.len()],
             usage_pct: hashbrown::HashMap::new(),
