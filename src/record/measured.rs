@@ -6,7 +6,7 @@ use lmms_core::model::{FirstRequest, ImportGraph, LoadedAnyway, Measured, TraceB
 use lmms_core::trace;
 use lmms_core::whatif::covered_submodules;
 
-use super::{Session, Tracer, edit_command, program_us};
+use super::{RunOutput, Session, Tracer, edit_command, program_us};
 
 /// The named modules and the submodules the program imports of each (`covered_submodules`:
 /// `--lazy matplotlib` edits `import matplotlib.pyplot` too), said in a note when any.
@@ -45,7 +45,6 @@ pub(super) fn measured_lazy(
     let mut lazy = with_covered(lazy, traced, notes)?;
     lazy.sort();
     lazy.dedup();
-    let args = edit_command(&s.opts.command).expect("checked before recording");
     let mut measured = Measured {
         lazy: lazy.clone(),
         ..Measured::default()
@@ -54,30 +53,13 @@ pub(super) fn measured_lazy(
     // What the harness loaded (for itself only, and the program's too), from the first pair.
     let mut harness: Option<(Vec<String>, Vec<String>)> = None;
     for run in 1..=runs {
-        let mut pair = [None, None];
-        let order = if run % 2 == 1 {
-            [false, true]
-        } else {
-            [true, false]
+        let what = |apply: bool| match apply {
+            true => format!("run {run}/{runs} with {} made lazy", lazy.join(", ")),
+            false => format!("run {run}/{runs} unedited, for the pair"),
         };
-        for apply in order {
-            let tracer = Tracer::Edit {
-                defer: lazy.clone(),
-                apply,
-                timed: None,
-            };
-            let job = s.job_of(args.clone(), 1, tracer, false);
-            let what = if apply {
-                format!("run {run}/{runs} with {} made lazy", lazy.join(", "))
-            } else {
-                format!("run {run}/{runs} unedited, for the pair")
-            };
-            let Some(out) = s.step(what, &job)? else {
-                return Ok((!measured.total_us.is_empty()).then_some(measured));
-            };
-            pair[apply as usize] = Some(out);
-        }
-        let [eager, edited] = pair.map(|o| o.expect("ran"));
+        let Some([eager, edited]) = edit_pair(s, run, &lazy, None, what)? else {
+            return Ok((!measured.total_us.is_empty()).then_some(measured));
+        };
         let (ours, _) = harness.get_or_insert_with(|| {
             let split = harness_split(eager.findings.as_deref(), traced);
             notes.extend(harness_notes(&split));
@@ -151,7 +133,6 @@ fn first_request(
     label: String,
     notes: &mut Vec<String>,
 ) -> Result<Option<FirstRequest>> {
-    let args = edit_command(&s.opts.command).expect("checked before recording");
     let runs = s.opts.runs;
     (s.progress)(super::Progress::Steps(2 * u64::from(runs)));
     let mut first = FirstRequest {
@@ -159,40 +140,61 @@ fn first_request(
         ..FirstRequest::default()
     };
     for run in 1..=runs {
-        let mut pair = [None, None];
-        let order = if run % 2 == 1 {
-            [false, true]
-        } else {
-            [true, false]
-        };
-        for apply in order {
-            let tracer = Tracer::Edit {
-                defer: lazy.to_vec(),
-                apply,
-                timed: Some((replay.clone(), label.clone())),
-            };
-            let job = s.job_of(args.clone(), 1, tracer, false);
+        let what = |apply: bool| {
             let side = if apply { "edited" } else { "unedited" };
-            let what = format!("request {label}, {side} run {run}/{runs}");
-            let Some(out) = s.step(what, &job)? else {
-                return Ok(None);
-            };
-            match timed_request(out.findings.as_deref()) {
-                Ok(us) => pair[apply as usize] = Some(us),
-                Err(why) => {
-                    notes.push(format!(
-                        "the first request needing the deferral ({label}) was not timed: {why}"
-                    ));
-                    return Ok(None);
-                }
+            format!("request {label}, {side} run {run}/{runs}")
+        };
+        let timed = Some((replay.clone(), label.clone()));
+        let Some(pair) = edit_pair(s, run, lazy, timed, what)? else {
+            return Ok(None);
+        };
+        let [eager, edited] = pair.map(|out| timed_request(out.findings.as_deref()));
+        match (eager, edited) {
+            (Ok(eager), Ok(edited)) => {
+                first.eager_us.push(eager);
+                first.lazy_us.push(edited);
             }
-        }
-        if let [Some(eager), Some(lazy)] = pair {
-            first.eager_us.push(eager);
-            first.lazy_us.push(lazy);
+            (Err(why), _) | (_, Err(why)) => {
+                notes.push(format!(
+                    "the first request needing the deferral ({label}) was not timed: {why}"
+                ));
+                return Ok(None);
+            }
         }
     }
     Ok((!first.lazy_us.is_empty()).then_some(first))
+}
+
+/// Run `run`'s pair through the edit's path, [unedited, edited], under `-X importtime`; which
+/// goes first alternates with the run, so drift and warm caches hit both alike. `None` when a
+/// signal stopped it.
+fn edit_pair(
+    s: &mut Session,
+    run: u32,
+    lazy: &[String],
+    timed: Option<(super::Replay, String)>,
+    what: impl Fn(bool) -> String,
+) -> Result<Option<[RunOutput; 2]>> {
+    let args = edit_command(&s.opts.command).expect("checked before recording");
+    let mut pair = [None, None];
+    let order = if run % 2 == 1 {
+        [false, true]
+    } else {
+        [true, false]
+    };
+    for apply in order {
+        let tracer = Tracer::Edit {
+            defer: lazy.to_vec(),
+            apply,
+            timed: timed.clone(),
+        };
+        let job = s.job_of(args.clone(), 1, tracer, false);
+        let Some(out) = s.step(what(apply), &job)? else {
+            return Ok(None);
+        };
+        pair[apply as usize] = Some(out);
+    }
+    Ok(Some(pair.map(|o| o.expect("both ran"))))
 }
 
 /// The `timed-request` finding's microseconds, or what went wrong.

@@ -35,6 +35,16 @@ fn events() -> String {
         .collect()
 }
 
+/// A directory with the handler and its 100 events.
+fn handler_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[("handler.py", HANDLER), ("events.jsonl", &events())],
+    );
+    dir
+}
+
 /// `record --runs 1 ARGS -- PYTHON -c "import app"` in `dir`: one run, so the projection's
 /// figures are that run's and a hand computation meets them exactly.
 fn record(dir: &Path, python: &Path, module: &str, args: &[&str]) {
@@ -95,11 +105,7 @@ fn a_handler_measures_pandas_usage_at_ten_percent() {
     let Some(python) = needs(crate::cpython_check::venv()) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[("handler.py", HANDLER), ("events.jsonl", &events())],
-    );
+    let dir = handler_dir();
     let events = dir.path().join("events.jsonl");
     let events = events.to_str().unwrap();
     record(
@@ -344,11 +350,7 @@ fn the_first_request_needing_a_deferral_is_measured() {
     let Some(python) = needs(crate::cpython_check::venv()) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[("handler.py", HANDLER), ("events.jsonl", &events())],
-    );
+    let dir = handler_dir();
     succeeded(
         bin()
             .args([
