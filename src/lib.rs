@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod outfile;
 pub mod output;
+pub mod patch;
 pub mod record;
 pub mod signals;
 pub mod tui;

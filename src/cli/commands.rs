@@ -301,8 +301,45 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         ..AnalysisArgs::default()
     };
     let analysis = flags.analyse(&args.traces)?;
-    let text = crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?;
+    let text = match args.patch {
+        Some(style) => patch_text(&analysis, style, args.root, args.python, &args.output)?,
+        None => crate::output::fast_path::render(&analysis, args.style).map_err(Error::new)?,
+    };
     write_output(&args.output, |out| out.write_all(text.as_bytes()))
+}
+
+/// `export --patch`: the patch with its header; what was left as it is said on standard error.
+fn patch_text(
+    analysis: &Analysis,
+    style: crate::patch::PatchStyle,
+    root: Option<PathBuf>,
+    python: Option<String>,
+    output: &OutputArgs,
+) -> Result<String> {
+    let python = python.unwrap_or_else(|| crate::patch::recorded_python(analysis));
+    let patch = crate::patch::make(analysis, style, &crate::patch::root(root), &python)?;
+    for place in &patch.refused {
+        eprintln!(
+            "lmms-tui: left as it is: {}:{}: {}",
+            printable(&place.0),
+            place.1,
+            printable(&place.2)
+        );
+    }
+    if patch.diff.is_empty() {
+        return Err(Error::new(
+            "no import could be edited (above): no patch written",
+        ));
+    }
+    // A patch is byte-exact, so control characters in your files stay in it: never sent raw
+    // to a terminal.
+    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if output.output.is_none() && io::stdout().is_terminal() && patch.diff.chars().any(control) {
+        return Err(Error::new(
+            "the patch holds control characters from your files: write it with -o FILE",
+        ));
+    }
+    Ok(crate::output::patch::render(analysis, style, &patch))
 }
 
 /// Streams what `produce` writes to `-o` (asking before replacing a file, unless --force) or

@@ -17,6 +17,7 @@ use crate::output::ReportFormat;
 use crate::output::check::CheckFormat;
 use crate::output::fast_path::Style;
 use crate::output::why::WhyFormat;
+use crate::patch::PatchStyle;
 use lmms_core::error::Result;
 pub use parse::{Failed, FromConfig, parse};
 pub use whatif_args::WhatIfArgs;
@@ -219,8 +220,19 @@ pub struct ExportArgs {
     #[arg(required = true)]
     pub traces: Vec<PathBuf>,
     /// What to write
-    #[arg(long, value_parser = one_of(&Style::ALL, Style::name, Style::help), default_value = "fast-path")]
+    #[arg(long, value_parser = one_of(&Style::ALL, Style::name, Style::help), default_value = "fast-path", conflicts_with = "patch")]
     pub style: Style,
+    /// Write the plan as a patch of your own files instead (a unified diff for `git apply`,
+    /// paths relative to --root), in this style
+    #[arg(long, value_name = "STYLE", num_args = 0..=1, default_missing_value = "function", value_parser = one_of(&PatchStyle::ALL, PatchStyle::name, PatchStyle::help))]
+    pub patch: Option<PatchStyle>,
+    /// The program's directory, where the trace's file paths start [default: .]
+    #[arg(long, value_name = "DIR", requires = "patch")]
+    pub root: Option<PathBuf>,
+    /// The interpreter whose ast reads your files [default: the one the trace recorded, else
+    /// python3]
+    #[arg(long, value_name = "PYTHON", requires = "patch")]
+    pub python: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

@@ -13,6 +13,7 @@ mod html;
 mod human;
 mod json;
 pub mod measured;
+pub mod patch;
 pub mod recorded;
 pub mod run_tree;
 mod speedscope;

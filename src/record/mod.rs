@@ -22,6 +22,7 @@ use launch::RUN_MAIN;
 pub use launch::{Launch, edit_command, launch};
 pub use replay::Replay;
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
+pub use tracer::write_to as tracer_files;
 
 use lmms_core::error::{Error, Result};
 use lmms_core::model::{FailedRun, GcRuns, ImportGraph, TraceBuilder};

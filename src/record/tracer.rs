@@ -21,6 +21,7 @@ pub const FILES: &[(&str, &str)] = tracer_files![
     "lmms_tui_tracer/fingerprint.py",
     "lmms_tui_tracer/frames.py",
     "lmms_tui_tracer/lazy.py",
+    "lmms_tui_tracer/patch.py",
     "lmms_tui_tracer/program.py",
     "lmms_tui_tracer/replay.py",
     "lmms_tui_tracer/rewrite.py",

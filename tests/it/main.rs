@@ -15,6 +15,7 @@ mod explorer;
 mod fuzz;
 mod grammar;
 mod html;
+mod patch;
 mod profiles;
 mod properties;
 mod readers;

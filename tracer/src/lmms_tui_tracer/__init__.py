@@ -12,6 +12,7 @@ Loaded by `sitecustomize.py` beside this package, one module per job:
     rewrite      the program's module-level imports of deferred modules made lazy
     replay       requests replayed after the program's code, each watched for what it runs
     program      run_main and the finder that compiles the program's modules through rewrite
+    patch        a plan's deferrals as a diff of the program's files (run standalone)
     boot         wires the above as the variables ask
 
 LMMS_TUI_OUT=FILE     where this run's findings go, tab-separated lines written at exit:
@@ -79,6 +80,7 @@ MODULES = (
     "rewrite",
     "replay",
     "program",
+    "patch",
     "boot",
 )
 

@@ -1,0 +1,219 @@
+//! `export --patch` on a multi-file program with real packages: every import form the issue
+//! lists, moved into the functions that use it or left with the line that prevents it; the
+//! patch applies with `git apply`, the patched program returns the same results, and the
+//! modules it loads at start-up are exactly the projection's.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{
+    bin, needs, on_path, real_vs_projected, report_json, succeeded, sys_modules, write_files,
+};
+
+const ANALYSIS: &str = "\
+\"\"\"Analyses.\"\"\"
+from __future__ import annotations
+
+import json
+import pandas as pd
+from dateutil import parser, tz
+import requests.adapters
+import anyio as aio
+
+
+def frame_sum(rows):
+    frame = pd.DataFrame(rows)
+    return int(frame[\"x\"].sum())
+
+
+class Stats:
+    def parse(self, text):
+        \"\"\"The year.\"\"\"
+        return parser.parse(text).replace(tzinfo=tz.UTC).year
+
+
+def retries():
+    return requests.adapters.HTTPAdapter().max_retries.total
+
+
+def typed(event: aio.Event) -> aio.Event:
+    return event
+
+
+def dumped():
+    return json.dumps([frame_sum([{\"x\": 2}, {\"x\": 3}]), Stats().parse(\"2024-05-01\"), retries()])
+";
+
+const DECORATED: &str = "\
+import functools
+import pydantic
+import boto3
+
+
+@functools.lru_cache(maxsize=len(pydantic.VERSION))
+def cached(n):
+    return n
+
+
+def named(x=boto3.__name__):
+    return x
+";
+
+/// The plan: six deferrals, two of them impossible (a decorator, a default argument).
+const DEFER: &[&str] = &[
+    "pandas", "dateutil", "requests", "anyio", "pydantic", "boto3",
+];
+
+fn lazy_flags(modules: &[&str]) -> Vec<String> {
+    modules
+        .iter()
+        .flat_map(|m| ["--lazy".to_string(), m.to_string()])
+        .collect()
+}
+
+fn export(dir: &Path, style: &str) -> (String, String) {
+    let mut args = vec![
+        "export".to_string(),
+        "trace.json".into(),
+        format!("--patch={style}"),
+    ];
+    args.extend(lazy_flags(DEFER));
+    succeeded(bin().args(&args).current_dir(dir))
+}
+
+#[test]
+fn a_patch_moves_what_it_can_and_says_why_not_elsewhere() {
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    let Some(git) = needs(on_path(&["git"])) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("app.py", "from pkg import analysis, decorated\n"),
+            ("pkg/__init__.py", ""),
+            ("pkg/analysis.py", ANALYSIS),
+            ("pkg/decorated.py", DECORATED),
+        ],
+    );
+    succeeded(
+        bin()
+            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
+            .arg(&python)
+            .args(["-c", "import app"])
+            .current_dir(dir.path()),
+    );
+    let results = |dir: &Path| {
+        succeeded(
+            Command::new(&python)
+                .args(["-c", "from pkg import analysis; print(analysis.dumped())"])
+                .current_dir(dir),
+        )
+        .0
+    };
+    let before = results(dir.path());
+    let before_modules = sys_modules(&python, dir.path(), "import app");
+
+    let (patch, stderr) = export(dir.path(), "function");
+    // Refused, each with the line that prevents it.
+    assert!(
+        stderr.contains("pkg/decorated.py:2: `pydantic` is used at import time at line 6"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pkg/decorated.py:3: `boto3` is used at import time at line 11"),
+        "{stderr}"
+    );
+    for edited in [
+        "pkg/analysis.py:5 (pandas)",
+        "pkg/analysis.py:6 (dateutil)",
+        "pkg/analysis.py:7 (requests)",
+        "pkg/analysis.py:8 (anyio)",
+    ] {
+        assert!(patch.contains(&format!("# edited {edited}")), "{patch}");
+    }
+    // Each form moved as written: into the function and the method that use it; the
+    // annotation-only one under TYPE_CHECKING.
+    for added in [
+        "+    import pandas as pd\n",
+        "+        from dateutil import parser, tz\n",
+        "+    import requests.adapters\n",
+        "+if TYPE_CHECKING:\n+    import anyio as aio\n",
+    ] {
+        assert!(patch.contains(added), "{added:?} in {patch}");
+    }
+    std::fs::write(dir.path().join("defer.patch"), &patch).unwrap();
+    succeeded(
+        Command::new(&git)
+            .args(["apply", "defer.patch"])
+            .current_dir(dir.path()),
+    );
+    assert_eq!(results(dir.path()), before);
+
+    // The modules at start-up are the projection's for what the patch moved.
+    let moved = ["pandas", "dateutil", "requests", "anyio"];
+    let mut args = vec!["trace.json".to_string()];
+    args.extend(lazy_flags(&moved));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let report = report_json(dir.path(), &args);
+    let after_modules = sys_modules(&python, dir.path(), "import app");
+    let (missing, projected) = real_vs_projected(&report, &before_modules, &after_modules, "app");
+    assert_eq!(missing, projected);
+    assert!(projected.contains("pandas") && !after_modules.contains("pandas"));
+}
+
+/// PEP 810's two forms, checked as text (no Python 3.15 here): `lazy` before each module-level
+/// import (a star import refused), and `__lazy_modules__` after the docstring and `__future__`.
+#[test]
+fn pep_810_styles_write_the_documented_forms() {
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("app.py", "from pkg import analysis, decorated\n"),
+            ("pkg/__init__.py", ""),
+            ("pkg/analysis.py", ANALYSIS),
+            ("pkg/decorated.py", DECORATED),
+        ],
+    );
+    succeeded(
+        bin()
+            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
+            .arg(&python)
+            .args(["-c", "import app"])
+            .current_dir(dir.path()),
+    );
+    let (lazy, _) = export(dir.path(), "lazy");
+    for line in [
+        "+lazy import pandas as pd\n",
+        "+lazy from dateutil import parser, tz\n",
+        "+lazy import pydantic\n",
+    ] {
+        assert!(lazy.contains(line), "{line:?} in {lazy}");
+    }
+    assert!(
+        lazy.contains("# `lazy import` is Python 3.15+ syntax"),
+        "{lazy}"
+    );
+    let (modules, _) = export(dir.path(), "lazy-modules");
+    assert!(
+        modules.contains(
+            " from __future__ import annotations\n \n+__lazy_modules__ = ['anyio', 'dateutil', 'pandas', 'requests']\n"
+        ),
+        "{modules}"
+    );
+    assert!(
+        modules.contains("+__lazy_modules__ = ['boto3', 'pydantic']\n"),
+        "{modules}"
+    );
+    assert!(
+        modules.contains("# __lazy_modules__ does nothing before Python 3.15"),
+        "{modules}"
+    );
+}
