@@ -220,8 +220,18 @@ fn summary(r: &lmms_core::model::requests::Requests) -> String {
             raised.join("; ")
         ),
     };
+    let overhead = match r.watch_overhead_us {
+        Some((plain, watched)) if plain > 0 => format!(
+            "; watched, a fixed loop of Python calls took {:.1}× its time unwatched ({} → {} \
+             µs): the requests' watched times are no timings",
+            watched as f64 / plain as f64,
+            plain,
+            watched
+        ),
+        _ => String::new(),
+    };
     format!(
-        "{} requests replayed ({}), {} distinct sets of modules run{raised}",
+        "{} requests replayed ({}), {} distinct sets of modules run{raised}{overhead}",
         r.requests.len(),
         r.source,
         r.sets.len()

@@ -66,6 +66,7 @@ impl Runner for FakeRunner {
                 // Modules the trace does not hold (`gone`) are left out of the sets.
                 Tracer::Replay(_) => Some(
                     "requests\thandler handler:run over ev.jsonl\n\
+                     watch-overhead\t100\t300\n\
                      request\tev.jsonl:1\tok\t12\thandler\n\
                      request\tev.jsonl:2\tok\t30\thandler\tjson\tgone\n\
                      request\tev.jsonl:3\traised KeyError: 'x' (handler.py:4)\t9\thandler\n\
@@ -143,7 +144,10 @@ fn requests_are_replayed_once_untimed_and_stored() {
         Some("KeyError: 'x' (handler.py:4)")
     );
     assert!(
-        r.notes.iter().any(|n| n.starts_with("3 requests replayed")),
+        r.notes.iter().any(|n| n.starts_with("3 requests replayed")
+            && n.contains(
+                "a fixed loop of Python calls took 3.0× its time unwatched (100 → 300 µs)"
+            )),
         "{:?}",
         r.notes
     );

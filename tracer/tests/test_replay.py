@@ -57,6 +57,16 @@ class ReplayTest(unittest.TestCase):
             f.write(text)
         return path
 
+    def test_the_watchings_cost_is_measured(self) -> None:
+        out = os.path.join(self.dir, "found.tsv")
+        env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + self.dir, LMMS_TUI_OUT=out,
+                   LMMS_TUI_HANDLER="app:handler", LMMS_TUI_EVENTS=os.path.join(self.dir, "ev.jsonl"))
+        subprocess.run([sys.executable, "-c", "import app"], cwd=self.dir, env=env, check=True)
+        with open(out, encoding="utf-8") as f:
+            lines = [line.rstrip("\n").split("\t") for line in f if line.startswith("watch-")]
+        self.assertEqual(len(lines), 1)
+        self.assertTrue(all(int(us) > 0 for us in lines[0][1:]), lines)
+
     def replay(self, **variables: str) -> "list[list[str]]":
         out = os.path.join(self.dir, "found.tsv")
         env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + self.dir, LMMS_TUI_OUT=out,

@@ -18,6 +18,8 @@ exception, never dropped. Each request is a finding:
     "request  LABEL  OUTCOME  WATCHED_US  MODULE..."   OUTCOME `ok` or `raised TYPE: MESSAGE
                                                         (FILE:LINE)`
 and "requests  SOURCE" says how they were made; "request-error  TEXT" when they could not be.
+"watch-overhead  UNWATCHED_US  WATCHED_US" times a fixed loop of calls both ways: how much slower
+watched code runs (the watched times are no timings; none is used as one).
 With ONLY=LABEL (the measured edit's runs) that one request runs, unwatched and timed:
     "timed-request  LABEL  MICROSECONDS  OUTCOME"
 """
@@ -321,8 +323,38 @@ def time_one(source: Source, label: str, found: "Findings") -> None:
     found.add("timed-request", label, int(took * 1e6), outcome)
 
 
+def _calls(n: int) -> int:
+    """A fixed workload of Python calls, for `overhead`."""
+    total = 0
+    for i in range(n):
+        total += _one(i)
+    return total
+
+
+def _one(i: int) -> int:
+    return i & 7
+
+
+def overhead(watch: "Watch", calls: int = 20000) -> "Tuple[int, int]":
+    """The same Python calls unwatched and watched, µs (best of three each): how much the
+    watching slows code, said beside the watched times."""
+    def best(watched: bool) -> int:
+        times = []
+        for _ in range(3):
+            if watched:
+                watch.start()
+            began = time.perf_counter()
+            _calls(calls)
+            times.append(time.perf_counter() - began)
+            if watched:
+                watch.stop()
+        return int(min(times) * 1e6)
+
+    return best(False), best(True)
+
+
 def replay(source: Source, found: "Findings") -> None:
-    """Runs every request, each watched; a finding per request."""
+    """Runs every request, each watched; a finding per request, and the watching's cost."""
     try:
         requests = (driver_requests(source.driver) if source.driver
                     else iter(handler_requests(source.handler or "", source.events or "")))
@@ -331,6 +363,7 @@ def replay(source: Source, found: "Findings") -> None:
         found.add("request-error", raised_text(e))
         return
     found.add("requests", source.describe())
+    found.add("watch-overhead", *overhead(watch))
     while True:
         try:
             label, request = next(requests)

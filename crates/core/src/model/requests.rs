@@ -11,6 +11,10 @@ pub struct Requests {
     /// Each request was a process of its own (a CLI's invocations): every one a cold start.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub processes: bool,
+    /// A fixed loop of Python calls unwatched and watched, µs: how much the watching slowed
+    /// the requests (their watched times are no timings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watch_overhead_us: Option<(u64, u64)>,
     /// Distinct sets of the trace's modules whose code ran during a request, names sorted.
     pub sets: Vec<Vec<String>>,
     /// Each request, in the order replayed.

@@ -137,7 +137,12 @@ pub fn read_requests(
             .collect();
         Some((label, raised, watched_us, names))
     });
-    Some(Ok(crate::model::requests::Requests::collect(source, each)))
+    let mut requests = crate::model::requests::Requests::collect(source, each);
+    requests.watch_overhead_us = text.lines().find_map(|line| {
+        let mut f = line.strip_prefix("watch-overhead\t")?.split('\t');
+        Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+    });
+    Some(Ok(requests))
 }
 
 /// (name, second field) of each `kind` line whose fields hold no control character.
