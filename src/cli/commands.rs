@@ -385,6 +385,10 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
             (_, _, _, Some(file)) => Some(record::Replay::Invocations(file)),
             _ => None,
         },
+        patch: args.patch.map(|file| record::PatchRun {
+            file,
+            smoke: args.smoke,
+        }),
     };
     let mut progress = |p: Progress| match p {
         Progress::Steps(n) => bar.inc_length(n),

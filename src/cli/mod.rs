@@ -160,6 +160,14 @@ pub struct RecordArgs {
     /// MODULE or -c CODE), each a process of its own watched whole — every one a cold start
     #[arg(long, value_name = "FILE", conflicts_with = "handler")]
     pub invocations: Option<PathBuf>,
+    /// Verify a patch (as `export --patch` writes it): applied to a copy of the current
+    /// directory with `git apply`, run alternated with the original; the modules it stops
+    /// loading set against the projection's, the saving measured
+    #[arg(long, value_name = "FILE")]
+    pub patch: Option<PathBuf>,
+    /// With --patch: a command run in the patched copy (through sh), which must pass
+    #[arg(long, value_name = "COMMAND", requires = "patch")]
+    pub smoke: Option<String>,
     /// Stop a run that takes longer (it and every process it started are killed, the run is
     /// reported failed and its import times kept); 0 waits for ever
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]

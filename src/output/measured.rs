@@ -108,11 +108,20 @@ impl MeasuredFigure<'_> {
             Some(f) => format!("; {}", f.text()),
             None => String::new(),
         };
+        let (edit, checked) = match &self.run.patch {
+            Some(p) => (
+                format!("{} applied", p.file),
+                format!("; {}", patch_verdict(p)),
+            ),
+            None => (
+                format!("{} made lazy", self.run.lazy.join(", ")),
+                String::new(),
+            ),
+        };
         text + &format!(
-            "{} ms with {} made lazy (median of {} alternated pairs, 95% interval {} … {} ms) \
-             vs {projected} ms projected{verdict}{first}",
+            "{} ms with {edit} (median of {} alternated pairs, 95% interval {} … {} ms) \
+             vs {projected} ms projected{verdict}{first}{checked}",
             signed_ms(-s.median_us),
-            self.run.lazy.join(", "),
             s.pairs,
             signed_ms(-s.high_us),
             signed_ms(-s.low_us),
@@ -160,6 +169,36 @@ fn first_request<'a>(
         penalty: first.penalty()?,
         projected_us,
     })
+}
+
+/// What applying a patch showed, in a line: verified, or what is not as projected.
+pub fn patch_verdict(c: &lmms_core::model::PatchCheck) -> String {
+    let mut why = Vec::new();
+    if !c.still_loaded.is_empty() {
+        let names = crate::output::units::first_names(&c.still_loaded, 5);
+        why.push(format!("still loaded, though projected to leave: {names}"));
+    }
+    if !c.also_dropped.is_empty() {
+        let names = crate::output::units::first_names(&c.also_dropped, 5);
+        why.push(format!(
+            "no longer loaded, though projected to stay: {names}"
+        ));
+    }
+    if let Some(s) = c.smoke.as_ref().filter(|s| !s.passed) {
+        let tail = s.output_tail.last().map(String::as_str).unwrap_or("");
+        why.push(format!("`{}` failed ({}): {tail}", s.command, s.how));
+    }
+    let smoke = match &c.smoke {
+        Some(s) if s.passed => format!("; `{}` passed", s.command),
+        _ => String::new(),
+    };
+    match why.is_empty() {
+        true => format!(
+            "patch {} verified: the modules it stops loading are the projection's{smoke}",
+            c.file
+        ),
+        false => format!("patch {} NOT verified: {}", c.file, why.join("; ")),
+    }
 }
 
 /// How much of the imports were cyclic-GC pauses, when the recording measured it.

@@ -9,6 +9,7 @@
 mod edges;
 mod launch;
 mod measured;
+mod patched;
 mod pipes;
 mod replay;
 mod runner;
@@ -20,6 +21,7 @@ use std::path::Path;
 #[cfg(test)]
 use launch::RUN_MAIN;
 pub use launch::{Launch, edit_command, launch};
+pub use patched::PatchRun;
 pub use replay::Replay;
 pub use runner::{Exit, Job, ProcessRunner, RunOutput, Runner, Tracer};
 pub use tracer::write_to as tracer_files;
@@ -39,6 +41,8 @@ pub struct RecordOptions {
     pub lazy: Vec<String>,
     /// Requests to replay after start-up, to measure what each needs.
     pub replay: Option<Replay>,
+    /// A patch to verify: applied to a copy of the program and run against it.
+    pub patch: Option<PatchRun>,
 }
 
 #[derive(Debug)]
@@ -108,6 +112,7 @@ impl Session<'_> {
             tracer,
             python_path: Vec::new(),
             show,
+            cwd: None,
         }
     }
 
@@ -150,6 +155,14 @@ fn checked_options(opts: &RecordOptions) -> Result<Option<Launch>> {
     }
     if opts.runs == 0 {
         return Err(Error::new("--runs must be at least 1"));
+    }
+    if let Some(p) = &opts.patch {
+        p.check()?;
+        if !opts.lazy.is_empty() {
+            return Err(Error::new(
+                "--patch and --lazy each measure an edit: record one at a time",
+            ));
+        }
     }
     if let Some(r) = &opts.replay {
         r.check()?;
@@ -199,6 +212,12 @@ fn edges_and_edits(
         && s.runner.interrupted().is_none()
     {
         notes.push(replay::replayed(s, replay, builder)?);
+    }
+    if let Some(run) = &s.opts.patch
+        && s.runner.interrupted().is_none()
+        && let Some(measured) = patched::verified(s, run, builder, &mut notes)?
+    {
+        builder.meta.measured.push(measured);
     }
     if !s.opts.lazy.is_empty() && s.runner.interrupted().is_none() {
         match measured::measured_lazy(s, &s.opts.lazy, builder, &mut notes)? {

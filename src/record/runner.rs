@@ -54,6 +54,8 @@ pub struct Job {
     pub python_path: Vec<String>,
     /// Forward the program's own output; otherwise it is discarded.
     pub show: bool,
+    /// Where it runs; `None`: here.
+    pub cwd: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,6 +314,9 @@ impl ProcessRunner {
         // a process outside the foreground group could not read anyway.
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         crate::signals::default_file_size_limit_in_child(&mut cmd);
+        if let Some(dir) = &job.cwd {
+            cmd.current_dir(dir);
+        }
         cmd.args(&job.args[1..])
             .stdin(Stdio::null())
             .stdout(io(job.show))

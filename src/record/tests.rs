@@ -103,6 +103,7 @@ fn options(runs: u32, lazy: &[&str]) -> RecordOptions {
         warmup: 0,
         lazy: lazy.iter().map(|s| s.to_string()).collect(),
         replay: None,
+        patch: None,
     }
 }
 

@@ -64,6 +64,28 @@ const DEFER: &[&str] = &[
     "pandas", "dateutil", "requests", "anyio", "pydantic", "boto3",
 ];
 
+/// The two-file program, recorded once.
+fn program(python: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("app.py", "from pkg import analysis, decorated\n"),
+            ("pkg/__init__.py", ""),
+            ("pkg/analysis.py", ANALYSIS),
+            ("pkg/decorated.py", DECORATED),
+        ],
+    );
+    succeeded(
+        bin()
+            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
+            .arg(python)
+            .args(["-c", "import app"])
+            .current_dir(dir.path()),
+    );
+    dir
+}
+
 fn lazy_flags(modules: &[&str]) -> Vec<String> {
     modules
         .iter()
@@ -89,23 +111,7 @@ fn a_patch_moves_what_it_can_and_says_why_not_elsewhere() {
     let Some(git) = needs(on_path(&["git"])) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            ("app.py", "from pkg import analysis, decorated\n"),
-            ("pkg/__init__.py", ""),
-            ("pkg/analysis.py", ANALYSIS),
-            ("pkg/decorated.py", DECORATED),
-        ],
-    );
-    succeeded(
-        bin()
-            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
-            .arg(&python)
-            .args(["-c", "import app"])
-            .current_dir(dir.path()),
-    );
+    let dir = program(&python);
     let results = |dir: &Path| {
         succeeded(
             Command::new(&python)
@@ -172,23 +178,7 @@ fn pep_810_styles_write_the_documented_forms() {
     let Some(python) = needs(crate::cpython_check::venv()) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            ("app.py", "from pkg import analysis, decorated\n"),
-            ("pkg/__init__.py", ""),
-            ("pkg/analysis.py", ANALYSIS),
-            ("pkg/decorated.py", DECORATED),
-        ],
-    );
-    succeeded(
-        bin()
-            .args(["record", "--runs", "1", "-o", "trace.json", "--"])
-            .arg(&python)
-            .args(["-c", "import app"])
-            .current_dir(dir.path()),
-    );
+    let dir = program(&python);
     let (lazy, _) = export(dir.path(), "lazy");
     for line in [
         "+lazy import pandas as pd\n",
@@ -215,5 +205,90 @@ fn pep_810_styles_write_the_documented_forms() {
     assert!(
         modules.contains("# __lazy_modules__ does nothing before Python 3.15"),
         "{modules}"
+    );
+}
+
+/// `record --patch` applies the patch to a copy and runs it against the original: verified
+/// when the modules it stops loading are the projection's and the smoke command passes; a
+/// header naming a deferral the patch does not make, or a failing smoke command, is "NOT
+/// verified", with the names and the output. The program's own files are never touched.
+#[test]
+fn record_verifies_a_patch_on_a_copy() {
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    if needs(on_path(&["git"])).is_none() {
+        return;
+    }
+    let dir = program(&python);
+    let (patch, _) = export(dir.path(), "function");
+    std::fs::write(dir.path().join("defer.patch"), &patch).unwrap();
+    let smoke = format!(
+        "{} -c 'from pkg import analysis; print(analysis.dumped())'",
+        python.display()
+    );
+    let record = |patch: &str, smoke: &str| {
+        succeeded(
+            bin()
+                .args([
+                    "record",
+                    "--runs",
+                    "2",
+                    "-o",
+                    "checked.json",
+                    "--patch",
+                    patch,
+                ])
+                .args(["--smoke", smoke, "--"])
+                .arg(&python)
+                .args(["-c", "import app"])
+                .current_dir(dir.path()),
+        )
+        .1
+    };
+    let said = record("defer.patch", &smoke);
+    assert!(
+        said.contains(
+            "patch defer.patch verified: the modules it stops loading are the projection's; `"
+        ),
+        "{said}"
+    );
+    let moved = ["pandas", "dateutil", "requests", "anyio"];
+    let report_of = |extra: &[&str]| {
+        let mut args = vec!["checked.json".to_string()];
+        args.extend(lazy_flags(&[&moved[..], extra].concat()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        report_json(dir.path(), &args)
+    };
+    let report = report_of(&[]);
+    let measured = &report["projection"]["measured"];
+    assert_eq!(measured["saved"]["pairs"], 2, "{measured}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("pkg/analysis.py")).unwrap(),
+        ANALYSIS
+    );
+
+    // The header claims pydantic too, which the patch leaves (a decorator uses it).
+    let claimed = patch.replacen(
+        "# edited ",
+        "# edited pkg/decorated.py:2 (pydantic)\n# edited ",
+        1,
+    );
+    std::fs::write(dir.path().join("claims.patch"), claimed).unwrap();
+    let said = record("claims.patch", &smoke);
+    assert!(
+        said.contains("patch claims.patch NOT verified: still loaded, though projected to leave: "),
+        "{said}"
+    );
+    let report = report_of(&["pydantic"]);
+    let check = &report["projection"]["measured"]["patch"];
+    assert!(
+        (check["still_loaded"].as_array().unwrap().iter()).any(|m| m == "pydantic"),
+        "{check}"
+    );
+    let said = record("defer.patch", "exit 3");
+    assert!(
+        said.contains("NOT verified: `exit 3` failed (exit status 3)"),
+        "{said}"
     );
 }

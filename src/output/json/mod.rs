@@ -133,6 +133,9 @@ struct JsonMeasured<'a> {
     /// projected.
     #[serde(skip_serializing_if = "Option::is_none")]
     first_request: Option<JsonFirstRequest<'a>>,
+    /// For `record --patch`: the patch, the modules not as projected, the smoke command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patch: Option<&'a lmms_core::model::PatchCheck>,
 }
 
 #[derive(Serialize)]
@@ -314,6 +317,7 @@ fn projection(a: &Analysis) -> JsonProjection<'_> {
                     projected_ms: f.projected_us / 1000.0,
                     projection_within_interval: f.within(),
                 }),
+                patch: m.run.patch.as_ref(),
             }
         }),
         gc_pauses: graph

@@ -146,6 +146,48 @@ pub struct Measured {
     /// unedited and edited (what the deferral moves into the request path).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_request: Option<FirstRequest>,
+    /// Set when the edit was a patch of the program's files (`record --patch`), not the
+    /// tracer's rewrite: what applying it showed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch: Option<PatchCheck>,
+}
+
+/// A patch applied to a copy of the program and run (`record --patch`): whether the modules
+/// it stopped loading are the projection's, and whether the smoke command passed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PatchCheck {
+    /// The patch file, as named.
+    pub file: String,
+    /// Modules the projection drops that the patched program still loaded.
+    pub still_loaded: Vec<String>,
+    /// Modules the patched program no longer loaded that the projection keeps.
+    pub also_dropped: Vec<String>,
+    /// The smoke command run in the patched copy, if one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smoke: Option<Smoke>,
+}
+
+impl PatchCheck {
+    /// The projection's module set, exactly, and the smoke command passed (if any).
+    pub fn verified(&self) -> bool {
+        self.still_loaded.is_empty()
+            && self.also_dropped.is_empty()
+            && self.smoke.as_ref().is_none_or(|s| s.passed)
+    }
+}
+
+/// A command run on the patched copy and how it ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Smoke {
+    /// As given.
+    pub command: String,
+    /// Whether it exited 0.
+    pub passed: bool,
+    /// `exit status 1`, …
+    pub how: String,
+    /// Its last lines of output, escaped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub output_tail: Vec<String>,
 }
 
 /// One request timed right after start-up, in pairs of runs: unedited and with the deferral.

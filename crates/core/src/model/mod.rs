@@ -26,7 +26,7 @@ mod why;
 
 pub use builder::{
     FailedRun, Fingerprint, FirstRequest, GcRuns, LevelJumps, LoadedAnyway, MAX_RUNS, Measured,
-    Sample, TraceBuilder, TraceMeta,
+    PatchCheck, Sample, Smoke, TraceBuilder, TraceMeta,
 };
 pub use comparison::{Comparison, Delta, Noise};
 pub use dominators::Dominators;

@@ -384,7 +384,17 @@ fn check_meta_text(path: &Path, file: &TraceFile) -> Result<()> {
                     .iter()
                     .flat_map(|l| [&l.module, &l.importer]),
             )
-            .chain(measured.first_request.iter().map(|f| &f.label));
+            .chain(measured.first_request.iter().map(|f| &f.label))
+            .chain(measured.patch.iter().flat_map(|p| {
+                let smoke = p
+                    .smoke
+                    .iter()
+                    .flat_map(|s| [&s.command, &s.how].into_iter().chain(&s.output_tail));
+                (std::iter::once(&p.file)
+                    .chain(&p.still_loaded)
+                    .chain(&p.also_dropped))
+                .chain(smoke)
+            }));
         if let Some(name) = names.into_iter().find(|n| has_control(n)) {
             return Err(Error::in_file(
                 path,
