@@ -64,10 +64,29 @@ pub struct Patch {
     pub refused: Vec<Place>,
 }
 
+/// What the analysis is asked: the files, the modules, the style — a function of the plan
+/// (no I/O but resolving paths), so the explorer can ask its event loop to run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub root: PathBuf,
+    pub files: Vec<String>,
+    pub defer: Vec<String>,
+    pub style: PatchStyle,
+    /// Files the trace names outside `root`: refused, never read.
+    pub outside: Vec<Place>,
+    /// The interpreter whose `ast` reads them.
+    pub python: String,
+}
+
 /// The plan's deferrals as a patch of the files under `root`, analysed by `python`.
 pub fn make(a: &Analysis, style: PatchStyle, root: &Path, python: &str) -> Result<Patch> {
+    run(&request(a, style, root, python)?)
+}
+
+/// The request for the plan's deferrals over the files under `root`.
+pub fn request(a: &Analysis, style: PatchStyle, root: &Path, python: &str) -> Result<Request> {
     let defer = deferred(a)?;
-    let (files, mut outside) = files(a, &defer, root)?;
+    let (files, outside) = files(a, &defer, root)?;
     if files.is_empty() {
         return Err(Error::new(format!(
             "no import of {} in the program's files under {} (run from the program's \
@@ -76,12 +95,14 @@ pub fn make(a: &Analysis, style: PatchStyle, root: &Path, python: &str) -> Resul
             printable(&root.display().to_string())
         )));
     }
-    let asked = serde_json::json!({
-        "root": root, "files": files, "defer": defer, "style": style.name(),
-    });
-    let mut patch = run(python, &asked)?;
-    patch.refused.append(&mut outside);
-    Ok(patch)
+    Ok(Request {
+        root: root.to_path_buf(),
+        files,
+        defer,
+        style,
+        outside,
+        python: python.to_string(),
+    })
 }
 
 /// The modules the plan defers in your code; deferring every import cannot be a patch of
@@ -149,8 +170,19 @@ fn inside(root: &Path, file: &str) -> bool {
     plain && full.is_ok_and(|f| f.starts_with(root) && f.is_file())
 }
 
-/// Runs the tracer's `patch` module in `python` with `asked` on its standard input.
-fn run(python: &str, asked: &serde_json::Value) -> Result<Patch> {
+/// Runs the tracer's `patch` module in the request's interpreter.
+pub fn run(request: &Request) -> Result<Patch> {
+    let asked = serde_json::json!({
+        "root": request.root, "files": request.files, "defer": request.defer,
+        "style": request.style.name(),
+    });
+    let mut patch = analyse(&request.python, &asked)?;
+    patch.refused.extend(request.outside.iter().cloned());
+    Ok(patch)
+}
+
+/// The tracer's `patch` module in `python`, `asked` on its standard input.
+fn analyse(python: &str, asked: &serde_json::Value) -> Result<Patch> {
     let io = |e: std::io::Error| Error::new(format!("the patch analysis: {e}"));
     let dir = tempfile::tempdir().map_err(io)?;
     crate::record::tracer_files(dir.path()).map_err(io)?;

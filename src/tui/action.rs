@@ -71,6 +71,11 @@ pub enum Action {
     CloseParams,
     /// Enter in the parameters panel: edit (or toggle) the selected one.
     EditParam,
+    /// `P`: a patch of your files for the plan, previewed.
+    PreviewPatch,
+    ClosePatch,
+    /// The event loop's answer to `Effect::AnalysePatch`: the patch, or why there is none.
+    PatchReady(Result<crate::patch::Patch, String>),
     /// The event loop's answer to `Effect::Write`.
     Wrote {
         what: Written,
@@ -91,6 +96,8 @@ pub enum WriteResult {
 pub enum Written {
     Plan,
     FastPath,
+    /// The patch shown by `P`.
+    Patch,
 }
 
 /// Work for the event loop.
@@ -104,6 +111,8 @@ pub enum Effect {
         contents: String,
         replace: bool,
     },
+    /// Run the patch analysis (the program's interpreter reads its files).
+    AnalysePatch(crate::patch::Request),
 }
 
 /// Performs an effect and says how it went, as the action to feed back.
@@ -125,6 +134,9 @@ pub fn perform(effect: Effect) -> Action {
                 }
             };
             Action::Wrote { what, result }
+        }
+        Effect::AnalysePatch(request) => {
+            Action::PatchReady(crate::patch::run(&request).map_err(|e| e.to_string()))
         }
     }
 }

@@ -257,6 +257,13 @@ fn table() -> Vec<Binding> {
         ),
         bind(
             Normal,
+            &[(Char('P'), PreviewPatch)],
+            "preview the plan as a patch of your files (imports moved into the functions that \
+             use them); w there writes it",
+            None,
+        ),
+        bind(
+            Normal,
             &[(Char('?'), Help)],
             "this help: every key, then what each what-if line means",
             Some("help"),
@@ -330,6 +337,24 @@ fn table() -> Vec<Binding> {
                 (Code(KeyCode::Backspace), InputBackspace),
             ],
             "typing a value: set, cancel, erase",
+            None,
+        ),
+        bind(
+            Mode::Patch,
+            &[
+                (Char('j'), Move(self::Move::Down)),
+                (Char('k'), Move(self::Move::Up)),
+                (Code(KeyCode::Down), Move(self::Move::Down)),
+                (Code(KeyCode::Up), Move(self::Move::Up)),
+                (Code(KeyCode::PageDown), Move(self::Move::PageDown)),
+                (Code(KeyCode::PageUp), Move(self::Move::PageUp)),
+                (Char(' '), Move(self::Move::PageDown)),
+                (Char('w'), SavePlan),
+                (Code(KeyCode::Esc), ClosePatch),
+                (Char('q'), ClosePatch),
+                (Char('P'), ClosePatch),
+            ],
+            "patch preview: scroll, w write it (to lmms-defer.patch), close",
             None,
         ),
         bind(
@@ -489,6 +514,7 @@ mod tests {
             Mode::Params,
             Mode::Input,
             Mode::Confirm,
+            Mode::Patch,
         ] {
             let keys: Vec<Key> = bindings()
                 .iter()

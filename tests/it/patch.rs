@@ -292,3 +292,68 @@ fn record_verifies_a_patch_on_a_copy() {
         "{said}"
     );
 }
+
+/// `P` in the explorer previews the same patch in an overlay (scrollable), and `w` there writes
+/// it where the explorer's patch file is.
+#[test]
+fn the_explorer_previews_and_writes_the_patch() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let Some(python) = needs(crate::cpython_check::venv()) else {
+        return;
+    };
+    let dir = program(&python);
+    let builder = lmms_core::trace::read_files(&[dir.path().join("trace.json")]).unwrap();
+    let graph = lmms_core::model::ImportGraph::build(builder).unwrap();
+    let mut app = lmms_tui::tui::app::App::new(
+        lmms_core::whatif::Analysis::of(graph),
+        lmms_tui::tui::app::OutputFile {
+            path: dir.path().join("plan.json"),
+            owned: false,
+        },
+        120,
+        40,
+    );
+    app.patch_root = dir.path().to_path_buf();
+    app.patch_file.path = dir.path().join("preview.patch");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    let keys = [KeyCode::Char('/')]
+        .into_iter()
+        .chain("pandas".chars().map(KeyCode::Char))
+        .chain([KeyCode::Enter, KeyCode::Char('L'), KeyCode::Char('P')]);
+    for code in keys {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        if let Some(action) = lmms_tui::tui::keymap::action_for(app.mode(), key) {
+            lmms_tui::tui::dispatch(&mut app, action);
+        }
+        app.step_search(std::time::Duration::from_secs(10));
+    }
+    assert_eq!(
+        app.mode(),
+        lmms_tui::tui::app::Mode::Patch,
+        "{:?}",
+        app.status()
+    );
+    terminal
+        .draw(|f| lmms_tui::tui::render::render(&app, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let text: String = (0..40u16)
+        .map(|y| {
+            (0..120u16)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(text.contains("patch of your files"), "{text}");
+    assert!(text.contains("+    import pandas as pd"), "{text}");
+    let w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE);
+    let action = lmms_tui::tui::keymap::action_for(app.mode(), w).unwrap();
+    lmms_tui::tui::dispatch(&mut app, action);
+    let written = std::fs::read_to_string(dir.path().join("preview.patch")).unwrap();
+    assert!(
+        written.starts_with("# lmms-tui export --patch=function: defer pandas in your code\n"),
+        "{written}"
+    );
+    assert!(written.contains("+    import pandas as pd\n"), "{written}");
+}

@@ -10,6 +10,7 @@ impl App {
         match what {
             Written::Plan => &mut self.plan_file,
             Written::FastPath => &mut self.export_file,
+            Written::Patch => &mut self.patch_file,
         }
     }
 
@@ -22,6 +23,10 @@ impl App {
                 &self.analysis,
                 crate::output::fast_path::Style::FastPath,
             ),
+            Written::Patch => match self.patch_preview() {
+                Some((text, _)) => Ok(text.to_string()),
+                None => Err("no patch shown: P previews one".into()),
+            },
         };
         let contents = match contents {
             Ok(contents) => contents,
@@ -64,6 +69,58 @@ impl App {
                 self.quit_after_save = false;
                 self.status = Some(e);
             }
+        }
+    }
+}
+
+impl App {
+    /// `P`: asks the event loop to analyse your files (under `patch_root`) for the plan's
+    /// patch, function style.
+    pub(super) fn preview_patch(&mut self) -> Vec<Effect> {
+        let python = crate::patch::recorded_python(&self.analysis);
+        let style = crate::patch::PatchStyle::Function;
+        match crate::patch::request(&self.analysis, style, &self.patch_root, &python) {
+            Ok(request) => vec![Effect::AnalysePatch(request)],
+            Err(e) => {
+                self.status = Some(e.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    /// The analysis answered: the patch shown, or why there is none.
+    pub(super) fn patch_ready(&mut self, patch: Result<crate::patch::Patch, String>) {
+        match patch {
+            Ok(p) if !p.diff.is_empty() => {
+                let style = crate::patch::PatchStyle::Function;
+                let text = crate::output::patch::render(&self.analysis, style, &p);
+                self.modal = Modal::Patch { text, scroll: 0 };
+            }
+            Ok(p) => {
+                let why: Vec<String> = (p.refused.iter())
+                    .map(|r| format!("{}:{}: {}", r.0, r.1, r.2))
+                    .collect();
+                self.status = Some(format!("no import could be moved: {}", why.join("; ")));
+            }
+            Err(e) => self.status = Some(e),
+        }
+    }
+
+    /// Scrolls the patch preview (drawing clamps to its length).
+    pub(super) fn scroll_patch(&mut self, m: crate::tui::cursor::Move) {
+        let page = self.height.saturating_sub(4).max(1) as usize;
+        if let Modal::Patch { scroll, text } = &mut self.modal {
+            let most = text.lines().count().saturating_sub(1);
+            *scroll = match m {
+                crate::tui::cursor::Move::Down => *scroll + 1,
+                crate::tui::cursor::Move::Up => scroll.saturating_sub(1),
+                crate::tui::cursor::Move::PageDown => *scroll + page,
+                crate::tui::cursor::Move::PageUp => scroll.saturating_sub(page),
+                crate::tui::cursor::Move::Home => 0,
+                crate::tui::cursor::Move::End => most,
+                crate::tui::cursor::Move::Scroll(n) => scroll.saturating_add_signed(n),
+            }
+            .min(most);
         }
     }
 }

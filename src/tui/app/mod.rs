@@ -29,6 +29,8 @@ pub enum Mode {
     Input,
     /// A yes/no question (overwriting a file that is not ours, quitting with an unsaved plan).
     Confirm,
+    /// The patch preview has the keys.
+    Patch,
 }
 
 /// What a question in `Mode::Confirm` is about.
@@ -59,6 +61,11 @@ enum Modal {
         question: Question,
         text: String,
     },
+    /// A patch of your files for the plan, and the first line shown.
+    Patch {
+        text: String,
+        scroll: usize,
+    },
 }
 
 impl Modal {
@@ -70,6 +77,7 @@ impl Modal {
             Modal::Params => Mode::Params,
             Modal::Input { .. } => Mode::Input,
             Modal::Confirm { .. } => Mode::Confirm,
+            Modal::Patch { .. } => Mode::Patch,
         }
     }
 }
@@ -92,6 +100,8 @@ const DOUBLE_CLICK_MS: u64 = 400;
 pub const DEFAULT_PLAN: &str = "lmms-plan.json";
 /// Where `x` writes.
 pub const DEFAULT_EXPORT: &str = "fast_path.py";
+/// Where `w` in the patch preview writes.
+pub const DEFAULT_PATCH: &str = "lmms-defer.patch";
 
 /// A file the explorer writes. It is overwritten without asking only when it holds what this
 /// session loaded or wrote.
@@ -122,6 +132,10 @@ pub struct App {
     pub plan_file: OutputFile,
     /// Where `x` writes fast_path.py.
     pub export_file: OutputFile,
+    /// Where `w` in the patch preview writes the patch.
+    pub patch_file: OutputFile,
+    /// The program's directory, where the trace's file paths start (`P`).
+    pub patch_root: PathBuf,
     width: u16,
     height: u16,
     status: Option<String>,
@@ -171,6 +185,11 @@ impl App {
                 path: PathBuf::from(DEFAULT_EXPORT),
                 owned: false,
             },
+            patch_file: OutputFile {
+                path: PathBuf::from(DEFAULT_PATCH),
+                owned: false,
+            },
+            patch_root: PathBuf::from("."),
             width,
             height,
             status: None,
@@ -265,6 +284,14 @@ impl App {
 
     pub fn mode(&self) -> Mode {
         self.modal.mode()
+    }
+
+    /// The patch previewed and its first line shown, while `P` shows one.
+    pub fn patch_preview(&self) -> Option<(&str, usize)> {
+        match &self.modal {
+            Modal::Patch { text, scroll } => Some((text, *scroll)),
+            _ => None,
+        }
     }
 
     pub fn sort(&self) -> Sort {

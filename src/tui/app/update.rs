@@ -35,6 +35,7 @@ impl App {
             Action::Move(m) if self.mode() == Mode::Help => self.scroll_help(m),
             Action::CloseHelp => self.modal = Modal::Normal,
             Action::Move(m) if self.mode() == Mode::Params => self.move_param_cursor(m),
+            Action::Move(m) if self.mode() == Mode::Patch => self.scroll_patch(m),
             Action::Move(m) => {
                 // Measured here only: laying the screen out formats the what-if panel, which
                 // a burst of other keys (a paste into search) should not pay for each time.
@@ -84,7 +85,13 @@ impl App {
                 self.analysis.edit_plan(|plan| plan.reset());
                 self.status = Some("plan reset: every module eager, usage 100 %".into());
             }
+            Action::SavePlan if self.mode() == Mode::Patch => {
+                return self.write(Written::Patch, false);
+            }
             Action::SavePlan => return self.write(Written::Plan, false),
+            Action::PreviewPatch => return self.preview_patch(),
+            Action::PatchReady(patch) => self.patch_ready(patch),
+            Action::ClosePatch => self.modal = Modal::Normal,
             Action::ExportFastPath => return self.write(Written::FastPath, false),
             Action::Confirm(yes) => return self.answer(yes),
             Action::ConfirmCancel => self.cancel_question(),

@@ -52,6 +52,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.mode() {
         Mode::Search => overlays::search(app, frame, rect(areas.table)),
         Mode::Help => overlays::help(frame, area, app.help_scroll()),
+        Mode::Patch => overlays::patch(app, frame, rect(areas.below_header())),
         Mode::Params => overlays::params(app, frame, rect(areas.below_header())),
         Mode::Input if editing_param => overlays::params(app, frame, rect(areas.below_header())),
         _ => {}

@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -214,6 +215,33 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// The patch preview (`P`): its lines from the scroll on, diff lines coloured, names escaped.
+pub(super) fn patch(app: &App, frame: &mut Frame, area: Rect) {
+    let Some((text, scroll)) = app.patch_preview() else {
+        return;
+    };
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" patch of your files ", BOLD))
+        .title_bottom(" j/k scroll · w write · Esc close ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = (text.lines().skip(scroll).take(inner.height as usize))
+        .map(|line| {
+            let shown = lmms_core::printable::printable(line).into_owned();
+            let style = match line.as_bytes().first() {
+                Some(b'+') if !line.starts_with("+++") => Style::new().fg(Color::Green),
+                Some(b'-') if !line.starts_with("---") => Style::new().fg(Color::Red),
+                Some(b'#') => DIM,
+                _ => Style::new(),
+            };
+            Line::from(Span::styled(shown, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 #[cfg(test)]
