@@ -49,9 +49,13 @@ impl PatchStyle {
     }
 }
 
-/// One statement: its file (relative to the program's directory), line and a word.
+/// One statement edited: its file (relative to the program's directory), line and module.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Place(pub String, pub u32, pub String);
+
+/// One statement left as it is: file, line, the deferred modules it imports, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Refusal(pub String, pub u32, pub String, pub String);
 
 /// The patch and what it did and could not do.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -61,7 +65,7 @@ pub struct Patch {
     /// Statements edited, each with the deferred module.
     pub edited: Vec<Place>,
     /// Statements left as they are, each with why.
-    pub refused: Vec<Place>,
+    pub refused: Vec<Refusal>,
 }
 
 /// What the analysis is asked: the files, the modules, the style — a function of the plan
@@ -73,7 +77,7 @@ pub struct Request {
     pub defer: Vec<String>,
     pub style: PatchStyle,
     /// Files the trace names outside `root`: refused, never read.
-    pub outside: Vec<Place>,
+    pub outside: Vec<Refusal>,
     /// The interpreter whose `ast` reads them.
     pub python: String,
 }
@@ -131,7 +135,7 @@ fn deferred(a: &Analysis) -> Result<Vec<String>> {
 
 /// The files holding your imports of the deferred modules, relative to `root`; a file the
 /// trace names outside it (or not there) is refused, never read.
-fn files(a: &Analysis, defer: &[String], root: &Path) -> Result<(Vec<String>, Vec<Place>)> {
+fn files(a: &Analysis, defer: &[String], root: &Path) -> Result<(Vec<String>, Vec<Refusal>)> {
     let g = a.graph();
     let root = root
         .canonicalize()
@@ -143,14 +147,15 @@ fn files(a: &Analysis, defer: &[String], root: &Path) -> Result<(Vec<String>, Ve
             let Some(file) = g.site_file(site) else {
                 continue;
             };
-            if files.iter().any(|f| f == file) || outside.iter().any(|p: &Place| p.0 == file) {
+            if files.iter().any(|f| f == file) || outside.iter().any(|p: &Refusal| p.0 == file) {
                 continue;
             }
             match inside(&root, file) {
                 true => files.push(file.to_string()),
-                false => outside.push(Place(
+                false => outside.push(Refusal(
                     file.to_string(),
                     site.line,
+                    g.name(m).to_string(),
                     "not a file under the program's directory: not patched (--root DIR)".into(),
                 )),
             }

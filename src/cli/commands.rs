@@ -318,12 +318,13 @@ fn patch_text(
 ) -> Result<String> {
     let python = python.unwrap_or_else(|| crate::patch::recorded_python(analysis));
     let patch = crate::patch::make(analysis, style, &crate::patch::root(root), &python)?;
-    for place in &patch.refused {
+    for r in &patch.refused {
         eprintln!(
-            "lmms-tui: left as it is: {}:{}: {}",
-            printable(&place.0),
-            place.1,
-            printable(&place.2)
+            "lmms-tui: left as it is: {}:{} ({}): {}",
+            printable(&r.0),
+            r.1,
+            printable(&r.2),
+            printable(&r.3)
         );
     }
     if patch.diff.is_empty() {

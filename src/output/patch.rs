@@ -38,11 +38,8 @@ pub fn render(a: &Analysis, style: PatchStyle, patch: &Patch) -> String {
     for place in &patch.edited {
         head.push(format!("edited {}:{} ({})", place.0, place.1, place.2));
     }
-    for place in &patch.refused {
-        head.push(format!(
-            "left as it is {}:{}: {}",
-            place.0, place.1, place.2
-        ));
+    for r in &patch.refused {
+        head.push(format!("left as it is {}:{} ({}): {}", r.0, r.1, r.2, r.3));
     }
     for kept in &p.kept {
         let by = kept.importer().map_or("other code", |i| g.name(i));

@@ -56,21 +56,29 @@ impl PatchRun {
     }
 }
 
-/// The modules the patch's header says it defers (`# edited FILE:LINE (MODULE)`), sorted;
-/// none for a patch written by hand.
+/// The modules the patch's header says it defers (`# edited FILE:LINE (MODULE)`) and leaves
+/// no import of (`# left as it is FILE:LINE (MODULES): why`: one left keeps it loaded),
+/// sorted; none for a patch written by hand.
 fn deferrals(text: &str) -> Vec<String> {
-    let header = text.lines().take_while(|l| l.starts_with("# "));
-    let mut names: Vec<String> = (header.filter(|l| l.starts_with("# edited ")))
-        .filter_map(|l| {
-            l.strip_suffix(')')?
-                .rsplit_once(" (")
-                .map(|(_, m)| m.to_string())
-        })
-        .filter(|n| lmms_core::model::is_python_module_name(n))
+    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("# ")).collect();
+    let left: Vec<&str> = (header.iter())
+        .filter_map(|l| l.strip_prefix("# left as it is "))
+        .filter_map(|l| named(l.split_once("): ")?.0))
+        .flat_map(|m| m.split(", "))
+        .collect();
+    let mut names: Vec<String> = (header.iter())
+        .filter_map(|l| named(l.strip_prefix("# edited ")?.strip_suffix(')')?))
+        .filter(|n| !left.contains(n) && lmms_core::model::is_python_module_name(n))
+        .map(String::from)
         .collect();
     names.sort();
     names.dedup();
     names
+}
+
+/// What `FILE:LINE (NAMES` names.
+fn named(place: &str) -> Option<&str> {
+    place.rsplit_once(" (").map(|(_, names)| names)
 }
 
 /// The patch applied to a copy of `root` and run against the original; what it showed.
@@ -290,7 +298,8 @@ mod tests {
     fn the_header_names_the_deferrals() {
         let text = "# lmms-tui export --patch=function: defer pandas, boto3 in your code\n\
                     # edited app.py:3 (pandas)\n# edited app.py:4 (requests)\n\
-                    # edited app.py:5 (pandas)\n# left as it is app.py:9: (boto3)\n\
+                    # edited app.py:5 (pandas)\n# edited app.py:6 (boto3)\n\
+                    # left as it is cfg.py:9 (boto3, json): `boto3` is used (x) at line 3\n\
                     --- a/app.py\n# edited x (json)\n";
         assert_eq!(deferrals(text), ["pandas", "requests"]);
         assert!(deferrals("--- a/app.py\n").is_empty());

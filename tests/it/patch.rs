@@ -126,11 +126,12 @@ fn a_patch_moves_what_it_can_and_says_why_not_elsewhere() {
     let (patch, stderr) = export(dir.path(), "function");
     // Refused, each with the line that prevents it.
     assert!(
-        stderr.contains("pkg/decorated.py:2: `pydantic` is used at import time at line 6"),
+        stderr
+            .contains("pkg/decorated.py:2 (pydantic): `pydantic` is used at import time at line 6"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("pkg/decorated.py:3: `boto3` is used at import time at line 11"),
+        stderr.contains("pkg/decorated.py:3 (boto3): `boto3` is used at import time at line 11"),
         "{stderr}"
     );
     for edited in [
@@ -268,12 +269,16 @@ fn record_verifies_a_patch_on_a_copy() {
         ANALYSIS
     );
 
-    // The header claims pydantic too, which the patch leaves (a decorator uses it).
-    let claimed = patch.replacen(
-        "# edited ",
-        "# edited pkg/decorated.py:2 (pydantic)\n# edited ",
-        1,
-    );
+    // A header that lies: it says pydantic was moved, where the patch left it (a decorator
+    // uses it).
+    let claimed: String = (patch.lines())
+        .map(
+            |l| match l.starts_with("# left as it is pkg/decorated.py:2 (pydantic)") {
+                true => "# edited pkg/decorated.py:2 (pydantic)\n".to_string(),
+                false => format!("{l}\n"),
+            },
+        )
+        .collect();
     std::fs::write(dir.path().join("claims.patch"), claimed).unwrap();
     let said = record("claims.patch", &smoke);
     assert!(

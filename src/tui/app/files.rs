@@ -98,7 +98,7 @@ impl App {
             }
             Ok(p) => {
                 let why: Vec<String> = (p.refused.iter())
-                    .map(|r| format!("{}:{}: {}", r.0, r.1, r.2))
+                    .map(|r| format!("{}:{}: {}", r.0, r.1, r.3))
                     .collect();
                 self.status = Some(format!("no import could be moved: {}", why.join("; ")));
             }

@@ -4,7 +4,7 @@ functions, so loading it costs a traced run nothing).
 
 Reads a JSON request on stdin — {"root", "files", "defer", "style"} — and writes JSON on
 stdout: {"diff": unified diff, "edited": [[file, line, module]], "refused": [[file, line,
-reason]]}. Styles (design §4, "What an edit may move"):
+modules, reason]]}. Styles (design §4, "What an edit may move"):
     function      the module-level import removed; the same statement added at the top of
                   each function or method whose body uses a name it binds. A use that runs at
                   import time (module level, class body, decorator, default, base class,
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import ast
     from typing import Dict, Iterator, List, Optional, Set, Tuple
 
-    Refusal = Tuple[str, int, str]
+    Refusal = Tuple[str, int, str, str]
 
 
 def deferred(name: str, defer: "List[str]") -> "Optional[str]":
@@ -124,6 +124,11 @@ class Uses:
             yield statement, node, False
 
 
+def modules_of(bound: "Dict[str, str]") -> str:
+    """The deferred modules a statement imports, for a refusal."""
+    return ", ".join(sorted(set(bound.values())))
+
+
 def statement_lines(node: "ast.stmt") -> "Tuple[int, int]":
     """First and last line (Python 3.7's ast has no end: one line, which `movable` checks)."""
     return node.lineno, getattr(node, "end_lineno", node.lineno) or node.lineno
@@ -163,7 +168,7 @@ def edit_function(path: str, source: str, defer: "List[str]",
         first, last = statement_lines(node)
         why = movable(node, bound, uses, lines)
         if why:
-            refused.append((path, node.lineno, why))
+            refused.append((path, node.lineno, modules_of(bound), why))
             continue
         code = source_of(lines, node)
         functions = [f for name in bound for f in uses.functions.get(name, [])]
@@ -273,9 +278,10 @@ def edit_lazy(path: str, source: str, defer: "List[str]",
         first, _ = statement_lines(node)
         text = lines[first - 1]
         if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-            refused.append((path, first, "PEP 810 forbids `lazy` on a star import"))
+            refused.append((path, first, modules_of(bound), "PEP 810 forbids `lazy` on a star "
+                            "import"))
         elif not text.lstrip().startswith(("import ", "from ")) or node.col_offset != 0:
-            refused.append((path, first, "it shares its line with other code"))
+            refused.append((path, first, modules_of(bound), "it shares its line with other code"))
         else:
             lines[first - 1] = "lazy " + text
             for module in sorted(set(bound.values())):
@@ -283,9 +289,10 @@ def edit_lazy(path: str, source: str, defer: "List[str]",
     for node in ast.walk(tree):
         if node in tree.body or not isinstance(node, (ast.Import, ast.ImportFrom)):
             continue
-        if bound_names(node, defer):
-            refused.append((path, node.lineno, "not at module level (inside a function, "
-                            "`try`, `with` or `if`): PEP 810 allows `lazy` only there"))
+        bound = bound_names(node, defer)
+        if bound:
+            refused.append((path, node.lineno, modules_of(bound), "not at module level (inside a "
+                            "function, `try`, `with` or `if`): PEP 810 allows `lazy` only there"))
     return "".join(lines)
 
 
@@ -344,7 +351,7 @@ def main() -> None:
         try:
             after = edit(path, source, asked["defer"], refused, edited)
         except SyntaxError as e:
-            refused.append((path, e.lineno or 0, "does not parse: %s" % e.msg))
+            refused.append((path, e.lineno or 0, "", "does not parse: %s" % e.msg))
             continue
         if after != source:
             patches.append(diff(path, source, after))
