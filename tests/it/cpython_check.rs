@@ -24,6 +24,9 @@ const PACKAGES: &[&str] = &[
     "pydantic",
     "anyio",
     "flask",
+    "fastapi",
+    "sqlalchemy",
+    "httpx",
 ];
 
 const SCIENCE: &[&str] = &["numpy", "pandas", "scipy", "scikit-learn", "matplotlib"];
