@@ -91,6 +91,13 @@ pub fn make(a: &Analysis, style: PatchStyle, root: &Path, python: &str) -> Resul
 pub fn request(a: &Analysis, style: PatchStyle, root: &Path, python: &str) -> Result<Request> {
     let defer = deferred(a)?;
     let (files, outside) = files(a, &defer, root)?;
+    if files.is_empty() && outside.is_empty() {
+        return Err(Error::new(format!(
+            "the trace holds no line of your code importing {} (a CPython text trace has none: \
+             `lmms-tui record` finds them)",
+            defer.join(", ")
+        )));
+    }
     if files.is_empty() {
         return Err(Error::new(format!(
             "no import of {} in the program's files under {} (run from the program's \

@@ -484,3 +484,35 @@ fn verify(
     );
     exported + &said
 }
+
+/// What cannot become a patch is refused in one line, exit status 2: a text trace (no lines of
+/// your code recorded), a plan deferring nothing, a deferral of every import.
+#[test]
+fn what_cannot_be_a_patch_is_said() {
+    let trace = crate::common::asset("lambda-handler-5runs.txt");
+    for (flags, said) in [
+        (
+            &["--lazy", "pandas"][..],
+            "the trace holds no line of your code importing pandas",
+        ),
+        (&[], "the plan defers nothing: --lazy MODULE"),
+        (
+            &["--lazy-everywhere", "pandas"],
+            "a patch edits your own files: --lazy-everywhere pandas",
+        ),
+    ] {
+        let out = bin()
+            .arg("export")
+            .arg(&trace)
+            .arg("--patch")
+            .args(flags)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(
+            stderr.contains(said) && stderr.lines().count() == 1,
+            "{flags:?}: {stderr}"
+        );
+    }
+}
