@@ -285,20 +285,7 @@ fn table() -> Vec<Binding> {
             "closes this help",
             None,
         ),
-        bind(
-            HelpMode,
-            &[
-                (Char('j'), Move(self::Move::Down)),
-                (Char('k'), Move(self::Move::Up)),
-                (Code(KeyCode::Down), Move(self::Move::Down)),
-                (Code(KeyCode::Up), Move(self::Move::Up)),
-                (Code(KeyCode::PageDown), Move(self::Move::PageDown)),
-                (Code(KeyCode::PageUp), Move(self::Move::PageUp)),
-                (Char(' '), Move(self::Move::PageDown)),
-            ],
-            "scrolls this help",
-            None,
-        ),
+        bind(HelpMode, &scrolling(), "scrolls this help", None),
         bind(
             Search,
             &[
@@ -342,21 +329,15 @@ fn table() -> Vec<Binding> {
         bind(
             Mode::Patch,
             &[
-                (Char('j'), Move(self::Move::Down)),
-                (Char('k'), Move(self::Move::Up)),
-                (Code(KeyCode::Down), Move(self::Move::Down)),
-                (Code(KeyCode::Up), Move(self::Move::Up)),
-                (Code(KeyCode::PageDown), Move(self::Move::PageDown)),
-                (Code(KeyCode::PageUp), Move(self::Move::PageUp)),
-                (Char(' '), Move(self::Move::PageDown)),
                 (Char('w'), SavePlan),
                 (Code(KeyCode::Esc), ClosePatch),
                 (Char('q'), ClosePatch),
                 (Char('P'), ClosePatch),
             ],
-            "patch preview: scroll, w write it (to lmms-defer.patch), close",
+            "patch preview: w writes it (to lmms-defer.patch), Esc q P close",
             None,
         ),
+        bind(Mode::Patch, &scrolling(), "scrolls the patch", None),
         bind(
             Mode::Confirm,
             &[
@@ -369,6 +350,20 @@ fn table() -> Vec<Binding> {
             "answer the question: yes / no / leave it",
             None,
         ),
+    ]
+}
+
+/// The keys that scroll a text overlay (the help, the patch preview).
+fn scrolling() -> Vec<(Key, Action)> {
+    use Key::{Char, Code};
+    vec![
+        (Char('j'), Action::Move(Move::Down)),
+        (Char('k'), Action::Move(Move::Up)),
+        (Code(KeyCode::Down), Action::Move(Move::Down)),
+        (Code(KeyCode::Up), Action::Move(Move::Up)),
+        (Code(KeyCode::PageDown), Action::Move(Move::PageDown)),
+        (Code(KeyCode::PageUp), Action::Move(Move::PageUp)),
+        (Char(' '), Action::Move(Move::PageDown)),
     ]
 }
 

@@ -325,3 +325,47 @@ pub fn running(pid: &str) -> bool {
     let stat = Path::new("/proc").join(pid.trim()).join("stat");
     std::fs::read_to_string(stat).is_ok_and(|state| !state.contains(") Z "))
 }
+
+/// The explorer drawn at `width`×`height`, as text: a line per screen row.
+pub fn screen_text(app: &lmms_tui::tui::app::App, width: u16, height: u16) -> String {
+    let backend = ratatui::backend::TestBackend::new(width, height);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    terminal
+        .draw(|f| lmms_tui::tui::render::render(app, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}
+
+/// Presses each key in the explorer as the event loop would (a search runs to its end).
+pub fn press(
+    app: &mut lmms_tui::tui::app::App,
+    keys: impl IntoIterator<Item = crossterm::event::KeyCode>,
+) {
+    for code in keys {
+        let key = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+        if let Some(action) = lmms_tui::tui::keymap::action_for(app.mode(), key) {
+            lmms_tui::tui::dispatch(app, action);
+        }
+        app.step_search(std::time::Duration::from_secs(10));
+    }
+}
+
+/// Runs `cmd` and asserts it was refused: exit status 2, one line on standard error saying
+/// `said`.
+pub fn refused_in_one_line(cmd: &mut Command, said: &str) {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{cmd:?}: {stderr}");
+    assert!(
+        stderr.contains(said) && stderr.lines().count() == 1,
+        "{cmd:?}: {stderr}"
+    );
+}

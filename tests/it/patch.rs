@@ -302,7 +302,7 @@ fn record_verifies_a_patch_on_a_copy() {
 /// it where the explorer's patch file is.
 #[test]
 fn the_explorer_previews_and_writes_the_patch() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use crossterm::event::KeyCode;
     let Some(python) = needs(crate::cpython_check::venv()) else {
         return;
     };
@@ -320,41 +320,21 @@ fn the_explorer_previews_and_writes_the_patch() {
     );
     app.patch_root = dir.path().to_path_buf();
     app.patch_file.path = dir.path().join("preview.patch");
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
     let keys = [KeyCode::Char('/')]
         .into_iter()
         .chain("pandas".chars().map(KeyCode::Char))
         .chain([KeyCode::Enter, KeyCode::Char('L'), KeyCode::Char('P')]);
-    for code in keys {
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
-        if let Some(action) = lmms_tui::tui::keymap::action_for(app.mode(), key) {
-            lmms_tui::tui::dispatch(&mut app, action);
-        }
-        app.step_search(std::time::Duration::from_secs(10));
-    }
+    crate::common::press(&mut app, keys);
     assert_eq!(
         app.mode(),
         lmms_tui::tui::app::Mode::Patch,
         "{:?}",
         app.status()
     );
-    terminal
-        .draw(|f| lmms_tui::tui::render::render(&app, f))
-        .unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let text: String = (0..40u16)
-        .map(|y| {
-            (0..120u16)
-                .map(|x| buffer[(x, y)].symbol().to_string())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect();
+    let text = crate::common::screen_text(&app, 120, 40);
     assert!(text.contains("patch of your files"), "{text}");
     assert!(text.contains("+    import pandas as pd"), "{text}");
-    let w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE);
-    let action = lmms_tui::tui::keymap::action_for(app.mode(), w).unwrap();
-    lmms_tui::tui::dispatch(&mut app, action);
+    crate::common::press(&mut app, [KeyCode::Char('w')]);
     let written = std::fs::read_to_string(dir.path().join("preview.patch")).unwrap();
     assert!(
         written.starts_with("# lmms-tui export --patch=function: defer pandas in your code\n"),
@@ -501,18 +481,8 @@ fn what_cannot_be_a_patch_is_said() {
             "a patch edits your own files: --lazy-everywhere pandas",
         ),
     ] {
-        let out = bin()
-            .arg("export")
-            .arg(&trace)
-            .arg("--patch")
-            .args(flags)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
-        assert!(
-            stderr.contains(said) && stderr.lines().count() == 1,
-            "{flags:?}: {stderr}"
-        );
+        let mut export = bin();
+        export.arg("export").arg(&trace).arg("--patch").args(flags);
+        crate::common::refused_in_one_line(&mut export, said);
     }
 }

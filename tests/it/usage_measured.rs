@@ -4,14 +4,10 @@
 
 use std::path::Path;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 
 use crate::common::{bin, needs, report_json, succeeded, write_files};
 use lmms_tui::tui::app::{App, OutputFile};
-use lmms_tui::tui::keymap;
-use lmms_tui::tui::render::render;
 
 const HANDLER: &str = "\
 import json
@@ -199,28 +195,12 @@ fn a_handler_measures_pandas_usage_at_ten_percent() {
         160,
         70,
     );
-    let mut terminal = Terminal::new(TestBackend::new(160, 70)).unwrap();
-    for code in [KeyCode::Char('/')]
+    let keys = [KeyCode::Char('/')]
         .into_iter()
         .chain("pandas".chars().map(KeyCode::Char))
-        .chain([KeyCode::Enter, KeyCode::Char('L')])
-    {
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
-        if let Some(action) = keymap::action_for(app.mode(), key) {
-            lmms_tui::tui::dispatch(&mut app, action);
-        }
-        app.step_search(std::time::Duration::from_secs(10));
-    }
-    terminal.draw(|f| render(&app, f)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let text: String = (0..70u16)
-        .map(|y| {
-            (0..160u16)
-                .map(|x| buffer[(x, y)].symbol().to_string())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect();
+        .chain([KeyCode::Enter, KeyCode::Char('L')]);
+    crate::common::press(&mut app, keys);
+    let text = crate::common::screen_text(&app, 160, 70);
     assert!(text.contains("10ᵐ"), "{text}");
     assert!(
         text.contains("needed by 10 of 100 requests (5.5–17.4 %, measured): report ×10"),
@@ -612,18 +592,11 @@ fn replay_inputs_are_checked_before_any_run() {
         ),
         (&["--driver", "none.py"], "--driver none.py: "),
     ] {
-        let out = bin()
+        let mut record = bin();
+        record
             .arg("record")
             .args(flags)
-            .args(["--", "python3", "-c", "pass"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
-        assert!(
-            stderr.contains(said) && stderr.lines().count() == 1,
-            "{flags:?}: {stderr}"
-        );
+            .args(["--", "python3", "-c", "pass"]);
+        crate::common::refused_in_one_line(record.current_dir(dir.path()), said);
     }
 }
