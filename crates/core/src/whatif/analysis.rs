@@ -167,12 +167,12 @@ impl Analysis {
         result
     }
 
-    /// Projects the plan as it now stands; the eager closure follows only what changed.
     /// Changes with every edit of the plan.
     pub fn revision(&self) -> u64 {
         self.revision
     }
 
+    /// Projects the plan as it now stands; the eager closure follows only what changed.
     fn project(&mut self) {
         self.revision += 1;
         self.eager.update(&self.graph, &self.plan);

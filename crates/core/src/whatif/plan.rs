@@ -122,8 +122,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// A plan deferring nothing, no usage set; a trace whose requests were processes of their own (a CLI's
-    /// invocations) starts with every request a cold start.
+    /// A plan deferring nothing, no usage set; a trace whose requests were processes of their
+    /// own (a CLI's invocations) starts with every request a cold start.
     pub fn new(graph: &ImportGraph) -> Plan {
         let mut params = Params::default();
         if graph.meta().requests.as_ref().is_some_and(|r| r.processes) {
