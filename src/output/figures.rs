@@ -349,7 +349,7 @@ fn latency_text(p: &Projection) -> String {
                 if exact {
                     ""
                 } else {
-                    ": seeded simulation, too many states to enumerate"
+                    ": seeded simulation, too many request positions or states to enumerate"
                 }
             ),
         }
