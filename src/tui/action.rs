@@ -57,7 +57,7 @@ pub enum Action {
     InputCancel,
     /// `a`: decide every module by the rule of thumb.
     ApplySuggestions,
-    /// `r`: all eager, usage 100 %.
+    /// `r`: all eager, no usage set.
     ResetPlan,
     /// `w`: save the plan.
     SavePlan,

@@ -234,7 +234,7 @@ fn table() -> Vec<Binding> {
         bind(
             Normal,
             &[(Char('r'), ResetPlan)],
-            "what-if: reset (all eager, usage 100 %)",
+            "what-if: reset (all eager, no usage set: measured, else 100 %)",
             None,
         ),
         bind(

@@ -83,7 +83,9 @@ impl App {
             Action::ApplySuggestions => self.apply_suggestions(),
             Action::ResetPlan => {
                 self.analysis.edit_plan(|plan| plan.reset());
-                self.status = Some("plan reset: every module eager, usage 100 %".into());
+                self.status = Some(
+                    "plan reset: every module eager, no usage set (measured, else 100 %)".into(),
+                );
             }
             Action::SavePlan if self.mode() == Mode::Patch => {
                 return self.write(Written::Patch, false);
