@@ -70,7 +70,25 @@ fn fuzz_readers_and_plans_for_a_bounded_time() {
     let stdlib = trace::load(&[crate::common::data("cpython3.11-stdlib.txt")]).unwrap();
     let mut json = Vec::new();
     trace::json::write(&stdlib, &mut json).unwrap();
-    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let mut value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    // Replayed requests and a measured patch too, so the fuzzer mangles those fields as well.
+    value["requests"] = serde_json::json!({
+        "source": "handler app:handler over events.jsonl",
+        "processes": false,
+        "watch_overhead_us": [100, 300],
+        "sets": [["json", "json.decoder"], []],
+        "requests": [
+            {"label": "report #1", "set": 0, "watched_us": 12},
+            {"label": "cheap #2", "set": 1, "watched_us": 3, "raised": "KeyError: 'x' (app.py:4)"}
+        ]
+    });
+    value["measured"] = serde_json::json!([{
+        "lazy": ["json"], "eager_us": [10, 12], "total_us": [8, 9], "modules": ["os"],
+        "first_request": {"label": "report #1", "eager_us": [5, 6], "lazy_us": [9, 9]},
+        "patch": {"file": "defer.patch", "still_loaded": [], "also_dropped": ["json"],
+                  "smoke": {"command": "pytest", "passed": false, "how": "exit status 1",
+                            "output_tail": ["1 failed"]}}
+    }]);
     let pretty_trace = serde_json::to_vec_pretty(&value).unwrap();
     let plan_text = {
         let mut p = lmms_core::whatif::Plan::new(&stdlib);
