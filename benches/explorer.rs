@@ -80,37 +80,39 @@ fn explorer(c: &mut Criterion) {
             &[Action::Move(Move::Down), Action::ToggleLazy(Decision::Lazy)],
         );
         if all {
+            // Set up first (not timed), then the actions and a frame.
+            let mut after = |name: &str, setup: &[Action], timed: &[Action]| {
+                group.bench_function(format!("{name}/{modules}"), |b| {
+                    b.iter_batched_ref(
+                        || {
+                            let mut app = new_app(g.clone());
+                            for a in setup {
+                                app.update(a.clone());
+                            }
+                            app
+                        },
+                        |app| {
+                            for a in timed {
+                                app.update(a.clone());
+                            }
+                            frame(app, &mut terminal);
+                        },
+                        BatchSize::LargeInput,
+                    )
+                });
+            };
+            let icicle = Action::ShowView(ViewId::Icicle);
             // With the plan applied (`b`): a deferral lays the icicle out again, then a frame.
-            group.bench_function(format!("icicle_plan_edit/{modules}"), |b| {
-                b.iter_batched_ref(
-                    || {
-                        let mut app = new_app(g.clone());
-                        app.update(Action::ShowView(ViewId::Icicle));
-                        app.update(Action::BeforeAfter);
-                        app.update(Action::Move(Move::Down));
-                        app
-                    },
-                    |app| {
-                        app.update(Action::ToggleLazy(Decision::Lazy));
-                        frame(app, &mut terminal);
-                    },
-                    BatchSize::LargeInput,
-                )
-            });
-            group.bench_function(format!("icicle_move/{modules}"), |b| {
-                b.iter_batched_ref(
-                    || {
-                        let mut app = new_app(g.clone());
-                        app.update(Action::ShowView(ViewId::Icicle));
-                        app
-                    },
-                    |app| {
-                        app.update(Action::Move(Move::Down));
-                        frame(app, &mut terminal);
-                    },
-                    BatchSize::LargeInput,
-                )
-            });
+            after(
+                "icicle_plan_edit",
+                &[
+                    icicle.clone(),
+                    Action::BeforeAfter,
+                    Action::Move(Move::Down),
+                ],
+                &[Action::ToggleLazy(Decision::Lazy)],
+            );
+            after("icicle_move", &[icicle], &[Action::Move(Move::Down)]);
         }
         // A search keystroke: one time-boxed step plus the redraw (what the loop does).
         group.bench_function(format!("search_keystroke/{modules}"), |b| {

@@ -22,10 +22,11 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// A share with its count and interval: `needed by 10 of 100 requests (5.5–17.4 %)`.
-pub fn share(s: Share) -> String {
+/// A measured share with its count and interval: `needed by 10 of 100 requests (5.5–17.4 %,
+/// measured)`.
+fn measured(s: Share) -> String {
     format!(
-        "needed by {} of {} requests ({}–{} %)",
+        "needed by {} of {} requests ({}–{} %, measured)",
         s.needed,
         s.of,
         number(round1(s.low * 100.0)),
@@ -41,8 +42,7 @@ pub fn said(a: &Analysis, m: ModuleId) -> String {
             let kinds: Vec<String> = (a.needed_by(m).into_iter().take(4))
                 .map(|(kind, n)| format!("{} ×{n}", lmms_core::printable::printable(&kind)))
                 .collect();
-            let share = share(s);
-            let share = format!("{}, measured)", share.trim_end_matches(')'));
+            let share = measured(s);
             match kinds.is_empty() {
                 true => share,
                 false => format!("{share}: {}", kinds.join(", ")),
@@ -66,7 +66,7 @@ pub fn said(a: &Analysis, m: ModuleId) -> String {
 /// requests (5.5–17.4 %, measured)` (the report's usage line says where the others come from).
 pub fn short(a: &Analysis, m: ModuleId) -> String {
     match a.usage(m) {
-        Usage::Measured(s) => format!("{}, measured)", share(s).trim_end_matches(')')),
+        Usage::Measured(s) => measured(s),
         usage => format!("used by {}% of requests", number(usage.pct())),
     }
 }

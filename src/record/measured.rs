@@ -165,9 +165,8 @@ fn first_request(
     Ok((!first.lazy_us.is_empty()).then_some(first))
 }
 
-/// Run `run`'s pair through the edit's path, [unedited, edited], under `-X importtime`; which
-/// goes first alternates with the run, so drift and warm caches hit both alike. `None` when a
-/// signal stopped it.
+/// Run `run`'s pair through the edit's path, [unedited, edited], under `-X importtime`
+/// (`alternated_pair`).
 fn edit_pair(
     s: &mut Session,
     run: u32,
@@ -176,25 +175,14 @@ fn edit_pair(
     what: impl Fn(bool) -> String,
 ) -> Result<Option<[RunOutput; 2]>> {
     let args = edit_command(&s.opts.command).expect("checked before recording");
-    let mut pair = [None, None];
-    let order = if run % 2 == 1 {
-        [false, true]
-    } else {
-        [true, false]
-    };
-    for apply in order {
+    super::alternated_pair(s, run, |s, apply| {
         let tracer = Tracer::Edit {
             defer: lazy.to_vec(),
             apply,
             timed: timed.clone(),
         };
-        let job = s.job_of(args.clone(), 1, tracer, false);
-        let Some(out) = s.step(what(apply), &job)? else {
-            return Ok(None);
-        };
-        pair[apply as usize] = Some(out);
-    }
-    Ok(Some(pair.map(|o| o.expect("both ran"))))
+        (s.job_of(args.clone(), 1, tracer, false), what(apply))
+    })
 }
 
 /// The `timed-request` finding's microseconds, or what went wrong.

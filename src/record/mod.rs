@@ -447,6 +447,30 @@ fn timed_pair(
     Ok(plain.map(|out| (out, no_gc)))
 }
 
+/// Run `run`'s pair of an edit, [without, with]: `side(with)` gives each side's job and what
+/// it is called. Which goes first alternates with the run, so drift and warm caches hit both
+/// alike. `None` when a signal stopped it.
+fn alternated_pair(
+    s: &mut Session,
+    run: u32,
+    side: impl Fn(&Session, bool) -> (Job, String),
+) -> Result<Option<[RunOutput; 2]>> {
+    let mut pair = [None, None];
+    let order = if run % 2 == 1 {
+        [false, true]
+    } else {
+        [true, false]
+    };
+    for with in order {
+        let (job, what) = side(s, with);
+        let Some(out) = s.step(what, &job)? else {
+            return Ok(None);
+        };
+        pair[with as usize] = Some(out);
+    }
+    Ok(Some(pair.map(|o| o.expect("both ran"))))
+}
+
 /// Why lmms-tui's helper (tracer, GC switch) did not run in the program, in words.
 fn no_helper(s: &Session) -> String {
     match &s.launch {

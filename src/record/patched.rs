@@ -140,16 +140,10 @@ pub(super) fn verified(
     Ok(Some(measured))
 }
 
-/// Run `n`'s pair, [original, patched], which goes first alternating with the run.
+/// Run `n`'s pair, [original, patched] (`alternated_pair`).
 fn pair(s: &mut Session, n: u32, copy: &Path) -> Result<Option<[super::RunOutput; 2]>> {
     let runs = s.opts.runs;
-    let mut pair = [None, None];
-    let order = if n % 2 == 1 {
-        [false, true]
-    } else {
-        [true, false]
-    };
-    for patched in order {
+    super::alternated_pair(s, n, |s, patched| {
         let mut job = s.job(1, Tracer::Off, false);
         let what = if patched {
             job.cwd = Some(copy.to_path_buf());
@@ -157,12 +151,8 @@ fn pair(s: &mut Session, n: u32, copy: &Path) -> Result<Option<[super::RunOutput
         } else {
             format!("run {n}/{runs} unpatched, for the pair")
         };
-        let Some(out) = s.step(what, &job)? else {
-            return Ok(None);
-        };
-        pair[patched as usize] = Some(out);
-    }
-    Ok(Some(pair.map(|o| o.expect("both ran"))))
+        (job, what)
+    })
 }
 
 /// The trace with `lazy` deferred as `--lazy` would (a package covering your imports of its
@@ -235,18 +225,12 @@ fn smoke(command: &str, dir: &Path) -> Smoke {
         Ok(out) => {
             let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
             text.push_str(&String::from_utf8_lossy(&out.stderr));
-            let how = match out.status.code() {
-                Some(code) => format!("exit status {code}"),
-                None => "killed by a signal".into(),
-            };
+            let how = super::runner::exit_description(out.status);
             (out.status.success(), how, text)
         }
         Err(e) => (false, format!("could not run: {e}"), String::new()),
     };
-    let lines: Vec<&str> = text.lines().collect();
-    let output_tail = (lines[lines.len().saturating_sub(5)..].iter())
-        .map(|l| printable(&l.chars().take(300).collect::<String>()).into_owned())
-        .collect();
+    let output_tail = super::runner::tail_of(&text);
     Smoke {
         command: printable(command).into_owned(),
         passed,

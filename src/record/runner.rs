@@ -242,13 +242,12 @@ impl Runner for ProcessRunner {
             Tracer::Off | Tracer::NoGc | Tracer::Mark => None,
             _ => std::fs::read_to_string(&findings_file).ok(),
         };
-        let description = match (followed.timed_out, status.code()) {
-            (Some(after), _) => format!(
+        let description = match followed.timed_out {
+            Some(after) => format!(
                 "timed out after {} s: killed with everything it started",
                 after.as_secs()
             ),
-            (None, Some(code)) => format!("exit status {code}"),
-            (None, None) => "killed by a signal".into(),
+            None => exit_description(status),
         };
         let (marked, other_interpreter) = (trace.marked, trace.other_interpreter);
         Ok(RunOutput {
@@ -445,6 +444,23 @@ impl ProcessRunner {
         }
         Some(own.to_string())
     }
+}
+
+/// How a process ended, in words: `exit status 3`, `killed by a signal`.
+pub(super) fn exit_description(status: std::process::ExitStatus) -> String {
+    match status.code() {
+        Some(code) => format!("exit status {code}"),
+        None => "killed by a signal".into(),
+    }
+}
+
+/// The last lines of `text` as a run's tail keeps them (`keep_in_tail`).
+pub(super) fn tail_of(text: &str) -> Vec<String> {
+    let mut tail = std::collections::VecDeque::with_capacity(TAIL_LINES);
+    for line in text.lines() {
+        keep_in_tail(&mut tail, line.to_string());
+    }
+    tail.into()
 }
 
 /// Lines of a run's own standard error kept, the last ones: a traceback ends with its error.

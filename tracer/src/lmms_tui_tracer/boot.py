@@ -67,18 +67,13 @@ def start(startup: "set[str]", here: str, shim: str) -> None:
 
 
 def replay_before_shutdown(source: "replay.Source", found: "findings.Findings") -> None:
-    """Replays the requests when the program's code has ended, before the interpreter shuts
-    down (CPython calls threading._shutdown first when finalising; atexit handlers, which may
-    tear the program down, run after it); then writes the findings."""
-    import threading
+    """Replays the requests once the program's code has ended (`findings.before_shutdown`);
+    then writes the findings."""
 
-    original = threading._shutdown  # type: ignore[attr-defined]
-
-    def shutdown() -> None:
+    def replay_then_write() -> None:
         try:
             replay.replay(source, found)
         finally:
             found.write()
-        return original()
 
-    threading._shutdown = shutdown  # type: ignore[attr-defined]
+    findings.before_shutdown(replay_then_write)

@@ -4,9 +4,24 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterable
+    from typing import Callable, Iterable
 
     from .classify import Classifier
+
+
+def before_shutdown(callback: "Callable[[], None]") -> None:
+    """Runs `callback` once the program's code has ended, before the interpreter shuts down:
+    CPython calls threading._shutdown first when finalising (atexit handlers, which may tear
+    the program down, run after it)."""
+    import threading
+
+    original = threading._shutdown  # type: ignore[attr-defined]
+
+    def shutdown() -> None:
+        callback()
+        return original()
+
+    threading._shutdown = shutdown  # type: ignore[attr-defined]
 
 
 class Findings:
@@ -28,17 +43,13 @@ class Findings:
         return any(line.startswith(prefix) for line in self.lines)
 
     def watch_shutdown(self) -> None:
-        """Marks the end of the program: CPython calls threading._shutdown first when
-        finalising; what is imported after that is the interpreter's, not the program's."""
-        import threading
+        """Marks the end of the program (`before_shutdown`): what is imported after that is
+        the interpreter's, not the program's."""
 
-        original = threading._shutdown  # type: ignore[attr-defined]
-
-        def shutdown() -> None:
+        def mark() -> None:
             self.at_shutdown = set(sys.modules)
-            return original()
 
-        threading._shutdown = shutdown  # type: ignore[attr-defined]
+        before_shutdown(mark)
 
     def module_lines(self) -> "list[str]":
         """A line per loaded module with its class and origin; ours are left out."""

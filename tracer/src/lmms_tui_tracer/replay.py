@@ -32,11 +32,12 @@ if TYPE_CHECKING:
     from types import CodeType, FrameType
     from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
-    from . import frames
+    from . import findings, frames
     from .findings import Findings
 
     Request = Tuple[str, Callable[[], object]]
 else:  # already loaded (see the package docstring)
+    findings = sys.modules[__package__ + ".findings"]
     frames = sys.modules[__package__ + ".frames"]
 
 
@@ -51,6 +52,13 @@ class Source:
 
     def wanted(self) -> bool:
         return bool(self.driver or (self.handler and self.events))
+
+    def requests(self) -> "Iterator[Request]":
+        """The requests, (label, callable) each: the driver's, or the handler's over the
+        events."""
+        if self.driver:
+            return driver_requests(self.driver)
+        return iter(handler_requests(self.handler or "", self.events or ""))
 
     def describe(self) -> str:
         if self.driver:
@@ -261,22 +269,19 @@ def watch_process(label: str, found: "Findings") -> None:
         original_hook(kind, error, tb)
 
     sys.excepthook = hook
-    import threading
 
-    original = threading._shutdown  # type: ignore[attr-defined]
-    began = time.perf_counter()
-    watch.start()
-
-    def shutdown() -> None:
+    def write() -> None:
         took = time.perf_counter() - began
         modules = program_modules(ran[0] if ran else watch.stop())
         outcome = "raised " + raised[0] if raised else "ok"
         found.add("requests", "invocations")
         found.add("request", " ".join(label.split()), outcome, int(took * 1e6), *modules)
         found.write()
-        return original()
 
-    threading._shutdown = shutdown  # type: ignore[attr-defined]
+    # Hooked before the watch starts: loading threading is no part of the invocation.
+    findings.before_shutdown(write)
+    began = time.perf_counter()
+    watch.start()
 
 
 def program_modules(ran: "Set[str]") -> "List[str]":
@@ -303,8 +308,7 @@ def time_one(source: Source, label: str, found: "Findings") -> None:
     OUTCOME". The measured edit's runs call it once the program's code has run, so what a
     deferral moves into the request path is measured."""
     try:
-        requests = (driver_requests(source.driver) if source.driver
-                    else iter(handler_requests(source.handler or "", source.events or "")))
+        requests = source.requests()
         request = next((r for l, r in requests if " ".join(l.split()) == label), None)
     except BaseException as e:
         found.add("request-error", raised_text(e))
@@ -356,8 +360,7 @@ def overhead(watch: "Watch", calls: int = 20000) -> "Tuple[int, int]":
 def replay(source: Source, found: "Findings") -> None:
     """Runs every request, each watched; a finding per request, and the watching's cost."""
     try:
-        requests = (driver_requests(source.driver) if source.driver
-                    else iter(handler_requests(source.handler or "", source.events or "")))
+        requests = source.requests()
         watch = Watch()
     except BaseException as e:  # a bad event file or handler: said, not a crash
         found.add("request-error", raised_text(e))
