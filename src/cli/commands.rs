@@ -365,6 +365,30 @@ fn write_output(
     }
 }
 
+/// What the flags ask `record` to do.
+fn record_options(args: &RecordArgs) -> RecordOptions {
+    let replay = match (&args.handler, &args.events, &args.driver, &args.invocations) {
+        (Some(handler), Some(events), _, _) => Some(record::Replay::Handler {
+            handler: handler.clone(),
+            events: events.clone(),
+        }),
+        (_, _, Some(driver), _) => Some(record::Replay::Driver(driver.clone())),
+        (_, _, _, Some(file)) => Some(record::Replay::Invocations(file.clone())),
+        _ => None,
+    };
+    RecordOptions {
+        command: args.command.clone(),
+        runs: args.runs,
+        warmup: args.warmup,
+        lazy: args.lazy.clone(),
+        replay,
+        patch: (args.patch.clone()).map(|file| record::PatchRun {
+            file,
+            smoke: args.smoke.clone(),
+        }),
+    }
+}
+
 pub fn record(args: RecordArgs) -> Result<ExitCode> {
     let bar = progress_bar();
     let echo_bar = bar.clone();
@@ -373,24 +397,7 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         Box::new(move |line| echo_bar.suspend(|| eprint!("{line}"))),
         timeout,
     )?;
-    let opts = RecordOptions {
-        command: args.command,
-        runs: args.runs,
-        warmup: args.warmup,
-        lazy: args.lazy,
-        replay: match (args.handler, args.events, args.driver, args.invocations) {
-            (Some(handler), Some(events), _, _) => {
-                Some(record::Replay::Handler { handler, events })
-            }
-            (_, _, Some(driver), _) => Some(record::Replay::Driver(driver)),
-            (_, _, _, Some(file)) => Some(record::Replay::Invocations(file)),
-            _ => None,
-        },
-        patch: args.patch.map(|file| record::PatchRun {
-            file,
-            smoke: args.smoke,
-        }),
-    };
+    let opts = record_options(&args);
     let mut progress = |p: Progress| match p {
         Progress::Steps(n) => bar.inc_length(n),
         Progress::Step(message) => bar.set_message(message),

@@ -249,13 +249,13 @@ pub fn project_from(
         closures(graph, plan, &traced.loaded, eager_seen, &lazy_ids, &dropped);
     let owners = Csr::from_pairs(touched.len(), &owned);
     let (measured, patterns) = measured_usage(traced, plan, &lazy_ids, &slot, &owners);
+    // Measured where it was, else as set (100 % unless set).
     let usage = (lazy_ids.iter().zip(&measured))
         .map(|(&i, m)| {
             m.as_ref()
                 .map_or(plan.usage_pct(i) / 100.0, |m| m.0.fraction())
         })
         .collect();
-    let requests = traced.samples.as_ref().map(|s| s.n);
     let odds = Odds::new(usage, plan.params.requests_per_process(), patterns);
     let (atom_of, atoms) = atoms::group(&owners, touched.len());
     // In `touched` order, found through `slot`; eager modules read 1 from the closure.
@@ -273,25 +273,14 @@ pub fn project_from(
     let per_run: Vec<RunFigures> = (0..graph.runs().max(1) as usize)
         .map(|r| model.run(&odds, &costs, traced.run_costs[r], r))
         .collect();
-    let method = match (requests, &odds.patterns) {
-        (Some(requests), Some(_)) => PercentileMethod::FromRequests {
-            requests,
+    let method = match (&traced.samples, &odds.patterns) {
+        (Some(samples), Some(_)) => PercentileMethod::FromRequests {
+            requests: samples.n,
             exact: per_run.iter().all(|r| r.exact),
         },
         _ => model.method(),
     };
-    let lazy = (lazy_ids.iter().enumerate())
-        .map(|(k, &i)| LazyCost {
-            module: i,
-            cost_us: Spread::of(&mut costs.own_runs[k].clone()).median,
-            load_probability: odds.p_load[k],
-            measured: measured[k].as_ref().map(|m| m.0),
-            needed_by: measured[k]
-                .as_ref()
-                .map(|m| m.1.clone())
-                .unwrap_or_default(),
-        })
-        .collect();
+    let lazy = lazy_costs(&lazy_ids, &costs, &odds, measured);
     let summary = Summary::of(&per_run);
     Projection {
         traced_cold_start_us: summary.traced_cold_start.median,
@@ -315,6 +304,27 @@ pub fn project_from(
         deferred,
         edges_complete: graph.edges_complete(),
     }
+}
+
+/// Each deferred module's cost (median over runs), load probability and measured usage.
+fn lazy_costs(
+    lazy_ids: &[ModuleId],
+    costs: &Costs,
+    odds: &Odds,
+    measured: Vec<Option<MeasuredShare>>,
+) -> Vec<LazyCost> {
+    (lazy_ids.iter().zip(measured).enumerate())
+        .map(|(k, (&i, m))| {
+            let (measured, needed_by) = m.map_or((None, Vec::new()), |(s, sets)| (Some(s), sets));
+            LazyCost {
+                module: i,
+                cost_us: Spread::of(&mut costs.own_runs[k].clone()).median,
+                load_probability: odds.p_load[k],
+                measured,
+                needed_by,
+            }
+        })
+        .collect()
 }
 
 /// A deferred module's measured usage and the replayed requests' sets that need it.
